@@ -1,10 +1,60 @@
 package dev.portcullis.cli;
 
-/** Entry point of the {@code portcullis} command. */
-public final class Main {
-  private Main() {}
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code portcullis} command. Each subcommand is a class of its own; this one only wires
+ * them and maps failures to the exit codes of CONVENTIONS.md (see {@link ExitCode}).
+ */
+@Command(
+    name = "portcullis",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "A Zero Trust control plane for Salesforce.",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
+      StatusCommand.class,
+      ConfigCommand.class,
+      OrgSimulatorCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 denied or findings above the threshold, 2 usage or configuration error,",
+      "            3 verification failed, 4 unavailable.",
+      "Documentation: docs/CLI.md"
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
 
   public static void main(String[] args) {
-    System.out.println("portcullis");
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          if (exception instanceof CliException cli) {
+            err.println("portcullis: " + cli.getMessage());
+            return cli.exitCode().code();
+          }
+          err.println("portcullis: unexpected error: " + exception);
+          return ExitCode.UNAVAILABLE.code();
+        });
+    commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE.code());
+    return commandLine.execute(args);
   }
 }

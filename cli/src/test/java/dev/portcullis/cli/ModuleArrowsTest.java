@@ -1,0 +1,121 @@
+package dev.portcullis.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the module arrows of ARCHITECTURE.md on the production classes of every module on this
+ * test class path (the cli sees them all). Maven already rejects cycles between modules; these
+ * rules catch what Maven cannot: a library used outside the module allowed to touch it, and
+ * production code that reaches into the org simulator, which the CLI has only at run time.
+ */
+class ModuleArrowsTest {
+  private static JavaClasses production;
+
+  @BeforeAll
+  static void importProductionClasses() {
+    production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.portcullis");
+  }
+
+  @Test
+  void productionClassesWereImportedFromEveryModule() {
+    // Without this, an empty import would make every rule below pass vacuously.
+    for (String pkg :
+        new String[] {
+          "dev.portcullis.cli",
+          "dev.portcullis.server",
+          "dev.portcullis.store",
+          "dev.portcullis.salesforce",
+          "dev.portcullis.orgsim"
+        }) {
+      org.assertj.core.api.Assertions.assertThat(
+              production.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+          .as("production classes of %s on the class path", pkg)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void nothingInProductionDependsOnTheOrgSimulator() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.portcullis.orgsim..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.portcullis.orgsim..")
+        .because("orgsim is a test double; the demo reaches it only through OrgSimulatorProvider")
+        .check(production);
+  }
+
+  @Test
+  void onlyStoreTouchesJdbc() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.portcullis.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..")
+        .because("storage goes through the store module's repositories")
+        .check(production);
+  }
+
+  @Test
+  void onlyServerAndTheSimulatorTouchJetty() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.portcullis.server..", "dev.portcullis.gateway..", "dev.portcullis.orgsim..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.eclipse.jetty..")
+        .because("only gateway and server (and the simulator, a test double) run HTTP servers")
+        .check(production);
+  }
+
+  @Test
+  void salesforceModuleHasNoPolicyStorageOrServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.salesforce..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.portcullis.store..", "dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.policy..")
+        .check(production);
+  }
+
+  @Test
+  void storeDependsOnNothingOfOurs() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portcullis.salesforce..", "dev.portcullis.server..", "dev.portcullis.cli..")
+        .check(production);
+  }
+
+  @Test
+  void serverDoesNotReachBackIntoTheCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.portcullis.cli..")
+        .check(production);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.portcullis.(**)").should().beFreeOfCycles().check(production);
+  }
+}
