@@ -105,12 +105,12 @@ final class SqlStore implements Store {
     }
     String jdbcUrl = "jdbc:sqlite:" + file;
     HikariDataSource writer =
-        pool(url, "portcullis-sqlite-writer", sqlite(jdbcUrl, false), 1, 1, true);
+        pool(url, "portcullis-sqlite-writer", jdbcUrl, false, 1, true);
     try {
       Flyway flyway = migrate(url, Dialect.SQLITE, writer, null);
       // Readers are opened read-only, which needs the file to exist: so after the migration.
       HikariDataSource reader =
-          pool(url, "portcullis-sqlite-reader", sqlite(jdbcUrl, true), SQLITE_READERS, 1, true);
+          pool(url, "portcullis-sqlite-reader", jdbcUrl, true, SQLITE_READERS, true);
       return new SqlStore(Dialect.SQLITE, "sqlite " + file, writer, reader, flyway);
     } catch (RuntimeException e) {
       writer.close();
@@ -121,7 +121,7 @@ final class SqlStore implements Store {
   private static Store openSqliteMemory(StoreUrl.SqliteMemory url) {
     // The database lives and dies with its one connection, which therefore never expires.
     HikariDataSource only =
-        pool(url, "portcullis-sqlite-memory", sqlite("jdbc:sqlite::memory:", false), 1, 1, false);
+        pool(url, "portcullis-sqlite-memory", "jdbc:sqlite::memory:", false, 1, false);
     try {
       Flyway flyway = migrate(url, Dialect.SQLITE, only, null);
       return new SqlStore(Dialect.SQLITE, "sqlite in memory", only, only, flyway);
@@ -177,15 +177,18 @@ final class SqlStore implements Store {
   private static HikariDataSource pool(
       StoreUrl url,
       String name,
-      SQLiteDataSource dataSource,
+      String jdbcUrl,
+      boolean readOnly,
       int size,
-      int minimumIdle,
       boolean connectionsMayExpire) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
-    config.setDataSource(dataSource);
+    config.setDataSource(sqlite(jdbcUrl, readOnly));
+    // Hikari sets the read-only flag on every new connection; sqlite-jdbc refuses to change it
+    // after opening, so it must agree with the flag the connection was opened with.
+    config.setReadOnly(readOnly);
     config.setMaximumPoolSize(size);
-    config.setMinimumIdle(minimumIdle);
+    config.setMinimumIdle(1);
     if (!connectionsMayExpire) {
       config.setMaxLifetime(0);
       config.setIdleTimeout(0);
