@@ -48,8 +48,10 @@ import org.sqlite.SQLiteDataSource;
  *   <li><b>PostgreSQL.</b> One Hikari pool serves reads and writes. The pool is created eagerly,
  *       so an unreachable server fails {@link Store#open} at once with a message saying so.
  *   <li><b>Migrations.</b> Flyway applies {@code db/migration/<dialect>} at open, through the
- *       writer. {@link #readiness()} asks Flyway again each time, so a database that another
- *       (newer) build migrated further, or whose history was lost, reports not ready.
+ *       writer. {@link #readiness()} asks Flyway again each time (through the readers), so a
+ *       database that another (newer) build migrated further, or whose history was lost, reports
+ *       not ready. A newer history does not stop {@link Store#open} (Flyway ignores future
+ *       migrations by default); the not-ready state keeps such a replica out of service.
  * </ul>
  */
 final class SqlStore implements Store {
@@ -78,7 +80,15 @@ final class SqlStore implements Store {
     this.description = description;
     this.writer = writer;
     this.reader = reader;
-    this.flyway = flyway;
+    // Readiness asks Flyway through the readers, so a health check never queues behind the
+    // SQLite writer.
+    this.flyway =
+        reader == writer
+            ? flyway
+            : Flyway.configure(SqlStore.class.getClassLoader())
+                .configuration(flyway.getConfiguration())
+                .dataSource(reader)
+                .load();
     this.jdbc = new Jdbc(dialect, writer, reader, closed::get);
     this.orgs = new JdbcOrgRepository(jdbc);
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 sealed interface StoreFixture extends AutoCloseable {
 
-  String POSTGRES_HOST_PORT = "127.0.0.1:5432";
+  /** Where the test PostgreSQL listens; the system property exists to try the failure path. */
+  String POSTGRES_HOST_PORT = System.getProperty("portcullis.test.postgres", "127.0.0.1:5432");
   String POSTGRES_ADMIN_URL = "jdbc:postgresql://" + POSTGRES_HOST_PORT + "/test?connectTimeout=5";
   String POSTGRES_SKIP_VARIABLE = "PORTCULLIS_TEST_POSTGRES";
 
@@ -139,7 +140,7 @@ sealed interface StoreFixture extends AutoCloseable {
       } catch (SQLException e) {
         String why =
             "PostgreSQL is not reachable at " + POSTGRES_HOST_PORT + " (database test, user"
-                + " postgres, trust auth): " + e.getMessage();
+                + " postgres, trust auth): " + e.getMessage().replaceFirst("\\.+$", "");
         if ("skip".equals(System.getenv(POSTGRES_SKIP_VARIABLE))) {
           Assumptions.abort(why + "; skipped because " + POSTGRES_SKIP_VARIABLE + "=skip");
         }
