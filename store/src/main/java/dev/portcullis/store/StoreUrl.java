@@ -48,7 +48,10 @@ sealed interface StoreUrl {
     }
   }
 
-  Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
+  // From the first ':' after the user name up to the LAST '@': a password with unencoded '/',
+  // '@', '?' or '#' is still covered. It may mask more than the password (a port, when a later
+  // parameter holds an '@'); it never masks less.
+  Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/@:]*:).*@");
   Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&]password=)[^&]*");
 
   /** Replaces any password in {@code url} by {@code ***}. */
