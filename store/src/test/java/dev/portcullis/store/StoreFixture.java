@@ -37,6 +37,9 @@ sealed interface StoreFixture extends AutoCloseable {
   /** The store URL for {@link Store#open}. */
   String url();
 
+  /** The same database named another accepted way (absolute SQLite path, {@code jdbc:} prefix). */
+  String alternativeUrl();
+
   /** The data directory for {@link Store#open}. */
   Path dataDir();
 
@@ -47,7 +50,12 @@ sealed interface StoreFixture extends AutoCloseable {
 
   /** Opens a store on this fixture's database; it is closed by {@link #close()}. */
   default Store open() {
-    Store store = Store.open(url(), dataDir());
+    return open(url());
+  }
+
+  /** Opens a store on {@code url} with this fixture's data directory; closed by {@link #close()}. */
+  default Store open(String url) {
+    Store store = Store.open(url, dataDir());
     opened().add(store);
     return store;
   }
@@ -119,7 +127,17 @@ sealed interface StoreFixture extends AutoCloseable {
     }
 
     @Override
+    public String alternativeUrl() {
+      return "sqlite:" + file();
+    }
+
+    @Override
     public Connection connect() throws SQLException {
+      try {
+        Files.createDirectories(file().getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       return DriverManager.getConnection("jdbc:sqlite:" + file());
     }
 
@@ -161,6 +179,11 @@ sealed interface StoreFixture extends AutoCloseable {
     @Override
     public String url() {
       return "postgresql://" + POSTGRES_HOST_PORT + "/test?user=postgres&currentSchema=" + schema;
+    }
+
+    @Override
+    public String alternativeUrl() {
+      return "jdbc:" + url();
     }
 
     @Override

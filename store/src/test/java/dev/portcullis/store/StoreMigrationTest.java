@@ -1,6 +1,7 @@
 package dev.portcullis.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreMigrationTest {
 
@@ -29,5 +30,30 @@ class StoreMigrationTest {
     assertThat(second.orgs().findByAlias("acme")).isPresent();
     assertThat(fixture.queryStrings("SELECT count(*) FROM flyway_schema_history WHERE version = '1'"))
         .containsExactly("1");
+  }
+
+  @StoreSpec
+  void everyAcceptedFormOfTheUrlOpensTheSameDatabase(StoreFixture fixture) {
+    fixture.open().orgs().upsert(Samples.org("acme", "00D000000000001"));
+
+    Store again = fixture.open(fixture.alternativeUrl());
+
+    assertThat(again.orgs().findByAlias("acme")).isPresent();
+  }
+
+  @StoreSpec
+  void aNonEmptyDatabaseWithoutMigrationHistoryIsNotTouched(StoreFixture fixture) {
+    fixture.execute("CREATE TABLE unrelated (x INTEGER)");
+
+    assertThatThrownBy(fixture::open)
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(StoreException.Code.MIGRATION_FAILED);
+              assertThat(e.getMessage())
+                  .startsWith("migrating the " + fixture.dialect() + " store '")
+                  .containsIgnoringCase("non-empty");
+            });
+    assertThat(fixture.queryStrings("SELECT count(*) FROM unrelated")).containsExactly("0");
   }
 }
