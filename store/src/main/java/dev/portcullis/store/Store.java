@@ -8,20 +8,35 @@ import java.nio.file.Path;
  */
 public interface Store extends AutoCloseable {
 
+  /** The URL used when none is configured. */
+  String DEFAULT_URL = "sqlite:portcullis.db";
+
   /**
    * Opens the store named by {@code url} and migrates it.
    *
-   * @param url {@code sqlite:PATH} (relative paths resolve against {@code dataDir}) or
-   *     {@code postgresql://host:port/db?...}; {@code null} means {@code sqlite:portcullis.db}
-   * @param dataDir the data directory
+   * <p>Accepted forms: {@code sqlite:PATH} (relative paths resolve against {@code dataDir};
+   * missing parent directories are created), {@code sqlite::memory:} (a private in-memory
+   * database, for tests), {@code postgresql://[user[:password]@]host[:port]/database[?param=value&...]}
+   * and the same with a {@code jdbc:} prefix. PostgreSQL parameters are pgjdbc's ({@code user},
+   * {@code password}, {@code currentSchema}, {@code sslmode}, ...); with {@code currentSchema}
+   * the migrations go into that schema, which is created when missing.
+   *
+   * @param url the store URL; {@code null} means {@value #DEFAULT_URL}
+   * @param dataDir the data directory; may be {@code null} only when the URL needs none
    * @throws StoreException with a message naming what was wrong (bad URL, unreachable, migration)
    */
   static Store open(String url, Path dataDir) {
-    throw new UnsupportedOperationException("not implemented yet");
+    return SqlStore.open(StoreUrl.parse(url == null ? DEFAULT_URL : url, dataDir));
   }
 
   /** {@code sqlite} or {@code postgresql}. */
   String dialect();
+
+  /** Registered Salesforce orgs. */
+  OrgRepository orgs();
+
+  /** The append-only record of access tokens issued. */
+  TokenIssuanceRepository tokenIssuances();
 
   /** Whether the store answers a query and its migrations are applied; the reason when not. */
   Readiness readiness();
@@ -29,12 +44,16 @@ public interface Store extends AutoCloseable {
   /** Connection pool figures for the metrics endpoint. */
   PoolStatistics poolStatistics();
 
-  /** Closes every connection. */
+  /** Closes every connection. Idempotent. */
   @Override
   void close();
 
   /** @param ready true when usable; @param detail why not, or a short description when ready */
   record Readiness(boolean ready, String detail) {}
 
+  /**
+   * Connection pool figures. For SQLite these are the sums over the single-writer pool and the
+   * reader pool.
+   */
   record PoolStatistics(int active, int idle, int total, int waiting) {}
 }
