@@ -1,0 +1,21 @@
+package dev.portcullis.server.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Checks that a file holds an org's JWT signing key: an unencrypted PKCS#8 RSA private key in PEM.
+ * An interface so that the coordinator can switch the implementation to the Salesforce client's
+ * {@code PrivateKeys.readPkcs8Pem} without touching the loader.
+ */
+interface KeyFileCheck {
+
+  /** The problem with {@code pemFile}, or empty when it is a usable key. Never reads out key bytes. */
+  Optional<Finding> check(Path pemFile);
+
+  /** @param suggestion how to fix it, or {@code null} */
+  record Finding(ConfigErrorCode code, String message, String suggestion) {}
+
+  /** The built-in check: {@link PemFiles#checkPrivateKey(Path, boolean)} requiring RSA. */
+  KeyFileCheck RSA_PKCS8_PEM = pemFile -> PemFiles.checkPrivateKey(pemFile, true);
+}
