@@ -128,6 +128,7 @@ public final class PortcullisServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
+    config.warnings().forEach(warning -> LOG.warn("{}", warning));
     LOG.info("admin API listening on {}", adminUrl());
     publishWhenReady();
   }

@@ -99,6 +99,12 @@ public final class ConfigLoader {
           Files.exists(absolute) ? "check its permissions" : "create it, or run with --demo to generate one");
       return new Result(Optional.empty(), yaml.problems());
     }
+    return parse(absolute, text);
+  }
+
+  /** Parses {@code text} as the content of {@code absolute}; never throws for bad input. */
+  Result parse(Path absolute, String text) {
+    YamlNodes yaml = new YamlNodes(absolute, env);
     Optional<Node> root;
     try {
       LoadSettings settings = LoadSettings.builder()
@@ -198,6 +204,11 @@ public final class ConfigLoader {
       }
       Fields fields = listener.get();
       String host = fields.value("host").flatMap(value -> yaml.text(value, what + ".host")).orElse(Config.DEFAULT_HOST);
+      if (what.equals("server.admin") && !isLoopback(host)) {
+        yaml.warning(fields.value("host").orElseThrow(), ConfigErrorCode.INSECURE_URL,
+            "the admin API will listen on " + host + "; it has no authentication",
+            "keep it on 127.0.0.1, or expose it only to your monitoring network");
+      }
       int port = fields.value("port").flatMap(value -> port(value, what + ".port")).orElse(defaultPort);
       return new Listener(host, port);
     }

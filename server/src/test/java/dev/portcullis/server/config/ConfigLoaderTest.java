@@ -346,4 +346,11 @@ class ConfigLoaderTest {
     assertThat(problem.message()).endsWith("contains a CERTIFICATE, not a private key");
     assertThat(problem.column()).isEqualTo(54);
   }
+
+  @Test
+  void anAdminApiOffLoopbackIsAWarning() throws ConfigException {
+    Config config = ConfigLoader.load(config("server: { admin: { host: 0.0.0.0 } }\n"), ENV);
+    assertThat(config.warnings()).singleElement()
+        .satisfies(warning -> assertThat(warning.message()).contains("has no authentication"));
+  }
 }
