@@ -94,9 +94,11 @@ public final class ConfigLoader {
     try {
       text = Files.readString(absolute, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
+      boolean exists = Files.exists(absolute);
       yaml.add(0, 0, Severity.ERROR, ConfigErrorCode.FILE_UNREADABLE,
-          "cannot read the configuration file: " + e.getClass().getSimpleName(),
-          Files.exists(absolute) ? "check its permissions" : "create it, or run with --demo to generate one");
+          exists ? "cannot read the configuration file (" + e.getClass().getSimpleName() + ")"
+              : "the configuration file does not exist",
+          exists ? "check its permissions" : "create it, or run `portcullis serve --demo` to generate one");
       return new Result(Optional.empty(), yaml.problems());
     }
     return parse(absolute, text);
@@ -320,6 +322,9 @@ public final class ConfigLoader {
       String version = yaml.text(versionNode.get(), "salesforce.api_version").orElse(Config.DEFAULT_API_VERSION).trim();
       if (version.startsWith("v")) {
         version = version.substring(1);
+      }
+      if (version.matches("\\d{2,3}")) {
+        version = version + ".0";
       }
       if (!API_VERSION.matcher(version).matches()) {
         yaml.error(versionNode.get(), ConfigErrorCode.INVALID_VALUE,

@@ -1,6 +1,7 @@
 package dev.portcullis.server.config;
 
 import dev.portcullis.server.config.Problem.Severity;
+import dev.portcullis.server.logging.Redactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -178,7 +179,8 @@ final class YamlNodes {
     if (isNull(node)) {
       return "nothing";
     }
-    return "'" + ((ScalarNode) node).getValue() + "'";
+    String value = Redactor.redact(((ScalarNode) node).getValue());
+    return "'" + (value.length() > 40 ? value.substring(0, 37) + "..." : value) + "'";
   }
 
   /**

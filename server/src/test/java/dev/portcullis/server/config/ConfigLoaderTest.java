@@ -353,4 +353,18 @@ class ConfigLoaderTest {
     assertThat(config.warnings()).singleElement()
         .satisfies(warning -> assertThat(warning.message()).contains("has no authentication"));
   }
+
+  @Test
+  void aValueQuotedInAWrongTypeMessageIsRedacted() {
+    Problem problem = onlyError("storage: \"postgresql://db/p?password=hunter2\"\n");
+    assertThat(problem.code()).isEqualTo(ConfigErrorCode.WRONG_TYPE);
+    assertThat(problem.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void anUnquotedWholeApiVersionIsAccepted() throws ConfigException {
+    assertThat(ConfigLoader.load(config("salesforce: { api_version: 65 }\n"), ENV).salesforce().apiVersion())
+        .isEqualTo("65.0");
+    assertThat(onlyError("salesforce: { api_version: latest }\n").suggestion()).contains("\"66.0\"");
+  }
 }
