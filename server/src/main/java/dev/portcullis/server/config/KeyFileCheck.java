@@ -5,8 +5,12 @@ import java.util.Optional;
 
 /**
  * Checks that a file holds an org's JWT signing key: an unencrypted PKCS#8 RSA private key in PEM.
- * An interface so that the coordinator can switch the implementation to the Salesforce client's
- * {@code PrivateKeys.readPkcs8Pem} without touching the loader.
+ *
+ * <p>An interface so that the implementation can move to the Salesforce client's {@code
+ * PrivateKeys.readPkcs8Pem(Path)} without touching the loader: keep {@link PemFiles} for the
+ * explanatory findings (certificate, encrypted, PKCS#1, with the openssl command that fixes each),
+ * and when it finds nothing, call {@code readPkcs8Pem} and turn its exception into a {@link
+ * Finding} with code {@link ConfigErrorCode#BAD_KEY_FILE}. The message must not quote the file.
  */
 interface KeyFileCheck {
 
