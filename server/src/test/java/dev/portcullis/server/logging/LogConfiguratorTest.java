@@ -51,4 +51,29 @@ class LogConfiguratorTest {
     log.error("loud");
     assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("quiet").contains("loud");
   }
+
+  @Test
+  void theBundledDefaultConfigurationRedactsWholeLinesIncludingExceptions() throws Exception {
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(getClass().getResource("/logback.xml"));
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var console = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        root.getAppender("stderr");
+    var capture = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    capture.setContext(context);
+    capture.setEncoder(console.getEncoder());
+    capture.setOutputStream(out);
+    capture.start();
+    root.detachAppender(console);
+    root.addAppender(capture);
+    context.getLogger("dev.portcullis.test").error("token " + TOKEN, new IllegalStateException("password=hunter2"));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("ERROR", "token 00D***", "IllegalStateException: password=***");
+    assertThat(text).doesNotContain("hunter2").doesNotContain("AQ4AQ");
+    assertThat(text.split("IllegalStateException", -1)).hasSize(2);
+    context.stop();
+  }
 }
