@@ -1,0 +1,418 @@
+package dev.portcullis.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.portcullis.server.config.Config;
+import dev.portcullis.server.config.ConfigException;
+import dev.portcullis.server.config.ConfigLoader;
+import dev.portcullis.server.demo.DemoBootstrap;
+import dev.portcullis.server.files.AtomicFiles;
+import dev.portcullis.server.logging.Redactor;
+import dev.portcullis.store.Store;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Portcullis daemon: opens the store, loads the signing key, serves the admin API on its own
+ * listener and publishes its endpoints in {@code DATA_DIR/endpoints.json}.
+ *
+ * <p>Design notes.
+ *
+ * <ul>
+ *   <li>Lifecycle: {@link #start} returns once every listener accepts connections. {@code
+ *       endpoints.json} is written (temp file + rename) as soon as every readiness check passes —
+ *       at once, or later by a background poll — and deleted on {@link #close()}.
+ *   <li>Shutdown: {@link #close()} is Jetty's graceful stop. The connectors close their server
+ *       sockets first (new connections are refused), the {@link GracefulHandler} lets requests in
+ *       flight finish within {@code server.shutdown_grace}, then the store is closed. {@link
+ *       #installShutdownHook()} runs the same on SIGTERM/SIGINT and exits 0.
+ *   <li>Readiness is computed per request from the parts (store, signing key), never cached, so
+ *       {@code /readyz} reflects a database that went away.
+ *   <li>Wiring is plain code; tests replace the store opener and add routes through the
+ *       package-private {@link Builder}.
+ * </ul>
+ */
+public final class PortcullisServer implements AutoCloseable {
+  /** The file, under the data directory, that tells clients where the server listens. */
+  public static final String ENDPOINTS_FILE = "endpoints.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Config config;
+  private final Path dataDir;
+  private final Server jetty;
+  private final ServerConnector adminConnector;
+  private final Store store;
+  private final Optional<SigningKey> signingKey;
+  private final String signingKeyProblem;
+  private final PrometheusMeterRegistry registry;
+  private final List<AutoCloseable> closeables;
+  private final Optional<DemoBootstrap.Demo> demo;
+  private final ScheduledExecutorService readinessPoll;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private PortcullisServer(Builder builder, Store store, Optional<SigningKey> signingKey, String signingKeyProblem)
+      throws ServerException {
+    this.config = builder.config;
+    this.dataDir = builder.dataDir;
+    this.store = store;
+    this.signingKey = signingKey;
+    this.signingKeyProblem = signingKeyProblem;
+    this.demo = builder.demo;
+    this.closeables = new ArrayList<>();
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindMetrics();
+
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("portcullis-admin");
+    this.jetty = new Server(threads);
+    Config.Listener admin = config.server().admin();
+    this.adminConnector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory());
+    adminConnector.setHost(admin.host());
+    adminConnector.setPort(admin.port());
+    adminConnector.setName("admin");
+    jetty.addConnector(adminConnector);
+    AdminHandler adminHandler = new AdminHandler(this::readiness, registry, builder.extraRoutes);
+    GracefulHandler graceful = new GracefulHandler(
+        new HttpMetricsHandler(registry, "admin", adminHandler::template, adminHandler));
+    jetty.setHandler(graceful);
+    jetty.setStopTimeout(config.server().shutdownGrace().toMillis());
+    jetty.setStopAtShutdown(false);
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      stopQuietly();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new ServerException(ServerException.Code.PORT_UNAVAILABLE,
+            "cannot listen on " + admin.host() + ":" + admin.port() + " for the admin API (" + e.getMessage()
+                + "); set server.admin.port to a free port, or 0 to pick one", e);
+      }
+      throw new ServerException(ServerException.Code.STARTUP, "cannot start the admin listener: " + e.getMessage(), e);
+    }
+    this.readinessPoll = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "portcullis-readiness");
+      thread.setDaemon(true);
+      return thread;
+    });
+    config.warnings().forEach(warning -> LOG.warn("{}", warning));
+    LOG.info("admin API listening on {}", adminUrl());
+    publishWhenReady();
+  }
+
+  /** Starts the server with {@code config}; returns once the admin listener accepts connections. */
+  public static PortcullisServer start(Config config, Path dataDir) throws ServerException {
+    return new Builder(config, dataDir).start();
+  }
+
+  /**
+   * Starts the demo: on first use generates a CA, a TLS certificate, a key pair per demo org and a
+   * commented {@code portcullis.yaml} in {@code dataDir} (later starts reuse them), starts the org
+   * simulator in-process, then the server with that configuration.
+   *
+   * @param env the environment for {@code ${NAME}} references in the (user-editable) demo config
+   * @throws ConfigException when the user edited the demo configuration into an invalid one
+   */
+  public static PortcullisServer startDemo(Path dataDir, Map<String, String> env)
+      throws ServerException, ConfigException {
+    return startDemo(dataDir, env, DemoBootstrap.Options.defaults(), Store::open);
+  }
+
+  static PortcullisServer startDemo(
+      Path dataDir, Map<String, String> env, DemoBootstrap.Options options, StoreOpener storeOpener)
+      throws ServerException, ConfigException {
+    DemoBootstrap.Demo demo;
+    try {
+      demo = DemoBootstrap.prepare(dataDir, env, options);
+    } catch (IOException | RuntimeException e) {
+      throw new ServerException(ServerException.Code.DEMO, "cannot prepare the demo: " + e.getMessage(), e);
+    }
+    try {
+      Config config = ConfigLoader.load(demo.configFile(), env);
+      return new Builder(config, dataDir).storeOpener(storeOpener).demo(demo).start();
+    } catch (ConfigException | ServerException | RuntimeException e) {
+      demo.close();
+      throw e;
+    }
+  }
+
+  /** The admin API's base URL, e.g. {@code http://127.0.0.1:7400} (the real port when 0 was asked). */
+  public URI adminUrl() {
+    String host = config.server().admin().host();
+    String authority = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + authority + ":" + adminConnector.getLocalPort());
+  }
+
+  /** {@code DATA_DIR/endpoints.json}. */
+  public Path endpointsFile() {
+    return dataDir.resolve(ENDPOINTS_FILE);
+  }
+
+  /** The configuration the server runs with. */
+  public Config config() {
+    return config;
+  }
+
+  /**
+   * On SIGTERM or SIGINT: stop gracefully (as {@link #close()}) and exit with status 0. Also adds a
+   * JVM shutdown hook so that {@code System.exit} elsewhere still stops the server gracefully.
+   */
+  public void installShutdownHook() {
+    Thread hook = new Thread(this::close, "portcullis-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Signals.onTermination(() -> {
+      close();
+      System.exit(0);
+    });
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitShutdown() throws InterruptedException {
+    closed.await();
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish within {@code server.shutdown_grace}, removes
+   * {@code endpoints.json}, closes the store and the demo's simulator. Idempotent; a concurrent
+   * caller returns at once while the first does the work.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("shutting down (grace {})", config.server().shutdownGrace());
+    try {
+      readinessPoll.shutdownNow();
+      deleteEndpoints();
+      stopQuietly();
+      for (AutoCloseable closeable : closeables) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.warn("error while closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+      }
+      try {
+        store.close();
+      } catch (RuntimeException e) {
+        LOG.warn("error while closing the store: {}", Redactor.redact(e.toString()));
+      }
+      demo.ifPresent(DemoBootstrap.Demo::close);
+      registry.close();
+      LOG.info("stopped");
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  List<ReadinessCheck> readiness() {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    try {
+      Store.Readiness readiness = store.readiness();
+      checks.add(new ReadinessCheck("storage", readiness.ready(), Redactor.redact(readiness.detail())));
+    } catch (RuntimeException e) {
+      checks.add(new ReadinessCheck("storage", false, Redactor.redact(String.valueOf(e.getMessage()))));
+    }
+    checks.add(signingKey.isPresent()
+        ? new ReadinessCheck("signing_key", true, "Ed25519 key loaded")
+        : new ReadinessCheck("signing_key", false, signingKeyProblem));
+    return checks;
+  }
+
+  private boolean ready() {
+    return readiness().stream().allMatch(ReadinessCheck::ready);
+  }
+
+  private void publishWhenReady() {
+    if (ready()) {
+      writeEndpoints();
+      return;
+    }
+    LOG.warn("not ready yet: {}", readiness().stream().filter(check -> !check.ready())
+        .map(check -> check.name() + ": " + check.detail()).toList());
+    readinessPoll.scheduleWithFixedDelay(() -> {
+      if (!closing.get() && ready()) {
+        writeEndpoints();
+        LOG.info("ready");
+        readinessPoll.shutdown();
+      }
+    }, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** The content of endpoints.json: only the keys this server has. */
+  Map<String, Object> endpoints() {
+    Map<String, Object> endpoints = new LinkedHashMap<>();
+    endpoints.put("admin_url", adminUrl().toString());
+    demo.ifPresent(running -> {
+      Map<String, String> orgsim = new LinkedHashMap<>();
+      running.orgUrls().forEach((alias, url) -> orgsim.put(alias, url.toString()));
+      endpoints.put("orgsim", orgsim);
+      endpoints.put("ca_cert", running.caCertificate().toString());
+    });
+    return endpoints;
+  }
+
+  private synchronized void writeEndpoints() {
+    if (closing.get()) {
+      return;
+    }
+    try {
+      AtomicFiles.write(endpointsFile(), JSON.writeValueAsBytes(endpoints()), false);
+    } catch (IOException e) {
+      LOG.error("cannot write {}: {}", endpointsFile(), e.toString());
+    }
+  }
+
+  private synchronized void deleteEndpoints() {
+    try {
+      Files.deleteIfExists(endpointsFile());
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", endpointsFile(), e.toString());
+    }
+  }
+
+  private void bindMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    closeables.add(gc);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    poolGauge("active", "connections in use", statistics -> statistics.active());
+    poolGauge("idle", "open connections not in use", statistics -> statistics.idle());
+    poolGauge("size", "open connections (active + idle)", statistics -> statistics.total());
+    poolGauge("pending", "threads waiting for a connection", statistics -> statistics.waiting());
+  }
+
+  private void poolGauge(String name, String description, Function<Store.PoolStatistics, Integer> value) {
+    Gauge.builder("portcullis.storage.pool." + name, store, s -> {
+          try {
+            return value.apply(s.poolStatistics());
+          } catch (RuntimeException e) {
+            return Double.NaN;
+          }
+        })
+        .description("Storage pool: " + description)
+        .tag("dialect", safeDialect())
+        .register(registry);
+  }
+
+  private String safeDialect() {
+    try {
+      return store.dialect();
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("error while stopping the listeners: {}", e.toString());
+    }
+  }
+
+  /** Opens the store; {@link Store#open} in production, a fake in tests. */
+  @FunctionalInterface
+  interface StoreOpener {
+    Store open(String url, Path dataDir);
+  }
+
+  /** Wiring with test seams. */
+  static final class Builder {
+    private final Config config;
+    private final Path dataDir;
+    private StoreOpener storeOpener = Store::open;
+    private final Map<String, Handler> extraRoutes = new LinkedHashMap<>();
+    private Optional<DemoBootstrap.Demo> demo = Optional.empty();
+
+    Builder(Config config, Path dataDir) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+    }
+
+    Builder storeOpener(StoreOpener opener) {
+      this.storeOpener = opener;
+      return this;
+    }
+
+    Builder route(String path, Handler handler) {
+      extraRoutes.put(path, handler);
+      return this;
+    }
+
+    Builder demo(DemoBootstrap.Demo running) {
+      this.demo = Optional.of(running);
+      return this;
+    }
+
+    PortcullisServer start() throws ServerException {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new ServerException(ServerException.Code.DATA_DIR, "cannot create the data directory " + dataDir
+            + ": " + e, e);
+      }
+      Optional<SigningKey> key;
+      String keyProblem = null;
+      try {
+        key = Optional.of(SigningKey.loadOrCreate(dataDir.resolve("keys")));
+      } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+        key = Optional.empty();
+        keyProblem = "cannot load " + dataDir.resolve("keys").resolve(SigningKey.PRIVATE_FILE) + ": " + e.getMessage();
+        LOG.error("{}", keyProblem);
+      }
+      Store store;
+      try {
+        store = storeOpener.open(config.storage().url(), dataDir);
+      } catch (RuntimeException e) {
+        throw new ServerException(ServerException.Code.STORAGE_UNAVAILABLE,
+            "cannot open the store " + config.storage().redactedUrl() + ": " + Redactor.redact(String.valueOf(e.getMessage())),
+            e);
+      }
+      try {
+        return new PortcullisServer(this, store, key, keyProblem);
+      } catch (ServerException | RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.portcullis.server.config;
+
+import dev.portcullis.salesforce.OrgEnvironment;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A validated {@code portcullis.yaml}. Produced by {@link ConfigLoader}; every path is absolute
+ * (resolved against the configuration file's directory) and every {@code ${NAME}} is expanded.
+ *
+ * <h2>Schema</h2>
+ *
+ * <pre>{@code
+ * server:                          # optional
+ *   admin:   { host: 127.0.0.1, port: 7400 }   # admin API (healthz, readyz, metrics); port 0 = any free port
+ *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; reserved for the gateway
+ *   tls: { certificate: certs/server.pem, private_key: certs/server-key.pem }   # optional, PEM (key PKCS#8)
+ *   shutdown_grace: 10s            # in-flight requests get this long on shutdown (ms, s, m, h)
+ * data_dir: ./data                 # optional; the CLI's --data-dir wins
+ * storage:
+ *   url: "sqlite:portcullis.db"    # or postgresql://HOST:PORT/DB?user=U&password=${PG_PASSWORD}
+ * salesforce:
+ *   api_version: "66.0"
+ * logging:
+ *   format: text                   # text | json (JSON lines)
+ *   level: info                    # trace | debug | info | warn | error
+ * orgs:                            # optional list
+ *   - alias: prod                  # [a-z][a-z0-9_-]*, unique
+ *     environment: production      # production | sandbox
+ *     login_url: https://login.salesforce.com     # optional; default from environment
+ *     instance_url: https://acme.my.salesforce.com
+ *     consumer_key: ${PROD_CONSUMER_KEY}
+ *     username: integration@acme.com
+ *     private_key: keys/prod.pem   # PEM PKCS#8 RSA key, or instead:
+ *     # keystore: { path: keys/prod.p12, password: ${PROD_KEYSTORE_PASSWORD}, alias: prod }
+ * }</pre>
+ *
+ * <p>Secrets ({@link Secret}, the storage URL's password) never appear in {@code toString()}.
+ *
+ * @param file the configuration file (absolute)
+ * @param server listeners and shutdown
+ * @param dataDir the data directory named in the file, if any
+ * @param storage the store
+ * @param salesforce Salesforce API settings
+ * @param logging log format and level
+ * @param orgs the orgs, in file order
+ * @param warnings problems that did not stop loading (e.g. a literal password)
+ */
+public record Config(
+    Path file,
+    Server server,
+    Optional<Path> dataDir,
+    Storage storage,
+    Salesforce salesforce,
+    Logging logging,
+    List<Org> orgs,
+    List<Problem> warnings) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_ADMIN_PORT = 7400;
+  public static final int DEFAULT_GATEWAY_PORT = 7443;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final String DEFAULT_STORAGE_URL = "sqlite:portcullis.db";
+  public static final String DEFAULT_API_VERSION = "66.0";
+
+  public Config {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(salesforce, "salesforce");
+    Objects.requireNonNull(logging, "logging");
+    orgs = List.copyOf(orgs);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** The org with this alias. */
+  public Optional<Org> org(String alias) {
+    return orgs.stream().filter(org -> org.alias().equals(alias)).findFirst();
+  }
+
+  /**
+   * @param admin the admin API listener
+   * @param gateway the gateway listener, when configured
+   * @param tls the server certificate and key, when configured
+   * @param shutdownGrace how long in-flight requests may run on shutdown
+   */
+  public record Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace) {}
+
+  /** @param port 0 picks a free port */
+  public record Listener(String host, int port) {}
+
+  /** PEM certificate (chain) and PEM PKCS#8 private key, absolute paths. */
+  public record Tls(Path certificate, Path privateKey) {}
+
+  /** @param url {@code sqlite:PATH} or {@code postgresql://…}; {@code toString()} hides a password */
+  public record Storage(String url) {
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&]*");
+    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
+
+    /** The URL with any password replaced by {@code ***}. */
+    public String redactedUrl() {
+      String redacted = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+      return USER_INFO_PASSWORD.matcher(redacted).replaceAll("$1***@");
+    }
+
+    @Override
+    public String toString() {
+      return "Storage[url=" + redactedUrl() + "]";
+    }
+  }
+
+  /** @param apiVersion e.g. {@code 66.0} */
+  public record Salesforce(String apiVersion) {}
+
+  public record Logging(Format format, Level level) {
+    public enum Format {
+      TEXT,
+      JSON
+    }
+
+    public enum Level {
+      TRACE,
+      DEBUG,
+      INFO,
+      WARN,
+      ERROR
+    }
+  }
+
+  /**
+   * One Salesforce org and the integration user Portcullis acts as (OAuth 2.0 JWT bearer flow).
+   *
+   * @param alias short unique name
+   * @param environment production or sandbox
+   * @param loginUrl the token endpoint's base (login.salesforce.com, test.salesforce.com, My Domain)
+   * @param instanceUrl the org's My Domain URL
+   * @param consumerKey the connected app's consumer key
+   * @param username the integration user
+   * @param credential the key that signs JWT bearer assertions
+   */
+  public record Org(
+      String alias,
+      OrgEnvironment environment,
+      URI loginUrl,
+      URI instanceUrl,
+      String consumerKey,
+      String username,
+      Credential credential) {}
+
+  /** Where the org's signing key lives. */
+  public sealed interface Credential {
+    /** A PEM file holding an unencrypted PKCS#8 RSA private key. */
+    record PemFile(Path path) implements Credential {}
+
+    /** A PKCS#12 or JKS keystore entry. */
+    record KeyStoreEntry(Path path, Secret password, String alias) implements Credential {}
+  }
+
+  /** A secret value; {@code toString()} never shows it. */
+  public record Secret(String value) {
+    public Secret {
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+      return "***";
+    }
+  }
+}

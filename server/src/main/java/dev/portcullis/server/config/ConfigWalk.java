@@ -1,0 +1,488 @@
+package dev.portcullis.server.config;
+
+import dev.portcullis.salesforce.OrgEnvironment;
+import dev.portcullis.server.config.Config.Credential;
+import dev.portcullis.server.config.Config.Listener;
+import dev.portcullis.server.config.Config.Logging;
+import dev.portcullis.server.config.Config.Org;
+import dev.portcullis.server.config.Config.Secret;
+import dev.portcullis.server.config.YamlNodes.Fields;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * One walk over one configuration file's nodes, in schema order (see {@link Config}). Each fault
+ * becomes a {@link Problem} and the walk carries on with a default, so one run reports everything.
+ */
+final class ConfigWalk {
+  private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "orgs");
+  private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
+  private static final List<String> LISTENER = List.of("host", "port");
+  private static final List<String> TLS = List.of("certificate", "private_key");
+  private static final List<String> STORAGE = List.of("url");
+  private static final List<String> SALESFORCE = List.of("api_version");
+  private static final List<String> LOGGING = List.of("format", "level");
+  private static final List<String> ORG =
+      List.of("alias", "environment", "login_url", "instance_url", "consumer_key", "username", "private_key", "keystore");
+  private static final List<String> KEYSTORE = List.of("path", "password", "alias");
+  private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+  private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern LITERAL_PASSWORD = Pattern.compile("(?i)password=(?!\\$\\{)[^&]+|//[^/@:]+:(?!\\$\\{)[^/@]+@");
+
+  private final YamlNodes yaml;
+  private final Path base;
+  private final KeyFileCheck keyFileCheck;
+
+  ConfigWalk(YamlNodes yaml, Path base, KeyFileCheck keyFileCheck) {
+    this.yaml = yaml;
+    this.base = base;
+    this.keyFileCheck = keyFileCheck;
+  }
+
+  Config emptyConfig(Path file) {
+    return new Config(file, defaultServer(), Optional.empty(), new Config.Storage(Config.DEFAULT_STORAGE_URL),
+        new Config.Salesforce(Config.DEFAULT_API_VERSION), new Logging(Logging.Format.TEXT, Logging.Level.INFO),
+        List.of(), List.of());
+  }
+
+  Optional<Config> config(Path file, Node root) {
+    Optional<Fields> top = yaml.mapping(root, "the configuration", TOP);
+    if (top.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = top.get();
+    Config.Server server = fields.value("server").map(this::server).orElseGet(this::defaultServer);
+    Optional<Path> dataDir = fields.value("data_dir").flatMap(node -> yaml.text(node, "data_dir"))
+        .map(text -> base.resolve(text.trim()).normalize());
+    Config.Storage storage = fields.value("storage").map(this::storage)
+        .orElse(new Config.Storage(Config.DEFAULT_STORAGE_URL));
+    Config.Salesforce salesforce = fields.value("salesforce").map(this::salesforce)
+        .orElse(new Config.Salesforce(Config.DEFAULT_API_VERSION));
+    Logging logging = fields.value("logging").map(this::logging)
+        .orElse(new Logging(Logging.Format.TEXT, Logging.Level.INFO));
+    List<Org> orgs = fields.value("orgs").map(this::orgs).orElse(List.of());
+    return Optional.of(new Config(file, server, dataDir, storage, salesforce, logging, orgs, List.of()));
+  }
+
+  private Config.Server defaultServer() {
+    return new Config.Server(new Listener(Config.DEFAULT_HOST, Config.DEFAULT_ADMIN_PORT), Optional.empty(),
+        Optional.empty(), Config.DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  private Config.Server server(Node node) {
+    Optional<Fields> server = yaml.mapping(node, "server", SERVER);
+    if (server.isEmpty()) {
+      return defaultServer();
+    }
+    Fields fields = server.get();
+    Listener admin = fields.value("admin").map(value -> listener(value, "server.admin", Config.DEFAULT_ADMIN_PORT))
+        .orElse(new Listener(Config.DEFAULT_HOST, Config.DEFAULT_ADMIN_PORT));
+    Optional<Listener> gateway =
+        fields.value("gateway").map(value -> listener(value, "server.gateway", Config.DEFAULT_GATEWAY_PORT));
+    Optional<Config.Tls> tls = fields.value("tls").flatMap(this::tls);
+    Duration grace = fields.value("shutdown_grace").flatMap(value -> duration(value, "server.shutdown_grace"))
+        .orElse(Config.DEFAULT_SHUTDOWN_GRACE);
+    return new Config.Server(admin, gateway, tls, grace);
+  }
+
+  private Listener listener(Node node, String what, int defaultPort) {
+    Optional<Fields> listener = yaml.mapping(node, what, LISTENER);
+    if (listener.isEmpty()) {
+      return new Listener(Config.DEFAULT_HOST, defaultPort);
+    }
+    Fields fields = listener.get();
+    String host = fields.value("host").flatMap(value -> yaml.text(value, what + ".host")).orElse(Config.DEFAULT_HOST);
+    if (what.equals("server.admin") && !isLoopback(host)) {
+      yaml.warning(fields.value("host").orElseThrow(), ConfigErrorCode.INSECURE_URL,
+          "the admin API will listen on " + host + "; it has no authentication",
+          "keep it on 127.0.0.1, or expose it only to your monitoring network");
+    }
+    int port = fields.value("port").flatMap(value -> port(value, what + ".port")).orElse(defaultPort);
+    return new Listener(host, port);
+  }
+
+  private Optional<Integer> port(Node node, String what) {
+    Optional<String> text = yaml.text(node, what);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      int port = Integer.parseInt(text.get().trim());
+      if (port >= 0 && port <= 65535) {
+        return Optional.of(port);
+      }
+    } catch (NumberFormatException e) {
+      yaml.error(node, ConfigErrorCode.WRONG_TYPE, what + " must be a whole number, found '" + text.get() + "'",
+          "use a port between 1 and 65535, or 0 to pick a free port");
+      return Optional.empty();
+    }
+    yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " " + text.get() + " is out of range",
+        "use a port between 1 and 65535, or 0 to pick a free port");
+    return Optional.empty();
+  }
+
+  private Optional<Duration> duration(Node node, String what) {
+    Optional<String> text = yaml.text(node, what);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher matcher = DURATION.matcher(text.get().trim());
+    if (!matcher.matches()) {
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " '" + text.get() + "' is not a duration",
+          "write a number and a unit (ms, s, m or h), e.g. 10s");
+      return Optional.empty();
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return Optional.of(switch (matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    });
+  }
+
+  private Optional<Config.Tls> tls(Node node) {
+    Optional<Fields> tls = yaml.mapping(node, "server.tls", TLS);
+    if (tls.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = tls.get();
+    Optional<Path> certificate = requiredPath(fields, "certificate", "server.tls");
+    Optional<Path> privateKey = requiredPath(fields, "private_key", "server.tls");
+    certificate.ifPresent(path -> PemFiles.checkCertificate(path).ifPresent(
+        finding -> report(fields.value("certificate").orElseThrow(), finding)));
+    privateKey.ifPresent(path -> PemFiles.checkPrivateKey(path, false).ifPresent(
+        finding -> report(fields.value("private_key").orElseThrow(), finding)));
+    if (certificate.isEmpty() || privateKey.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.Tls(certificate.get(), privateKey.get()));
+  }
+
+  private Config.Storage storage(Node node) {
+    Optional<Fields> storage = yaml.mapping(node, "storage", STORAGE);
+    Optional<Node> urlNode = storage.flatMap(fields -> fields.value("url"));
+    if (urlNode.isEmpty()) {
+      return new Config.Storage(Config.DEFAULT_STORAGE_URL);
+    }
+    if (urlNode.get() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar
+        && LITERAL_PASSWORD.matcher(scalar.getValue()).find()) {
+      yaml.warning(urlNode.get(), ConfigErrorCode.LITERAL_SECRET,
+          "storage.url contains a password written in the file",
+          "write password=${PG_PASSWORD} and set PG_PASSWORD in the environment");
+    }
+    Optional<String> url = yaml.text(urlNode.get(), "storage.url");
+    if (url.isEmpty()) {
+      return new Config.Storage(Config.DEFAULT_STORAGE_URL);
+    }
+    String value = url.get().trim();
+    if (value.startsWith("sqlite:")) {
+      if (value.length() == "sqlite:".length()) {
+        yaml.error(urlNode.get(), ConfigErrorCode.BAD_URL, "storage.url names no SQLite file", "e.g. sqlite:portcullis.db");
+      }
+    } else if (value.startsWith("postgresql://")) {
+      try {
+        URI uri = new URI(value);
+        if (uri.getHost() == null) {
+          yaml.error(urlNode.get(), ConfigErrorCode.BAD_URL, "storage.url has no host",
+              "e.g. postgresql://127.0.0.1:5432/portcullis?user=portcullis&password=${PG_PASSWORD}");
+        }
+      } catch (URISyntaxException e) {
+        yaml.error(urlNode.get(), ConfigErrorCode.BAD_URL, "storage.url is not a valid URL: " + e.getReason(),
+            "e.g. postgresql://127.0.0.1:5432/portcullis?user=portcullis&password=${PG_PASSWORD}");
+      }
+    } else {
+      String redacted = new Config.Storage(value).redactedUrl();
+      yaml.error(urlNode.get(), ConfigErrorCode.BAD_URL, "storage.url '" + redacted + "' is neither sqlite: nor postgresql://",
+          value.startsWith("jdbc:") ? "drop the jdbc: prefix" : "use sqlite:portcullis.db or postgresql://HOST:PORT/DATABASE");
+    }
+    return new Config.Storage(value);
+  }
+
+  private Config.Salesforce salesforce(Node node) {
+    Optional<Fields> salesforce = yaml.mapping(node, "salesforce", SALESFORCE);
+    Optional<Node> versionNode = salesforce.flatMap(fields -> fields.value("api_version"));
+    if (versionNode.isEmpty()) {
+      return new Config.Salesforce(Config.DEFAULT_API_VERSION);
+    }
+    String version = yaml.text(versionNode.get(), "salesforce.api_version").orElse(Config.DEFAULT_API_VERSION).trim();
+    if (version.startsWith("v")) {
+      version = version.substring(1);
+    }
+    if (version.matches("\\d{2,3}")) {
+      version = version + ".0";
+    }
+    if (!API_VERSION.matcher(version).matches()) {
+      yaml.error(versionNode.get(), ConfigErrorCode.INVALID_VALUE,
+          "salesforce.api_version '" + version + "' is not a Salesforce API version",
+          "quote it, e.g. api_version: \"" + Config.DEFAULT_API_VERSION + "\"");
+    }
+    return new Config.Salesforce(version);
+  }
+
+  private Logging logging(Node node) {
+    Optional<Fields> logging = yaml.mapping(node, "logging", LOGGING);
+    Logging.Format format = logging.flatMap(fields -> fields.value("format"))
+        .flatMap(value -> choice(value, "logging.format", Logging.Format.class)).orElse(Logging.Format.TEXT);
+    Logging.Level level = logging.flatMap(fields -> fields.value("level"))
+        .flatMap(value -> choice(value, "logging.level", Logging.Level.class)).orElse(Logging.Level.INFO);
+    return new Logging(format, level);
+  }
+
+  private <E extends Enum<E>> Optional<E> choice(Node node, String what, Class<E> type) {
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    return yaml.text(node, what).flatMap(text -> {
+      String word = text.trim().toLowerCase(Locale.ROOT);
+      if (word.equals("warning")) {
+        word = "warn";
+      }
+      int index = names.indexOf(word);
+      if (index >= 0) {
+        return Optional.of(type.getEnumConstants()[index]);
+      }
+      String suggestion = Suggestions.closest(word, names).map(best -> "did you mean '" + best + "'? ").orElse("")
+          + "choose one of " + String.join(", ", names);
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, "unknown " + what + " '" + text + "'", suggestion);
+      return Optional.empty();
+    });
+  }
+
+  private List<Org> orgs(Node node) {
+    List<Org> orgs = new ArrayList<>();
+    Map<String, Node> aliases = new HashMap<>();
+    for (Node item : yaml.sequence(node, "orgs").orElse(List.of())) {
+      org(item, aliases).ifPresent(orgs::add);
+    }
+    return orgs;
+  }
+
+  private Optional<Org> org(Node node, Map<String, Node> aliases) {
+    Optional<Fields> org = yaml.mapping(node, "an org", ORG);
+    if (org.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = org.get();
+    Optional<String> alias = required(fields, "alias", "the org");
+    String where = alias.map(a -> "org '" + a + "'").orElse("the org");
+    alias.ifPresent(value -> {
+      Node aliasNode = fields.value("alias").orElseThrow();
+      if (!ALIAS.matcher(value).matches()) {
+        yaml.error(aliasNode, ConfigErrorCode.INVALID_VALUE, "alias '" + value + "' is not a short lowercase name",
+            "use lowercase letters, digits, '-' and '_', starting with a letter, e.g. prod");
+      } else if (aliases.containsKey(value)) {
+        yaml.error(aliasNode, ConfigErrorCode.DUPLICATE_ALIAS, "duplicate org alias '" + value + "'",
+            "the first is on line " + YamlNodes.line(aliases.get(value)) + "; aliases must be unique");
+      } else {
+        aliases.put(value, aliasNode);
+      }
+    });
+    Optional<OrgEnvironment> environment = fields.value("environment")
+        .flatMap(value -> environment(value, where));
+    if (fields.value("environment").isEmpty()) {
+      missing(fields, "environment", where, "production or sandbox");
+    }
+    Optional<URI> loginUrl = fields.value("login_url").flatMap(value -> orgUrl(value, where + " login_url"));
+    if (fields.value("login_url").isEmpty()) {
+      loginUrl = environment.map(env -> URI.create(env.standardLoginUrl()));
+    } else if (environment.isPresent() && loginUrl.isPresent()) {
+      checkEnvironment(fields.value("login_url").get(), environment.get(), loginUrl.get(), where);
+    }
+    Optional<URI> instanceUrl = fields.value("instance_url").flatMap(value -> orgUrl(value, where + " instance_url"));
+    if (fields.value("instance_url").isEmpty()) {
+      missing(fields, "instance_url", where, "the org's My Domain URL, e.g. https://acme.my.salesforce.com");
+    }
+    Optional<String> consumerKey = required(fields, "consumer_key", where);
+    Optional<String> username = required(fields, "username", where);
+    Optional<Credential> credential = credential(fields, where);
+    if (alias.isEmpty() || environment.isEmpty() || loginUrl.isEmpty() || instanceUrl.isEmpty()
+        || consumerKey.isEmpty() || username.isEmpty() || credential.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Org(alias.get(), environment.get(), loginUrl.get(), instanceUrl.get(),
+        consumerKey.get(), username.get(), credential.get()));
+  }
+
+  private Optional<OrgEnvironment> environment(Node node, String where) {
+    return yaml.text(node, where + " environment").flatMap(text -> {
+      for (OrgEnvironment environment : OrgEnvironment.values()) {
+        if (environment.configName().equalsIgnoreCase(text.trim())) {
+          return Optional.of(environment);
+        }
+      }
+      List<String> names = Arrays.stream(OrgEnvironment.values()).map(OrgEnvironment::configName).toList();
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, "unknown environment '" + text + "' for " + where,
+          Suggestions.closest(text.trim(), names).map(best -> "did you mean '" + best + "'?")
+              .orElse("choose production or sandbox"));
+      return Optional.empty();
+    });
+  }
+
+  private void checkEnvironment(Node node, OrgEnvironment environment, URI loginUrl, String where) {
+    String host = loginUrl.getHost() == null ? "" : loginUrl.getHost().toLowerCase(Locale.ROOT);
+    if (environment == OrgEnvironment.SANDBOX && host.equals("login.salesforce.com")) {
+      yaml.error(node, ConfigErrorCode.ENVIRONMENT_MISMATCH,
+          where + " is a sandbox but its login_url is the production login " + loginUrl,
+          "use https://test.salesforce.com or the sandbox's My Domain URL");
+    } else if (environment == OrgEnvironment.PRODUCTION && host.equals("test.salesforce.com")) {
+      yaml.error(node, ConfigErrorCode.ENVIRONMENT_MISMATCH,
+          where + " is a production org but its login_url is the sandbox login " + loginUrl,
+          "use https://login.salesforce.com or the org's My Domain URL, or set environment: sandbox");
+    }
+  }
+
+  private Optional<URI> orgUrl(Node node, String what) {
+    return yaml.text(node, what).flatMap(text -> {
+      URI uri;
+      try {
+        uri = new URI(text.trim());
+      } catch (URISyntaxException e) {
+        yaml.error(node, ConfigErrorCode.BAD_URL, what + " '" + text + "' is not a valid URL: " + e.getReason(),
+            "e.g. https://acme.my.salesforce.com");
+        return Optional.empty();
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+        yaml.error(node, ConfigErrorCode.BAD_URL, what + " '" + text + "' needs https:// and a host name",
+            "e.g. https://" + (uri.getHost() == null ? text.replaceFirst("^[a-z]+://", "") : uri.getHost()));
+        return Optional.empty();
+      }
+      if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        yaml.error(node, ConfigErrorCode.INSECURE_URL, what + " '" + text + "' uses plain http",
+            "use https://; http is allowed only for loopback hosts (127.0.0.1, ::1, localhost)");
+        return Optional.empty();
+      }
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      String normalized = scheme + "://" + uri.getRawAuthority() + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      return Optional.of(URI.create(normalized));
+    });
+  }
+
+  private Optional<Credential> credential(Fields fields, String where) {
+    Optional<Node> pem = fields.value("private_key");
+    Optional<Node> keystore = fields.value("keystore");
+    if (pem.isPresent() && keystore.isPresent()) {
+      yaml.error(keystore.get(), ConfigErrorCode.INVALID_VALUE, where + " has both private_key and keystore",
+          "keep one of them");
+      return Optional.empty();
+    }
+    if (pem.isPresent()) {
+      Optional<Path> path = yaml.text(pem.get(), where + " private_key").map(text -> base.resolve(text.trim()).normalize());
+      path.ifPresent(p -> keyFileCheck.check(p).ifPresent(finding -> report(pem.get(), finding)));
+      return path.map(Credential.PemFile::new);
+    }
+    if (keystore.isPresent()) {
+      return keyStore(keystore.get(), where);
+    }
+    missing(fields, "private_key", where, "a PEM PKCS#8 key file, or keystore: {path, password, alias}");
+    return Optional.empty();
+  }
+
+  private Optional<Credential> keyStore(Node node, String where) {
+    Optional<Fields> keystore = yaml.mapping(node, where + " keystore", KEYSTORE);
+    if (keystore.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = keystore.get();
+    String what = where + " keystore";
+    Optional<Path> path = requiredPath(fields, "path", what);
+    fields.value("password").filter(YamlNodes::isLiteral).ifPresent(passwordNode -> yaml.warning(passwordNode,
+        ConfigErrorCode.LITERAL_SECRET, what + " password is written in the file",
+        "write password: ${KEYSTORE_PASSWORD} and set it in the environment"));
+    Optional<String> password = required(fields, "password", what);
+    Optional<String> alias = required(fields, "alias", what);
+    if (path.isEmpty() || password.isEmpty() || alias.isEmpty()) {
+      return Optional.empty();
+    }
+    Node pathNode = fields.value("path").orElseThrow();
+    if (!Files.isRegularFile(path.get())) {
+      yaml.error(pathNode, ConfigErrorCode.FILE_NOT_FOUND, "keystore " + path.get() + " does not exist",
+          "relative paths are resolved against the configuration file's directory");
+    } else {
+      checkKeyStore(path.get(), password.get(), alias.get(), pathNode, fields.value("alias").orElseThrow());
+    }
+    return Optional.of(new Credential.KeyStoreEntry(path.get(), new Secret(password.get()), alias.get()));
+  }
+
+  private void checkKeyStore(Path path, String password, String alias, Node pathNode, Node aliasNode) {
+    KeyStore store;
+    try {
+      store = KeyStore.getInstance(path.toFile(), password.toCharArray());
+    } catch (Exception e) {
+      yaml.error(pathNode, ConfigErrorCode.BAD_KEY_FILE,
+          "cannot open keystore " + path + ": wrong password, or not a PKCS#12/JKS file",
+          "check the password variable; list it with keytool -list -keystore " + path);
+      return;
+    }
+    try {
+      if (!store.isKeyEntry(alias)) {
+        String known = String.join(", ", java.util.Collections.list(store.aliases()));
+        yaml.error(aliasNode, ConfigErrorCode.BAD_KEY_FILE,
+            "keystore " + path + " has no private key entry '" + alias + "'", "its entries: " + known);
+      }
+    } catch (Exception e) {
+      yaml.error(aliasNode, ConfigErrorCode.BAD_KEY_FILE, "cannot read keystore " + path, null);
+    }
+  }
+
+  private Optional<Path> requiredPath(Fields fields, String key, String where) {
+    return required(fields, key, where).map(text -> base.resolve(text.trim()).normalize());
+  }
+
+  private Optional<String> required(Fields fields, String key, String where) {
+    Optional<Node> node = fields.value(key);
+    if (node.isEmpty()) {
+      missing(fields, key, where, null);
+      return Optional.empty();
+    }
+    Optional<String> text = yaml.text(node.get(), where + " " + key);
+    if (text.isPresent() && text.get().isBlank()) {
+      yaml.error(node.get(), ConfigErrorCode.MISSING_FIELD, where + " " + key + " is empty", null);
+      return Optional.empty();
+    }
+    return text;
+  }
+
+  private void missing(Fields fields, String key, String where, String hint) {
+    if (fields.misspelled().contains(key)) {
+      return; // already reported as an unknown field with this name as the suggestion
+    }
+    Node at = fields.key(key).orElse(fields.node());
+    yaml.error(at, ConfigErrorCode.MISSING_FIELD, where + " needs '" + key + "'", hint);
+  }
+
+  private void report(Node at, KeyFileCheck.Finding finding) {
+    yaml.error(at, finding.code(), finding.message(), finding.suggestion());
+  }
+
+  static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!bare.matches("[0-9.]+") && !bare.contains(":")) {
+      return false; // a name: never resolved here
+    }
+    try {
+      return InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
