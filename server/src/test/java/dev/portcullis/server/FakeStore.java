@@ -1,6 +1,8 @@
 package dev.portcullis.server;
 
+import dev.portcullis.store.OrgRepository;
 import dev.portcullis.store.Store;
+import dev.portcullis.store.TokenIssuanceRepository;
 
 /** A store whose readiness and pool figures the test sets. */
 final class FakeStore implements Store {
@@ -21,6 +23,16 @@ final class FakeStore implements Store {
   @Override
   public PoolStatistics poolStatistics() {
     return pool;
+  }
+
+  @Override
+  public OrgRepository orgs() {
+    throw new UnsupportedOperationException("the fake store keeps no orgs");
+  }
+
+  @Override
+  public TokenIssuanceRepository tokenIssuances() {
+    throw new UnsupportedOperationException("the fake store keeps no token issuances");
   }
 
   @Override
