@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -148,11 +149,31 @@ public final class PortcullisServer implements AutoCloseable {
    */
   public static PortcullisServer startDemo(Path dataDir, Map<String, String> env)
       throws ServerException, ConfigException {
-    return startDemo(dataDir, env, DemoBootstrap.Options.defaults(), Store::open);
+    return startDemo(dataDir, env, DemoBootstrap.Options.defaults(), OptionalInt.empty());
+  }
+
+  /**
+   * As {@link #startDemo(Path, Map)} with the simulator's host and ports from {@code options}, and
+   * the admin port, when given, overriding the one in the demo configuration.
+   */
+  public static PortcullisServer startDemo(
+      Path dataDir, Map<String, String> env, DemoBootstrap.Options options, OptionalInt adminPort)
+      throws ServerException, ConfigException {
+    return startDemo(dataDir, env, options, Store::open, adminPort);
   }
 
   static PortcullisServer startDemo(
       Path dataDir, Map<String, String> env, DemoBootstrap.Options options, StoreOpener storeOpener)
+      throws ServerException, ConfigException {
+    return startDemo(dataDir, env, options, storeOpener, OptionalInt.empty());
+  }
+
+  private static PortcullisServer startDemo(
+      Path dataDir,
+      Map<String, String> env,
+      DemoBootstrap.Options options,
+      StoreOpener storeOpener,
+      OptionalInt adminPort)
       throws ServerException, ConfigException {
     DemoBootstrap.Demo demo;
     try {
@@ -161,7 +182,8 @@ public final class PortcullisServer implements AutoCloseable {
       throw new ServerException(ServerException.Code.DEMO, "cannot prepare the demo: " + e.getMessage(), e);
     }
     try {
-      Config config = ConfigLoader.load(demo.configFile(), env);
+      Config loaded = ConfigLoader.load(demo.configFile(), env);
+      Config config = adminPort.isPresent() ? loaded.withAdminPort(adminPort.getAsInt()) : loaded;
       return new Builder(config, dataDir).storeOpener(storeOpener).demo(demo).start();
     } catch (ConfigException | ServerException | RuntimeException e) {
       demo.close();

@@ -68,6 +68,13 @@ public record Config(
   public static final String DEFAULT_STORAGE_URL = "sqlite:portcullis.db";
   public static final String DEFAULT_API_VERSION = "66.0";
 
+  /** This configuration with the admin listener on {@code port} (0 = any free port). */
+  public Config withAdminPort(int port) {
+    Listener admin = new Listener(server.admin().host(), port);
+    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace());
+    return new Config(file, moved, dataDir, storage, salesforce, logging, orgs, warnings);
+  }
+
   public Config {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(server, "server");

@@ -1,0 +1,73 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.salesforce.OrgSimulatorProvider;
+import dev.portcullis.server.PortcullisServer;
+import dev.portcullis.server.ServerException;
+import dev.portcullis.server.config.Config;
+import dev.portcullis.server.config.ConfigException;
+import dev.portcullis.server.demo.DemoBootstrap;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ServiceLoader;
+import picocli.CommandLine.Option;
+
+/** The data directory and port options shared by {@code serve}, {@code demo} and {@code orgsim}. */
+final class DemoOptions {
+  static final String DEFAULT_DATA_DIR = "${env:PORTCULLIS_DATA_DIR:-./data}";
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory (database, keys, endpoints.json). Default: ${DEFAULT-VALUE} "
+          + "(or $PORTCULLIS_DATA_DIR).",
+      defaultValue = DEFAULT_DATA_DIR)
+  Path dataDir;
+
+  @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      description = "Admin API port, overriding the configuration; 0 picks a free port. Default: 7400.")
+  Integer adminPort;
+
+  @Option(
+      names = "--orgsim-port",
+      paramLabel = "PORT",
+      description = "With --demo: the simulated prod org's port (sandbox gets the next); 0 picks free ports. "
+          + "Default: 7501.")
+  Integer orgsimPort;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "With --demo: the address to listen on. Default: 127.0.0.1.")
+  String host;
+
+  boolean dataDirGiven() {
+    return !Path.of("./data").equals(dataDir) || System.getenv("PORTCULLIS_DATA_DIR") != null;
+  }
+
+  DemoBootstrap.Options bootstrapOptions() {
+    return new DemoBootstrap.Options(
+        host == null ? Config.DEFAULT_HOST : host,
+        adminPort == null ? Config.DEFAULT_ADMIN_PORT : adminPort,
+        orgsimPort == null ? DemoBootstrap.Options.DEFAULT_ORGSIM_PORT : orgsimPort,
+        () -> ServiceLoader.load(OrgSimulatorProvider.class).findFirst(),
+        Clock.systemUTC());
+  }
+
+  PortcullisServer startDemo() {
+    try {
+      return PortcullisServer.startDemo(
+          dataDir, System.getenv(), bootstrapOptions(), ServeCommand.optional(adminPort));
+    } catch (ConfigException e) {
+      throw Problems.asCliException(e);
+    } catch (ServerException e) {
+      throw new CliException(
+          e.code() == ServerException.Code.PORT_UNAVAILABLE || e.code() == ServerException.Code.DEMO
+              ? ExitCode.UNAVAILABLE
+              : ExitCode.USAGE,
+          e.getMessage()
+              + (e.code() == ServerException.Code.DEMO
+                  ? " (if a port is taken, try --admin-port 0 --orgsim-port 0)"
+                  : ""),
+          e);
+    }
+  }
+}
