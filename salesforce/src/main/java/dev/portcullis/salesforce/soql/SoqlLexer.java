@@ -351,7 +351,10 @@ final class SoqlLexer {
   /**
    * Decodes the raw content of a LIKE pattern into the pattern language of {@link
    * Query.Condition.Like}: every escape is decoded except {@code \%}, {@code \_} and {@code \\},
-   * which stay as two characters so that wildcards and literal characters remain distinct.
+   * which stay as two characters so that wildcards and literal characters remain distinct. A
+   * Unicode escape for {@code %}, {@code _} or a backslash is taken as that literal character
+   * (the reference does not say; this is the reading that never turns an escape into a
+   * wildcard).
    */
   static String decodeLikePattern(String raw, int start) {
     return decode(raw, start, true);
@@ -376,7 +379,11 @@ final class SoqlLexer {
         case '\'' -> out.append('\'');
         case '\\' -> out.append(like ? "\\\\" : "\\");
         case 'u' -> {
-          out.append((char) Integer.parseInt(raw, i + 1, i + 5, 16));
+          char decoded = (char) Integer.parseInt(raw, i + 1, i + 5, 16);
+          if (like && (decoded == '%' || decoded == '_' || decoded == '\\')) {
+            out.append('\\'); // a character written as a Unicode escape is literal
+          }
+          out.append(decoded);
           i += 4;
         }
         case '%', '_' -> {
