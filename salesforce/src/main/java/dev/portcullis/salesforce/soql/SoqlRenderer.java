@@ -33,9 +33,14 @@ final class SoqlRenderer {
       return " ";
     }
 
-    /** Optional whitespace around punctuation (may be empty). */
+    /** Optional whitespace that the canonical text leaves out, e.g. inside parentheses. */
     default String gap() {
       return "";
+    }
+
+    /** Optional whitespace that the canonical text writes, e.g. after a comma. */
+    default String optionalSpace() {
+      return " ";
     }
 
     /** How to write character {@code c} inside a string literal; {@code canonical} is the default. */
@@ -88,7 +93,7 @@ final class SoqlRenderer {
       if (i > 0) {
         gap();
         out.append(',');
-        out.append(style.space());
+        out.append(style.optionalSpace());
       }
       selectItem(items.get(i));
     }
@@ -116,7 +121,7 @@ final class SoqlRenderer {
         if (i > 0) {
           gap();
           out.append(',');
-          space();
+          out.append(style.optionalSpace());
         }
         orderBy(q.orderBy().get(i));
       }
@@ -207,9 +212,9 @@ final class SoqlRenderer {
       }
       case Condition.Comparison(FieldPath field, Query.Operator operator, Value value) -> {
         path(field);
-        gap();
+        out.append(style.optionalSpace());
         out.append(operator.symbol());
-        gap();
+        out.append(style.optionalSpace());
         value(value);
       }
       case Condition.Like(FieldPath field, String pattern) -> {
@@ -227,14 +232,14 @@ final class SoqlRenderer {
           space();
         }
         keyword("IN");
-        gap();
+        out.append(style.optionalSpace());
         out.append('(');
         gap();
         for (int i = 0; i < values.size(); i++) {
           if (i > 0) {
             gap();
             out.append(',');
-            gap();
+            out.append(style.optionalSpace());
           }
           value(values.get(i));
         }

@@ -370,6 +370,11 @@ class SoqlParserPropertiesTest {
     }
 
     @Override
+    public String optionalSpace() {
+      return random.nextBoolean() ? "" : space();
+    }
+
+    @Override
     public boolean explicitAscending() {
       return random.nextBoolean();
     }
