@@ -41,7 +41,7 @@ class SoqlParserPropertiesTest {
 
   // ------------------------------------------------------------------ round trip
 
-  @Property(tries = 2000)
+  @Property(tries = 3000)
   void renderedQueriesParseBackToEqualQueries(@ForAll("queries") Query query) {
     String soql = query.toSoql();
     Statistics.label("where").collect(query.where().isPresent());
@@ -51,7 +51,7 @@ class SoqlParserPropertiesTest {
     assertThat(SoqlParser.parse(soql)).isEqualTo(query);
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 3000)
   void anySpellingParsesBackToTheSameQuery(
       @ForAll("queries") Query query, @ForAll long seed) {
     String soql = SoqlRenderer.render(query, new RandomStyle(new Random(seed)));
@@ -60,12 +60,12 @@ class SoqlParserPropertiesTest {
 
   // ------------------------------------------------------------------ fuzz
 
-  @Property(tries = 3000, shrinking = ShrinkingMode.FULL)
+  @Property(tries = 5000, shrinking = ShrinkingMode.FULL)
   void arbitraryTextOnlyEverFailsWithSoqlException(@ForAll("noise") String soql) {
     parseAndCheck(soql);
   }
 
-  @Property(tries = 4000)
+  @Property(tries = 5000)
   void mutatedQueriesOnlyEverFailWithSoqlException(
       @ForAll("queries") Query query, @ForAll long seed) {
     Random random = new Random(seed);
@@ -78,7 +78,7 @@ class SoqlParserPropertiesTest {
     parseAndCheck(mutated.toString());
   }
 
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void mutatedCliQueriesOnlyEverFailWithSoqlException(
       @ForAll("cliQueries") String soql, @ForAll long seed) {
     Random random = new Random(seed);
@@ -101,6 +101,8 @@ class SoqlParserPropertiesTest {
       assertThat(e.getMessage()).isNotBlank();
       Statistics.label("outcome").collect("rejected");
       return;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new AssertionError("parse threw " + e + " for: " + soql, e);
     }
     Statistics.label("outcome").collect("accepted");
     assertThat(SoqlParser.parse(query.toSoql())).as(soql).isEqualTo(query);
