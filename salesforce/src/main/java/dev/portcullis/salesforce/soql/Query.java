@@ -42,6 +42,16 @@ public record Query(
     Objects.requireNonNull(offset, "offset");
   }
 
+  /**
+   * This query as SOQL text, with upper-case keywords and single spaces. {@link
+   * SoqlParser#parse} turns the text back into an equal query, provided the query is one the
+   * parser could have produced (names are SOQL names, AND/OR have at least two operands, dates
+   * have four-digit years).
+   */
+  public String toSoql() {
+    return SoqlRenderer.render(this);
+  }
+
   /** A dotted field path: {@code Name}, {@code Account.Owner.Name}. */
   public record FieldPath(List<String> segments) {
     public FieldPath {
@@ -102,8 +112,74 @@ public record Query(
     /** {@code field op value} with {@code =, !=, <, <=, >, >=}. */
     record Comparison(FieldPath field, Operator operator, Value value) implements Condition {}
 
-    /** {@code field LIKE 'pattern'}; {@code %} and {@code _} are wildcards, case-insensitive. */
-    record Like(FieldPath field, String pattern) implements Condition {}
+    /**
+     * {@code field LIKE 'pattern'}; {@code %} and {@code _} are wildcards, case-insensitive.
+     *
+     * <p>{@code pattern} is the string literal with its escapes decoded, except {@code \%},
+     * {@code \_} and {@code \\}, which are kept as two characters: in the pattern a backslash
+     * makes the next character literal, so {@code 50\%} matches only "50%" while {@code 50%}
+     * matches anything starting with "50". {@link #matches} applies these rules.
+     */
+    record Like(FieldPath field, String pattern) implements Condition {
+      public Like {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(pattern, "pattern");
+      }
+
+      /**
+       * Whether {@code value} matches the pattern, ignoring case. Linear-time greedy matching
+       * with backtracking to the last {@code %} only, so a hostile pattern cannot make it slow.
+       */
+      public boolean matches(String value) {
+        // Compile the pattern: literal chars, '\0' for '_' and '\1' for '%' in a parallel mask.
+        int n = pattern.length();
+        char[] chars = new char[n];
+        byte[] kinds = new byte[n]; // 0 literal, 1 any one, 2 any sequence
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+          char c = pattern.charAt(i);
+          if (c == '\\' && i + 1 < n) {
+            chars[size] = pattern.charAt(++i);
+          } else if (c == '_') {
+            kinds[size] = 1;
+          } else if (c == '%') {
+            kinds[size] = 2;
+          } else {
+            chars[size] = c;
+          }
+          size++;
+        }
+        int p = 0;
+        int v = 0;
+        int starP = -1;
+        int starV = -1;
+        while (v < value.length()) {
+          if (p < size && kinds[p] == 2) {
+            starP = p++;
+            starV = v;
+          } else if (p < size
+              && (kinds[p] == 1 || sameIgnoringCase(chars[p], value.charAt(v)))) {
+            p++;
+            v++;
+          } else if (starP >= 0) {
+            p = starP + 1;
+            v = ++starV;
+          } else {
+            return false;
+          }
+        }
+        while (p < size && kinds[p] == 2) {
+          p++;
+        }
+        return p == size;
+      }
+
+      private static boolean sameIgnoringCase(char a, char b) {
+        return a == b
+            || Character.toUpperCase(a) == Character.toUpperCase(b)
+            || Character.toLowerCase(a) == Character.toLowerCase(b);
+      }
+    }
 
     /** {@code field IN (...)} or, when {@code negated}, {@code field NOT IN (...)}. */
     record In(FieldPath field, boolean negated, List<Value> values) implements Condition {

@@ -1,0 +1,365 @@
+package dev.portcullis.salesforce.soql;
+
+import dev.portcullis.salesforce.soql.Query.Condition;
+import dev.portcullis.salesforce.soql.Query.FieldPath;
+import dev.portcullis.salesforce.soql.Query.OrderBy;
+import dev.portcullis.salesforce.soql.Query.SelectItem;
+import dev.portcullis.salesforce.soql.Query.Value;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a {@link Query} as SOQL text that {@link SoqlParser} parses back to an equal query.
+ *
+ * <p>Design note: the AST has no node for parentheses, so the renderer adds them where the
+ * grammar needs them: around an AND or OR that is an operand of another AND or OR, and around
+ * the operand of NOT unless it is a simple condition. A {@link Style} decides keyword case,
+ * whitespace and which of several equivalent escapes to write; the property tests plug in a
+ * random style to check that the parser accepts every spelling.
+ */
+final class SoqlRenderer {
+  /** Spelling choices that do not change the meaning of the query. */
+  interface Style {
+    /** A keyword as written, e.g. {@code select} for {@code SELECT}. */
+    default String keyword(String upperCase) {
+      return upperCase;
+    }
+
+    /** Mandatory whitespace between words. */
+    default String space() {
+      return " ";
+    }
+
+    /** Optional whitespace that the canonical text leaves out, e.g. inside parentheses. */
+    default String gap() {
+      return "";
+    }
+
+    /** Optional whitespace that the canonical text writes, e.g. after a comma. */
+    default String optionalSpace() {
+      return " ";
+    }
+
+    /** How to write character {@code c} inside a string literal; {@code canonical} is the default. */
+    default String escape(char c, String canonical) {
+      return canonical;
+    }
+
+    /** Whether to write ASC for an ascending ORDER BY item. */
+    default boolean explicitAscending() {
+      return false;
+    }
+  }
+
+  static final Style CANONICAL = new Style() {};
+
+  private final Style style;
+  private final StringBuilder out = new StringBuilder();
+
+  private SoqlRenderer(Style style) {
+    this.style = style;
+  }
+
+  static String render(Query query) {
+    return render(query, CANONICAL);
+  }
+
+  static String render(Query query, Style style) {
+    SoqlRenderer renderer = new SoqlRenderer(style);
+    renderer.query(query);
+    return renderer.out.toString();
+  }
+
+  private void keyword(String keyword) {
+    out.append(style.keyword(keyword));
+  }
+
+  private void space() {
+    out.append(style.space());
+  }
+
+  private void gap() {
+    out.append(style.gap());
+  }
+
+  private void query(Query q) {
+    keyword("SELECT");
+    space();
+    List<SelectItem> items = q.select();
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        gap();
+        out.append(',');
+        out.append(style.optionalSpace());
+      }
+      selectItem(items.get(i));
+    }
+    space();
+    keyword("FROM");
+    space();
+    out.append(q.from());
+    q.fromAlias().ifPresent(alias -> {
+      space();
+      out.append(alias);
+    });
+    q.where().ifPresent(condition -> {
+      space();
+      keyword("WHERE");
+      space();
+      condition(condition);
+    });
+    if (!q.orderBy().isEmpty()) {
+      space();
+      keyword("ORDER");
+      space();
+      keyword("BY");
+      space();
+      for (int i = 0; i < q.orderBy().size(); i++) {
+        if (i > 0) {
+          gap();
+          out.append(',');
+          out.append(style.optionalSpace());
+        }
+        orderBy(q.orderBy().get(i));
+      }
+    }
+    q.limit().ifPresent(n -> {
+      space();
+      keyword("LIMIT");
+      space();
+      out.append(n);
+    });
+    q.offset().ifPresent(n -> {
+      space();
+      keyword("OFFSET");
+      space();
+      out.append(n);
+    });
+  }
+
+  private void selectItem(SelectItem item) {
+    switch (item) {
+      case SelectItem.Field(FieldPath path) -> path(path);
+      case SelectItem.Count() -> {
+        keyword("COUNT");
+        out.append('(');
+        gap();
+        out.append(')');
+      }
+      case SelectItem.SubQuery(Query query) -> {
+        out.append('(');
+        gap();
+        query(query);
+        gap();
+        out.append(')');
+      }
+      case SelectItem.Fields(Query.FieldsKind kind) -> {
+        keyword("FIELDS");
+        out.append('(');
+        gap();
+        keyword(kind.name());
+        gap();
+        out.append(')');
+      }
+    }
+  }
+
+  private void path(FieldPath path) {
+    out.append(String.join(".", path.segments()));
+  }
+
+  private void orderBy(OrderBy item) {
+    path(item.field());
+    if (!item.ascending()) {
+      space();
+      keyword("DESC");
+    } else if (style.explicitAscending()) {
+      space();
+      keyword("ASC");
+    }
+    switch (item.nulls()) {
+      case DEFAULT -> {}
+      case FIRST -> {
+        space();
+        keyword("NULLS");
+        space();
+        keyword("FIRST");
+      }
+      case LAST -> {
+        space();
+        keyword("NULLS");
+        space();
+        keyword("LAST");
+      }
+    }
+  }
+
+  private void condition(Condition condition) {
+    switch (condition) {
+      case Condition.And(List<Condition> operands) -> junction("AND", operands);
+      case Condition.Or(List<Condition> operands) -> junction("OR", operands);
+      case Condition.Not(Condition operand) -> {
+        keyword("NOT");
+        space();
+        if (isSimple(operand)) {
+          condition(operand);
+        } else {
+          parenthesized(operand);
+        }
+      }
+      case Condition.Comparison(FieldPath field, Query.Operator operator, Value value) -> {
+        path(field);
+        out.append(style.optionalSpace());
+        out.append(operator.symbol());
+        out.append(style.optionalSpace());
+        value(value);
+      }
+      case Condition.Like(FieldPath field, String pattern) -> {
+        path(field);
+        space();
+        keyword("LIKE");
+        space();
+        likePattern(pattern);
+      }
+      case Condition.In(FieldPath field, boolean negated, List<Value> values) -> {
+        path(field);
+        space();
+        if (negated) {
+          keyword("NOT");
+          space();
+        }
+        keyword("IN");
+        out.append(style.optionalSpace());
+        out.append('(');
+        gap();
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            gap();
+            out.append(',');
+            out.append(style.optionalSpace());
+          }
+          value(values.get(i));
+        }
+        gap();
+        out.append(')');
+      }
+    }
+  }
+
+  private static boolean isSimple(Condition condition) {
+    return condition instanceof Condition.Comparison
+        || condition instanceof Condition.Like
+        || condition instanceof Condition.In;
+  }
+
+  private void junction(String keyword, List<Condition> operands) {
+    for (int i = 0; i < operands.size(); i++) {
+      if (i > 0) {
+        space();
+        keyword(keyword);
+        space();
+      }
+      Condition operand = operands.get(i);
+      if (operand instanceof Condition.And || operand instanceof Condition.Or) {
+        parenthesized(operand);
+      } else {
+        condition(operand);
+      }
+    }
+  }
+
+  private void parenthesized(Condition condition) {
+    out.append('(');
+    gap();
+    condition(condition);
+    gap();
+    out.append(')');
+  }
+
+  private void value(Value value) {
+    switch (value) {
+      case Value.Text(String text) -> {
+        out.append('\'');
+        for (int i = 0; i < text.length(); i++) {
+          textChar(text.charAt(i));
+        }
+        out.append('\'');
+      }
+      case Value.Number(java.math.BigDecimal number) -> out.append(number.toPlainString());
+      case Value.Bool(boolean b) -> keyword(b ? "TRUE" : "FALSE");
+      case Value.Null() -> keyword("NULL");
+      case Value.Date(LocalDate date) -> out.append(date(date));
+      case Value.DateTime(OffsetDateTime dateTime) -> out.append(dateTime(dateTime));
+      case Value.RelativeDate(String name, java.util.OptionalInt n) -> {
+        keyword(name);
+        n.ifPresent(count -> out.append(':').append(count));
+      }
+    }
+  }
+
+  /** Writes a LIKE pattern: {@code \%}, {@code \_} and {@code \\} pass through as written. */
+  private void likePattern(String pattern) {
+    out.append('\'');
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\' && i + 1 < pattern.length()) {
+        out.append('\\').append(pattern.charAt(++i));
+      } else if (c == '%' || c == '_') {
+        out.append(c);
+      } else {
+        textChar(c);
+      }
+    }
+    out.append('\'');
+  }
+
+  private void textChar(char c) {
+    String canonical =
+        switch (c) {
+          case '\\' -> "\\\\";
+          case '\'' -> "\\'";
+          case '\n' -> "\\n";
+          case '\r' -> "\\r";
+          case '\t' -> "\\t";
+          case '\b' -> "\\b";
+          case '\f' -> "\\f";
+          default ->
+              c < 0x20 || c == 0x7f || Character.isSurrogate(c)
+                  ? String.format(Locale.ROOT, "\\u%04x", (int) c)
+                  : String.valueOf(c);
+        };
+    out.append(style.escape(c, canonical));
+  }
+
+  static String date(LocalDate date) {
+    return String.format(Locale.ROOT, "%04d-%02d-%02d", date.getYear(), date.getMonthValue(),
+        date.getDayOfMonth());
+  }
+
+  static String dateTime(OffsetDateTime dateTime) {
+    StringBuilder s = new StringBuilder(date(dateTime.toLocalDate()));
+    s.append(String.format(Locale.ROOT, "T%02d:%02d:%02d", dateTime.getHour(), dateTime.getMinute(),
+        dateTime.getSecond()));
+    int nanos = dateTime.getNano();
+    if (nanos != 0) {
+      String fraction = String.format(Locale.ROOT, "%09d", nanos);
+      int end = fraction.length();
+      while (fraction.charAt(end - 1) == '0') {
+        end--;
+      }
+      s.append('.').append(fraction, 0, end);
+    }
+    ZoneOffset offset = dateTime.getOffset();
+    if (offset.getTotalSeconds() == 0) {
+      s.append('Z');
+    } else {
+      int total = Math.abs(offset.getTotalSeconds());
+      s.append(offset.getTotalSeconds() < 0 ? '-' : '+');
+      s.append(String.format(Locale.ROOT, "%02d:%02d", total / 3600, total / 60 % 60));
+    }
+    return s.toString();
+  }
+}
