@@ -1,0 +1,234 @@
+package dev.portcullis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.salesforce.SalesforceException;
+import dev.portcullis.salesforce.oauth.AccessToken;
+import dev.portcullis.salesforce.oauth.JwtBearerAssertion;
+import dev.portcullis.salesforce.oauth.JwtBearerTokenClient;
+import dev.portcullis.salesforce.oauth.PrivateKeys;
+import dev.portcullis.salesforce.rest.QueryResult;
+import dev.portcullis.salesforce.rest.RestClient;
+import dev.portcullis.server.PortcullisServer;
+import dev.portcullis.server.config.Config;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The guided tour: starts the whole system on embedded defaults (SQLite under the data directory,
+ * a simulated production org and sandbox, the server) on loopback, then shows each step working
+ * against it. Later issues add their steps here.
+ *
+ * <p>Nothing secret is printed: access tokens appear as their org-id prefix and a fingerprint.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Start everything on embedded defaults with two simulated orgs and run a guided tour.",
+    footer = {
+      "",
+      "The first run generates a local CA, keys and DATA_DIR/portcullis.yaml (readable and editable);",
+      "later runs reuse them. Without --exit the system keeps serving until Ctrl-C.",
+      "",
+      "Examples:",
+      "  portcullis demo",
+      "  portcullis demo --exit                              # tour, then leave",
+      "  portcullis demo --exit --json                       # the tour's results for machines",
+      "  portcullis demo --admin-port 0 --orgsim-port 0      # free ports"
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DemoOptions demoOptions;
+  @Mixin ExitAfterStart exitAfterStart;
+
+  @Option(names = "--json", description = "Print the tour's results as JSON instead of prose.")
+  boolean json;
+
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Tour tour = new Tour(spec.commandLine().getOut(), json);
+    tour.say("Starting Portcullis on embedded defaults (SQLite, two simulated Salesforce orgs) ...");
+    PortcullisServer server = demoOptions.startDemo();
+    boolean ok;
+    try {
+      ok = runTour(server, tour);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    tour.finish(ok);
+    if (!ok || exitAfterStart.exit) {
+      server.close();
+      return ok ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
+    }
+    server.installShutdownHook();
+    spec.commandLine().getErr().println("portcullis: serving; admin API at " + server.adminUrl() + ". Ctrl-C to stop.");
+    server.awaitShutdown();
+    return ExitCode.OK.code();
+  }
+
+  private boolean runTour(PortcullisServer server, Tour tour) {
+    Config config = server.config();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    tour.step("server", true, "admin API at " + server.adminUrl() + "; configuration " + config.file()
+        + "; storage " + config.storage().redactedUrl(), Map.of("admin_url", server.adminUrl().toString()));
+
+    boolean ok = true;
+    JwtBearerTokenClient tokens = new JwtBearerTokenClient(http, Duration.ofSeconds(30));
+    Map<String, RestClient> clients = new LinkedHashMap<>();
+    for (Config.Org org : config.orgs()) {
+      try {
+        if (!(org.credential() instanceof Config.Credential.PemFile pem)) {
+          tour.step("token:" + org.alias(), false, "the demo signs with a PEM key file", Map.of());
+          ok = false;
+          continue;
+        }
+        JwtBearerAssertion assertion = new JwtBearerAssertion(
+            org.consumerKey(), org.username(), org.loginUrl().toString(),
+            PrivateKeys.readPkcs8Pem(pem.path()), Clock.systemUTC());
+        AccessToken token = tokens.requestToken(assertion);
+        clients.put(org.alias(), new RestClient(token.instanceUrl(), token::accessToken, http, config.salesforce().apiVersion(), Duration.ofSeconds(30)));
+        tour.step("token:" + org.alias(), true,
+            org.alias() + " (" + org.environment().configName() + "): access token from the OAuth 2.0 JWT bearer flow"
+                + " at " + org.loginUrl() + "/services/oauth2/token; org " + token.orgId() + ", user "
+                + token.userId() + ", token " + redacted(token.accessToken()),
+            Map.of("org_id", token.orgId(), "user_id", token.userId(), "instance_url", token.instanceUrl().toString()));
+      } catch (SalesforceException | IllegalArgumentException e) {
+        tour.step("token:" + org.alias(), false, org.alias() + ": " + e.getMessage(), Map.of());
+        ok = false;
+      }
+    }
+
+    RestClient prod = clients.get("prod");
+    if (prod != null) {
+      String soql = "SELECT Id, Name, Industry FROM Account ORDER BY Name LIMIT 5";
+      try {
+        QueryResult result = prod.query(soql);
+        StringBuilder names = new StringBuilder();
+        for (JsonNode record : result.records()) {
+          names.append(names.isEmpty() ? "" : ", ").append(record.path("Name").asText());
+        }
+        tour.step("query", true, "prod: " + soql + " -> " + result.records().size() + " of " + result.totalSize()
+            + " rows: " + names, Map.of("soql", soql, "total_size", result.totalSize()));
+      } catch (SalesforceException e) {
+        tour.step("query", false, "prod: " + soql + " failed: " + e.getMessage(), Map.of());
+        ok = false;
+      }
+    }
+
+    RestClient sandbox = clients.get("sandbox");
+    if (sandbox != null) {
+      String name = "Portcullis Demo " + Instant.now().toString();
+      try {
+        String id = sandbox.create("Account", Map.of("Name", name));
+        JsonNode back = sandbox.retrieve("Account", id, "Id", "Name");
+        boolean same = name.equals(back.path("Name").asText());
+        tour.step("create", same, "sandbox: created Account " + id + " '" + name + "' and read it back"
+            + (same ? "" : " (but the name differs: " + back.path("Name").asText() + ")"), Map.of("id", id));
+        ok &= same;
+      } catch (SalesforceException e) {
+        tour.step("create", false, "sandbox: creating an Account failed: " + e.getMessage(), Map.of());
+        ok = false;
+      }
+    }
+
+    for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+      URI uri = server.adminUrl().resolve(path);
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        boolean good = response.statusCode() == 200;
+        String detail = path.equals("/metrics")
+            ? response.body().lines().filter(l -> !l.startsWith("#")).count() + " Prometheus samples"
+            : response.body().replaceAll("\\s+", " ").trim();
+        tour.step("admin:" + path, good, "GET " + uri + " -> " + response.statusCode() + " " + truncate(detail),
+            Map.of("status", response.statusCode()));
+        ok &= good;
+      } catch (IOException e) {
+        tour.step("admin:" + path, false, "GET " + uri + " failed: " + e.getMessage(), Map.of());
+        ok = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return ok;
+  }
+
+  /** {@code 00D…!} prefix, then a short SHA-256 fingerprint: enough to recognise, useless to steal. */
+  static String redacted(String token) {
+    int bang = token.indexOf('!');
+    String prefix = bang > 0 ? token.substring(0, bang + 1) : "";
+    return prefix + "…(redacted, sha256:" + Fingerprint.sha256Hex(token).substring(0, 12) + ")";
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 160 ? s : s.substring(0, 157) + "...";
+  }
+
+  /** Prints the tour as numbered steps, or collects them for one JSON document. */
+  private final class Tour {
+    private final PrintWriter out;
+    private final boolean json;
+    private final ArrayNode steps;
+    private int number;
+
+    Tour(PrintWriter out, boolean json) {
+      this.out = out;
+      this.json = json;
+      this.steps = mapper.createArrayNode();
+    }
+
+    void say(String text) {
+      if (!json) {
+        out.println(text);
+        out.flush();
+      }
+    }
+
+    void step(String name, boolean ok, String text, Map<String, ?> facts) {
+      number++;
+      if (json) {
+        ObjectNode step = steps.addObject();
+        step.put("step", name);
+        step.put("ok", ok);
+        step.put("detail", text);
+        step.set("facts", mapper.valueToTree(facts));
+      } else {
+        out.printf("%2d. [%s] %s%n", number, ok ? " ok " : "FAIL", text);
+        out.flush();
+      }
+    }
+
+    void finish(boolean ok) {
+      if (json) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("ok", ok);
+        root.set("steps", steps);
+        out.println(root.toPrettyString());
+      } else {
+        out.println(ok ? "Tour complete: every step succeeded." : "Tour finished with failures (see FAIL above).");
+      }
+      out.flush();
+    }
+  }
+}
