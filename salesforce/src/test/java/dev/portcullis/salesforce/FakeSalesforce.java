@@ -39,8 +39,16 @@ public final class FakeSalesforce implements AutoCloseable {
     }
   }
 
-  /** An answer: status, content type (null for none) and body (empty for none). */
-  public record Reply(int status, String contentType, String body) {
+  /** An answer: status, content type (null for none), body (empty for none) and extra headers. */
+  public record Reply(int status, String contentType, String body, Map<String, String> headers) {
+    public Reply(int status, String contentType, String body) {
+      this(status, contentType, body, Map.of());
+    }
+
+    public static Reply redirect(int status, String location) {
+      return new Reply(status, null, "", Map.of("Location", location));
+    }
+
     public static Reply json(int status, String body) {
       return new Reply(status, "application/json;charset=UTF-8", body);
     }
@@ -126,6 +134,7 @@ public final class FakeSalesforce implements AutoCloseable {
         reply = Reply.text(500, "text/plain", "fake failed: " + e);
       }
       byte[] bytes = reply.body().getBytes(UTF_8);
+      reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
       if (reply.contentType() != null) {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
       }

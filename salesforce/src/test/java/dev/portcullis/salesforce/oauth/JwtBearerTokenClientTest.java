@@ -263,6 +263,17 @@ class JwtBearerTokenClientTest {
   }
 
   @Test
+  void oversizedBodyIsRefused() {
+    String huge = "{\"access_token\":\"" + "x".repeat(1 << 20) + "\"}";
+    salesforce.on("POST", "/services/oauth2/token", r -> Reply.json(200, huge));
+
+    SalesforceException e = requestFails();
+
+    assertThat(e.code()).isEqualTo(SalesforceErrorCode.PROTOCOL_BAD_RESPONSE);
+    assertThat(e.getMessage()).startsWith("response body larger than 1048576 bytes (POST ");
+  }
+
+  @Test
   void connectionRefusedIsUnavailable() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -530,6 +530,21 @@ class RestClientTest {
   }
 
   @Test
+  void neverFollowsARedirectWithTheToken() {
+    try (FakeSalesforce elsewhere = FakeSalesforce.start()) {
+      elsewhere.on("GET", "/services/data/v66.0/limits", r -> Reply.json(200, "{}"));
+      salesforce.on("GET", "/services/data/v66.0/limits",
+          r -> Reply.redirect(302, elsewhere.url() + "/services/data/v66.0/limits"));
+
+      SalesforceException e = catchThrowableOfType(SalesforceException.class, client::limits);
+
+      assertThat(e.code()).isEqualTo(SalesforceErrorCode.PROTOCOL_BAD_RESPONSE);
+      assertThat(e.httpStatus()).hasValue(302);
+      assertThat(elsewhere.requests()).isEmpty();
+    }
+  }
+
+  @Test
   void connectionRefusedIsUnavailable() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
