@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -117,7 +119,7 @@ public final class JwtBearerTokenClient {
           throw new SalesforceException(
               SalesforceErrorCode.PROTOCOL_BAD_RESPONSE,
               "response body larger than " + MAX_BODY_BYTES + " bytes (" + where + ", HTTP " + response.statusCode() + ")",
-              response.statusCode(), java.util.List.of(), null);
+              response.statusCode(), List.of(), null);
         }
         return new Answer(response.statusCode(), new String(bytes, UTF_8), where);
       }
@@ -142,7 +144,7 @@ public final class JwtBearerTokenClient {
     while (basePath.endsWith("/")) {
       basePath = basePath.substring(0, basePath.length() - 1);
     }
-    return URI.create(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + base.getRawAuthority() + basePath + path);
+    return URI.create(scheme.toLowerCase(Locale.ROOT) + "://" + base.getRawAuthority() + basePath + path);
   }
 
   private static String encode(String value) {

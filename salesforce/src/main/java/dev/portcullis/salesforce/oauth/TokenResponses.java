@@ -10,6 +10,7 @@ import dev.portcullis.salesforce.SalesforceErrorCode;
 import dev.portcullis.salesforce.SalesforceException;
 import dev.portcullis.salesforce.SalesforceId;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +131,7 @@ final class TokenResponses {
     URI uri;
     try {
       uri = new URI(value);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw bad("token response field '" + field + "' is not a URL: " + value, where);
     }
     if (!uri.isAbsolute() || uri.getHost() == null

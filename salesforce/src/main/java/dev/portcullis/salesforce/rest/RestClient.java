@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.portcullis.salesforce.SalesforceError;
 import dev.portcullis.salesforce.SalesforceErrorCode;
 import dev.portcullis.salesforce.SalesforceException;
 import dev.portcullis.salesforce.SalesforceId;
@@ -213,7 +214,7 @@ public final class RestClient {
     Reply reply = parse(answer);
     JsonNode body = reply.body();
     if (!body.path("success").asBoolean(false)) {
-      var errors = RestErrors.toErrors(body.path("errors"));
+      List<SalesforceError> errors = RestErrors.toErrors(body.path("errors"));
       if (!errors.isEmpty()) {
         throw new SalesforceException(
             RestErrors.codeFor(errors.get(0).errorCode()),

@@ -12,6 +12,7 @@ import dev.portcullis.salesforce.FakeSalesforce.Reply;
 import dev.portcullis.salesforce.SalesforceError;
 import dev.portcullis.salesforce.SalesforceErrorCode;
 import dev.portcullis.salesforce.SalesforceException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -276,7 +277,7 @@ class JwtBearerTokenClientTest {
   @Test
   void connectionRefusedIsUnavailable() throws Exception {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
 

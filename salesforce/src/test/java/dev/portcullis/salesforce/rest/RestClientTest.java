@@ -12,10 +12,14 @@ import dev.portcullis.salesforce.FakeSalesforce.Reply;
 import dev.portcullis.salesforce.SalesforceError;
 import dev.portcullis.salesforce.SalesforceErrorCode;
 import dev.portcullis.salesforce.SalesforceException;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -545,9 +549,34 @@ class RestClientTest {
   }
 
   @Test
+  void tlsFailureHasItsOwnCode() throws Exception {
+    // A server that answers the TLS ClientHello with plain-text HTTP: the handshake fails at once.
+    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket socket = plain.accept()) {
+          socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          socket.getInputStream().read();
+        } catch (IOException ignored) {
+          // the client hung up
+        }
+      });
+      String url = "https://127.0.0.1:" + plain.getLocalPort();
+      RestClient tls = new RestClient(URI.create(url), () -> TOKEN, HTTP);
+
+      SalesforceException e = catchThrowableOfType(SalesforceException.class, tls::versions);
+
+      assertThat(e.code()).isEqualTo(SalesforceErrorCode.TRANSPORT_TLS);
+      assertThat(e.getMessage()).startsWith("TLS handshake with Salesforce failed: ")
+          .endsWith("(GET " + url + "/services/data)")
+          .doesNotContain(TOKEN);
+    }
+  }
+
+  @Test
   void connectionRefusedIsUnavailable() throws Exception {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     RestClient nowhere = new RestClient(URI.create("http://127.0.0.1:" + port), () -> TOKEN, HTTP);
