@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Exit codes: 0 ok, 1 denied or findings above the threshold, 2 usage or configuration error,",
-      "            3 verification failed, 4 unavailable.",
+      "Exit codes: 0 ok, 1 denied or findings above the threshold,",
+      "2 usage or configuration error, 3 verification failed, 4 unavailable.",
       "Documentation: docs/CLI.md"
     })
 public final class Main implements Runnable {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Run the Portcullis server (admin API; the gateway comes with its issue).",
+    description = "Run the Portcullis server until SIGTERM or Ctrl-C.",
     footer = {
       "",
       "The server writes DATA_DIR/endpoints.json when it is ready (admin_url, orgsim URLs, ca_cert)",

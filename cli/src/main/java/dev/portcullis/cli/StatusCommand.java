@@ -59,9 +59,10 @@ final class StatusCommand implements Callable<Integer> {
         out.println("server   " + admin);
         out.println("alive    " + (live.statusCode() == 200 ? "yes" : "no (HTTP " + live.statusCode() + ")"));
         out.println("ready    " + (isReady ? "yes" : "no"));
-        JsonNode checks = readiness.path("checks");
-        checks.fields().forEachRemaining(
-            e -> out.println("  " + e.getKey() + ": " + e.getValue().path("detail").asText(e.getValue().toString())));
+        for (JsonNode check : readiness.path("checks")) {
+          out.println("  " + check.path("name").asText() + ": " + (check.path("ready").asBoolean() ? "ok" : "FAILING")
+              + " (" + check.path("detail").asText() + ")");
+        }
       }
       return isReady ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
     } catch (ConnectException e) {
