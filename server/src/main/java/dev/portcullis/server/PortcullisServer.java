@@ -7,7 +7,7 @@ import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.demo.DemoBootstrap;
 import dev.portcullis.server.files.AtomicFiles;
-import dev.portcullis.server.logging.Redactor;
+import dev.portcullis.server.redaction.Redactor;
 import dev.portcullis.store.Store;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

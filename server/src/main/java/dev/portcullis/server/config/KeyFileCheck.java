@@ -1,5 +1,7 @@
 package dev.portcullis.server.config;
 
+import dev.portcullis.salesforce.SalesforceException;
+import dev.portcullis.salesforce.oauth.PrivateKeys;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,6 +22,22 @@ interface KeyFileCheck {
   /** @param suggestion how to fix it, or {@code null} */
   record Finding(ConfigErrorCode code, String message, String suggestion) {}
 
-  /** The built-in check: {@link PemFiles#checkPrivateKey(Path, boolean)} requiring RSA. */
-  KeyFileCheck RSA_PKCS8_PEM = pemFile -> PemFiles.checkPrivateKey(pemFile, true);
+  /**
+   * The built-in check: {@link PemFiles#checkPrivateKey(Path, boolean)} requiring RSA for the
+   * explanatory findings, then the very loader the token broker signs with, so that a key the
+   * configuration accepts is a key the JWT bearer flow can use (RSA, 2048 bits or more).
+   */
+  KeyFileCheck RSA_PKCS8_PEM =
+      pemFile -> {
+        Optional<Finding> explained = PemFiles.checkPrivateKey(pemFile, true);
+        if (explained.isPresent()) {
+          return explained;
+        }
+        try {
+          PrivateKeys.readPkcs8Pem(pemFile);
+          return Optional.empty();
+        } catch (SalesforceException e) {
+          return Optional.of(new Finding(ConfigErrorCode.BAD_KEY_FILE, e.getMessage(), null));
+        }
+      };
 }

@@ -1,7 +1,7 @@
 package dev.portcullis.server.config;
 
 import dev.portcullis.server.config.Problem.Severity;
-import dev.portcullis.server.logging.Redactor;
+import dev.portcullis.server.redaction.Redactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

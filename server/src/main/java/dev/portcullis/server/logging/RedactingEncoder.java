@@ -1,5 +1,6 @@
 package dev.portcullis.server.logging;
 
+import dev.portcullis.server.redaction.Redactor;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;

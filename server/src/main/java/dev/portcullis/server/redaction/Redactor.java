@@ -1,4 +1,4 @@
-package dev.portcullis.server.logging;
+package dev.portcullis.server.redaction;
 
 import java.util.List;
 import java.util.regex.Matcher;

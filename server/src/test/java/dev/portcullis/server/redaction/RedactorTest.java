@@ -1,4 +1,4 @@
-package dev.portcullis.server.logging;
+package dev.portcullis.server.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
