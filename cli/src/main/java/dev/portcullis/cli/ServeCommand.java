@@ -50,8 +50,10 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PortcullisServer server = start();
     server.installShutdownHook();
-    spec.commandLine().getErr().println("portcullis: ready; admin API at " + server.adminUrl()
-        + " (" + server.endpointsFile() + "); Ctrl-C to stop");
+    boolean ready = Files.exists(server.endpointsFile());
+    spec.commandLine().getErr().println("portcullis: " + (ready ? "ready" : "started, not ready yet (see /readyz)")
+        + "; admin API at " + server.adminUrl() + (ready ? " (" + server.endpointsFile() + ")" : "")
+        + "; Ctrl-C to stop");
     server.awaitShutdown();
     return ExitCode.OK.code();
   }
