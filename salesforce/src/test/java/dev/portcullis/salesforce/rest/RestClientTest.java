@@ -552,7 +552,7 @@ class RestClientTest {
   void tlsFailureHasItsOwnCode() throws Exception {
     // A server that answers the TLS ClientHello with plain-text HTTP: the handshake fails at once.
     try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread.ofVirtual().start(() -> {
+      Thread.ofPlatform().daemon().start(() -> {
         try (Socket socket = plain.accept()) {
           socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
           socket.getOutputStream().flush();
