@@ -1,0 +1,70 @@
+package dev.portcullis.orgsim;
+
+import dev.portcullis.salesforce.OrgEnvironment;
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** A running simulated org: its address, ids, faults and request counters. Thread-safe. */
+public final class Org {
+  private final OrgState state;
+
+  Org(OrgState state) {
+    this.state = state;
+  }
+
+  public String alias() {
+    return state.spec.alias();
+  }
+
+  public OrgEnvironment environment() {
+    return state.spec.environment();
+  }
+
+  /** Base URL ({@code http://127.0.0.1:PORT}, no trailing slash): login URL and instance URL. */
+  public URI url() {
+    return URI.create(state.url());
+  }
+
+  /** The 18-character org id ({@code 00D…}). */
+  public String orgId() {
+    return state.orgId;
+  }
+
+  /** The 18-character id of the user named {@code username}. */
+  public String userId(String username) {
+    synchronized (state.data) {
+      return state.data.findUser(username)
+          .orElseThrow(() -> new IllegalArgumentException("org '" + alias() + "' has no user '" + username + "'"))
+          .id();
+    }
+  }
+
+  /** The faults this org injects. */
+  public Faults faults() {
+    return state.faults;
+  }
+
+  /** How many requests {@code endpoint} received, counting faulted and failed ones. */
+  public int requestCount(Endpoint endpoint) {
+    return state.requestCount(endpoint);
+  }
+
+  /** All counters, by endpoint. */
+  public Map<Endpoint, Integer> requestCounts() {
+    Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
+    for (Endpoint e : Endpoint.values()) {
+      counts.put(e, state.requestCount(e));
+    }
+    return counts;
+  }
+
+  public void resetRequestCounts() {
+    state.resetCounts();
+  }
+
+  @Override
+  public String toString() {
+    return "Org[" + alias() + " " + state.orgId + " at " + state.url() + "]";
+  }
+}

@@ -1,0 +1,268 @@
+package dev.portcullis.orgsim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The Jetty core handler of one org: counts the request, applies faults, routes it and writes
+ * Salesforce's JSON. Every route names the Salesforce page it follows in {@link RestApi},
+ * {@link QueryService} or here.
+ *
+ * <p>Design: routing is a plain switch over the path; resource logic returns a {@link Reply}
+ * or throws {@link ApiException} / {@link OAuthException}, which this class renders in the two
+ * Salesforce error shapes (REST: a JSON array of {@code {message, errorCode}}; OAuth:
+ * {@code {error, error_description}}). Handlers block (reading bodies, the latency fault), so the
+ * handler declares itself blocking and Jetty runs it on a pool thread.
+ */
+final class OrgHandler extends Handler.Abstract {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+\\.\\d)(/.*)?$");
+  private static final Pattern ID_PATH = Pattern.compile("^/id/([A-Za-z0-9]{15,18})/([A-Za-z0-9]{15,18})/?$");
+
+  /** What a resource answers: a status and a JSON body ({@code null} for no body). */
+  record Reply(int status, Object body) {
+    static Reply ok(Object body) {
+      return new Reply(200, body);
+    }
+  }
+
+  private final OrgState org;
+  private final JwtBearerGrant jwtBearer;
+  private final RestApi rest;
+  private final QueryService queries;
+
+  OrgHandler(OrgState org) {
+    this.org = org;
+    this.jwtBearer = new JwtBearerGrant(org);
+    this.rest = new RestApi(org);
+    this.queries = new QueryService(org);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String method = request.getMethod();
+    String path = request.getHttpURI().getDecodedPath();
+    Matcher data = DATA_PATH.matcher(path);
+    String version = data.matches() ? data.group(1) : null;
+    String rest = data.matches() ? (data.group(2) == null ? "" : data.group(2)) : null;
+    Endpoint endpoint = endpoint(method, path, rest);
+    org.count(endpoint);
+
+    Duration latency = org.faults.currentLatency();
+    if (!latency.isZero()) {
+      Thread.sleep(latency);
+    }
+    switch (org.faults.next()) {
+      case DROP_CONNECTION -> {
+        request.getConnectionMetaData().getConnection().getEndPoint().close();
+        callback.failed(new IOException("orgsim: connection dropped on purpose (fault injection)"));
+        return true;
+      }
+      case SERVICE_UNAVAILABLE -> {
+        write(response, callback, 503, List.of(error(ApiErrorCode.SERVER_UNAVAILABLE, "Server is unavailable, please try again later")));
+        return true;
+      }
+      case REQUEST_LIMIT_EXCEEDED -> {
+        write(response, callback, 403, List.of(error(ApiErrorCode.REQUEST_LIMIT_EXCEEDED, "TotalRequests Limit exceeded.")));
+        return true;
+      }
+      case NONE -> {}
+    }
+
+    try {
+      Reply reply = route(request, endpoint, method, path, version, rest);
+      if (version != null) {
+        response.getHeaders().put("Sforce-Limit-Info", "api-usage=" + rest().usage() + "/" + RestApi.DAILY_API_REQUESTS);
+      }
+      write(response, callback, reply.status(), reply.body());
+    } catch (OAuthException e) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", e.error);
+      body.put("error_description", e.description);
+      write(response, callback, 400, body);
+    } catch (ApiException e) {
+      Map<String, Object> err = new LinkedHashMap<>();
+      if (!e.fields.isEmpty()) {
+        err.put("fields", e.fields);
+      }
+      err.put("message", e.getMessage());
+      err.put("errorCode", e.errorCode.name());
+      write(response, callback, e.status, List.of(err));
+    }
+    return true;
+  }
+
+  private RestApi rest() {
+    return rest;
+  }
+
+  private Reply route(Request request, Endpoint endpoint, String method, String path, String version, String rest) throws IOException {
+    Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    return switch (endpoint) {
+      // Salesforce Help, "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration" (remoteaccess_oauth_jwt_flow.htm)
+      case TOKEN -> {
+        Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
+        String grantType = form.get("grant_type");
+        if (!JwtBearerGrant.GRANT_TYPE.equals(grantType)) {
+          throw new OAuthException("unsupported_grant_type", "grant type not supported");
+        }
+        yield Reply.ok(jwtBearer.exchange(form.get("assertion")));
+      }
+      // Salesforce Help, "Revoke OAuth Tokens" (remoteaccess_revoke_token.htm): POST form or GET ?token=
+      case REVOKE -> {
+        String token = method.equals("GET") ? query.getValue("token")
+            : form(Content.Source.asString(request, StandardCharsets.UTF_8)).get("token");
+        if (token == null || !org.sessions.revoke(token)) {
+          throw new OAuthException("invalid_token", "Token was invalid");
+        }
+        yield new Reply(200, null);
+      }
+      // Salesforce Help, "UserInfo Endpoint" (remoteaccess_using_userinfo_endpoint.htm)
+      case USERINFO -> this.rest.userinfo(authenticate(request));
+      // Salesforce Help, "Identity URLs" (remoteaccess_using_openid.htm)
+      case IDENTITY -> {
+        Matcher m = ID_PATH.matcher(path);
+        if (!m.matches()) {
+          throw ApiException.notFound();
+        }
+        yield this.rest.identity(authenticate(request), m.group(1), m.group(2));
+      }
+      // REST API Developer Guide, "Versions" (resources_versions.htm): served without authentication
+      case VERSIONS -> Reply.ok(RestApi.versions());
+      case UNKNOWN -> throw ApiException.notFound();
+      default -> {
+        if (!RestApi.supportsVersion(version)) {
+          throw ApiException.notFound();
+        }
+        SessionStore.Session session = authenticate(request);
+        String[] parts = rest.isEmpty() ? new String[0] : rest.substring(1).split("/", -1);
+        yield switch (endpoint) {
+          case RESOURCES -> this.rest.resources(version, session);
+          case LIMITS -> this.rest.limits();
+          case DESCRIBE_GLOBAL -> this.rest.describeGlobal(version);
+          case SOBJECT_INFO -> this.rest.sobjectInfo(version, parts[1]);
+          case DESCRIBE -> this.rest.describe(version, parts[1]);
+          case CREATE -> this.rest.create(version, parts[1], Content.Source.asString(request, StandardCharsets.UTF_8), session);
+          case RETRIEVE -> this.rest.retrieve(version, parts[1], parts[2], query.getValue("fields"));
+          case UPDATE -> this.rest.update(parts[1], parts[2], Content.Source.asString(request, StandardCharsets.UTF_8), session);
+          case DELETE -> this.rest.delete(parts[1], parts[2]);
+          case QUERY, QUERY_ALL -> queries.query(version, query.getValue("q"), endpoint == Endpoint.QUERY_ALL,
+              "true".equalsIgnoreCase(query.getValue("columns")), request.getHeaders().get("Sforce-Query-Options"));
+          case QUERY_MORE -> queries.more(version, parts[1]);
+          case TOOLING -> this.rest.tooling(parts, query.getValue("q"));
+          default -> throw ApiException.notFound();
+        };
+      }
+    };
+  }
+
+  /** REST API Developer Guide, "Status Codes and Error Responses": 401 INVALID_SESSION_ID. */
+  private SessionStore.Session authenticate(Request request) {
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization == null) {
+      throw ApiException.invalidSession();
+    }
+    String token;
+    if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = authorization.substring(7).trim();
+    } else if (authorization.regionMatches(true, 0, "OAuth ", 0, 6)) {
+      token = authorization.substring(6).trim();
+    } else {
+      throw ApiException.invalidSession();
+    }
+    return org.sessions.use(token).orElseThrow(ApiException::invalidSession);
+  }
+
+  static Endpoint endpoint(String method, String path, String rest) {
+    if (path.equals("/services/oauth2/token")) {
+      return method.equals("POST") ? Endpoint.TOKEN : Endpoint.UNKNOWN;
+    }
+    if (path.equals("/services/oauth2/revoke")) {
+      return method.equals("POST") || method.equals("GET") ? Endpoint.REVOKE : Endpoint.UNKNOWN;
+    }
+    if (path.equals("/services/oauth2/userinfo")) {
+      return method.equals("GET") || method.equals("POST") ? Endpoint.USERINFO : Endpoint.UNKNOWN;
+    }
+    if (path.startsWith("/id/")) {
+      return method.equals("GET") ? Endpoint.IDENTITY : Endpoint.UNKNOWN;
+    }
+    if (path.equals("/services/data") || path.equals("/services/data/")) {
+      return method.equals("GET") ? Endpoint.VERSIONS : Endpoint.UNKNOWN;
+    }
+    if (rest == null) {
+      return Endpoint.UNKNOWN;
+    }
+    String[] p = rest.isEmpty() || rest.equals("/") ? new String[0] : rest.substring(1).split("/", -1);
+    boolean get = method.equals("GET");
+    if (p.length == 0) {
+      return get ? Endpoint.RESOURCES : Endpoint.UNKNOWN;
+    }
+    return switch (p[0]) {
+      case "limits" -> p.length == 1 && get ? Endpoint.LIMITS : Endpoint.UNKNOWN;
+      case "sobjects" -> switch (p.length) {
+        case 1 -> get ? Endpoint.DESCRIBE_GLOBAL : Endpoint.UNKNOWN;
+        case 2 -> get ? Endpoint.SOBJECT_INFO : method.equals("POST") ? Endpoint.CREATE : Endpoint.UNKNOWN;
+        case 3 -> p[2].equals("describe") ? (get ? Endpoint.DESCRIBE : Endpoint.UNKNOWN)
+            : switch (method) {
+              case "GET" -> Endpoint.RETRIEVE;
+              case "PATCH" -> Endpoint.UPDATE;
+              case "DELETE" -> Endpoint.DELETE;
+              default -> Endpoint.UNKNOWN;
+            };
+        default -> Endpoint.UNKNOWN;
+      };
+      case "query" -> !get ? Endpoint.UNKNOWN : p.length == 1 ? Endpoint.QUERY : p.length == 2 ? Endpoint.QUERY_MORE : Endpoint.UNKNOWN;
+      case "queryAll" -> !get ? Endpoint.UNKNOWN : p.length == 1 ? Endpoint.QUERY_ALL : p.length == 2 ? Endpoint.QUERY_MORE : Endpoint.UNKNOWN;
+      case "tooling" -> Endpoint.TOOLING;
+      default -> Endpoint.UNKNOWN;
+    };
+  }
+
+  static Map<String, Object> error(ApiErrorCode code, String message) {
+    Map<String, Object> err = new LinkedHashMap<>();
+    err.put("message", message);
+    err.put("errorCode", code.name());
+    return err;
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> form = new HashMap<>();
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      form.putIfAbsent(key, value);
+    }
+    return form;
+  }
+
+  private static void write(Response response, Callback callback, int status, Object body) throws JsonProcessingException {
+    response.setStatus(status);
+    if (body == null) {
+      callback.succeeded();
+      return;
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
+    Content.Sink.write(response, true, JSON.writeValueAsString(body), callback);
+  }
+}
