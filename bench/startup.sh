@@ -26,7 +26,7 @@ run_once() { # $1 = data dir, $2 = label
   local dir="$1" label="$2" start ready pid url rss
   rm -f "$dir/endpoints.json"
   start=$(now_ms)
-  "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$jsa" -Xshare:auto \
+  "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
     ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --demo --data-dir "$dir" --admin-port 0 --orgsim-port 0 \
     >"$dir.log" 2>&1 &
   pid=$!

@@ -6,6 +6,7 @@ import dev.portcullis.server.ServerException;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.demo.DemoBootstrap;
+import dev.portcullis.server.logging.LogConfigurator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ServiceLoader;
@@ -54,8 +55,10 @@ final class DemoOptions {
 
   PortcullisServer startDemo() {
     try {
-      return PortcullisServer.startDemo(
+      PortcullisServer server = PortcullisServer.startDemo(
           dataDir, System.getenv(), bootstrapOptions(), ServeCommand.optional(adminPort));
+      LogConfigurator.configure(server.config().logging());
+      return server;
     } catch (ConfigException e) {
       throw Problems.asCliException(e);
     } catch (ServerException e) {

@@ -16,10 +16,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Configures logback in code from {@link Config.Logging}: one appender (stderr by default), text
  * ({@value #TEXT_PATTERN}) or JSON lines (logback's {@link JsonEncoder}), always behind a
- * {@link RedactingEncoder}. Jetty's loggers are held at WARN below DEBUG so they do not drown ours.
+ * {@link RedactingEncoder}. Jetty's, Hikari's and Flyway's loggers are held at WARN above DEBUG so they do not drown ours.
  */
 public final class LogConfigurator {
   static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%ex";
+
+  /** Libraries whose INFO lines (pool started, schema validated) are noise to an operator. */
+  private static final java.util.List<String> QUIET_LIBRARIES =
+      java.util.List.of("org.eclipse.jetty", "com.zaxxer.hikari", "org.flywaydb");
 
   private LogConfigurator() {}
 
@@ -55,7 +59,9 @@ public final class LogConfigurator {
     root.setLevel(level(logging.level()));
     root.addAppender(appender);
     if (logging.level().compareTo(Config.Logging.Level.DEBUG) > 0) {
-      context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+      for (String library : QUIET_LIBRARIES) {
+        context.getLogger(library).setLevel(Level.WARN);
+      }
     }
   }
 
