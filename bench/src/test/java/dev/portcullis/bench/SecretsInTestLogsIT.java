@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * they started printed or logged). None of it may contain a Salesforce access token, a JWT (an
  * assertion or an ID token) or a PEM private key, whichever test used them.
  */
-class TestLogSecretScanIT {
+class SecretsInTestLogsIT {
   private static final Map<String, Pattern> SECRETS = Map.of(
       "Salesforce access token", Pattern.compile("00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{16,}"),
       "JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}"),
@@ -37,7 +37,7 @@ class TestLogSecretScanIT {
           .filter(Files::isDirectory)
           .flatMap(module -> Stream.of(module.resolve("target/surefire-reports"), module.resolve("target/failsafe-reports")))
           .filter(Files::isDirectory)
-          .flatMap(TestLogSecretScanIT::outputFiles)
+          .flatMap(SecretsInTestLogsIT::outputFiles)
           .toList();
     }
     assertThat(outputs)
