@@ -198,10 +198,12 @@ final class DemoCommand implements Callable<Integer> {
       this.steps = mapper.createArrayNode();
     }
 
+    /** Progress for a person at a terminal: on standard error, never when piped or with --json. */
     void say(String text) {
-      if (!json) {
-        out.println(text);
-        out.flush();
+      if (!json && System.console() != null) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(text);
+        err.flush();
       }
     }
 
