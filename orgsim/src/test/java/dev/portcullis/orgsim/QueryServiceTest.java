@@ -123,4 +123,17 @@ class QueryServiceTest {
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().get("records").get(0).get("IsSandbox").asBoolean()).isFalse();
   }
+
+  @Test
+  void relationshipsSubqueriesCountAndRelativeDates() throws Exception {
+    Reply reply = query("query", "SELECT Name, Account.Name, (SELECT LastName FROM Contacts) FROM Account a "
+        + "WHERE a.CreatedDate = LAST_N_DAYS:30 AND Name LIKE 'Acme%' ORDER BY Name NULLS LAST LIMIT 10", Map.of());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    JsonNode acme = reply.json().get("records").get(0);
+    assertThat(acme.get("Contacts").get("totalSize").asInt()).isEqualTo(2);
+    Reply count = query("query", "SELECT COUNT() FROM Account WHERE NOT Industry IN ('Energy')", Map.of());
+    assertThat(count.body()).isEqualTo("{\"totalSize\":2,\"done\":true,\"records\":[]}");
+    Reply contacts = query("query", "SELECT Name, Account.Name FROM Contact WHERE Account.Industry = 'Energy'", Map.of());
+    assertThat(contacts.json().get("records").get(0).get("Account").get("Name").asText()).isEqualTo("Globex Inc");
+  }
 }
