@@ -88,6 +88,10 @@ class JwtBearerGrantTest {
     assertThat(client.token(prod.url(), assertion(KEY, CI, "https://login.salesforce.com")).status()).isEqualTo(200);
     assertThat(client.token(prod.url(), assertion(KEY, CI, prod.url().toString())).status()).isEqualTo(200);
     assertThat(client.token(sbx.url(), assertion(SBX_KEY, CI, "https://test.salesforce.com/")).status()).isEqualTo(200);
+    String localhost = "http://localhost:" + prod.url().getPort() + "/";
+    assertThat(client.token(prod.url(), assertion(KEY, CI, localhost)).status()).isEqualTo(200);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, "http://localhost:1/")), "invalid_grant", "audience is invalid");
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, prod.url() + "/services/oauth2/token")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(prod.url(), assertion(KEY, CI, "https://test.salesforce.com")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(sbx.url(), assertion(SBX_KEY, CI, "https://login.salesforce.com")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(prod.url(), assertion(KEY, CI, sbx.url().toString())), "invalid_grant", "audience is invalid");
