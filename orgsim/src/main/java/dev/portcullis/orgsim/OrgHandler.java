@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -75,7 +76,7 @@ final class OrgHandler extends Handler.Abstract {
     switch (org.faults.next()) {
       case DROP_CONNECTION -> {
         request.getConnectionMetaData().getConnection().getEndPoint().close();
-        callback.failed(new IOException("orgsim: connection dropped on purpose (fault injection)"));
+        callback.failed(new DroppedConnection());
         return true;
       }
       case SERVICE_UNAVAILABLE -> {
@@ -116,6 +117,13 @@ final class OrgHandler extends Handler.Abstract {
           "An unexpected error occurred. Please include this ErrorId if you contact support: " + errorId)));
     }
     return true;
+  }
+
+  /** Marks the on-purpose drop as quiet, so Jetty does not log it as a failure. */
+  private static final class DroppedConnection extends IOException implements QuietException {
+    DroppedConnection() {
+      super("orgsim: connection dropped on purpose (fault injection)");
+    }
   }
 
   private RestApi rest() {
