@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -125,7 +126,7 @@ final class JwtBearerGrant {
     if (!Boolean.TRUE.equals(user.values.get("IsActive"))) {
       throw new OAuthException("invalid_grant", "inactive user");
     }
-    if (!org.preAuthorized.contains((String) user.values.get("Username"))) {
+    if (!org.preAuthorized.contains(((String) user.values.get("Username")).toLowerCase(Locale.ROOT))) {
       throw new OAuthException("invalid_grant", "user hasn't approved this consumer");
     }
     return tokenResponse(user.id());

@@ -119,6 +119,17 @@ class JwtBearerGrantTest {
   }
 
   @Test
+  void adminChangesTakeEffectOnTheNextLogin() throws Exception {
+    prod.setUserActive(CI, false);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, prod.url().toString())), "invalid_grant", "inactive user");
+    prod.setUserActive(CI, true);
+    prod.setPreAuthorized(CI, false);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, "CI@ACME.EXAMPLE", prod.url().toString())), "invalid_grant", "user hasn't approved this consumer");
+    prod.setPreAuthorized(CI, true);
+    assertThat(client.token(prod.url(), assertion(KEY, "CI@ACME.EXAMPLE", prod.url().toString())).status()).isEqualTo(200);
+  }
+
+  @Test
   void rejectsExpiredAndFarFutureAssertions() throws Exception {
     long past = clock.instant().minusSeconds(1).getEpochSecond();
     String expired = SimulatorClient.assertion(keys.keyPair().getPrivate(), KEY, CI, prod.url().toString(), past, null);

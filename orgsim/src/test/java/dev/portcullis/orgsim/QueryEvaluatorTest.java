@@ -294,6 +294,14 @@ class QueryEvaluatorTest {
   }
 
   @Test
+  void sandboxOrganizationSaysSo() {
+    OrgState sandbox = new OrgState(OrgSpec.builder("uat").environment(dev.portcullis.salesforce.OrgEnvironment.SANDBOX).build(), clock, 1);
+    var result = new QueryEvaluator(sandbox.data, clock, "66.0").evaluate(query("Organization", List.of(f("Id"), f("IsSandbox"))), false);
+    assertThat(result.records().get(0)).containsEntry("IsSandbox", true).containsEntry("Id", sandbox.orgId);
+    assertThat(sandbox.orgId).isNotEqualTo(org.orgId);
+  }
+
+  @Test
   void organizationRecordCarriesWhatSfReads() {
     var q = query("Organization", List.of(f("Name"), f("InstanceName"), f("IsSandbox"), f("TrialExpirationDate"), f("NamespacePrefix"), f("OrganizationType")));
     var result = run(q);
