@@ -151,6 +151,11 @@ final class OrgHandler extends Handler.Abstract {
         }
         yield new Reply(200, null);
       }
+      // Salesforce Help, "OAuth 2.0 Token Introspection Flow" (remoteaccess_oidc_token_introspection_endpoint.htm); RFC 7662
+      case INTROSPECT -> {
+        Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
+        yield this.rest.introspect(form.get("token"), form.get("client_id"));
+      }
       // Salesforce Help, "UserInfo Endpoint" (remoteaccess_using_userinfo_endpoint.htm)
       case USERINFO -> this.rest.userinfo(authenticate(request));
       // Salesforce Help, "Identity URLs" (remoteaccess_using_openid.htm)
@@ -238,6 +243,9 @@ final class OrgHandler extends Handler.Abstract {
     }
     if (path.equals("/services/oauth2/revoke")) {
       return method.equals("POST") || method.equals("GET") ? Endpoint.REVOKE : Endpoint.UNKNOWN;
+    }
+    if (path.equals("/services/oauth2/introspect")) {
+      return method.equals("POST") ? Endpoint.INTROSPECT : Endpoint.UNKNOWN;
     }
     if (path.equals("/services/oauth2/userinfo")) {
       return method.equals("GET") || method.equals("POST") ? Endpoint.USERINFO : Endpoint.UNKNOWN;

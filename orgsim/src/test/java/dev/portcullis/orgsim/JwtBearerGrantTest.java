@@ -217,6 +217,24 @@ class JwtBearerGrantTest {
   }
 
   @Test
+  void introspectionReportsLiveAndDeadTokens() throws Exception {
+    String token = login(prod, KEY);
+    Reply live = client.postForm(prod.url().resolve("/services/oauth2/introspect"),
+        "token=" + SimulatorClient.enc(token) + "&token_type_hint=access_token&client_id=" + SimulatorClient.enc(KEY), false);
+    assertThat(live.status()).isEqualTo(200);
+    assertThat(live.json().get("active")).as(live.body()).isNotNull();
+    assertThat(live.json().get("active").asBoolean()).isTrue();
+    assertThat(live.json().get("username").asText()).isEqualTo(CI);
+    assertThat(live.json().get("exp").asLong()).isEqualTo(clock.instant().plus(Duration.ofHours(2)).getEpochSecond());
+    client.postForm(prod.url().resolve("/services/oauth2/revoke"), "token=" + SimulatorClient.enc(token), false);
+    Reply dead = client.postForm(prod.url().resolve("/services/oauth2/introspect"),
+        "token=" + SimulatorClient.enc(token) + "&client_id=" + SimulatorClient.enc(KEY), false);
+    assertThat(dead.body()).isEqualTo("{\"active\":false}");
+    Reply wrongClient = client.postForm(prod.url().resolve("/services/oauth2/introspect"), "token=x&client_id=other", false);
+    assertOAuthError(wrongClient, "invalid_client", "invalid client credentials");
+  }
+
+  @Test
   void userinfoAndIdentityDescribeTheUser() throws Exception {
     String token = login(prod, KEY);
     Reply info = client.get(prod.url(), "/services/oauth2/userinfo", token);
