@@ -4,6 +4,7 @@ package dev.portcullis.orgsim;
 public enum Endpoint {
   TOKEN,
   REVOKE,
+  INTROSPECT,
   USERINFO,
   IDENTITY,
   VERSIONS,

@@ -6,6 +6,8 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.orgsim.OrgData.Row;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -18,6 +20,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -123,15 +126,36 @@ final class JwtBearerGrant {
     if (!Boolean.TRUE.equals(user.values.get("IsActive"))) {
       throw new OAuthException("invalid_grant", "inactive user");
     }
-    if (!org.preAuthorized.contains((String) user.values.get("Username"))) {
+    if (!org.preAuthorized.contains(((String) user.values.get("Username")).toLowerCase(Locale.ROOT))) {
       throw new OAuthException("invalid_grant", "user hasn't approved this consumer");
     }
     return tokenResponse(user.id());
   }
 
+  /**
+   * The org's own URL (also when spelled with {@code localhost} for the loopback address, as a
+   * user typing {@code --instance-url http://localhost:PORT} would), or the environment's standard
+   * login URL; a trailing slash is ignored.
+   */
   private boolean audienceAccepted(String aud) {
     String trimmed = aud.endsWith("/") ? aud.substring(0, aud.length() - 1) : aud;
-    return trimmed.equals(org.url()) || trimmed.equals(org.spec.environment().standardLoginUrl());
+    if (trimmed.equals(org.url()) || trimmed.equals(org.spec.environment().standardLoginUrl())) {
+      return true;
+    }
+    URI own = URI.create(org.url());
+    URI given;
+    try {
+      given = new URI(trimmed);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    return "http".equalsIgnoreCase(given.getScheme()) && given.getPort() == own.getPort()
+        && (given.getPath() == null || given.getPath().isEmpty())
+        && isLoopback(own.getHost()) && isLoopback(given.getHost());
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   private synchronized void checkReplay(String assertion, String jti, Instant now, Instant keepUntil) {

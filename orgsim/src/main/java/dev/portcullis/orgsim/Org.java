@@ -3,6 +3,7 @@ package dev.portcullis.orgsim;
 import dev.portcullis.salesforce.OrgEnvironment;
 import java.net.URI;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** A running simulated org: its address, ids, faults and request counters. Thread-safe. */
@@ -37,6 +38,29 @@ public final class Org {
       return state.data.findUser(username)
           .orElseThrow(() -> new IllegalArgumentException("org '" + alias() + "' has no user '" + username + "'"))
           .id();
+    }
+  }
+
+  /**
+   * Activates or deactivates a user, as an admin (or a Portcullis response action freezing a
+   * user) would; a deactivated user's JWT bearer logins fail with {@code inactive user}. Existing
+   * sessions are not ended (use {@link Faults#expireAllSessions()}).
+   */
+  public void setUserActive(String username, boolean active) {
+    synchronized (state.data) {
+      state.data.findUser(username)
+          .orElseThrow(() -> new IllegalArgumentException("org '" + alias() + "' has no user '" + username + "'"))
+          .values.put("IsActive", active);
+    }
+  }
+
+  /** Pre-authorizes a user for the connected app, or withdraws it. */
+  public void setPreAuthorized(String username, boolean preAuthorized) {
+    userId(username);
+    if (preAuthorized) {
+      state.preAuthorized.add(username.toLowerCase(Locale.ROOT));
+    } else {
+      state.preAuthorized.remove(username.toLowerCase(Locale.ROOT));
     }
   }
 

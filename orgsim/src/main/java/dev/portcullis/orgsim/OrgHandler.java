@@ -14,11 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty core handler of one org: counts the request, applies faults, routes it and writes
@@ -33,6 +36,7 @@ import org.eclipse.jetty.util.Fields;
  */
 final class OrgHandler extends Handler.Abstract {
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(OrgHandler.class);
   private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+\\.\\d)(/.*)?$");
   private static final Pattern ID_PATH = Pattern.compile("^/id/([A-Za-z0-9]{15,18})/([A-Za-z0-9]{15,18})/?$");
 
@@ -72,7 +76,7 @@ final class OrgHandler extends Handler.Abstract {
     switch (org.faults.next()) {
       case DROP_CONNECTION -> {
         request.getConnectionMetaData().getConnection().getEndPoint().close();
-        callback.failed(new IOException("orgsim: connection dropped on purpose (fault injection)"));
+        callback.failed(new DroppedConnection());
         return true;
       }
       case SERVICE_UNAVAILABLE -> {
@@ -105,8 +109,21 @@ final class OrgHandler extends Handler.Abstract {
       err.put("message", e.getMessage());
       err.put("errorCode", e.errorCode.name());
       write(response, callback, e.status, List.of(err));
+    } catch (RuntimeException e) {
+      // A simulator bug: answer as Salesforce answers its own (500 UNKNOWN_EXCEPTION), and log it.
+      String errorId = Long.toString(System.nanoTime(), 36);
+      LOG.warn("orgsim {}: {} {} failed (ErrorId {})", org.spec.alias(), method, path, errorId, e);
+      write(response, callback, 500, List.of(error(ApiErrorCode.UNKNOWN_EXCEPTION,
+          "An unexpected error occurred. Please include this ErrorId if you contact support: " + errorId)));
     }
     return true;
+  }
+
+  /** Marks the on-purpose drop as quiet, so Jetty does not log it as a failure. */
+  private static final class DroppedConnection extends IOException implements QuietException {
+    DroppedConnection() {
+      super("orgsim: connection dropped on purpose (fault injection)");
+    }
   }
 
   private RestApi rest() {
@@ -134,6 +151,11 @@ final class OrgHandler extends Handler.Abstract {
         }
         yield new Reply(200, null);
       }
+      // Salesforce Help, "OAuth 2.0 Token Introspection Flow" (remoteaccess_oidc_token_introspection_endpoint.htm); RFC 7662
+      case INTROSPECT -> {
+        Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
+        yield this.rest.introspect(form.get("token"), form.get("client_id"));
+      }
       // Salesforce Help, "UserInfo Endpoint" (remoteaccess_using_userinfo_endpoint.htm)
       case USERINFO -> this.rest.userinfo(authenticate(request));
       // Salesforce Help, "Identity URLs" (remoteaccess_using_openid.htm)
@@ -146,7 +168,20 @@ final class OrgHandler extends Handler.Abstract {
       }
       // REST API Developer Guide, "Versions" (resources_versions.htm): served without authentication
       case VERSIONS -> Reply.ok(RestApi.versions());
-      case UNKNOWN -> throw ApiException.notFound();
+      case UNKNOWN -> {
+        // REST API Developer Guide, "Status Codes and Error Responses": 405 for a known resource
+        List<String> allowed = new java.util.ArrayList<>();
+        for (String m : List.of("GET", "POST", "PATCH", "DELETE")) {
+          if (endpoint(m, path, rest) != Endpoint.UNKNOWN) {
+            allowed.add(m);
+          }
+        }
+        if (allowed.isEmpty()) {
+          throw ApiException.notFound();
+        }
+        throw new ApiException(405, ApiErrorCode.METHOD_NOT_ALLOWED,
+            "HTTP Method '" + method + "' not allowed. Allowed are " + String.join(",", allowed));
+      }
       default -> {
         if (!RestApi.supportsVersion(version)) {
           throw ApiException.notFound();
@@ -154,18 +189,30 @@ final class OrgHandler extends Handler.Abstract {
         SessionStore.Session session = authenticate(request);
         String[] parts = rest.isEmpty() ? new String[0] : rest.substring(1).split("/", -1);
         yield switch (endpoint) {
+          // REST API Developer Guide, "Resources by Version" (resources_discoveryresource.htm)
           case RESOURCES -> this.rest.resources(version, session);
+          // REST API Developer Guide, "Limits" (resources_limits.htm)
           case LIMITS -> this.rest.limits();
+          // REST API Developer Guide, "Describe Global" (resources_describeGlobal.htm)
           case DESCRIBE_GLOBAL -> this.rest.describeGlobal(version);
+          // REST API Developer Guide, "sObject Basic Information" (resources_sobject_basic_info.htm)
           case SOBJECT_INFO -> this.rest.sobjectInfo(version, parts[1]);
+          // REST API Developer Guide, "sObject Describe" (resources_sobject_describe.htm)
           case DESCRIBE -> this.rest.describe(version, parts[1]);
+          // REST API Developer Guide, "Create a Record" (dome_sobject_create.htm)
           case CREATE -> this.rest.create(version, parts[1], Content.Source.asString(request, StandardCharsets.UTF_8), session);
+          // REST API Developer Guide, "sObject Rows" (resources_sobject_retrieve.htm), GET
           case RETRIEVE -> this.rest.retrieve(version, parts[1], parts[2], query.getValue("fields"));
+          // REST API Developer Guide, "Update a Record" (dome_update_fields.htm), PATCH
           case UPDATE -> this.rest.update(parts[1], parts[2], Content.Source.asString(request, StandardCharsets.UTF_8), session);
+          // REST API Developer Guide, "Delete a Record" (dome_delete_record.htm)
           case DELETE -> this.rest.delete(parts[1], parts[2]);
+          // REST API Developer Guide, "Query" (resources_query.htm), "QueryAll" (resources_queryall.htm)
           case QUERY, QUERY_ALL -> queries.query(version, query.getValue("q"), endpoint == Endpoint.QUERY_ALL,
               "true".equalsIgnoreCase(query.getValue("columns")), request.getHeaders().get("Sforce-Query-Options"));
+          // REST API Developer Guide, "Execute a SOQL Query" (dome_query.htm): nextRecordsUrl
           case QUERY_MORE -> queries.more(version, parts[1]);
+          // Tooling API Developer Guide, "Tooling API REST Resources" (intro_rest_resources.htm)
           case TOOLING -> this.rest.tooling(parts, query.getValue("q"));
           default -> throw ApiException.notFound();
         };
@@ -196,6 +243,9 @@ final class OrgHandler extends Handler.Abstract {
     }
     if (path.equals("/services/oauth2/revoke")) {
       return method.equals("POST") || method.equals("GET") ? Endpoint.REVOKE : Endpoint.UNKNOWN;
+    }
+    if (path.equals("/services/oauth2/introspect")) {
+      return method.equals("POST") ? Endpoint.INTROSPECT : Endpoint.UNKNOWN;
     }
     if (path.equals("/services/oauth2/userinfo")) {
       return method.equals("GET") || method.equals("POST") ? Endpoint.USERINFO : Endpoint.UNKNOWN;

@@ -136,7 +136,10 @@ public final class OrgSimulator implements OrgSimulatorProvider.OrgSimulator {
           server.setHandler(new OrgHandler(state));
           servers.add(server);
           server.start();
-          String urlHost = host.contains(":") ? "[" + host + "]" : host;
+          String urlHost = switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1"; // bound to every address: advertise loopback
+            default -> host.contains(":") ? "[" + host + "]" : host;
+          };
           state.url("http://" + urlHost + ":" + connector.getLocalPort());
         }
       } catch (Exception e) {

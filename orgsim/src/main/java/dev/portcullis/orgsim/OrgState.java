@@ -12,9 +12,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,7 +32,7 @@ final class OrgState {
   final OrgData data;
   final SessionStore sessions;
   final Faults faults;
-  final Set<String> preAuthorized = new HashSet<>();
+  final Set<String> preAuthorized = ConcurrentHashMap.newKeySet();
   final byte[] signingSecret = new byte[32];
   final QueryCursors cursors;
   private final Map<Endpoint, AtomicInteger> counts = new EnumMap<>(Endpoint.class);
@@ -57,7 +58,7 @@ final class OrgState {
   private void seed() {
     String yaml = spec.fixtureYaml() != null ? spec.fixtureYaml() : defaultFixture();
     FixtureLoader.Result fixture = FixtureLoader.load(yaml, spec.fixtureName(), data);
-    preAuthorized.addAll(fixture.preAuthorizedUsernames());
+    fixture.preAuthorizedUsernames().forEach(u -> preAuthorized.add(u.toLowerCase(Locale.ROOT)));
     Instant now = clock.instant();
     SObjectDef userType = schema.type("User").orElseThrow();
     String profileId = schema.type("Profile").stream().flatMap(t -> data.rows(t).stream()).map(Row::id).findFirst().orElse(null);
@@ -77,9 +78,9 @@ final class OrgState {
       }
       row.values.put("IsActive", user.active());
       if (user.preAuthorized()) {
-        preAuthorized.add(user.username());
+        preAuthorized.add(user.username().toLowerCase(Locale.ROOT));
       } else {
-        preAuthorized.remove(user.username());
+        preAuthorized.remove(user.username().toLowerCase(Locale.ROOT));
       }
     }
     SObjectDef orgType = schema.type("Organization").orElseThrow();

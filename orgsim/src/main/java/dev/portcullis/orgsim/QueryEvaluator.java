@@ -194,7 +194,11 @@ final class QueryEvaluator {
 
   ResolvedPath resolve(SObjectDef type, FieldPath path, String alias) {
     List<String> segments = path.segments();
-    if (segments.size() > 1 && alias != null && segments.get(0).equalsIgnoreCase(alias)) {
+    // A path may be qualified with the FROM alias, or with the object name itself
+    // (SELECT Account.Name FROM Account) unless that name is also a relationship.
+    if (segments.size() > 1
+        && ((alias != null && segments.get(0).equalsIgnoreCase(alias))
+            || (segments.get(0).equalsIgnoreCase(type.name()) && type.relationship(segments.get(0)).isEmpty()))) {
       segments = segments.subList(1, segments.size());
     }
     List<FieldDef> lookups = new ArrayList<>();

@@ -47,6 +47,11 @@ final class QueryService {
     } catch (SoqlException e) {
       throw new ApiException(400, ApiErrorCode.MALFORMED_QUERY, positioned(soql, e.position(), e.getMessage()));
     }
+    return run(version, soql, query, all, columns, options);
+  }
+
+  /** Evaluates an already parsed query; {@code soql} is its text, for error messages. */
+  Reply run(String version, String soql, Query query, boolean all, boolean columns, String options) {
     QueryEvaluator evaluator = new QueryEvaluator(org.data, org.clock, version);
     try {
       if (columns) {

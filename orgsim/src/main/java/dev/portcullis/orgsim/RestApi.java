@@ -309,6 +309,34 @@ final class RestApi {
     throw ApiException.notFound();
   }
 
+  /**
+   * Token introspection (RFC 7662; Salesforce Help, "OAuth 2.0 Token Introspection Flow").
+   * Salesforce authenticates the caller with client_id and client_secret; the simulated
+   * connected app has no secret, so only {@code client_id} must name it.
+   */
+  Reply introspect(String token, String clientId) {
+    if (org.spec.consumerKey() == null || !org.spec.consumerKey().equals(clientId)) {
+      throw new OAuthException("invalid_client", "invalid client credentials");
+    }
+    SessionStore.Session session = token == null ? null : org.sessions.peek(token).orElse(null);
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (session == null) {
+      m.put("active", false);
+      return Reply.ok(m);
+    }
+    Row user = user(session.userId);
+    m.put("active", true);
+    m.put("scope", "api id web openid");
+    m.put("client_id", clientId);
+    m.put("username", user.values.get("Username"));
+    m.put("sub", org.url() + "/id/" + org.orgId + "/" + user.id());
+    m.put("token_type", "access_token");
+    m.put("exp", org.sessions.expiresAt(session).getEpochSecond());
+    m.put("iat", session.issuedAt.getEpochSecond());
+    m.put("nbf", session.issuedAt.getEpochSecond());
+    return Reply.ok(m);
+  }
+
   /** Salesforce Help, "UserInfo Endpoint" (remoteaccess_using_userinfo_endpoint.htm). */
   Reply userinfo(SessionStore.Session session) {
     Row user = user(session.userId);

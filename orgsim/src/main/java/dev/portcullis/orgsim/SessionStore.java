@@ -67,6 +67,20 @@ final class SessionStore {
     return Optional.of(s);
   }
 
+  /** The session of {@code token} if it is live, without counting as use. */
+  synchronized Optional<Session> peek(String token) {
+    Session s = sessions.get(token);
+    if (s == null || !clock.instant().isBefore(expiresAt(s))) {
+      return Optional.empty();
+    }
+    return Optional.of(s);
+  }
+
+  /** When {@code session} ends if it stays unused. */
+  synchronized Instant expiresAt(Session session) {
+    return session.lastUsed.plus(timeout);
+  }
+
   /** Revokes {@code token}; false when it was not a live token. */
   synchronized boolean revoke(String token) {
     return use(token).isPresent() && sessions.remove(token) != null;

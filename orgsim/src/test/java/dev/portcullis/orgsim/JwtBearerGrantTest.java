@@ -88,6 +88,10 @@ class JwtBearerGrantTest {
     assertThat(client.token(prod.url(), assertion(KEY, CI, "https://login.salesforce.com")).status()).isEqualTo(200);
     assertThat(client.token(prod.url(), assertion(KEY, CI, prod.url().toString())).status()).isEqualTo(200);
     assertThat(client.token(sbx.url(), assertion(SBX_KEY, CI, "https://test.salesforce.com/")).status()).isEqualTo(200);
+    String localhost = "http://localhost:" + prod.url().getPort() + "/";
+    assertThat(client.token(prod.url(), assertion(KEY, CI, localhost)).status()).isEqualTo(200);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, "http://localhost:1/")), "invalid_grant", "audience is invalid");
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, prod.url() + "/services/oauth2/token")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(prod.url(), assertion(KEY, CI, "https://test.salesforce.com")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(sbx.url(), assertion(SBX_KEY, CI, "https://login.salesforce.com")), "invalid_grant", "audience is invalid");
     assertOAuthError(client.token(prod.url(), assertion(KEY, CI, sbx.url().toString())), "invalid_grant", "audience is invalid");
@@ -112,6 +116,17 @@ class JwtBearerGrantTest {
     assertOAuthError(client.token(prod.url(), assertion(KEY, "nobody@acme.example", prod.url().toString())), "invalid_grant", "user hasn't approved this consumer");
     assertOAuthError(client.token(prod.url(), assertion(KEY, "gone@acme.example", prod.url().toString())), "invalid_grant", "inactive user");
     assertOAuthError(client.token(prod.url(), assertion(KEY, "unapproved@acme.example", prod.url().toString())), "invalid_grant", "user hasn't approved this consumer");
+  }
+
+  @Test
+  void adminChangesTakeEffectOnTheNextLogin() throws Exception {
+    prod.setUserActive(CI, false);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, CI, prod.url().toString())), "invalid_grant", "inactive user");
+    prod.setUserActive(CI, true);
+    prod.setPreAuthorized(CI, false);
+    assertOAuthError(client.token(prod.url(), assertion(KEY, "CI@ACME.EXAMPLE", prod.url().toString())), "invalid_grant", "user hasn't approved this consumer");
+    prod.setPreAuthorized(CI, true);
+    assertThat(client.token(prod.url(), assertion(KEY, "CI@ACME.EXAMPLE", prod.url().toString())).status()).isEqualTo(200);
   }
 
   @Test
@@ -199,6 +214,24 @@ class JwtBearerGrantTest {
     assertInvalidSession(client.get(prod.url(), "/services/data/v66.0/limits", token));
     Reply again = client.postForm(prod.url().resolve("/services/oauth2/revoke"), "token=" + SimulatorClient.enc(token), false);
     assertOAuthError(again, "invalid_token", "Token was invalid");
+  }
+
+  @Test
+  void introspectionReportsLiveAndDeadTokens() throws Exception {
+    String token = login(prod, KEY);
+    Reply live = client.postForm(prod.url().resolve("/services/oauth2/introspect"),
+        "token=" + SimulatorClient.enc(token) + "&token_type_hint=access_token&client_id=" + SimulatorClient.enc(KEY), false);
+    assertThat(live.status()).isEqualTo(200);
+    assertThat(live.json().get("active")).as(live.body()).isNotNull();
+    assertThat(live.json().get("active").asBoolean()).isTrue();
+    assertThat(live.json().get("username").asText()).isEqualTo(CI);
+    assertThat(live.json().get("exp").asLong()).isEqualTo(clock.instant().plus(Duration.ofHours(2)).getEpochSecond());
+    client.postForm(prod.url().resolve("/services/oauth2/revoke"), "token=" + SimulatorClient.enc(token), false);
+    Reply dead = client.postForm(prod.url().resolve("/services/oauth2/introspect"),
+        "token=" + SimulatorClient.enc(token) + "&client_id=" + SimulatorClient.enc(KEY), false);
+    assertThat(dead.body()).isEqualTo("{\"active\":false}");
+    Reply wrongClient = client.postForm(prod.url().resolve("/services/oauth2/introspect"), "token=x&client_id=other", false);
+    assertOAuthError(wrongClient, "invalid_client", "invalid client credentials");
   }
 
   @Test

@@ -173,5 +173,8 @@ class RestApiTest {
   @Test
   void unknownPathsAreNotFound() throws Exception {
     assertError(get("/services/nothing"), 404, "NOT_FOUND");
+    Reply put = send("PUT", V + "/sobjects/Account", "{}");
+    assertError(put, 405, "METHOD_NOT_ALLOWED");
+    assertThat(put.json().get(0).get("message").asText()).isEqualTo("HTTP Method 'PUT' not allowed. Allowed are GET,POST");
   }
 }
