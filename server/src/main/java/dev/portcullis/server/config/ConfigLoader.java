@@ -62,10 +62,22 @@ public final class ConfigLoader {
       text = Files.readString(absolute, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       boolean exists = Files.exists(absolute);
-      yaml.add(0, 0, Severity.ERROR, ConfigErrorCode.FILE_UNREADABLE,
-          exists ? "cannot read the configuration file (" + e.getClass().getSimpleName() + ")"
-              : "the configuration file does not exist",
-          exists ? "check its permissions" : "create it, or run `portcullis serve --demo` to generate one");
+      String message;
+      String suggestion;
+      if (e instanceof java.nio.charset.CharacterCodingException) {
+        message = "the configuration file is not UTF-8 text";
+        suggestion = "save it as UTF-8";
+      } else if (exists && Files.isDirectory(absolute)) {
+        message = "the configuration path is a directory, not a file";
+        suggestion = "name the YAML file inside it";
+      } else if (exists) {
+        message = "cannot read the configuration file (" + e.getClass().getSimpleName() + ")";
+        suggestion = "check its permissions";
+      } else {
+        message = "the configuration file does not exist";
+        suggestion = "create it, or run `portcullis serve --demo` to generate one";
+      }
+      yaml.add(0, 0, Severity.ERROR, ConfigErrorCode.FILE_UNREADABLE, message, suggestion);
       return new Result(Optional.empty(), yaml.problems());
     }
     return parse(absolute, text);

@@ -367,4 +367,21 @@ class ConfigLoaderTest {
         .isEqualTo("65.0");
     assertThat(onlyError("salesforce: { api_version: latest }\n").suggestion()).contains("\"66.0\"");
   }
+
+  @Test
+  void aFileThatIsNotUtf8SaysSo() throws java.io.IOException {
+    Path file = dir.resolve("latin1.yaml");
+    java.nio.file.Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    List<Problem> problems = ConfigLoader.check(file, ENV);
+    assertThat(problems).singleElement().satisfies(p -> {
+      assertThat(p.code()).isEqualTo(ConfigErrorCode.FILE_UNREADABLE);
+      assertThat(p.message()).contains("not UTF-8");
+    });
+  }
+
+  @Test
+  void aDirectoryInsteadOfAFileSaysSo() {
+    List<Problem> problems = ConfigLoader.check(dir, ENV);
+    assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).contains("is a directory"));
+  }
 }
