@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * handler declares itself blocking and Jetty runs it on a pool thread.
  */
 final class OrgHandler extends Handler.Abstract {
+  private static final java.util.regex.Pattern EMPTY_SEGMENTS = java.util.regex.Pattern.compile("/{2,}");
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(OrgHandler.class);
   private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+\\.\\d)(/.*)?$");
@@ -62,7 +63,8 @@ final class OrgHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String method = request.getMethod();
-    String path = request.getHttpURI().getDecodedPath();
+    // Empty segments collapse, as Salesforce does: "//services/data" is "/services/data".
+    String path = EMPTY_SEGMENTS.matcher(request.getHttpURI().getDecodedPath()).replaceAll("/");
     Matcher data = DATA_PATH.matcher(path);
     String version = data.matches() ? data.group(1) : null;
     String rest = data.matches() ? (data.group(2) == null ? "" : data.group(2)) : null;
@@ -88,6 +90,12 @@ final class OrgHandler extends Handler.Abstract {
         return true;
       }
       case NONE -> {}
+    }
+    if (version != null && !rest().tryAcquireApiRequest()) {
+      // REST API Developer Guide, "API Request Limits and Allocations": over the 24-hour allocation,
+      // calls fail with 403 REQUEST_LIMIT_EXCEEDED until the rolling window frees capacity.
+      write(response, callback, 403, List.of(error(ApiErrorCode.REQUEST_LIMIT_EXCEEDED, "TotalRequests Limit exceeded.")));
+      return true;
     }
 
     try {

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -129,7 +132,11 @@ public final class OrgSimulator implements OrgSimulatorProvider.OrgSimulator {
           QueuedThreadPool pool = new QueuedThreadPool(32, 2);
           pool.setName("orgsim-" + state.spec.alias());
           Server server = new Server(pool);
-          ServerConnector connector = new ServerConnector(server, 1, 1);
+          // Salesforce answers paths with empty segments ("//services/data/..."), and the sf CLI
+          // sends them after `sf org login access-token`, whose stored instance URL ends in "/".
+          HttpConfiguration http = new HttpConfiguration();
+          http.setUriCompliance(UriCompliance.DEFAULT.with("orgsim", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+          ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
           connector.setHost(host);
           connector.setPort(state.spec.port());
           server.addConnector(connector);

@@ -8,12 +8,13 @@ import dev.portcullis.orgsim.OrgHandler.Reply;
 import dev.portcullis.orgsim.Schema.ChildRelationship;
 import dev.portcullis.orgsim.Schema.FieldDef;
 import dev.portcullis.orgsim.Schema.SObjectDef;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * REST resources other than query: versions, resources, limits, describe, sObject CRUD,
@@ -27,14 +28,35 @@ final class RestApi {
   private static final String[] SEASONS = {"Winter", "Spring", "Summer"};
 
   private final OrgState org;
-  private final AtomicInteger usage = new AtomicInteger();
+  private int usage;
+  private Instant windowStart;
 
   RestApi(OrgState org) {
     this.org = org;
   }
 
-  int usage() {
-    return usage.incrementAndGet();
+  /** API requests counted in the current 24-hour window. */
+  synchronized int usage() {
+    rollWindow();
+    return usage;
+  }
+
+  /** Counts one API request; false when the 24-hour allocation is used up (the request is not counted). */
+  synchronized boolean tryAcquireApiRequest() {
+    rollWindow();
+    if (usage >= DAILY_API_REQUESTS) {
+      return false;
+    }
+    usage++;
+    return true;
+  }
+
+  private void rollWindow() {
+    Instant now = org.clock.instant();
+    if (windowStart == null || !now.isBefore(windowStart.plus(Duration.ofHours(24)))) {
+      windowStart = now;
+      usage = 0;
+    }
   }
 
   static boolean supportsVersion(String version) {
@@ -74,7 +96,7 @@ final class RestApi {
   /** REST API Developer Guide, "Limits" (resources_limits.htm). */
   Reply limits() {
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("DailyApiRequests", limit(DAILY_API_REQUESTS, DAILY_API_REQUESTS - usage.get()));
+    map.put("DailyApiRequests", limit(DAILY_API_REQUESTS, DAILY_API_REQUESTS - usage()));
     map.put("DailyAsyncApexExecutions", limit(250000, 250000));
     map.put("DailyBulkApiBatches", limit(15000, 15000));
     map.put("DailyBulkV2QueryJobs", limit(10000, 10000));
