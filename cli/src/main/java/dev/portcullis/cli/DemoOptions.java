@@ -5,6 +5,7 @@ import dev.portcullis.server.PortcullisServer;
 import dev.portcullis.server.ServerException;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigException;
+import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.demo.DemoBootstrap;
 import dev.portcullis.server.logging.LogConfigurator;
 import java.nio.file.Path;
@@ -53,8 +54,21 @@ final class DemoOptions {
         Clock.systemUTC());
   }
 
+  /** A demo started before left its (editable) configuration: log as it says from the first line. */
+  private void configureLoggingFromAnEarlierDemo() {
+    Path earlier = dataDir.resolve("portcullis.yaml");
+    if (java.nio.file.Files.isRegularFile(earlier)) {
+      try {
+        LogConfigurator.configure(ConfigLoader.load(earlier, System.getenv()).logging());
+      } catch (ConfigException e) {
+        // startDemo reports the problems with their positions
+      }
+    }
+  }
+
   PortcullisServer startDemo() {
     try {
+      configureLoggingFromAnEarlierDemo();
       PortcullisServer server = PortcullisServer.startDemo(
           dataDir, System.getenv(), bootstrapOptions(), ServeCommand.optional(adminPort));
       LogConfigurator.configure(server.config().logging());
