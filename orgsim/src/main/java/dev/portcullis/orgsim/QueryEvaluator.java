@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Evaluates a parsed SOQL {@link Query} against an org's records (SOQL and SOSL Reference,
@@ -262,7 +261,7 @@ final class QueryEvaluator {
       }
       case Condition.Like like -> {
         Object v = value(row, resolve(type, like.field(), alias));
-        yield v != null && like(like.pattern(), v.toString());
+        yield v != null && like.matches(v.toString());
       }
       case Condition.In in -> {
         ResolvedPath p = resolve(type, in.field(), alias);
@@ -441,25 +440,6 @@ final class QueryEvaluator {
 
   private LocalDate today() {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-  }
-
-  /** SOQL LIKE: {@code %} any sequence, {@code _} any one character, backslash escapes; case-insensitive. */
-  static boolean like(String pattern, String value) {
-    StringBuilder regex = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char c = pattern.charAt(i);
-      if (c == '\\' && i + 1 < pattern.length()) {
-        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-      } else if (c == '%') {
-        regex.append(".*");
-      } else if (c == '_') {
-        regex.append('.');
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL)
-        .matcher(value).matches();
   }
 
   /**
