@@ -46,15 +46,19 @@ final class NoteKeys {
 
   private NoteKeys() {}
 
-  /** Key names: non-empty, no Unicode spaces, no '+' (c2sp.org/signed-note §Format). */
+  /**
+   * Key names: non-empty, no Unicode spaces, no '+' (c2sp.org/signed-note §Format); also no
+   * control character and no unpaired surrogate, which no note may carry.
+   */
   static boolean isValidName(String name) {
     if (name.isEmpty()) {
       return false;
     }
     for (int i = 0; i < name.length(); ) {
       int cp = name.codePointAt(i);
-      if (cp == '+' || Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp < 0x20
-          || Character.isSurrogate((char) cp)) {
+      // Go's unicode.IsSpace: the ASCII spaces, U+0085, and every Z category (incl. U+00A0).
+      if (cp == '+' || cp < 0x20 || cp == 0x85 || Character.isWhitespace(cp)
+          || Character.isSpaceChar(cp) || cp >= 0xd800 && cp <= 0xdfff) {
         return false;
       }
       i += Character.charCount(cp);

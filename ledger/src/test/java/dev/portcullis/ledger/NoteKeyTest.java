@@ -151,8 +151,16 @@ class NoteKeyTest {
   }
 
   @Test
+  void namesMayHoldAnyOtherUnicode() {
+    for (String name : List.of("été.example/日本", "a\ud83d\ude00b", "a\ud876\udc00b")) {
+      NoteSigner.Ed25519 signer = new NoteSigner.Ed25519(name, new byte[32]);
+      assertThat(NoteVerifier.parse(signer.verifier().vkey()).name()).isEqualTo(name);
+    }
+  }
+
+  @Test
   void invalidNamesAreRejected() {
-    for (String name : List.of("", "a b", "a+b", "a\u00a0b", "a\u2003b", "a\tb")) {
+    for (String name : List.of("", "a b", "a+b", "a\u00a0b", "a\u2003b", "a\tb", "a\u0085b", "a\u2028b", "a\ud800")) {
       assertThatThrownBy(() -> new NoteSigner.Ed25519(name, new byte[32])).as(name)
           .isInstanceOf(NoteException.class).hasMessageContaining("is invalid");
     }

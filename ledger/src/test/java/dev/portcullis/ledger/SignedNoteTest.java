@@ -121,6 +121,43 @@ class SignedNoteTest {
     assertThat(note.verify(List.of(enoch, peter, NoteVerifier.parse(ENOCH_VKEY)))).hasSize(1);
   }
 
+  /**
+   * Two different public keys whose key IDs collide under one name, found by a birthday search
+   * over random 32-byte strings (a 32-bit ID collides after about 2^16 tries).
+   */
+  static List<NoteVerifier> collidingVerifiers(String name) {
+    java.util.Random random = new java.util.Random(4);
+    java.util.Map<Integer, byte[]> seen = new java.util.HashMap<>();
+    while (true) {
+      byte[] raw = new byte[32];
+      random.nextBytes(raw);
+      byte[] earlier = seen.putIfAbsent(NoteKeys.keyId(name, NoteKeys.TYPE_ED25519, raw), raw);
+      if (earlier != null && NoteKeys.publicKey(earlier) != null
+          && NoteKeys.publicKey(raw) != null) {
+        return List.of(new NoteVerifier.Ed25519(name, earlier, NoteKeys.publicKey(earlier)),
+            new NoteVerifier.Ed25519(name, raw, NoteKeys.publicKey(raw)));
+      }
+    }
+  }
+
+  @Test
+  void twoDifferentKeysWithTheSameNameAndIdAreAmbiguous() {
+    List<NoteVerifier> colliding = collidingVerifiers("EnochRoot");
+    assertThat(colliding.get(0)).isNotEqualTo(colliding.get(1));
+    assertThat(colliding.get(0).keyId()).isEqualTo(colliding.get(1).keyId());
+    int id = colliding.get(0).keyId();
+    SignedNote note = new SignedNote(GO_TEXT, List.of(NoteSignature.of("EnochRoot", id,
+        new byte[64])));
+    assertCode(() -> note.verify(colliding), NoteException.Code.AMBIGUOUS_KEY)
+        .hasMessage("ambiguous key EnochRoot+" + NoteKeys.hex8(id)
+            + ": two verifiers share its name and ID");
+    // Only when a signature needs one of them.
+    SignedNote peterOnly = SignedNote.parse(GO_TEXT + "\n" + PETER_SIG);
+    List<NoteVerifier> known = new ArrayList<>(colliding);
+    known.add(peter);
+    assertThat(peterOnly.verify(known)).hasSize(1);
+  }
+
   @Test
   void aSignatureOfAKnownKeyThatFailsRejectsTheNote() {
     String bad = PETER_SIG.substring(0, 60) + "ABCD" + PETER_SIG.substring(60);
