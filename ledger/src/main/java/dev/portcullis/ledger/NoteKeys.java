@@ -3,6 +3,7 @@ package dev.portcullis.ledger;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -136,7 +137,10 @@ final class NoteKeys {
     byte[] der = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + ED25519_KEY_BYTES);
     System.arraycopy(raw, 0, der, SPKI_PREFIX.length, ED25519_KEY_BYTES);
     try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+      PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+      // The key factory takes any 32 bytes; the point is decoded (and rejected) only here.
+      Signature.getInstance("Ed25519").initVerify(key);
+      return key;
     } catch (GeneralSecurityException | ProviderException e) {
       return null;
     }
@@ -228,7 +232,7 @@ final class NoteKeys {
       verifier.initVerify(key);
       verifier.update(message);
       return verifier.verify(signature);
-    } catch (SignatureException | ProviderException e) {
+    } catch (SignatureException | InvalidKeyException | ProviderException e) {
       return false;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 verification could not run", e);

@@ -85,6 +85,20 @@ class NoteKeyTest {
   }
 
   @Test
+  void aKeyThatIsNotACurvePointIsRejected() {
+    // The JDK's key factory accepts any 32 bytes; about half of them are not points.
+    java.util.Random random = new java.util.Random(1);
+    byte[] raw = new byte[32];
+    do {
+      random.nextBytes(raw);
+    } while (NoteKeys.publicKey(raw) != null);
+    String vkey = "x.example+" + NoteKeys.hex8(NoteKeys.keyId("x.example", (byte) 1, raw)) + "+"
+        + Base64.getEncoder().encodeToString(NoteKeys.concat((byte) 1, raw));
+    assertThatThrownBy(() -> NoteVerifier.parse(vkey))
+        .hasMessage("verifier key x.example: not a valid Ed25519 public key");
+  }
+
+  @Test
   void goSignerKeyParsesAndMatchesItsVerifierKey() {
     NoteSigner.Ed25519 signer = NoteSigner.parse(PETER_SKEY);
     assertThat(signer.name()).isEqualTo("PeterNeumann");

@@ -114,6 +114,24 @@ class NoteParserPropertyTest {
     }
   }
 
+  @Property(tries = 300)
+  void arbitraryKeyMaterialWithItsOwnIdParsesOrFailsCleanly(
+      @ForAll @Size(value = 32) byte[] raw, @ForAll @IntRange(min = 0, max = 1) int cosigner) {
+    byte type = cosigner == 1 ? NoteKeys.TYPE_COSIGNATURE_V1 : NoteKeys.TYPE_ED25519;
+    String vkey = "k.example+" + NoteKeys.hex8(NoteKeys.keyId("k.example", type, raw)) + "+"
+        + NoteKeys.encodeBase64(NoteKeys.concat(type, raw));
+    NoteVerifier verifier;
+    try {
+      verifier = NoteVerifier.parse(vkey);
+    } catch (NoteException expected) {
+      assertThat(expected.code()).isEqualTo(NoteException.Code.MALFORMED_KEY);
+      return;
+    }
+    assertThat(verifier.vkey()).isEqualTo(vkey);
+    assertThat(verifier.verify("a\n".getBytes(UTF_8), new byte[72])).isFalse();
+    assertThat(verifier.verify("a\n".getBytes(UTF_8), new byte[64])).isFalse();
+  }
+
   private static SignedNote parseQuietly(String input) {
     try {
       SignedNote note = SignedNote.parse(input);
