@@ -2,6 +2,7 @@ package dev.portcullis.ledger;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
@@ -144,6 +145,30 @@ final class NoteKeys {
     } catch (GeneralSecurityException | ProviderException e) {
       return null;
     }
+  }
+
+  /** 2^255 - 19. */
+  private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+
+  /** The y coordinate of the points of order 8 (the others are P minus it). */
+  private static final BigInteger Y_ORDER_8 = new BigInteger(
+      "2707385501144840649318225287225658788936804267575313519463743609750303402022");
+
+  /**
+   * Whether a raw Ed25519 public key is a point of small order (1, 2, 4 or 8), in any encoding.
+   * RFC 8032 verification accepts such keys, and with them anyone can forge signatures (a zero
+   * signature verifies under the all-zero key), so a verifier key must never be one. The eight
+   * such points have y in {0, 1, -1, ±Y_ORDER_8} mod p; x is fixed by y up to sign.
+   */
+  static boolean isSmallOrder(byte[] raw) {
+    byte[] bigEndian = new byte[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      bigEndian[i] = raw[raw.length - 1 - i];
+    }
+    bigEndian[0] &= 0x7f; // the sign bit of x
+    BigInteger y = new BigInteger(1, bigEndian).mod(P);
+    return y.signum() == 0 || y.equals(BigInteger.ONE) || y.equals(P.subtract(BigInteger.ONE))
+        || y.equals(Y_ORDER_8) || y.equals(P.subtract(Y_ORDER_8));
   }
 
   /** A JDK private key from a raw 32-byte Ed25519 seed. */

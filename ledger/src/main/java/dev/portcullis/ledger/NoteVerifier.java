@@ -66,6 +66,10 @@ public sealed interface NoteVerifier permits NoteVerifier.Ed25519, CosignatureVe
       throw malformed("verifier key " + name + ": key ID " + hash + " does not match the key ("
           + NoteKeys.hex8(expected) + ")");
     }
+    if (NoteKeys.isSmallOrder(raw)) {
+      throw malformed("verifier key " + name
+          + ": a small-order Ed25519 public key, for which anyone can forge signatures");
+    }
     PublicKey publicKey = NoteKeys.publicKey(raw);
     if (publicKey == null) {
       throw malformed("verifier key " + name + ": not a valid Ed25519 public key");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,34 @@ class NoteKeyTest {
         + Base64.getEncoder().encodeToString(NoteKeys.concat((byte) 1, raw));
     assertThatThrownBy(() -> NoteVerifier.parse(vkey))
         .hasMessage("verifier key x.example: not a valid Ed25519 public key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "0000000000000000000000000000000000000000000000000000000000000000", // order 4
+      "0100000000000000000000000000000000000000000000000000000000000000", // identity
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2
+      "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+      "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+      "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85", // order 8, x odd
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p + 1 = identity
+  })
+  void smallOrderKeysAreRejected(String hex) {
+    byte[] raw = HexFormat.of().parseHex(hex);
+    assertThat(NoteKeys.isSmallOrder(raw)).isTrue();
+    String vkey = "x.example+" + NoteKeys.hex8(NoteKeys.keyId("x.example", (byte) 1, raw)) + "+"
+        + Base64.getEncoder().encodeToString(NoteKeys.concat((byte) 1, raw));
+    assertThatThrownBy(() -> NoteVerifier.parse(vkey)).hasMessage("verifier key x.example: a "
+        + "small-order Ed25519 public key, for which anyone can forge signatures");
+  }
+
+  @Test
+  void aZeroSignatureVerifiesUnderTheAllZeroKeyWhichIsWhyItIsRejected() {
+    byte[] raw = new byte[32];
+    NoteVerifier weak = new NoteVerifier.Ed25519("x.example", raw, NoteKeys.publicKey(raw));
+    // R = A here, so it holds whenever the challenge H(R || A || M) makes (k + 1)A vanish,
+    // as for "a\n": a forgery that needs no private key.
+    assertThat(weak.verify("a\n".getBytes(UTF_8), new byte[64])).isTrue();
   }
 
   @Test

@@ -128,6 +128,7 @@ class NoteParserPropertyTest {
       return;
     }
     assertThat(verifier.vkey()).isEqualTo(vkey);
+    assertThat(NoteKeys.isSmallOrder(raw)).isFalse();
     assertThat(verifier.verify("a\n".getBytes(UTF_8), new byte[72])).isFalse();
     assertThat(verifier.verify("a\n".getBytes(UTF_8), new byte[64])).isFalse();
   }
