@@ -28,7 +28,8 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
 
   /** Parses a {@code PRIVATE+KEY+…} string of type 0x01 (Ed25519 note signatures). */
   static Ed25519 parse(String privateKey) {
-    NoteKeys.ParsedPrivateKey parsed = NoteKeys.ParsedPrivateKey.parse(privateKey, NoteKeys.TYPE_ED25519);
+    NoteKeys.ParsedPrivateKey parsed =
+        NoteKeys.ParsedPrivateKey.parse(privateKey, NoteKeys.TYPE_ED25519);
     try {
       return new Ed25519(parsed.name(), parsed.seed());
     } finally {

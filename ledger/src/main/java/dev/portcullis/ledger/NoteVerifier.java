@@ -8,6 +8,12 @@ import java.util.Objects;
  * A public key that checks signed-note signatures of one (key name, key ID) pair, read from and
  * written as a C2SP verifier key ("vkey"): {@code <name>+<hex8 key ID>+<base64(type || key)>}.
  * Type 0x01 gives an {@link Ed25519} note verifier; type 0x04 a {@link CosignatureVerifier}.
+ *
+ * <p>{@link #parse} is strict: canonical base64, lowercase hex, a key ID that matches the name and
+ * key, and a key that is a valid Ed25519 point of large order. The JDK's key factory accepts any
+ * 32 bytes (an invalid point fails only when verifying), and RFC 8032 verification accepts keys of
+ * small order, under which signatures can be forged without a private key; both are refused here,
+ * once, so that {@link #verify} can only answer true or false.
  */
 public sealed interface NoteVerifier permits NoteVerifier.Ed25519, CosignatureVerifier {
 
