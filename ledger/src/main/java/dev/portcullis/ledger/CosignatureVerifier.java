@@ -3,6 +3,8 @@ package dev.portcullis.ledger;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -74,6 +76,21 @@ public final class CosignatureVerifier implements NoteVerifier {
   public long verifiedTimestamp(SignedNote note) {
     List<NoteSignature> verified = note.verify(List.of(this));
     return timestampOf(verified.getFirst().signature());
+  }
+
+  /**
+   * As {@link #verifiedTimestamp(SignedNote)}, and refuses a cosignature dated more than {@code
+   * maxSkew} after the clock's current second (verifiers MAY refuse future timestamps).
+   */
+  public long verifiedTimestamp(SignedNote note, Clock clock, Duration maxSkew) {
+    long timestamp = verifiedTimestamp(note);
+    long latest = clock.instant().plus(maxSkew).getEpochSecond();
+    if (timestamp > latest) {
+      throw new NoteException(NoteException.Code.FUTURE_TIMESTAMP, "cosignature of "
+          + name + "+" + NoteKeys.hex8(keyId) + " is dated " + timestamp
+          + ", later than the latest acceptable " + latest);
+    }
+    return timestamp;
   }
 
   static long timestampOf(byte[] signature) {

@@ -25,7 +25,9 @@ public final class NoteException extends RuntimeException {
     /** Fewer signatures by known keys verified than required. */
     UNVERIFIED,
     /** Two different known keys share the same name and key ID. */
-    AMBIGUOUS_KEY
+    AMBIGUOUS_KEY,
+    /** A cosignature is dated later than the verifier's clock allows. */
+    FUTURE_TIMESTAMP
   }
 
   private final Code code;

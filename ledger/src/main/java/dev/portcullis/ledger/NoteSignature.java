@@ -44,6 +44,52 @@ public record NoteSignature(String keyName, int keyId, String base64) {
     return new NoteSignature(keyName, keyId, NoteKeys.encodeBase64(bytes));
   }
 
+  /**
+   * Parses one signature line, without its newline: for the cosignature lines a witness answers
+   * (c2sp.org/tlog-witness), which come without a note.
+   */
+  public static NoteSignature parse(String line) {
+    if (line.indexOf('\n') >= 0) {
+      throw malformed("a signature line must not contain a newline");
+    }
+    String problem = SignedNote.textProblem(line + "\n");
+    if (problem != null) {
+      throw malformed("signature line: " + problem);
+    }
+    return parseLine(line, "signature line: ");
+  }
+
+  static NoteSignature parseLine(String line, String where) {
+    if (!line.startsWith(LINE_PREFIX)) {
+      throw malformed(
+          where + "a signature line must start with an em dash (U+2014) and a space");
+    }
+    String rest = line.substring(LINE_PREFIX.length());
+    int space = rest.indexOf(' ');
+    if (space < 0) {
+      throw malformed(
+          where + "a signature line must be '\u2014 <key name> <base64 signature>'");
+    }
+    String name = rest.substring(0, space);
+    String base64 = rest.substring(space + 1);
+    if (!NoteKeys.isValidName(name)) {
+      throw malformed(where + "invalid key name " + quote(name)
+          + ": it must be non-empty, without spaces or '+'");
+    }
+    byte[] bytes = NoteKeys.decodeBase64(base64);
+    if (bytes == null) {
+      throw malformed(
+          where + "signature of key " + name + " is not canonical standard base64");
+    }
+    if (bytes.length < 5) {
+      throw malformed(where + "signature of key " + name + " is " + bytes.length
+          + " bytes, shorter than a key ID and a signature");
+    }
+    int keyId = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16)
+        | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+    return new NoteSignature(name, keyId, base64);
+  }
+
   /** The algorithm's signature bytes, after the key ID. */
   public byte[] signature() {
     byte[] bytes = NoteKeys.decodeBase64(base64);
@@ -62,5 +108,9 @@ public record NoteSignature(String keyName, int keyId, String base64) {
 
   static String quote(String s) {
     return s == null ? "null" : "'" + s + "'";
+  }
+
+  private static NoteException malformed(String message) {
+    return new NoteException(NoteException.Code.MALFORMED_NOTE, message);
   }
 }

@@ -264,40 +264,12 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
         throw new NoteException(NoteException.Code.NOTE_TOO_LARGE,
             "signed note line " + lineNumber + ": more than " + MAX_SIGNATURES + " signatures");
       }
-      signatures.add(parseSignatureLine(block.substring(start, end), lineNumber));
+      signatures.add(NoteSignature.parseLine(block.substring(start, end),
+          "signed note line " + lineNumber + ": "));
       start = end + 1;
       lineNumber++;
     }
     return new SignedNote(text, signatures);
-  }
-
-  private static NoteSignature parseSignatureLine(String line, int lineNumber) {
-    String where = "signed note line " + lineNumber + ": ";
-    if (!line.startsWith(NoteSignature.LINE_PREFIX)) {
-      throw malformed(where + "a signature line must start with an em dash (U+2014) and a space");
-    }
-    String rest = line.substring(NoteSignature.LINE_PREFIX.length());
-    int space = rest.indexOf(' ');
-    if (space < 0) {
-      throw malformed(where + "a signature line must be '— <key name> <base64 signature>'");
-    }
-    String name = rest.substring(0, space);
-    String base64 = rest.substring(space + 1);
-    if (!NoteKeys.isValidName(name)) {
-      throw malformed(where + "invalid key name " + NoteSignature.quote(name)
-          + ": it must be non-empty, without spaces or '+'");
-    }
-    byte[] bytes = NoteKeys.decodeBase64(base64);
-    if (bytes == null) {
-      throw malformed(where + "signature of key " + name + " is not canonical standard base64");
-    }
-    if (bytes.length < 5) {
-      throw malformed(where + "signature of key " + name + " is " + bytes.length
-          + " bytes, shorter than a key ID and a signature");
-    }
-    int keyId = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16)
-        | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
-    return new NoteSignature(name, keyId, base64);
   }
 
   /** Why {@code text} cannot be a note text, or null. */

@@ -103,4 +103,42 @@ class CosignatureTest {
     SignedNote plain = SignedNote.sign("log.example\n1\n" + "A".repeat(43) + "=\n", log);
     assertCode(() -> witness.verifier().verifiedTimestamp(plain), NoteException.Code.UNVERIFIED);
   }
+
+  @Test
+  void futureCosignaturesCanBeRefused() {
+    Cosigner witness = Cosigner.generate("witness.example/w1", CLOCK);
+    Checkpoint checkpoint = new Checkpoint("log.example", 42, new byte[32]);
+    SignedNote note = new SignedNote(checkpoint.text(), List.of(witness.cosign(checkpoint)));
+    Clock earlier = Clock.offset(CLOCK, java.time.Duration.ofSeconds(-61));
+    assertThat(witness.verifier().verifiedTimestamp(note, CLOCK, java.time.Duration.ZERO))
+        .isEqualTo(1_700_000_000L);
+    assertThat(witness.verifier().verifiedTimestamp(note, earlier, java.time.Duration.ofMinutes(2)))
+        .isEqualTo(1_700_000_000L);
+    assertCode(() -> witness.verifier().verifiedTimestamp(note, earlier,
+        java.time.Duration.ofMinutes(1)), NoteException.Code.FUTURE_TIMESTAMP)
+        .hasMessage("cosignature of witness.example/w1+" + NoteKeys.hex8(witness.keyId())
+            + " is dated 1700000000, later than the latest acceptable 1699999999");
+  }
+
+  @Test
+  void witnessResponseLinesParseOneByOne() {
+    NoteSignature line = NoteSignature.parse(SIGSUM_COSIGNATURE);
+    assertThat(line.line()).isEqualTo(SIGSUM_COSIGNATURE);
+    Cosigner cosigner = new Cosigner("example.org/witness", sigsumSeed(), CLOCK);
+    SignedNote note = SignedNote.parse(note("sigsum-checkpoint.note"));
+    // A cosignature over another checkpoint, added to this one, fails as a known key's signature.
+    assertCode(() -> note.withSignature(line).verify(List.of(cosigner.verifier())),
+        NoteException.Code.BAD_SIGNATURE);
+    SignedNote cosigned = SignedNote.parse(SIGSUM_COSIGNED_TEXT + "\n" + EM
+        + " example.org/log DEADBEEFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+        .withSignature(line);
+    assertThat(cosigner.verifier().verifiedTimestamp(cosigned)).isEqualTo(1234L);
+    assertCode(() -> NoteSignature.parse(SIGSUM_COSIGNATURE + "\n"), NoteException.Code.MALFORMED_NOTE)
+        .hasMessage("a signature line must not contain a newline");
+    assertCode(() -> NoteSignature.parse("- example.org/witness AAAAAAAA"),
+        NoteException.Code.MALFORMED_NOTE)
+        .hasMessage("signature line: a signature line must start with an em dash (U+2014) and a space");
+    assertCode(() -> NoteSignature.parse(EM + " w\u0000 AAAAAAAA"), NoteException.Code.MALFORMED_NOTE)
+        .hasMessage("signature line: note text line 1: control character U+0000 (only newline is allowed)");
+  }
 }
