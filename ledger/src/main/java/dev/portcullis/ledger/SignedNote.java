@@ -201,7 +201,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
   public static SignedNote parse(String note) {
     Objects.requireNonNull(note, "note");
     if (note.length() > MAX_NOTE_BYTES) {
-      throw tooLarge(note.length());
+      throw tooLarge(note.length() + " characters");
     }
     ByteBuffer encoded;
     try {
@@ -221,7 +221,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
   public static SignedNote parse(byte[] note) {
     Objects.requireNonNull(note, "note");
     if (note.length > MAX_NOTE_BYTES) {
-      throw tooLarge(note.length);
+      throw tooLarge(note.length + " bytes");
     }
     String s;
     try {
@@ -301,8 +301,8 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     return new NoteException(NoteException.Code.MALFORMED_NOTE, message);
   }
 
-  private static NoteException tooLarge(int size) {
+  private static NoteException tooLarge(String size) {
     return new NoteException(NoteException.Code.NOTE_TOO_LARGE,
-        "signed note is " + size + " long, more than " + MAX_NOTE_BYTES + " bytes");
+        "signed note is " + size + " long, more than the " + MAX_NOTE_BYTES + " bytes allowed");
   }
 }

@@ -271,8 +271,10 @@ class SignedNoteTest {
     assertCode(() -> SignedNote.parse(hundred + PETER_SIG), NoteException.Code.NOTE_TOO_LARGE)
         .hasMessage("signed note line 104: more than 100 signatures");
     String huge = "x".repeat(SignedNote.MAX_NOTE_BYTES) + "\n\n" + PETER_SIG;
-    assertCode(() -> SignedNote.parse(huge.getBytes(UTF_8)), NoteException.Code.NOTE_TOO_LARGE);
-    assertCode(() -> SignedNote.parse(huge), NoteException.Code.NOTE_TOO_LARGE);
+    assertCode(() -> SignedNote.parse(huge.getBytes(UTF_8)), NoteException.Code.NOTE_TOO_LARGE)
+        .hasMessage("signed note is 1048688 bytes long, more than the 1048576 bytes allowed");
+    assertCode(() -> SignedNote.parse(huge), NoteException.Code.NOTE_TOO_LARGE)
+        .hasMessage("signed note is 1048686 characters long, more than the 1048576 bytes allowed");
   }
 
   @Test
