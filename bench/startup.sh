@@ -14,8 +14,9 @@ idle="${2:-10}"
 PORTCULLIS_LAUNCHER_LIB=1 . ./portcullis
 portcullis_find_jdk
 if portcullis_jar_stale; then portcullis_build; fi
+portcullis_train_aot # JDK 25+, when the AOT cache is missing or older than the jar
 jar="$portcullis_jar"
-jsa="cli/target/portcullis.jsa"
+portcullis_startup_opts # the launcher's: AOT cache (JDK 25+) or dynamic CDS archive
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -26,8 +27,7 @@ run_once() { # $1 = data dir, $2 = label
   local dir="$1" label="$2" start ready pid url rss
   rm -f "$dir/endpoints.json"
   start=$(now_ms)
-  "$JAVA_HOME/bin/java" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
-    ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --demo --data-dir "$dir" --admin-port 0 --orgsim-port 0 \
+  "$JAVA_HOME/bin/java" "${portcullis_jvm_opts[@]}" ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --demo --data-dir "$dir" --admin-port 0 --orgsim-port 0 \
     >"$dir.log" 2>&1 &
   pid=$!
   url=""
@@ -46,7 +46,7 @@ run_once() { # $1 = data dir, $2 = label
   echo "$label start_to_ready_ms=$((ready - start)) idle_rss_mib=$((rss / 1024))"
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), JDK $(portcullis_jdk_version "$JAVA_HOME")"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), JDK $(portcullis_jdk_version "$JAVA_HOME"), ${portcullis_jvm_opts[0]%%=*}"
 run_once "$work/first" "first-start(bootstrap)" 
 for i in $(seq 1 "$runs"); do
   run_once "$work/first" "warm-start#$i"

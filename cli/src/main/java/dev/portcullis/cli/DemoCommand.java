@@ -61,8 +61,6 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the tour's results as JSON instead of prose.")
   boolean json;
 
-  private final ObjectMapper mapper = new ObjectMapper();
-
   @Override
   public Integer call() throws InterruptedException {
     Tour tour = new Tour(spec.commandLine().getOut(), json);
@@ -189,6 +187,8 @@ final class DemoCommand implements Callable<Integer> {
   private final class Tour {
     private final PrintWriter out;
     private final boolean json;
+    /** Created here, not when picocli instantiates every command (as it does for {@code serve}). */
+    private final ObjectMapper mapper = new ObjectMapper();
     private final ArrayNode steps;
     private int number;
 

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    StartupTuning.apply();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -175,19 +176,97 @@ public final class PortcullisServer implements AutoCloseable {
       StoreOpener storeOpener,
       OptionalInt adminPort)
       throws ServerException, ConfigException {
+    EarlyStore early = EarlyStore.begin(dataDir, env, storeOpener);
     DemoBootstrap.Demo demo;
     try {
       demo = DemoBootstrap.prepare(dataDir, env, options);
     } catch (IOException | RuntimeException e) {
+      early.discard();
       throw new ServerException(ServerException.Code.DEMO, "cannot prepare the demo: " + e.getMessage(), e);
     }
     try {
       Config loaded = ConfigLoader.load(demo.configFile(), env);
       Config config = adminPort.isPresent() ? loaded.withAdminPort(adminPort.getAsInt()) : loaded;
-      return new Builder(config, dataDir).storeOpener(storeOpener).demo(demo).start();
+      return new Builder(config, dataDir).storeOpener(early.opener(storeOpener)).demo(demo).start();
     } catch (ConfigException | ServerException | RuntimeException e) {
+      early.discard();
       demo.close();
       throw e;
+    }
+  }
+
+  /**
+   * The demo's store, opened (Flyway migration included) on its own thread while the demo is
+   * prepared on the caller's — the two are independent and each takes a few hundred milliseconds
+   * of a cold start. The URL is the one in the demo configuration as it is before preparing (the
+   * preparation only rewrites the simulated orgs' URLs), or {@link Store#DEFAULT_URL}, which a new
+   * demo configuration names, on a first start. {@link #opener} hands the store over only when the
+   * server asks for that very URL and data directory; otherwise, and on {@link #discard()}, it is
+   * closed, so the result is exactly that of opening the store in sequence — failures included,
+   * which surface where they did before.
+   */
+  private static final class EarlyStore {
+    private record Opened(String url, Path dataDir, Store store, RuntimeException failure) {}
+
+    private final CompletableFuture<Opened> opened;
+    private final AtomicBoolean used = new AtomicBoolean();
+
+    private EarlyStore(CompletableFuture<Opened> opened) {
+      this.opened = opened;
+    }
+
+    static EarlyStore begin(Path dataDir, Map<String, String> env, StoreOpener opener) {
+      Path data = dataDir.toAbsolutePath().normalize();
+      CompletableFuture<Opened> opened = new CompletableFuture<>();
+      Thread thread = new Thread(() -> {
+        try {
+          Path configFile = data.resolve(DemoBootstrap.CONFIG_FILE);
+          String url = Files.exists(configFile) ? ConfigLoader.load(configFile, env).storage().url() : Store.DEFAULT_URL;
+          try {
+            opened.complete(new Opened(url, data, opener.open(url, data), null));
+          } catch (RuntimeException e) {
+            opened.complete(new Opened(url, data, null, e));
+          }
+        } catch (ConfigException | RuntimeException e) {
+          // not opened early: the server opens it in sequence and reports what is wrong, as before
+        } finally {
+          opened.complete(null); // no-op when completed above; never leaves the server waiting
+        }
+      }, "portcullis-store-open");
+      thread.setDaemon(true);
+      thread.start();
+      return new EarlyStore(opened);
+    }
+
+    StoreOpener opener(StoreOpener fallback) {
+      return (url, dataDir) -> {
+        Opened early = used.compareAndSet(false, true) ? opened.join() : null;
+        if (early != null && Objects.equals(early.url(), url) && early.dataDir().equals(dataDir)) {
+          if (early.failure() != null) {
+            throw early.failure();
+          }
+          return early.store();
+        }
+        close(early);
+        return fallback.open(url, dataDir);
+      };
+    }
+
+    /** Closes the store opened early unless the server took it. */
+    void discard() {
+      if (used.compareAndSet(false, true)) {
+        close(opened.join());
+      }
+    }
+
+    private static void close(Opened early) {
+      if (early != null && early.store() != null) {
+        try {
+          early.store().close();
+        } catch (RuntimeException e) {
+          LOG.warn("error while closing the store: {}", Redactor.redact(e.toString()));
+        }
+      }
     }
   }
 

@@ -279,6 +279,46 @@ class PortcullisServerTest {
   }
 
   @Test
+  void demoOpensTheStoreOfItsConfigurationOnceOnItsOwnThread() throws Exception {
+    FakeOrgSimulatorProvider simulator = new FakeOrgSimulatorProvider();
+    DemoBootstrap.Options options = new DemoBootstrap.Options("127.0.0.1", 0, 0, () -> Optional.of(simulator),
+        Clock.fixed(Instant.now(), java.time.ZoneOffset.UTC));
+    java.util.List<String> opened = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    PortcullisServer.StoreOpener opener = (url, data) -> {
+      opened.add(url + " on " + Thread.currentThread().getName());
+      return store;
+    };
+    Path data = dir.resolve("demo-data");
+    server = PortcullisServer.startDemo(data, Map.of(), options, opener);
+    server.close();
+    assertThat(opened).containsExactly(Store.DEFAULT_URL + " on portcullis-store-open");
+
+    // A later start reads the (edited) configuration before preparing the demo.
+    Path configFile = data.resolve(DemoBootstrap.CONFIG_FILE);
+    Files.writeString(configFile, Files.readString(configFile).replace("sqlite:portcullis.db", "sqlite:edited.db"));
+    opened.clear();
+    server = PortcullisServer.startDemo(data, Map.of(), options, opener);
+    assertThat(opened).containsExactly("sqlite:edited.db on portcullis-store-open");
+    assertThat(server.config().storage().url()).isEqualTo("sqlite:edited.db");
+  }
+
+  @Test
+  void aDemoStoreThatCannotOpenIsReportedAfterTheDemoIsPrepared() {
+    FakeOrgSimulatorProvider simulator = new FakeOrgSimulatorProvider();
+    DemoBootstrap.Options options = new DemoBootstrap.Options("127.0.0.1", 0, 0, () -> Optional.of(simulator),
+        Clock.fixed(Instant.now(), java.time.ZoneOffset.UTC));
+    assertThatThrownBy(() -> PortcullisServer.startDemo(dir.resolve("demo-data"), Map.of(), options, (url, data) -> {
+          throw new dev.portcullis.store.StoreException("disk on fire");
+        }))
+        .isInstanceOfSatisfying(ServerException.class, e -> {
+          assertThat(e.code()).isEqualTo(ServerException.Code.STORAGE_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("disk on fire");
+        });
+    assertThat(simulator.closed).isTrue();
+    assertThat(dir.resolve("demo-data/keys").resolve(SigningKey.PRIVATE_FILE)).exists();
+  }
+
+  @Test
   void demoWithoutASimulatorSaysSo() {
     DemoBootstrap.Options options = new DemoBootstrap.Options("127.0.0.1", 0, 0, Optional::empty, Clock.systemUTC());
     assertThatThrownBy(() -> PortcullisServer.startDemo(dir.resolve("demo-data"), Map.of(), options, (u, d) -> store))

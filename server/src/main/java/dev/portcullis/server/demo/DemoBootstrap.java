@@ -47,7 +47,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class DemoBootstrap {
   /** The demo orgs, in simulator port order. */
   static final List<String> ORGS = List.of("prod", "sandbox");
-  static final String CONFIG_FILE = "portcullis.yaml";
+  /** The demo configuration's file name, in the data directory. */
+  public static final String CONFIG_FILE = "portcullis.yaml";
   static final String DIRECTORY = "demo";
   private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -38,6 +38,11 @@ public final class LogConfigurator {
       return; // another SLF4J binding: leave it alone
     }
     context.reset();
+    install(context, logging, out);
+  }
+
+  /** Sets up {@code context} (fresh or reset) for {@code logging}; used here and by {@link DefaultLogConfigurator}. */
+  static void install(LoggerContext context, Config.Logging logging, OutputStream out) {
     OutputStreamAppender<ILoggingEvent> appender;
     if (out == null) {
       ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

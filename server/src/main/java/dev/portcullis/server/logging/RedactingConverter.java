@@ -6,8 +6,9 @@ import ch.qos.logback.core.pattern.CompositeConverter;
 
 /**
  * {@code %redact(...)} for logback patterns: the enclosed output passed through {@link Redactor}.
- * The bundled {@code logback.xml} (used until {@link LogConfigurator} applies the configuration)
- * wraps its whole line, exception included, in it.
+ * For a logback file of one's own ({@code -Dlogback.configurationFile}): declare it with {@code
+ * <conversionRule conversionWord="redact" class="dev.portcullis.server.logging.RedactingConverter"/>}
+ * and wrap the whole line, exception included, in it: {@code %nopex%redact(... %msg%n%ex)}.
  */
 public final class RedactingConverter extends CompositeConverter<ILoggingEvent> {
   @Override

@@ -53,15 +53,18 @@ class LogConfiguratorTest {
   }
 
   @Test
-  void theBundledDefaultConfigurationRedactsWholeLinesIncludingExceptions() throws Exception {
+  void theDefaultConfigurationRedactsWholeLinesIncludingExceptions() throws Exception {
     ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
     context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-    ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
-    configurator.setContext(context);
-    configurator.doConfigure(getClass().getResource("/logback.xml"));
+    LogConfigurator.install(context, DefaultLogConfigurator.DEFAULTS, null);
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    var console = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
-        root.getAppender("stderr");
+    var console = (ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        root.getAppender("portcullis");
+    assertThat(console.getTarget()).isEqualTo("System.err");
+    assertThat(root.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+    assertThat(context.getLogger("org.eclipse.jetty").getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+    assertThat(context.getLogger("com.zaxxer.hikari").getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+    assertThat(context.getLogger("org.flywaydb").getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
     var capture = new ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
     capture.setContext(context);
     capture.setEncoder(console.getEncoder());
@@ -74,6 +77,20 @@ class LogConfiguratorTest {
     assertThat(text).contains("ERROR", "token 00D***", "IllegalStateException: password=***");
     assertThat(text).doesNotContain("hunter2").doesNotContain("AQ4AQ");
     assertThat(text.split("IllegalStateException", -1)).hasSize(2);
+    assertThat(text).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+ ERROR \\[[^]]+\\] dev\\.portcullis\\.test - token .*");
     context.stop();
+  }
+
+  @Test
+  void theDefaultConfiguratorIsALogbackServiceAndStepsAsideForLogbackTestXml() {
+    assertThat(java.util.ServiceLoader.load(ch.qos.logback.classic.spi.Configurator.class).stream()
+        .map(java.util.ServiceLoader.Provider::type)).contains(DefaultLogConfigurator.class);
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    DefaultLogConfigurator configurator = new DefaultLogConfigurator();
+    configurator.setContext(context);
+    // this module's test class path has a logback-test.xml: logback's own search must find it
+    assertThat(configurator.configure(context))
+        .isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
   }
 }
