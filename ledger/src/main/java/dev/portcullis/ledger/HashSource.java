@@ -1,0 +1,23 @@
+package dev.portcullis.ledger;
+
+/**
+ * Where proof generation reads hashes from: the hashes of <em>complete</em> subtrees, exactly what
+ * C2SP tlog-tiles stores (level-0 tiles hold leaf hashes, a level-{@code l} tile hash at position
+ * {@code i} is the subtree of 256<sup>l</sup> leaves).
+ *
+ * <p>Contract: {@code hash(level, index)} returns MTH(D[index·2<sup>level</sup> : (index+1)·2<sup>level</sup>]),
+ * the Merkle tree hash of the complete subtree of 2<sup>level</sup> leaves starting at leaf
+ * {@code index·2^level}. Callers only ask for subtrees that lie entirely inside the tree size they work on,
+ * so an implementation never has to hash an incomplete right edge: {@link MerkleProofs} does that itself
+ * from complete subtrees. A storage-backed implementation may hold only some levels (e.g. every 8th, as
+ * tiles do) and compute the others from the level below; it reports an I/O problem as an unchecked exception
+ * ({@link java.io.UncheckedIOException}). Implementations used by several threads must be thread-safe.
+ */
+@FunctionalInterface
+public interface HashSource {
+    /**
+     * @param level 0 for leaf hashes, up to 63
+     * @param index position of the subtree among the subtrees of that level, from 0
+     */
+    Hash hash(int level, long index);
+}
