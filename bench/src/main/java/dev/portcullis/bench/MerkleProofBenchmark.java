@@ -43,85 +43,85 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
 public class MerkleProofBenchmark {
 
-    /** The large tree, shared by all threads, built once per trial. */
-    @State(Scope.Benchmark)
-    public static class Tree {
-        @Param("10000000")
-        public long size;
+  /** The large tree, shared by all threads, built once per trial. */
+  @State(Scope.Benchmark)
+  public static class Tree {
+    @Param("10000000")
+    public long size;
 
-        MemoryHashSource source;
-        Hash root;
+    MemoryHashSource source;
+    Hash root;
 
-        @Setup(Level.Trial)
-        public void build() {
-            source = new MemoryHashSource();
-            ByteBuffer buf = ByteBuffer.allocate(8);
-            for (long i = 0; i < size; i++) {
-                buf.clear();
-                buf.putLong(i);
-                source.append(MerkleHash.leaf(buf.array()));
-            }
-            root = MerkleProofs.root(source, size);
-        }
+    @Setup(Level.Trial)
+    public void build() {
+      source = new MemoryHashSource();
+      ByteBuffer buf = ByteBuffer.allocate(8);
+      for (long i = 0; i < size; i++) {
+        buf.clear();
+        buf.putLong(i);
+        source.append(MerkleHash.leaf(buf.array()));
+      }
+      root = MerkleProofs.root(source, size);
     }
+  }
 
-    /** Per-thread random leaf choice and a proof to verify. */
-    @State(Scope.Thread)
-    public static class Picker {
-        final SplittableRandom random = new SplittableRandom(42);
-        long index;
-        Hash leaf;
-        List<Hash> proof;
+  /** Per-thread random leaf choice and a proof to verify. */
+  @State(Scope.Thread)
+  public static class Picker {
+    final SplittableRandom random = new SplittableRandom(42);
+    long index;
+    Hash leaf;
+    List<Hash> proof;
 
-        @Setup(Level.Trial)
-        public void pick(Tree tree) {
-            index = random.nextLong(tree.size);
-            leaf = tree.source.hash(0, index);
-            proof = MerkleProofs.inclusionProof(tree.source, index, tree.size);
-        }
+    @Setup(Level.Trial)
+    public void pick(Tree tree) {
+      index = random.nextLong(tree.size);
+      leaf = tree.source.hash(0, index);
+      proof = MerkleProofs.inclusionProof(tree.source, index, tree.size);
     }
+  }
 
-    /** Per-thread digest and inputs for the raw SHA-256 rate. */
-    @State(Scope.Thread)
-    public static class Raw {
-        final MessageDigest sha256;
-        final byte[] small = new byte[32];
-        final byte[] kib = new byte[1024];
+  /** Per-thread digest and inputs for the raw SHA-256 rate. */
+  @State(Scope.Thread)
+  public static class Raw {
+    final MessageDigest sha256;
+    final byte[] small = new byte[32];
+    final byte[] kib = new byte[1024];
 
-        public Raw() {
-            try {
-                sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            new SplittableRandom(7).nextBytes(small);
-            new SplittableRandom(8).nextBytes(kib);
-        }
+    public Raw() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      new SplittableRandom(7).nextBytes(small);
+      new SplittableRandom(8).nextBytes(kib);
     }
+  }
 
-    @Benchmark
-    public List<Hash> inclusionProof(Tree tree, Picker picker) {
-        return MerkleProofs.inclusionProof(tree.source, picker.random.nextLong(tree.size), tree.size);
-    }
+  @Benchmark
+  public List<Hash> inclusionProof(Tree tree, Picker picker) {
+    return MerkleProofs.inclusionProof(tree.source, picker.random.nextLong(tree.size), tree.size);
+  }
 
-    @Benchmark
-    public long consistencyProof(Tree tree, Picker picker) {
-        long oldSize = 1 + picker.random.nextLong(tree.size);
-        return MerkleProofs.consistencyProof(tree.source, oldSize, tree.size).size();
-    }
+  @Benchmark
+  public long consistencyProof(Tree tree, Picker picker) {
+    long oldSize = 1 + picker.random.nextLong(tree.size);
+    return MerkleProofs.consistencyProof(tree.source, oldSize, tree.size).size();
+  }
 
-    @Benchmark
-    public Hash verifyInclusion(Tree tree, Picker picker) throws ProofException {
-        return MerkleProofs.rootFromInclusionProof(picker.index, tree.size, picker.leaf, picker.proof);
-    }
+  @Benchmark
+  public Hash verifyInclusion(Tree tree, Picker picker) throws ProofException {
+    return MerkleProofs.rootFromInclusionProof(picker.index, tree.size, picker.leaf, picker.proof);
+  }
 
-    @Benchmark
-    public byte[] sha256Of32Bytes(Raw raw) {
-        return raw.sha256.digest(raw.small);
-    }
+  @Benchmark
+  public byte[] sha256Of32Bytes(Raw raw) {
+    return raw.sha256.digest(raw.small);
+  }
 
-    @Benchmark
-    public byte[] sha256Of1KiB(Raw raw) {
-        return raw.sha256.digest(raw.kib);
-    }
+  @Benchmark
+  public byte[] sha256Of1KiB(Raw raw) {
+    return raw.sha256.digest(raw.kib);
+  }
 }

@@ -19,76 +19,76 @@ import java.util.List;
  * <p>Not thread-safe: one sequencer owns an instance.
  */
 public final class CompactRange {
-    private long size;
-    private final ArrayList<Hash> peaks;
+  private long size;
+  private final ArrayList<Hash> peaks;
 
-    private CompactRange(long size, ArrayList<Hash> peaks) {
-        this.size = size;
-        this.peaks = peaks;
-    }
+  private CompactRange(long size, ArrayList<Hash> peaks) {
+    this.size = size;
+    this.peaks = peaks;
+  }
 
-    /** The range of an empty tree. */
-    public static CompactRange empty() {
-        return new CompactRange(0, new ArrayList<>());
-    }
+  /** The range of an empty tree. */
+  public static CompactRange empty() {
+    return new CompactRange(0, new ArrayList<>());
+  }
 
-    /**
-     * Resumes a tree of {@code size} leaves from stored complete-subtree hashes (one read per set bit of size),
-     * e.g. after a restart.
-     */
-    public static CompactRange restore(long size, HashSource source) {
-        if (size < 0) {
-            throw new IllegalArgumentException("tree size must be >= 0, got " + size);
-        }
-        ArrayList<Hash> peaks = new ArrayList<>(Long.bitCount(size));
-        long start = 0;
-        for (int level = 63; level >= 0; level--) {
-            long width = 1L << level;
-            if ((size & width) != 0) {
-                peaks.add(source.hash(level, start >>> level));
-                start += width;
-            }
-        }
-        return new CompactRange(size, peaks);
+  /**
+   * Resumes a tree of {@code size} leaves from stored complete-subtree hashes (one read per set bit of size),
+   * e.g. after a restart.
+   */
+  public static CompactRange restore(long size, HashSource source) {
+    if (size < 0) {
+      throw new IllegalArgumentException("tree size must be >= 0, got " + size);
     }
+    ArrayList<Hash> peaks = new ArrayList<>(Long.bitCount(size));
+    long start = 0;
+    for (int level = 63; level >= 0; level--) {
+      long width = 1L << level;
+      if ((size & width) != 0) {
+        peaks.add(source.hash(level, start >>> level));
+        start += width;
+      }
+    }
+    return new CompactRange(size, peaks);
+  }
 
-    public long size() {
-        return size;
-    }
+  public long size() {
+    return size;
+  }
 
-    /**
-     * Appends the leaf hash of entry {@code size()} and returns the complete subtrees this finished:
-     * the leaf itself (level 0) and every interior node that now became complete, bottom-up.
-     */
-    public List<SubtreeHash> append(Hash leafHash) {
-        if (size == Long.MAX_VALUE) {
-            throw new IllegalStateException("tree is full");
-        }
-        long index = size;
-        List<SubtreeHash> done = new ArrayList<>(1 + Long.numberOfTrailingZeros(~index));
-        done.add(new SubtreeHash(0, index, leafHash));
-        Hash h = leafHash;
-        int level = 0;
-        while ((index & 1) == 1) {
-            h = MerkleHash.node(peaks.removeLast(), h);
-            level++;
-            index >>>= 1;
-            done.add(new SubtreeHash(level, index, h));
-        }
-        peaks.add(h);
-        size++;
-        return done;
+  /**
+   * Appends the leaf hash of entry {@code size()} and returns the complete subtrees this finished:
+   * the leaf itself (level 0) and every interior node that now became complete, bottom-up.
+   */
+  public List<SubtreeHash> append(Hash leafHash) {
+    if (size == Long.MAX_VALUE) {
+      throw new IllegalStateException("tree is full");
     }
+    long index = size;
+    List<SubtreeHash> done = new ArrayList<>(1 + Long.numberOfTrailingZeros(~index));
+    done.add(new SubtreeHash(0, index, leafHash));
+    Hash h = leafHash;
+    int level = 0;
+    while ((index & 1) == 1) {
+      h = MerkleHash.node(peaks.removeLast(), h);
+      level++;
+      index >>>= 1;
+      done.add(new SubtreeHash(level, index, h));
+    }
+    peaks.add(h);
+    size++;
+    return done;
+  }
 
-    /** The RFC 9162 root of the first {@code size()} leaves; the empty-tree hash when size is 0. */
-    public Hash root() {
-        if (peaks.isEmpty()) {
-            return MerkleHash.empty();
-        }
-        Hash h = peaks.getLast();
-        for (int i = peaks.size() - 2; i >= 0; i--) {
-            h = MerkleHash.node(peaks.get(i), h);
-        }
-        return h;
+  /** The RFC 9162 root of the first {@code size()} leaves; the empty-tree hash when size is 0. */
+  public Hash root() {
+    if (peaks.isEmpty()) {
+      return MerkleHash.empty();
     }
+    Hash h = peaks.getLast();
+    for (int i = peaks.size() - 2; i >= 0; i--) {
+      h = MerkleHash.node(peaks.get(i), h);
+    }
+    return h;
+  }
 }

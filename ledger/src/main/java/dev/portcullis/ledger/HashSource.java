@@ -15,9 +15,9 @@ package dev.portcullis.ledger;
  */
 @FunctionalInterface
 public interface HashSource {
-    /**
-     * @param level 0 for leaf hashes, up to 63
-     * @param index position of the subtree among the subtrees of that level, from 0
-     */
-    Hash hash(int level, long index);
+  /**
+   * @param level 0 for leaf hashes, up to 63
+   * @param index position of the subtree among the subtrees of that level, from 0
+   */
+  Hash hash(int level, long index);
 }
