@@ -1,10 +1,12 @@
 package dev.portcullis.bench;
 
+import dev.portcullis.ledger.CompactRange;
 import dev.portcullis.ledger.Hash;
 import dev.portcullis.ledger.MemoryHashSource;
 import dev.portcullis.ledger.MerkleHash;
 import dev.portcullis.ledger.MerkleProofs;
 import dev.portcullis.ledger.ProofException;
+import dev.portcullis.ledger.SubtreeHash;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,6 +83,21 @@ public class MerkleProofBenchmark {
     }
   }
 
+  /** The sequencer's streaming hasher, fed precomputed leaf hashes. */
+  @State(Scope.Thread)
+  public static class Sequencer {
+    final CompactRange range = CompactRange.empty();
+    final Hash[] leaves = new Hash[1024];
+    int next;
+
+    @Setup(Level.Trial)
+    public void prepare() {
+      for (int i = 0; i < leaves.length; i++) {
+        leaves[i] = MerkleHash.leaf(new byte[] {(byte) i, (byte) (i >>> 8)});
+      }
+    }
+  }
+
   /** Per-thread digest and inputs for the raw SHA-256 rate. */
   @State(Scope.Thread)
   public static class Raw {
@@ -113,6 +130,12 @@ public class MerkleProofBenchmark {
   @Benchmark
   public Hash verifyInclusion(Tree tree, Picker picker) throws ProofException {
     return MerkleProofs.rootFromInclusionProof(picker.index, tree.size, picker.leaf, picker.proof);
+  }
+
+  /** Appending one leaf hash to the compact range (≈ 1 node hash amortised), without storing the subtrees. */
+  @Benchmark
+  public List<SubtreeHash> compactRangeAppend(Sequencer sequencer) {
+    return sequencer.range.append(sequencer.leaves[sequencer.next++ & 1023]);
   }
 
   @Benchmark

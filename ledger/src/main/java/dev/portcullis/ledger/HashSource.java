@@ -12,6 +12,11 @@ package dev.portcullis.ledger;
  * from complete subtrees. A storage-backed implementation may hold only some levels (e.g. every 8th, as
  * tiles do) and compute the others from the level below; it reports an I/O problem as an unchecked exception
  * ({@link java.io.UncheckedIOException}). Implementations used by several threads must be thread-safe.
+ *
+ * <p>Cost note for a tile-backed source: tiles store tree levels 0, 8, 16, …; a hash at level 8q + r (r in 1..7) is
+ * the MTH of 2<sup>r</sup> stored hashes of level 8q, i.e. up to 127 node hashes. An inclusion proof needs one hash
+ * per level, so computing them afresh costs ~250 SHA-256 per tile level crossed; keep the 511-node tree of recently
+ * used tiles (or the whole upper tiles) cached to stay near the in-memory proof rate.
  */
 @FunctionalInterface
 public interface HashSource {
