@@ -1,0 +1,119 @@
+package dev.portcullis.ledger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@link HashSource} over the hash tiles of a tree of a fixed size.
+ *
+ * <p>Design: tiles store tree levels 0, 8, 16, … (tile level q holds tree level 8q). A request for
+ * {@code hash(8q + r, i)} with r in 0..7 reads tile {@code i·2^r / 256} of tile level q and, for r &gt; 0, the
+ * node of height r above positions {@code i·2^r … (i+1)·2^r − 1} of that tile; the 2^r positions are aligned, so
+ * they always sit in one tile. Only tiles that exist for this tree size are read: full tiles, and the partial tile
+ * with exactly the width floor(size/256^q) mod 256. A loaded tile is expanded once into the complete nodes of its
+ * 8-level subtree (at most 255 SHA-256) and kept in a bounded LRU cache, so proofs over warm tiles cost array
+ * lookups. Thread-safe (the cache is guarded by this object's lock).
+ */
+public final class TileHashSource implements HashSource {
+  /** Default number of cached tiles (each ~16 KiB expanded). */
+  public static final int DEFAULT_CACHE_TILES = 64;
+
+  private final TileReader reader;
+  private final long size;
+  private final LinkedHashMap<Long, Tile> cache;
+
+  /** A source over the tiles of a tree of {@code size} leaves, caching {@value #DEFAULT_CACHE_TILES} tiles. */
+  public TileHashSource(TileReader reader, long size) {
+    this(reader, size, DEFAULT_CACHE_TILES);
+  }
+
+  public TileHashSource(TileReader reader, long size, int cacheTiles) {
+    if (size < 0) {
+      throw new IllegalArgumentException("tree size must be >= 0, got " + size);
+    }
+    if (cacheTiles < 1) {
+      throw new IllegalArgumentException("cache must hold at least 1 tile, got " + cacheTiles);
+    }
+    this.reader = reader;
+    this.size = size;
+    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, Tile> eldest) {
+        return size() > cacheTiles;
+      }
+    };
+  }
+
+  /** The tree size this source serves. */
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public Hash hash(int level, long index) {
+    if (level < 0 || level > 63 || index < 0 || index >= (size >>> level)) {
+      throw new IllegalArgumentException("no complete subtree at level " + level + ", index " + index
+          + " in a tree of " + size + " leaves");
+    }
+    int tileLevel = level / TilePath.HEIGHT;
+    int r = level % TilePath.HEIGHT;
+    long first = index << r; // first stored hash at tree level 8·tileLevel; < size >>> 8·tileLevel
+    long tileIndex = first >>> TilePath.HEIGHT;
+    Tile tile = tile(tileLevel, tileIndex);
+    return tile.node(r, (int) (first & (TilePath.FULL_WIDTH - 1)) >>> r);
+  }
+
+  private Tile tile(int tileLevel, long tileIndex) {
+    long count = size >>> (TilePath.HEIGHT * tileLevel);
+    long full = count >>> TilePath.HEIGHT;
+    int width = tileIndex < full ? TilePath.FULL_WIDTH : (int) (count & (TilePath.FULL_WIDTH - 1));
+    // tileLevel <= 7 and tileIndex < 2^56, so the key is unique
+    long key = ((long) tileLevel << 56) | tileIndex;
+    synchronized (this) {
+      Tile t = cache.get(key);
+      if (t != null) {
+        return t;
+      }
+    }
+    TilePath path = TilePath.tile(tileLevel, tileIndex, width);
+    byte[] bytes = reader.read(tileLevel, tileIndex, width);
+    if (bytes == null) {
+      throw new TileException(TileException.Code.MISSING_TILE, path, "missing tile for tree size " + size);
+    }
+    if (bytes.length != width * Hash.SIZE) {
+      throw new TileException(TileException.Code.WRONG_TILE_SIZE, path, "tile has " + bytes.length
+          + " bytes, expected " + width * Hash.SIZE + " (" + width + " hashes)");
+    }
+    Tile t = new Tile(bytes, width);
+    synchronized (this) {
+      cache.put(key, t);
+    }
+    return t;
+  }
+
+  /** The complete nodes of one tile's 8-level subtree: nodes[h][j] = hash of height h over positions j·2^h…. */
+  private static final class Tile {
+    private final Hash[][] nodes = new Hash[TilePath.HEIGHT][];
+
+    Tile(byte[] bytes, int width) {
+      nodes[0] = new Hash[width];
+      for (int i = 0; i < width; i++) {
+        nodes[0][i] = Hash.of(bytes, i * Hash.SIZE);
+      }
+      for (int h = 1; h < TilePath.HEIGHT; h++) {
+        Hash[] below = nodes[h - 1];
+        Hash[] row = new Hash[below.length / 2];
+        for (int j = 0; j < row.length; j++) {
+          row[j] = MerkleHash.node(below[2 * j], below[2 * j + 1]);
+        }
+        nodes[h] = row;
+      }
+    }
+
+    Hash node(int height, int position) {
+      return nodes[height][position];
+    }
+  }
+}
