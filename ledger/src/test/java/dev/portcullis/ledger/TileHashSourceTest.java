@@ -84,6 +84,21 @@ class TileHashSourceTest {
     }
   }
 
+  @net.jqwik.api.Property(tries = 40)
+  void randomSizesAndSubtreesAgree(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = MAX) int n,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 16) int level,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = MAX) int pick) throws ProofException {
+    TileHashSource source = new TileHashSource(new MemoryTiles(MEMORY, n), n, 2);
+    assertThat(MerkleProofs.root(source, n)).isEqualTo(MerkleProofs.root(MEMORY, n));
+    long count = n >>> level;
+    if (count > 0) {
+      long i = pick % count;
+      assertThat(source.hash(level, i)).isEqualTo(MEMORY.hash(level, i));
+    }
+    long old = 1 + pick % n;
+    assertThat(MerkleProofs.consistencyProof(source, old, n)).isEqualTo(MerkleProofs.consistencyProof(MEMORY, old, n));
+  }
+
   @Test
   void everySubtreeHashAgreesForASizeWithPartialTilesAtThreeLevels() {
     int n = 65536 + 256 * 3 + 17;
