@@ -25,21 +25,29 @@ final class PemFiles {
 
   private PemFiles() {}
 
+  /** A file's text, or why it could not be read. */
+  private record Read(String text, Finding problem) {}
+
+  private static Read read(Path file, String what) {
+    try {
+      return new Read(Files.readString(file, StandardCharsets.US_ASCII), null);
+    } catch (NoSuchFileException e) {
+      return new Read(null, new Finding(
+          ConfigErrorCode.FILE_NOT_FOUND,
+          what + " " + file + " does not exist",
+          "relative paths are resolved against the configuration file's directory"));
+    } catch (IOException | RuntimeException e) {
+      return new Read(null, new Finding(ConfigErrorCode.FILE_NOT_FOUND, "cannot read " + what + " " + file, readHint(file)));
+    }
+  }
+
   /** Checks a private key file; {@code requireRsa} for JWT bearer signing keys (RS256). */
   static Optional<Finding> checkPrivateKey(Path file, boolean requireRsa) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      return Optional.of(
-          new Finding(
-              ConfigErrorCode.FILE_NOT_FOUND,
-              "private key file " + file + " does not exist",
-              "relative paths are resolved against the configuration file's directory"));
-    } catch (IOException | RuntimeException e) {
-      return Optional.of(
-          new Finding(ConfigErrorCode.FILE_NOT_FOUND, "cannot read private key file " + file, readHint(file)));
+    Read read = read(file, "private key file");
+    if (read.problem() != null) {
+      return Optional.of(read.problem());
     }
+    String text = read.text();
     Matcher begin = BEGIN.matcher(text);
     if (!begin.find()) {
       return Optional.of(
@@ -86,19 +94,11 @@ final class PemFiles {
 
   /** Checks that a file holds at least one PEM certificate. */
   static Optional<Finding> checkCertificate(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      return Optional.of(
-          new Finding(
-              ConfigErrorCode.FILE_NOT_FOUND,
-              "certificate file " + file + " does not exist",
-              "relative paths are resolved against the configuration file's directory"));
-    } catch (IOException | RuntimeException e) {
-      return Optional.of(
-          new Finding(ConfigErrorCode.FILE_NOT_FOUND, "cannot read certificate file " + file, readHint(file)));
+    Read read = read(file, "certificate file");
+    if (read.problem() != null) {
+      return Optional.of(read.problem());
     }
+    String text = read.text();
     Matcher begin = BEGIN.matcher(text);
     if (!begin.find()) {
       return Optional.of(
