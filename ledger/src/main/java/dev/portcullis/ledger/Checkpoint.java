@@ -108,7 +108,7 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
     note.verify(known);
     Checkpoint checkpoint = of(note);
     if (!checkpoint.origin().equals(origin)) {
-      throw new NoteException(NoteException.Code.MALFORMED_CHECKPOINT, "checkpoint origin '"
+      throw new NoteException(LedgerErrorCode.MALFORMED_CHECKPOINT, "checkpoint origin '"
           + checkpoint.origin() + "' is not the expected '" + origin + "'");
     }
     return checkpoint;
@@ -178,7 +178,7 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
   }
 
   private static NoteException malformed(String message) {
-    return new NoteException(NoteException.Code.MALFORMED_CHECKPOINT, message);
+    return new NoteException(LedgerErrorCode.MALFORMED_CHECKPOINT, message);
   }
 
 }

@@ -33,7 +33,7 @@ public final class CosignatureVerifier implements NoteVerifier {
     return switch (NoteVerifier.parse(vkey)) {
       case CosignatureVerifier cosigner -> cosigner;
       case NoteVerifier.Ed25519 plain -> throw new NoteException(
-          NoteException.Code.UNSUPPORTED_KEY_TYPE, "verifier key " + plain.name()
+          LedgerErrorCode.UNSUPPORTED_KEY_TYPE, "verifier key " + plain.name()
               + " is a note signing key (type 0x01), not a cosignature key (type 0x04)");
     };
   }
@@ -86,7 +86,7 @@ public final class CosignatureVerifier implements NoteVerifier {
     long timestamp = verifiedTimestamp(note);
     long latest = clock.instant().plus(maxSkew).getEpochSecond();
     if (timestamp > latest) {
-      throw new NoteException(NoteException.Code.FUTURE_TIMESTAMP, "cosignature of "
+      throw new NoteException(LedgerErrorCode.FUTURE_TIMESTAMP, "cosignature of "
           + name + "+" + NoteKeys.hex8(keyId) + " is dated " + timestamp
           + ", later than the latest acceptable " + latest);
     }

@@ -21,11 +21,11 @@ public final class Cosigner implements NoteSigner {
   /** A cosigner for {@code name} from a 32-byte RFC 8032 seed (copied), stamping {@code clock}. */
   public Cosigner(String name, byte[] seed, Clock clock) {
     if (!NoteKeys.isValidName(Objects.requireNonNull(name, "name"))) {
-      throw new NoteException(NoteException.Code.MALFORMED_KEY, "key name "
+      throw new NoteException(LedgerErrorCode.MALFORMED_KEY, "key name "
           + NoteSignature.quote(name) + " is invalid: it must be non-empty, without spaces or '+'");
     }
     if (seed.length != NoteKeys.ED25519_KEY_BYTES) {
-      throw new NoteException(NoteException.Code.MALFORMED_KEY,
+      throw new NoteException(LedgerErrorCode.MALFORMED_KEY,
           "Ed25519 seed is " + seed.length + " bytes, not 32");
     }
     this.name = name;

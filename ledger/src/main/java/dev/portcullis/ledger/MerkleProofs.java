@@ -34,7 +34,7 @@ import java.util.List;
  * fn = index, sn = size−1, which recomputes the root by deciding from the bits of fn and sn whether each proof
  * hash is a left or a right sibling, and skipping levels where the node has no right sibling). Before that they
  * check the proof length against the length the generator's recursion produces for those sizes, so a proof with
- * extra or missing hashes fails with {@link ProofException.Reason#WRONG_PROOF_LENGTH} rather than a vaguer root
+ * extra or missing hashes fails with {@link LedgerErrorCode#WRONG_PROOF_LENGTH} rather than a vaguer root
  * mismatch. Edge cases of consistency as transparency-dev/merkle and C2SP tlog-witness treat them: equal sizes
  * need an empty proof and equal roots; an old size of 0 needs an empty proof (the empty tree is a prefix of
  * every tree) and the old root must be the empty-tree hash.
@@ -207,7 +207,7 @@ public final class MerkleProofs {
       throws ProofException {
     Hash computed = rootFromInclusionProof(index, size, leafHash, proof);
     if (!computed.equals(root)) {
-      throw new ProofException(ProofException.Reason.ROOT_MISMATCH, "inclusion proof of leaf " + index
+      throw new ProofException(LedgerErrorCode.ROOT_MISMATCH, "inclusion proof of leaf " + index
           + " in tree size " + size + " leads to root " + computed + ", expected " + root);
     }
   }
@@ -221,12 +221,12 @@ public final class MerkleProofs {
   public static Hash rootFromInclusionProof(long index, long size, Hash leafHash, List<Hash> proof)
       throws ProofException {
     if (index < 0 || size < 0 || index >= size) {
-      throw new ProofException(ProofException.Reason.INDEX_OUT_OF_RANGE,
+      throw new ProofException(LedgerErrorCode.INDEX_OUT_OF_RANGE,
           "leaf index " + index + " is not inside a tree of size " + size);
     }
     int expected = inclusionProofLength(index, size);
     if (proof.size() != expected) {
-      throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "inclusion proof of leaf " + index
+      throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "inclusion proof of leaf " + index
           + " in tree size " + size + " has " + proof.size() + " hashes, expected " + expected);
     }
     long fn = index;
@@ -234,7 +234,7 @@ public final class MerkleProofs {
     Hash r = leafHash;
     for (Hash p : proof) {
       if (sn == 0) { // unreachable after the length check; kept as the RFC states it
-        throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "inclusion proof too long");
+        throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "inclusion proof too long");
       }
       if ((fn & 1) == 1 || fn == sn) {
         r = MerkleHash.node(p, r);
@@ -251,7 +251,7 @@ public final class MerkleProofs {
       sn >>>= 1;
     }
     if (sn != 0) { // unreachable after the length check
-      throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "inclusion proof too short");
+      throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "inclusion proof too short");
     }
     return r;
   }
@@ -265,27 +265,27 @@ public final class MerkleProofs {
   public static void verifyConsistency(long oldSize, long newSize, List<Hash> proof, Hash oldRoot, Hash newRoot)
       throws ProofException {
     if (oldSize < 0 || oldSize > newSize) {
-      throw new ProofException(ProofException.Reason.SIZE_ORDER,
+      throw new ProofException(LedgerErrorCode.SIZE_ORDER,
           "old tree size " + oldSize + " is not between 0 and the new size " + newSize);
     }
     if (oldSize == newSize || oldSize == 0) {
       if (!proof.isEmpty()) {
-        throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "consistency proof from size "
+        throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "consistency proof from size "
             + oldSize + " to " + newSize + " must be empty, has " + proof.size() + " hashes");
       }
       if (oldSize == 0 && !oldRoot.equals(MerkleHash.empty())) {
-        throw new ProofException(ProofException.Reason.OLD_ROOT_MISMATCH,
+        throw new ProofException(LedgerErrorCode.OLD_ROOT_MISMATCH,
             "the root of the empty tree is " + MerkleHash.empty() + ", got " + oldRoot);
       }
       if (oldSize == newSize && !oldRoot.equals(newRoot)) {
-        throw new ProofException(ProofException.Reason.NEW_ROOT_MISMATCH,
+        throw new ProofException(LedgerErrorCode.NEW_ROOT_MISMATCH,
             "two trees of size " + oldSize + " with different roots " + oldRoot + " and " + newRoot);
       }
       return;
     }
     int expected = consistencyProofLength(oldSize, newSize);
     if (proof.size() != expected) {
-      throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "consistency proof from size "
+      throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "consistency proof from size "
           + oldSize + " to " + newSize + " has " + proof.size() + " hashes, expected " + expected);
     }
     List<Hash> path = proof;
@@ -305,7 +305,7 @@ public final class MerkleProofs {
     for (int i = 1; i < path.size(); i++) {
       Hash c = path.get(i);
       if (sn == 0) { // unreachable after the length check
-        throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "consistency proof too long");
+        throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "consistency proof too long");
       }
       if ((fn & 1) == 1 || fn == sn) {
         fr = MerkleHash.node(c, fr);
@@ -323,14 +323,14 @@ public final class MerkleProofs {
       sn >>>= 1;
     }
     if (sn != 0) { // unreachable after the length check
-      throw new ProofException(ProofException.Reason.WRONG_PROOF_LENGTH, "consistency proof too short");
+      throw new ProofException(LedgerErrorCode.WRONG_PROOF_LENGTH, "consistency proof too short");
     }
     if (!fr.equals(oldRoot)) {
-      throw new ProofException(ProofException.Reason.OLD_ROOT_MISMATCH, "consistency proof from size "
+      throw new ProofException(LedgerErrorCode.OLD_ROOT_MISMATCH, "consistency proof from size "
           + oldSize + " to " + newSize + " leads to old root " + fr + ", expected " + oldRoot);
     }
     if (!sr.equals(newRoot)) {
-      throw new ProofException(ProofException.Reason.NEW_ROOT_MISMATCH, "consistency proof from size "
+      throw new ProofException(LedgerErrorCode.NEW_ROOT_MISMATCH, "consistency proof from size "
           + oldSize + " to " + newSize + " leads to new root " + sr + ", expected " + newRoot);
     }
   }

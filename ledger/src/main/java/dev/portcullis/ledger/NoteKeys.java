@@ -294,7 +294,7 @@ final class NoteKeys {
       }
       try {
         if (key[0] != wantedType) {
-          throw new NoteException(NoteException.Code.UNSUPPORTED_KEY_TYPE, "private key " + name
+          throw new NoteException(LedgerErrorCode.UNSUPPORTED_KEY_TYPE, "private key " + name
               + ": signature type 0x" + String.format("%02x", key[0] & 0xff) + " where 0x"
               + String.format("%02x", wantedType) + " is expected");
         }
@@ -317,7 +317,7 @@ final class NoteKeys {
     }
 
     private static NoteException malformed(String message) {
-      return new NoteException(NoteException.Code.MALFORMED_KEY, message);
+      return new NoteException(LedgerErrorCode.MALFORMED_KEY, message);
     }
 
     @Override

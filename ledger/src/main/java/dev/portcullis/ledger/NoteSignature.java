@@ -17,18 +17,18 @@ public record NoteSignature(String keyName, int keyId, String base64) {
 
   public NoteSignature {
     if (keyName == null || !NoteKeys.isValidName(keyName)) {
-      throw new NoteException(NoteException.Code.MALFORMED_NOTE,
+      throw new NoteException(LedgerErrorCode.MALFORMED_NOTE,
           "invalid key name " + quote(keyName) + ": it must be non-empty, without spaces or '+'");
     }
     byte[] bytes = base64 == null ? null : NoteKeys.decodeBase64(base64);
     if (bytes == null || bytes.length < 5) {
-      throw new NoteException(NoteException.Code.MALFORMED_NOTE, "signature of key " + keyName
+      throw new NoteException(LedgerErrorCode.MALFORMED_NOTE, "signature of key " + keyName
           + " is not canonical standard base64 of a 4-byte key ID and a signature");
     }
     int decodedId = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16)
         | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
     if (decodedId != keyId) {
-      throw new NoteException(NoteException.Code.MALFORMED_NOTE, "signature of key " + keyName
+      throw new NoteException(LedgerErrorCode.MALFORMED_NOTE, "signature of key " + keyName
           + " carries key ID " + NoteKeys.hex8(decodedId) + ", not " + NoteKeys.hex8(keyId));
     }
   }
@@ -111,6 +111,6 @@ public record NoteSignature(String keyName, int keyId, String base64) {
   }
 
   private static NoteException malformed(String message) {
-    return new NoteException(NoteException.Code.MALFORMED_NOTE, message);
+    return new NoteException(LedgerErrorCode.MALFORMED_NOTE, message);
   }
 }

@@ -47,11 +47,11 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
     /** A signer for {@code name} from a 32-byte RFC 8032 seed (copied). */
     public Ed25519(String name, byte[] seed) {
       if (!NoteKeys.isValidName(Objects.requireNonNull(name, "name"))) {
-        throw new NoteException(NoteException.Code.MALFORMED_KEY, "key name "
+        throw new NoteException(LedgerErrorCode.MALFORMED_KEY, "key name "
             + NoteSignature.quote(name) + " is invalid: it must be non-empty, without spaces or '+'");
       }
       if (seed.length != NoteKeys.ED25519_KEY_BYTES) {
-        throw new NoteException(NoteException.Code.MALFORMED_KEY,
+        throw new NoteException(LedgerErrorCode.MALFORMED_KEY,
             "Ed25519 seed is " + seed.length + " bytes, not 32");
       }
       this.name = name;

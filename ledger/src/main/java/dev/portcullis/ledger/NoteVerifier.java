@@ -58,7 +58,7 @@ public sealed interface NoteVerifier permits NoteVerifier.Ed25519, CosignatureVe
     }
     byte type = key[0];
     if (type != NoteKeys.TYPE_ED25519 && type != NoteKeys.TYPE_COSIGNATURE_V1) {
-      throw new NoteException(NoteException.Code.UNSUPPORTED_KEY_TYPE, "verifier key " + name
+      throw new NoteException(LedgerErrorCode.UNSUPPORTED_KEY_TYPE, "verifier key " + name
           + ": signature type 0x" + String.format("%02x", type & 0xff)
           + " is not supported (0x01 Ed25519, 0x04 Ed25519 cosignature)");
     }
@@ -86,7 +86,7 @@ public sealed interface NoteVerifier permits NoteVerifier.Ed25519, CosignatureVe
   }
 
   private static NoteException malformed(String message) {
-    return new NoteException(NoteException.Code.MALFORMED_KEY, message);
+    return new NoteException(LedgerErrorCode.MALFORMED_KEY, message);
   }
 
   /** Verifies Ed25519 note signatures (type 0x01) over the note text. */

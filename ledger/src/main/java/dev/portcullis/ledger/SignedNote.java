@@ -69,7 +69,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
       throw malformed("a signed note needs at least one signature line");
     }
     if (signatures.size() > MAX_SIGNATURES) {
-      throw new NoteException(NoteException.Code.NOTE_TOO_LARGE, "a signed note has "
+      throw new NoteException(LedgerErrorCode.NOTE_TOO_LARGE, "a signed note has "
           + signatures.size() + " signature lines, more than " + MAX_SIGNATURES);
     }
   }
@@ -162,7 +162,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
       for (NoteVerifier verifier : distinct) {
         if (verifier.name().equals(signature.keyName()) && verifier.keyId() == signature.keyId()) {
           if (match != null) {
-            throw new NoteException(NoteException.Code.AMBIGUOUS_KEY,
+            throw new NoteException(LedgerErrorCode.AMBIGUOUS_KEY,
                 "ambiguous key " + signature.keyLabel() + ": two verifiers share its name and ID");
           }
           match = verifier;
@@ -172,7 +172,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
         continue;
       }
       if (!match.verify(message, signature.signature())) {
-        throw new NoteException(NoteException.Code.BAD_SIGNATURE, "signed note line "
+        throw new NoteException(LedgerErrorCode.BAD_SIGNATURE, "signed note line "
             + (textLines + 2 + i) + ": invalid signature for key " + signature.keyLabel());
       }
       if (verifiedKeys.add(signature.keyLabel())) {
@@ -180,7 +180,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
       }
     }
     if (verifiedKeys.size() < minimum) {
-      throw new NoteException(NoteException.Code.UNVERIFIED, minimum == 1
+      throw new NoteException(LedgerErrorCode.UNVERIFIED, minimum == 1
           ? "signed note has no verifiable signature by a known key (signed by "
               + signerLabels() + ")"
           : "signed note is signed by " + verifiedKeys.size() + " known keys, " + minimum
@@ -261,7 +261,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     while (start < block.length()) {
       int end = block.indexOf('\n', start);
       if (signatures.size() == MAX_SIGNATURES) {
-        throw new NoteException(NoteException.Code.NOTE_TOO_LARGE,
+        throw new NoteException(LedgerErrorCode.NOTE_TOO_LARGE,
             "signed note line " + lineNumber + ": more than " + MAX_SIGNATURES + " signatures");
       }
       signatures.add(NoteSignature.parseLine(block.substring(start, end),
@@ -298,11 +298,11 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
   }
 
   private static NoteException malformed(String message) {
-    return new NoteException(NoteException.Code.MALFORMED_NOTE, message);
+    return new NoteException(LedgerErrorCode.MALFORMED_NOTE, message);
   }
 
   private static NoteException tooLarge(String size) {
-    return new NoteException(NoteException.Code.NOTE_TOO_LARGE,
+    return new NoteException(LedgerErrorCode.NOTE_TOO_LARGE,
         "signed note is " + size + " long, more than the " + MAX_NOTE_BYTES + " bytes allowed");
   }
 }

@@ -4,22 +4,16 @@ package dev.portcullis.ledger;
 public final class TileException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** What was wrong with the tile. */
-  public enum Code {
-    MISSING_TILE,
-    WRONG_TILE_SIZE
-  }
-
-  private final Code code;
+  private final LedgerErrorCode code;
   private final String path;
 
-  TileException(Code code, TilePath path, String message) {
+  TileException(LedgerErrorCode code, TilePath path, String message) {
     super(message + ": " + path.format());
     this.code = code;
     this.path = path.format();
   }
 
-  public Code code() {
+  public LedgerErrorCode code() {
     return code;
   }
 

@@ -80,10 +80,10 @@ public final class TileHashSource implements HashSource {
     TilePath path = TilePath.tile(tileLevel, tileIndex, width);
     byte[] bytes = reader.read(tileLevel, tileIndex, width);
     if (bytes == null) {
-      throw new TileException(TileException.Code.MISSING_TILE, path, "missing tile for tree size " + size);
+      throw new TileException(LedgerErrorCode.MISSING_TILE, path, "missing tile for tree size " + size);
     }
     if (bytes.length != width * Hash.SIZE) {
-      throw new TileException(TileException.Code.WRONG_TILE_SIZE, path, "tile has " + bytes.length
+      throw new TileException(LedgerErrorCode.WRONG_TILE_SIZE, path, "tile has " + bytes.length
           + " bytes, expected " + width * Hash.SIZE + " (" + width + " hashes)");
     }
     Tile t = new Tile(bytes, width);

@@ -44,7 +44,7 @@ class CheckpointTest {
     List<NoteVerifier> known = List.of(NoteVerifier.parse(TESSERA_VKEY));
     assertThat(Checkpoint.verify(note, "example.com/log/testdata", known).size()).isEqualTo(15);
     assertCode(() -> Checkpoint.verify(note, "example.com/other", known),
-        NoteException.Code.MALFORMED_CHECKPOINT)
+        LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage("checkpoint origin 'example.com/log/testdata' is not the expected "
             + "'example.com/other'");
   }
@@ -59,7 +59,7 @@ class CheckpointTest {
         .isEqualTo(checkpoint);
     SignedNote altered = new SignedNote(note.text().replace("extension one", "extension two"),
         note.signatures());
-    assertCode(() -> altered.verify(List.of(signer.verifier())), NoteException.Code.BAD_SIGNATURE);
+    assertCode(() -> altered.verify(List.of(signer.verifier())), LedgerErrorCode.BAD_SIGNATURE);
   }
 
   static Stream<Arguments> malformedCheckpoints() {
@@ -97,25 +97,25 @@ class CheckpointTest {
   @ParameterizedTest
   @MethodSource("malformedCheckpoints")
   void malformedCheckpointsAreRejectedNamingTheLine(String text, String message) {
-    assertCode(() -> Checkpoint.parse(text), NoteException.Code.MALFORMED_CHECKPOINT)
+    assertCode(() -> Checkpoint.parse(text), LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage(message);
   }
 
   @Test
   void constructedCheckpointsAreChecked() {
-    assertCode(() -> new Checkpoint("", 1, new byte[32]), NoteException.Code.MALFORMED_CHECKPOINT)
+    assertCode(() -> new Checkpoint("", 1, new byte[32]), LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage("checkpoint origin is empty");
     assertCode(() -> new Checkpoint("a\nb", 1, new byte[32]),
-        NoteException.Code.MALFORMED_CHECKPOINT).hasMessage("checkpoint origin contains a newline");
-    assertCode(() -> new Checkpoint("o", -1, new byte[32]), NoteException.Code.MALFORMED_CHECKPOINT)
+        LedgerErrorCode.MALFORMED_CHECKPOINT).hasMessage("checkpoint origin contains a newline");
+    assertCode(() -> new Checkpoint("o", -1, new byte[32]), LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage("checkpoint tree size is negative: -1");
-    assertCode(() -> new Checkpoint("o", 1, new byte[31]), NoteException.Code.MALFORMED_CHECKPOINT)
+    assertCode(() -> new Checkpoint("o", 1, new byte[31]), LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage("checkpoint root hash is 31 bytes, not 32");
     assertCode(() -> new Checkpoint("o", 1, new byte[32], List.of("")),
-        NoteException.Code.MALFORMED_CHECKPOINT)
+        LedgerErrorCode.MALFORMED_CHECKPOINT)
         .hasMessage("checkpoint line 4: extension lines must be non-empty");
     assertCode(() -> new Checkpoint("o\u0007", 1, new byte[32]),
-        NoteException.Code.MALFORMED_CHECKPOINT).hasMessageContaining("control character U+0007");
+        LedgerErrorCode.MALFORMED_CHECKPOINT).hasMessageContaining("control character U+0007");
   }
 
   @Test

@@ -75,13 +75,13 @@ class CosignatureTest {
     NoteSignature cosignature = witness.cosign(checkpoint);
     SignedNote other = new SignedNote(new Checkpoint("log.example", 43, new byte[32]).text(),
         List.of(cosignature));
-    assertCode(() -> witness.verifier().verifiedTimestamp(other), NoteException.Code.BAD_SIGNATURE);
+    assertCode(() -> witness.verifier().verifiedTimestamp(other), LedgerErrorCode.BAD_SIGNATURE);
 
     byte[] bytes = cosignature.signature();
     bytes[7]++; // timestamp 1700000001
     SignedNote retimed = new SignedNote(checkpoint.text(),
         List.of(NoteSignature.of(witness.name(), witness.keyId(), bytes)));
-    assertCode(() -> witness.verifier().verifiedTimestamp(retimed), NoteException.Code.BAD_SIGNATURE);
+    assertCode(() -> witness.verifier().verifiedTimestamp(retimed), LedgerErrorCode.BAD_SIGNATURE);
 
     bytes[7]--;
     bytes[0] = (byte) 0x80; // above 2^63 - 1
@@ -94,14 +94,14 @@ class CosignatureTest {
     Cosigner witness = Cosigner.generate("witness.example/w1", CLOCK);
     NoteSigner.Ed25519 log = NoteSigner.Ed25519.generate("log.example");
     assertCode(() -> CosignatureVerifier.parse(log.verifier().vkey()),
-        NoteException.Code.UNSUPPORTED_KEY_TYPE)
+        LedgerErrorCode.UNSUPPORTED_KEY_TYPE)
         .hasMessage("verifier key log.example is a note signing key (type 0x01), not a cosignature "
             + "key (type 0x04)");
-    assertCode(() -> NoteSigner.parse(witness.privateKey()), NoteException.Code.UNSUPPORTED_KEY_TYPE);
-    assertCode(() -> Cosigner.parse(log.privateKey(), CLOCK), NoteException.Code.UNSUPPORTED_KEY_TYPE);
+    assertCode(() -> NoteSigner.parse(witness.privateKey()), LedgerErrorCode.UNSUPPORTED_KEY_TYPE);
+    assertCode(() -> Cosigner.parse(log.privateKey(), CLOCK), LedgerErrorCode.UNSUPPORTED_KEY_TYPE);
     // A plain signature by the witness's name is not a cosignature.
     SignedNote plain = SignedNote.sign("log.example\n1\n" + "A".repeat(43) + "=\n", log);
-    assertCode(() -> witness.verifier().verifiedTimestamp(plain), NoteException.Code.UNVERIFIED);
+    assertCode(() -> witness.verifier().verifiedTimestamp(plain), LedgerErrorCode.UNVERIFIED);
   }
 
   @Test
@@ -115,7 +115,7 @@ class CosignatureTest {
     assertThat(witness.verifier().verifiedTimestamp(note, earlier, java.time.Duration.ofMinutes(2)))
         .isEqualTo(1_700_000_000L);
     assertCode(() -> witness.verifier().verifiedTimestamp(note, earlier,
-        java.time.Duration.ofMinutes(1)), NoteException.Code.FUTURE_TIMESTAMP)
+        java.time.Duration.ofMinutes(1)), LedgerErrorCode.FUTURE_TIMESTAMP)
         .hasMessage("cosignature of witness.example/w1+" + NoteKeys.hex8(witness.keyId())
             + " is dated 1700000000, later than the latest acceptable 1699999999");
   }
@@ -128,17 +128,17 @@ class CosignatureTest {
     SignedNote note = SignedNote.parse(note("sigsum-checkpoint.note"));
     // A cosignature over another checkpoint, added to this one, fails as a known key's signature.
     assertCode(() -> note.withSignature(line).verify(List.of(cosigner.verifier())),
-        NoteException.Code.BAD_SIGNATURE);
+        LedgerErrorCode.BAD_SIGNATURE);
     SignedNote cosigned = SignedNote.parse(SIGSUM_COSIGNED_TEXT + "\n" + EM
         + " example.org/log DEADBEEFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
         .withSignature(line);
     assertThat(cosigner.verifier().verifiedTimestamp(cosigned)).isEqualTo(1234L);
-    assertCode(() -> NoteSignature.parse(SIGSUM_COSIGNATURE + "\n"), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> NoteSignature.parse(SIGSUM_COSIGNATURE + "\n"), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("a signature line must not contain a newline");
     assertCode(() -> NoteSignature.parse("- example.org/witness AAAAAAAA"),
-        NoteException.Code.MALFORMED_NOTE)
+        LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("signature line: a signature line must start with an em dash (U+2014) and a space");
-    assertCode(() -> NoteSignature.parse(EM + " w\u0000 AAAAAAAA"), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> NoteSignature.parse(EM + " w\u0000 AAAAAAAA"), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("signature line: note text line 1: control character U+0000 (only newline is allowed)");
   }
 }

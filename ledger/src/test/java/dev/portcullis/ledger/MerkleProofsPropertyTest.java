@@ -81,14 +81,14 @@ class MerkleProofsPropertyTest {
       List<Hash> p = new ArrayList<>(proof);
       p.set(i, p.get(i).withBitFlipped(bit));
       assertThat(failure(() -> MerkleProofs.verifyInclusion(index, n, leaf, p, root)))
-          .isEqualTo(ProofException.Reason.ROOT_MISMATCH);
+          .isEqualTo(LedgerErrorCode.ROOT_MISMATCH);
     }
     assertThat(failure(() -> MerkleProofs.verifyInclusion(index, n, leaf.withBitFlipped(bit), proof, root)))
-        .isEqualTo(ProofException.Reason.ROOT_MISMATCH);
+        .isEqualTo(LedgerErrorCode.ROOT_MISMATCH);
     assertThat(failure(() -> MerkleProofs.verifyInclusion(index, n, leaf, proof, root.withBitFlipped(bit))))
-        .isEqualTo(ProofException.Reason.ROOT_MISMATCH);
+        .isEqualTo(LedgerErrorCode.ROOT_MISMATCH);
     assertThat(failure(() -> MerkleProofs.verifyInclusion(n, n, leaf, proof, root)))
-        .isEqualTo(ProofException.Reason.INDEX_OUT_OF_RANGE);
+        .isEqualTo(LedgerErrorCode.INDEX_OUT_OF_RANGE);
     // another index: either another proof length or the hashes combine in another order
     for (int other : new int[] {index - 1, index + 1, index ^ 1}) {
       if (other >= 0 && other < n && other != index) {
@@ -103,7 +103,7 @@ class MerkleProofsPropertyTest {
     List<Hash> longer = new ArrayList<>(proof);
     longer.add(root);
     assertThat(failure(() -> MerkleProofs.verifyInclusion(index, n, leaf, longer, root)))
-        .isEqualTo(ProofException.Reason.WRONG_PROOF_LENGTH);
+        .isEqualTo(LedgerErrorCode.WRONG_PROOF_LENGTH);
   }
 
   @Property(tries = 400)
@@ -128,11 +128,11 @@ class MerkleProofsPropertyTest {
       assertThat(failure(() -> MerkleProofs.verifyConsistency(m, n, p, oldRoot, newRoot))).isNotNull();
     }
     assertThat(failure(() -> MerkleProofs.verifyConsistency(m, n, proof, oldRoot.withBitFlipped(bit), newRoot)))
-        .isIn(ProofException.Reason.OLD_ROOT_MISMATCH, ProofException.Reason.NEW_ROOT_MISMATCH);
+        .isIn(LedgerErrorCode.OLD_ROOT_MISMATCH, LedgerErrorCode.NEW_ROOT_MISMATCH);
     assertThat(failure(() -> MerkleProofs.verifyConsistency(m, n, proof, oldRoot, newRoot.withBitFlipped(bit))))
-        .isIn(ProofException.Reason.OLD_ROOT_MISMATCH, ProofException.Reason.NEW_ROOT_MISMATCH);
+        .isIn(LedgerErrorCode.OLD_ROOT_MISMATCH, LedgerErrorCode.NEW_ROOT_MISMATCH);
     assertThat(failure(() -> MerkleProofs.verifyConsistency(n + 1, n, proof, oldRoot, newRoot)))
-        .isEqualTo(ProofException.Reason.SIZE_ORDER);
+        .isEqualTo(LedgerErrorCode.SIZE_ORDER);
     if (m > 1) { // the old size claimed one smaller
       assertThat(failure(() -> MerkleProofs.verifyConsistency(m - 1, n, proof, oldRoot, newRoot))).isNotNull();
     }
@@ -140,12 +140,12 @@ class MerkleProofsPropertyTest {
       Hash forked = MerkleHash.node(oldRoot, oldRoot);
       // (when m is a power of two the old root is the proof's implicit first hash, so the new root breaks)
       assertThat(failure(() -> MerkleProofs.verifyConsistency(m, n, proof, forked, newRoot)))
-          .isIn(ProofException.Reason.OLD_ROOT_MISMATCH, ProofException.Reason.NEW_ROOT_MISMATCH);
+          .isIn(LedgerErrorCode.OLD_ROOT_MISMATCH, LedgerErrorCode.NEW_ROOT_MISMATCH);
     }
     List<Hash> longer = new ArrayList<>(proof);
     longer.add(newRoot);
     assertThat(failure(() -> MerkleProofs.verifyConsistency(m, n, longer, oldRoot, newRoot)))
-        .isEqualTo(ProofException.Reason.WRONG_PROOF_LENGTH);
+        .isEqualTo(LedgerErrorCode.WRONG_PROOF_LENGTH);
   }
 
   @Property(tries = 50)
@@ -168,13 +168,13 @@ class MerkleProofsPropertyTest {
     void run() throws ProofException;
   }
 
-  private static ProofException.Reason failure(Check c) {
+  private static LedgerErrorCode failure(Check c) {
     try {
       c.run();
       return null;
     } catch (ProofException e) {
-      assertThat(e.getMessage()).startsWith(e.reason().name());
-      return e.reason();
+      assertThat(e.getMessage()).startsWith(e.code().name());
+      return e.code();
     }
   }
 

@@ -64,12 +64,12 @@ class NoteKeyTest {
         "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="))
         .isInstanceOf(NoteException.class)
         .hasMessageStartingWith("verifier key PeterNeumann: ")
-        .extracting(e -> ((NoteException) e).code()).isEqualTo(NoteException.Code.MALFORMED_KEY);
+        .extracting(e -> ((NoteException) e).code()).isEqualTo(LedgerErrorCode.MALFORMED_KEY);
     assertThatThrownBy(() -> NoteVerifier.parse(
         "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"))
         .hasMessageContaining("signature type 0x65 is not supported")
         .extracting(e -> ((NoteException) e).code())
-        .isEqualTo(NoteException.Code.UNSUPPORTED_KEY_TYPE);
+        .isEqualTo(LedgerErrorCode.UNSUPPORTED_KEY_TYPE);
     assertThatThrownBy(() -> NoteVerifier.parse(
         "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"))
         .hasMessage("verifier key PeterNeumann: key ID c74f20a4 does not match the key (c74f20a3)");
@@ -171,7 +171,7 @@ class NoteKeyTest {
         .hasMessage("private key x: Ed25519 seed is 2 bytes, not 32");
     assertThatThrownBy(() -> NoteSigner.parse(PETER_SKEY.replace("+AYEK", "+BIEK")))
         .extracting(e -> ((NoteException) e).code())
-        .isEqualTo(NoteException.Code.UNSUPPORTED_KEY_TYPE);
+        .isEqualTo(LedgerErrorCode.UNSUPPORTED_KEY_TYPE);
   }
 
   @Test

@@ -124,7 +124,7 @@ class NoteParserPropertyTest {
     try {
       verifier = NoteVerifier.parse(vkey);
     } catch (NoteException expected) {
-      assertThat(expected.code()).isEqualTo(NoteException.Code.MALFORMED_KEY);
+      assertThat(expected.code()).isEqualTo(LedgerErrorCode.MALFORMED_KEY);
       return;
     }
     assertThat(verifier.vkey()).isEqualTo(vkey);

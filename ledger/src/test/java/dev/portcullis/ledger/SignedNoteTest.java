@@ -96,13 +96,13 @@ class SignedNoteTest {
   @Test
   void noKnownSignatureIsUnverified() {
     SignedNote note = SignedNote.parse(GO_TEXT + "\n" + PETER_SIG + ENOCH_SIG);
-    assertCode(() -> note.verify(List.of()), NoteException.Code.UNVERIFIED)
+    assertCode(() -> note.verify(List.of()), LedgerErrorCode.UNVERIFIED)
         .hasMessage("signed note has no verifiable signature by a known key "
             + "(signed by PeterNeumann+c74f20a3, EnochRoot+af0cfe78)");
     assertCode(() -> note.verify(List.of(NoteVerifier.parse(EXAMPLE_VKEY))),
-        NoteException.Code.UNVERIFIED);
+        LedgerErrorCode.UNVERIFIED);
     assertCode(() -> SignedNote.parse(GO_TEXT + "\n" + PETER_SIG).verify(List.of(peter, enoch), 2),
-        NoteException.Code.UNVERIFIED)
+        LedgerErrorCode.UNVERIFIED)
         .hasMessage("signed note is signed by 1 known keys, 2 are required");
   }
 
@@ -111,7 +111,7 @@ class SignedNoteTest {
     SignedNote note = SignedNote.parse(GO_TEXT + "\n" + PETER_SIG + PETER_SIG + ENOCH_SIG);
     assertThat(note.signatures()).hasSize(3);
     assertThat(note.verify(List.of(peter))).hasSize(1);
-    assertCode(() -> note.verify(List.of(peter), 2), NoteException.Code.UNVERIFIED);
+    assertCode(() -> note.verify(List.of(peter), 2), LedgerErrorCode.UNVERIFIED);
   }
 
   @Test
@@ -148,7 +148,7 @@ class SignedNoteTest {
     int id = colliding.get(0).keyId();
     SignedNote note = new SignedNote(GO_TEXT, List.of(NoteSignature.of("EnochRoot", id,
         new byte[64])));
-    assertCode(() -> note.verify(colliding), NoteException.Code.AMBIGUOUS_KEY)
+    assertCode(() -> note.verify(colliding), LedgerErrorCode.AMBIGUOUS_KEY)
         .hasMessage("ambiguous key EnochRoot+" + NoteKeys.hex8(id)
             + ": two verifiers share its name and ID");
     // Only when a signature needs one of them.
@@ -162,22 +162,22 @@ class SignedNoteTest {
   void aSignatureOfAKnownKeyThatFailsRejectsTheNote() {
     String bad = PETER_SIG.substring(0, 60) + "ABCD" + PETER_SIG.substring(60);
     assertCode(() -> SignedNote.parse(GO_TEXT + "\n" + bad).verify(List.of(peter)),
-        NoteException.Code.BAD_SIGNATURE)
+        LedgerErrorCode.BAD_SIGNATURE)
         .hasMessage("signed note line 4: invalid signature for key PeterNeumann+c74f20a3");
     // Even when another known signature verifies.
     assertCode(() -> SignedNote.parse(GO_TEXT + "\n" + ENOCH_SIG + bad)
-        .verify(List.of(peter, enoch)), NoteException.Code.BAD_SIGNATURE)
+        .verify(List.of(peter, enoch)), LedgerErrorCode.BAD_SIGNATURE)
         .hasMessageContaining("line 5");
   }
 
   @Test
   void aModifiedTextFailsVerification() {
     SignedNote note = SignedNote.parse(GO_TEXT.replace("answer", "Answer") + "\n" + PETER_SIG);
-    assertCode(() -> note.verify(List.of(peter)), NoteException.Code.BAD_SIGNATURE);
+    assertCode(() -> note.verify(List.of(peter)), LedgerErrorCode.BAD_SIGNATURE);
     SignedNote example = SignedNote.parse(note("c2sp-signed-note-example.note")
         .replace("example message", "example messagE"));
     assertCode(() -> example.verify(List.of(NoteVerifier.parse(EXAMPLE_VKEY))),
-        NoteException.Code.BAD_SIGNATURE);
+        LedgerErrorCode.BAD_SIGNATURE);
   }
 
   @Test
@@ -185,12 +185,12 @@ class SignedNoteTest {
     NoteSigner.Ed25519 impostor = NoteSigner.Ed25519.generate("PeterNeumann");
     SignedNote note = SignedNote.sign(GO_TEXT, impostor);
     // Different key ID: an unknown key, so nothing verifies.
-    assertCode(() -> note.verify(List.of(peter)), NoteException.Code.UNVERIFIED);
+    assertCode(() -> note.verify(List.of(peter)), LedgerErrorCode.UNVERIFIED);
     // Same name and ID, other key (an ID collision): the signature fails.
     NoteSignature forged = NoteSignature.of("PeterNeumann", 0xc74f20a3,
         impostor.sign(GO_TEXT.getBytes(UTF_8)));
     SignedNote collided = new SignedNote(GO_TEXT, List.of(forged));
-    assertCode(() -> collided.verify(List.of(peter)), NoteException.Code.BAD_SIGNATURE);
+    assertCode(() -> collided.verify(List.of(peter)), LedgerErrorCode.BAD_SIGNATURE);
   }
 
   @Test
@@ -198,7 +198,7 @@ class SignedNoteTest {
     // A cosignature verifier for the same name never matches a type 0x01 key ID.
     Cosigner cosigner = Cosigner.generate("PeterNeumann", java.time.Clock.systemUTC());
     SignedNote note = SignedNote.parse(GO_TEXT + "\n" + PETER_SIG);
-    assertCode(() -> note.verify(List.of(cosigner.verifier())), NoteException.Code.UNVERIFIED);
+    assertCode(() -> note.verify(List.of(cosigner.verifier())), LedgerErrorCode.UNVERIFIED);
   }
 
   static Stream<Arguments> malformedNotes() {
@@ -249,7 +249,7 @@ class SignedNoteTest {
   @ParameterizedTest
   @MethodSource("malformedNotes")
   void malformedNotesAreRejectedNamingTheLine(String wire, String message) {
-    assertCode(() -> SignedNote.parse(wire.getBytes(UTF_8)), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> SignedNote.parse(wire.getBytes(UTF_8)), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage(message);
   }
 
@@ -257,10 +257,10 @@ class SignedNoteTest {
   void invalidUtf8IsRejected() {
     byte[] wire = ("x" + GO_TEXT + "\n" + PETER_SIG).getBytes(UTF_8);
     wire[0] = (byte) 0xff;
-    assertCode(() -> SignedNote.parse(wire), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> SignedNote.parse(wire), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("signed note is not valid UTF-8");
     assertCode(() -> SignedNote.parse("\ud800" + GO_TEXT + "\n" + PETER_SIG),
-        NoteException.Code.MALFORMED_NOTE)
+        LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("signed note contains an unpaired surrogate, which is not valid UTF-8");
   }
 
@@ -268,12 +268,12 @@ class SignedNoteTest {
   void sizeAndSignatureCountAreLimited() {
     String hundred = GO_TEXT + "\n" + PETER_SIG.repeat(SignedNote.MAX_SIGNATURES);
     assertThat(SignedNote.parse(hundred).verify(List.of(peter))).hasSize(1);
-    assertCode(() -> SignedNote.parse(hundred + PETER_SIG), NoteException.Code.NOTE_TOO_LARGE)
+    assertCode(() -> SignedNote.parse(hundred + PETER_SIG), LedgerErrorCode.NOTE_TOO_LARGE)
         .hasMessage("signed note line 104: more than 100 signatures");
     String huge = "x".repeat(SignedNote.MAX_NOTE_BYTES) + "\n\n" + PETER_SIG;
-    assertCode(() -> SignedNote.parse(huge.getBytes(UTF_8)), NoteException.Code.NOTE_TOO_LARGE)
+    assertCode(() -> SignedNote.parse(huge.getBytes(UTF_8)), LedgerErrorCode.NOTE_TOO_LARGE)
         .hasMessage("signed note is 1048688 bytes long, more than the 1048576 bytes allowed");
-    assertCode(() -> SignedNote.parse(huge), NoteException.Code.NOTE_TOO_LARGE)
+    assertCode(() -> SignedNote.parse(huge), LedgerErrorCode.NOTE_TOO_LARGE)
         .hasMessage("signed note is 1048686 characters long, more than the 1048576 bytes allowed");
   }
 
@@ -291,13 +291,13 @@ class SignedNoteTest {
   @Test
   void constructedNotesAreCheckedToo() {
     NoteSigner signer = NoteSigner.parse(PETER_SKEY);
-    assertCode(() -> SignedNote.sign("abc", signer), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> SignedNote.sign("abc", signer), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("note text must be non-empty and end with a newline");
-    assertCode(() -> SignedNote.sign("a\u0000b\n", signer), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> SignedNote.sign("a\u0000b\n", signer), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("note text line 1: control character U+0000 (only newline is allowed)");
-    assertCode(() -> new SignedNote(GO_TEXT, List.of()), NoteException.Code.MALFORMED_NOTE);
-    assertCode(() -> new NoteSignature("a+b", 0, "AAAAAAA="), NoteException.Code.MALFORMED_NOTE);
-    assertCode(() -> new NoteSignature("a", 1, "AAAAAAA="), NoteException.Code.MALFORMED_NOTE)
+    assertCode(() -> new SignedNote(GO_TEXT, List.of()), LedgerErrorCode.MALFORMED_NOTE);
+    assertCode(() -> new NoteSignature("a+b", 0, "AAAAAAA="), LedgerErrorCode.MALFORMED_NOTE);
+    assertCode(() -> new NoteSignature("a", 1, "AAAAAAA="), LedgerErrorCode.MALFORMED_NOTE)
         .hasMessage("signature of key a carries key ID 00000000, not 00000001");
   }
 
@@ -311,7 +311,7 @@ class SignedNoteTest {
   }
 
   static AbstractThrowableAssert<?, ? extends Throwable> assertCode(
-      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, NoteException.Code code) {
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, LedgerErrorCode code) {
     AbstractThrowableAssert<?, ? extends Throwable> thrown =
         assertThatThrownBy(call).isInstanceOf(NoteException.class);
     thrown.extracting(e -> ((NoteException) e).code()).isEqualTo(code);

@@ -164,7 +164,7 @@ class TileHashSourceTest {
         .isThrownBy(() -> MerkleProofs.root(new TileHashSource(tiles, n), n))
         .withMessageContaining("tile/1/001.p/17")
         .satisfies(e -> {
-          assertThat(e.code()).isEqualTo(TileException.Code.MISSING_TILE);
+          assertThat(e.code()).isEqualTo(LedgerErrorCode.MISSING_TILE);
           assertThat(e.path()).isEqualTo("tile/1/001.p/17");
         });
   }
@@ -190,7 +190,7 @@ class TileHashSourceTest {
         .isThrownBy(() -> new TileHashSource(tiles, n).hash(3, 40))
         .withMessageContaining("tile/0/001")
         .withMessageContaining("8160 bytes, expected 8192")
-        .extracting(TileException::code).isEqualTo(TileException.Code.WRONG_TILE_SIZE);
+        .extracting(TileException::code).isEqualTo(LedgerErrorCode.WRONG_TILE_SIZE);
   }
 
   @Test
