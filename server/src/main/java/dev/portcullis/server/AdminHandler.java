@@ -30,16 +30,43 @@ final class AdminHandler extends Handler.Abstract {
   private final Supplier<List<ReadinessCheck>> readiness;
   private final PrometheusMeterRegistry registry;
   private final Map<String, Handler> extraRoutes;
+  private final Map<String, Handler> prefixRoutes;
 
   AdminHandler(Supplier<List<ReadinessCheck>> readiness, PrometheusMeterRegistry registry, Map<String, Handler> extraRoutes) {
+    this(readiness, registry, extraRoutes, Map.of());
+  }
+
+  /**
+   * @param prefixRoutes handlers of every path under a prefix ending in {@code /}, e.g. the ledger's
+   *     {@code /ledger/}
+   */
+  AdminHandler(Supplier<List<ReadinessCheck>> readiness, PrometheusMeterRegistry registry, Map<String, Handler> extraRoutes,
+      Map<String, Handler> prefixRoutes) {
     this.readiness = readiness;
     this.registry = registry;
     this.extraRoutes = Map.copyOf(extraRoutes);
+    this.prefixRoutes = Map.copyOf(prefixRoutes);
   }
 
-  /** The route template for metrics tags: the route itself, or {@code UNKNOWN}. */
+  /**
+   * The route template for metrics tags: the route itself, {@code <prefix>*} under a prefix route, or
+   * {@code UNKNOWN} (bounded cardinality whatever clients ask for).
+   */
   String template(String path) {
-    return ROUTES.contains(path) || extraRoutes.containsKey(path) ? path : "UNKNOWN";
+    if (ROUTES.contains(path) || extraRoutes.containsKey(path)) {
+      return path;
+    }
+    String prefix = prefixOf(path);
+    return prefix != null ? prefix + "*" : "UNKNOWN";
+  }
+
+  private String prefixOf(String path) {
+    for (String prefix : prefixRoutes.keySet()) {
+      if (path.startsWith(prefix)) {
+        return prefix;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -48,6 +75,10 @@ final class AdminHandler extends Handler.Abstract {
     Handler extra = extraRoutes.get(path);
     if (extra != null) {
       return extra.handle(request, response, callback);
+    }
+    String prefix = prefixOf(path);
+    if (prefix != null) {
+      return prefixRoutes.get(prefix).handle(request, response, callback);
     }
     if (!ROUTES.contains(path)) {
       json(response, callback, HttpStatus.NOT_FOUND_404, Map.of("error", "not_found", "path", path));

@@ -108,7 +108,7 @@ public final class PortcullisServer implements AutoCloseable {
     adminConnector.setPort(admin.port());
     adminConnector.setName("admin");
     jetty.addConnector(adminConnector);
-    AdminHandler adminHandler = new AdminHandler(this::readiness, registry, builder.extraRoutes);
+    AdminHandler adminHandler = new AdminHandler(this::readiness, registry, builder.extraRoutes, builder.prefixRoutes);
     GracefulHandler graceful = new GracefulHandler(
         new HttpMetricsHandler(registry, "admin", adminHandler::template, adminHandler));
     jetty.setHandler(graceful);
@@ -462,6 +462,7 @@ public final class PortcullisServer implements AutoCloseable {
     private final Path dataDir;
     private StoreOpener storeOpener = Store::open;
     private final Map<String, Handler> extraRoutes = new LinkedHashMap<>();
+    private final Map<String, Handler> prefixRoutes = new LinkedHashMap<>();
     private Optional<DemoBootstrap.Demo> demo = Optional.empty();
 
     Builder(Config config, Path dataDir) {
@@ -476,6 +477,15 @@ public final class PortcullisServer implements AutoCloseable {
 
     Builder route(String path, Handler handler) {
       extraRoutes.put(path, handler);
+      return this;
+    }
+
+    /** Serves every admin path under {@code prefix} (which ends in {@code /}) with {@code handler}. */
+    Builder routePrefix(String prefix, Handler handler) {
+      if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+        throw new IllegalArgumentException("a route prefix starts and ends with /: " + prefix);
+      }
+      prefixRoutes.put(prefix, handler);
       return this;
     }
 
