@@ -29,6 +29,14 @@ import java.util.regex.Pattern;
  * logging:
  *   format: text                   # text | json (JSON lines)
  *   level: info                    # trace | debug | info | warn | error
+ * ledger:                          # optional; the tamper-evident ledger
+ *   origin: acme.example/portcullis # checkpoint origin and log key name; default portcullis/<key hash>
+ *   backend: filesystem            # filesystem (DATA_DIR/ledger) | postgresql (storage.url's database)
+ *   batch_wait: 2ms                # longest an append waits for its batch to be committed
+ *   max_batch: 4096                # entries per batch at most
+ *   witness_interval: 10s          # how often the latest checkpoint goes to the witnesses
+ *   witnesses:                     # optional: C2SP tlog-witness endpoints and their cosigner keys
+ *     - { url: https://witness.example/, vkey: "witness.example+8d66cf3f+BJ...=" }
  * orgs:                            # optional list
  *   - alias: prod                  # [a-z][a-z0-9_-]*, unique
  *     environment: production      # production | sandbox
@@ -48,6 +56,7 @@ import java.util.regex.Pattern;
  * @param storage the store
  * @param salesforce Salesforce API settings
  * @param logging log format and level
+ * @param ledger the tamper-evident ledger
  * @param orgs the orgs, in file order
  * @param warnings problems that did not stop loading (e.g. a literal password)
  */
@@ -58,6 +67,7 @@ public record Config(
     Storage storage,
     Salesforce salesforce,
     Logging logging,
+    Ledger ledger,
     List<Org> orgs,
     List<Problem> warnings) {
 
@@ -67,12 +77,15 @@ public record Config(
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   public static final String DEFAULT_STORAGE_URL = "sqlite:portcullis.db";
   public static final String DEFAULT_API_VERSION = "66.0";
+  public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(2);
+  public static final int DEFAULT_MAX_BATCH = 4096;
+  public static final Duration DEFAULT_WITNESS_INTERVAL = Duration.ofSeconds(10);
 
   /** This configuration with the admin listener on {@code port} (0 = any free port). */
   public Config withAdminPort(int port) {
     Listener admin = new Listener(server.admin().host(), port);
     Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace());
-    return new Config(file, moved, dataDir, storage, salesforce, logging, orgs, warnings);
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, warnings);
   }
 
   public Config {
@@ -82,6 +95,7 @@ public record Config(
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(salesforce, "salesforce");
     Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(ledger, "ledger");
     orgs = List.copyOf(orgs);
     warnings = List.copyOf(warnings);
   }
@@ -138,6 +152,44 @@ public record Config(
       WARN,
       ERROR
     }
+  }
+
+  /**
+   * The ledger's settings.
+   *
+   * @param origin the checkpoint origin (and log key name); empty: derived from the log key
+   * @param backend where tiles and checkpoints are kept
+   * @param batchWait the longest an append waits before its batch is committed
+   * @param maxBatch the most entries one batch commits
+   * @param witnesses the witnesses each new checkpoint is sent to
+   * @param witnessInterval how often the latest checkpoint is sent to the witnesses
+   */
+  public record Ledger(Optional<String> origin, Backend backend, Duration batchWait, int maxBatch,
+      List<Witness> witnesses, Duration witnessInterval) {
+    public Ledger {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(backend, "backend");
+      witnesses = List.copyOf(witnesses);
+    }
+
+    /** The defaults: file system, no witnesses. */
+    public static Ledger defaults() {
+      return new Ledger(Optional.empty(), Backend.FILESYSTEM, DEFAULT_BATCH_WAIT, DEFAULT_MAX_BATCH, List.of(),
+          DEFAULT_WITNESS_INTERVAL);
+    }
+
+    public enum Backend {
+      FILESYSTEM,
+      POSTGRESQL
+    }
+
+    /**
+     * A C2SP tlog-witness.
+     *
+     * @param url its submission prefix ({@code add-checkpoint} is resolved against it)
+     * @param vkey its cosigner's verifier key, {@code <name>+<hex id>+<base64(0x04 ‖ key)>}
+     */
+    public record Witness(URI url, String vkey) {}
   }
 
   /**

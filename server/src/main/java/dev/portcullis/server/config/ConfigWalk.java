@@ -31,7 +31,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * becomes a {@link Problem} and the walk carries on with a default, so one run reports everything.
  */
 final class ConfigWalk {
-  private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "orgs");
+  private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "ledger", "orgs");
   private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
   private static final List<String> LISTENER = List.of("host", "port");
   private static final List<String> TLS = List.of("certificate", "private_key");
@@ -40,6 +40,11 @@ final class ConfigWalk {
   private static final List<String> LOGGING = List.of("format", "level");
   private static final List<String> ORG =
       List.of("alias", "environment", "login_url", "instance_url", "consumer_key", "username", "private_key", "keystore");
+  private static final List<String> LEDGER =
+      List.of("origin", "backend", "batch_wait", "max_batch", "witnesses", "witness_interval");
+  private static final List<String> WITNESS = List.of("url", "vkey");
+  /** C2SP signed-note key names (and tlog-checkpoint origins): no spaces, no '+', printable. */
+  private static final Pattern ORIGIN = Pattern.compile("[\\x21-\\x2a\\x2c-\\x7e]{1,255}");
   private static final List<String> KEYSTORE = List.of("path", "password", "alias");
   private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
@@ -59,7 +64,7 @@ final class ConfigWalk {
   Config emptyConfig(Path file) {
     return new Config(file, defaultServer(), Optional.empty(), new Config.Storage(Config.DEFAULT_STORAGE_URL),
         new Config.Salesforce(Config.DEFAULT_API_VERSION), new Logging(Logging.Format.TEXT, Logging.Level.INFO),
-        List.of(), List.of());
+        Config.Ledger.defaults(), List.of(), List.of());
   }
 
   Optional<Config> config(Path file, Node root) {
@@ -77,8 +82,9 @@ final class ConfigWalk {
         .orElse(new Config.Salesforce(Config.DEFAULT_API_VERSION));
     Logging logging = fields.value("logging").map(this::logging)
         .orElse(new Logging(Logging.Format.TEXT, Logging.Level.INFO));
+    Config.Ledger ledger = fields.value("ledger").map(node -> ledger(node, storage)).orElseGet(Config.Ledger::defaults);
     List<Org> orgs = fields.value("orgs").map(this::orgs).orElse(List.of());
-    return Optional.of(new Config(file, server, dataDir, storage, salesforce, logging, orgs, List.of()));
+    return Optional.of(new Config(file, server, dataDir, storage, salesforce, logging, ledger, orgs, List.of()));
   }
 
   private Config.Server defaultServer() {
@@ -214,6 +220,103 @@ final class ConfigWalk {
           value.startsWith("jdbc:") ? "drop the jdbc: prefix" : "use sqlite:portcullis.db or postgresql://HOST:PORT/DATABASE");
     }
     return new Config.Storage(value);
+  }
+
+  private Config.Ledger ledger(Node node, Config.Storage storage) {
+    Optional<Fields> ledger = yaml.mapping(node, "ledger", LEDGER);
+    if (ledger.isEmpty()) {
+      return Config.Ledger.defaults();
+    }
+    Fields fields = ledger.get();
+    Optional<String> origin = fields.value("origin").flatMap(value -> yaml.text(value, "ledger.origin").flatMap(text -> {
+      if (!ORIGIN.matcher(text).matches()) {
+        yaml.error(value, ConfigErrorCode.INVALID_VALUE, "ledger.origin '" + text
+            + "' is not a C2SP checkpoint origin (printable ASCII, no spaces, no '+', at most 255 characters)",
+            "use a schema-less URL naming this installation, e.g. portcullis.acme.example/ledger");
+        return Optional.empty();
+      }
+      return Optional.of(text);
+    }));
+    Config.Ledger.Backend backend = fields.value("backend")
+        .flatMap(value -> choice(value, "ledger.backend", Config.Ledger.Backend.class))
+        .orElse(Config.Ledger.Backend.FILESYSTEM);
+    if (backend == Config.Ledger.Backend.POSTGRESQL && !storage.url().startsWith("postgresql://")) {
+      yaml.error(fields.value("backend").orElseThrow(), ConfigErrorCode.INVALID_VALUE,
+          "ledger.backend postgresql needs storage.url to be a postgresql:// URL",
+          "set storage.url to the PostgreSQL database the replicas share, or use backend: filesystem");
+    }
+    Duration batchWait = fields.value("batch_wait").flatMap(value -> boundedDuration(value, "ledger.batch_wait",
+        Duration.ZERO, Duration.ofSeconds(1))).orElse(Config.DEFAULT_BATCH_WAIT);
+    int maxBatch = fields.value("max_batch").flatMap(value -> wholeNumber(value, "ledger.max_batch", 1, 65_536))
+        .orElse(Config.DEFAULT_MAX_BATCH);
+    Duration witnessInterval = fields.value("witness_interval").flatMap(value -> boundedDuration(value,
+        "ledger.witness_interval", Duration.ofSeconds(1), Duration.ofHours(24))).orElse(Config.DEFAULT_WITNESS_INTERVAL);
+    List<Config.Ledger.Witness> witnesses = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (Node item : fields.value("witnesses").flatMap(value -> yaml.sequence(value, "ledger.witnesses")).orElse(List.of())) {
+      witness(item, seen).ifPresent(witnesses::add);
+    }
+    return new Config.Ledger(origin, backend, batchWait, maxBatch, witnesses, witnessInterval);
+  }
+
+  private Optional<Config.Ledger.Witness> witness(Node node, Map<String, Node> seen) {
+    String where = "ledger.witnesses";
+    Optional<Fields> witness = yaml.mapping(node, where + " entry", WITNESS);
+    if (witness.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = witness.get();
+    Optional<URI> url = fields.value("url").flatMap(value -> orgUrl(value, where + " url"));
+    Optional<String> vkey = required(fields, "vkey", where);
+    if (url.isEmpty() && fields.value("url").isEmpty()) {
+      missing(fields, "url", where, "the witness's submission URL, e.g. https://witness.example/");
+    }
+    if (vkey.isPresent()) {
+      Node vkeyNode = fields.value("vkey").orElseThrow();
+      try {
+        dev.portcullis.ledger.CosignatureVerifier verifier = dev.portcullis.ledger.CosignatureVerifier.parse(vkey.get().trim());
+        Node earlier = seen.putIfAbsent(verifier.name(), vkeyNode);
+        if (earlier != null) {
+          yaml.error(vkeyNode, ConfigErrorCode.INVALID_VALUE, where + " names witness key '" + verifier.name() + "' twice",
+              "list each witness once");
+        }
+      } catch (dev.portcullis.ledger.NoteException e) {
+        yaml.error(vkeyNode, ConfigErrorCode.INVALID_VALUE, where + " vkey is not a witness cosignature key: " + e.getMessage(),
+            "use the vkey the witness prints (portcullis witness key), <name>+<hex id>+<base64>");
+        return Optional.empty();
+      }
+    }
+    if (url.isEmpty() || vkey.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.Ledger.Witness(url.get(), vkey.get().trim()));
+  }
+
+  private Optional<Duration> boundedDuration(Node node, String what, Duration min, Duration max) {
+    return duration(node, what).filter(value -> {
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " " + value.toMillis() + "ms is out of range",
+            "use between " + min.toMillis() + "ms and " + max.toMillis() + "ms");
+        return false;
+      }
+      return true;
+    });
+  }
+
+  private Optional<Integer> wholeNumber(Node node, String what, int min, int max) {
+    return yaml.text(node, what).flatMap(text -> {
+      try {
+        int value = Integer.parseInt(text.trim());
+        if (value >= min && value <= max) {
+          return Optional.of(value);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " '" + text + "' is not a whole number from " + min + " to "
+          + max, "e.g. " + Config.DEFAULT_MAX_BATCH);
+      return Optional.empty();
+    });
   }
 
   private Config.Salesforce salesforce(Node node) {

@@ -96,6 +96,67 @@ class ConfigLoaderTest {
     assertThat(config.salesforce().apiVersion()).isEqualTo("66.0");
     assertThat(config.logging()).isEqualTo(new Logging(Logging.Format.TEXT, Logging.Level.INFO));
     assertThat(config.orgs()).isEmpty();
+    assertThat(config.ledger()).isEqualTo(Config.Ledger.defaults());
+    assertThat(config.ledger().backend()).isEqualTo(Config.Ledger.Backend.FILESYSTEM);
+    assertThat(config.ledger().batchWait()).isEqualTo(Duration.ofMillis(2));
+  }
+
+  // A witness cosigner verifier key (signature type 0x04, C2SP tlog-cosignature).
+  private static final String WITNESS_VKEY = dev.portcullis.ledger.Cosigner
+      .generate("witness.example/w1", java.time.Clock.systemUTC()).verifier().vkey();
+
+  @Test
+  void loadsTheLedgerSection() throws ConfigException {
+    Config config = ConfigLoader.load(config("""
+        storage: { url: "postgresql://127.0.0.1:5432/p?user=p&password=${PG_PASSWORD}" }
+        ledger:
+          origin: portcullis.acme.example/ledger
+          backend: postgresql
+          batch_wait: 5ms
+          max_batch: 1000
+          witness_interval: 30s
+          witnesses:
+            - { url: "https://witness.example/", vkey: "%s" }
+        """.formatted(WITNESS_VKEY)), ENV);
+    Config.Ledger ledger = config.ledger();
+    assertThat(ledger.origin()).contains("portcullis.acme.example/ledger");
+    assertThat(ledger.backend()).isEqualTo(Config.Ledger.Backend.POSTGRESQL);
+    assertThat(ledger.batchWait()).isEqualTo(Duration.ofMillis(5));
+    assertThat(ledger.maxBatch()).isEqualTo(1000);
+    assertThat(ledger.witnessInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ledger.witnesses()).containsExactly(
+        new Config.Ledger.Witness(URI.create("https://witness.example"), WITNESS_VKEY));
+  }
+
+  @Test
+  void ledgerMistakesAreEachNamed() {
+    String logVkey = dev.portcullis.ledger.NoteSigner.Ed25519.generate("log.example").verifier().vkey();
+    List<Problem> errors = problems("""
+        ledger:
+          origin: "has space+plus"
+          backend: postgres
+          batch_wait: 5s
+          max_batch: 0
+          witnesses:
+            - { url: "http://witness.example/", vkey: "%s" }
+            - { url: "https://w2.example/", vkey: "%s" }
+            - { url: "https://w3.example/", vkey: "not a key" }
+        """.formatted(WITNESS_VKEY, logVkey)).stream().filter(Problem::isError).toList();
+    assertThat(errors).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("ledger.origin"))
+        .anySatisfy(m -> assertThat(m).contains("unknown ledger.backend 'postgres'"))
+        .anySatisfy(m -> assertThat(m).contains("ledger.batch_wait 5000ms is out of range"))
+        .anySatisfy(m -> assertThat(m).contains("ledger.max_batch '0'"))
+        .anySatisfy(m -> assertThat(m).contains("uses plain http"))
+        .anySatisfy(m -> assertThat(m).contains("vkey is not a witness cosignature key"));
+    assertThat(errors).hasSize(7);
+  }
+
+  @Test
+  void aPostgresqlLedgerNeedsAPostgresqlStore() {
+    Problem error = onlyError("""
+        ledger: { backend: postgresql }
+        """);
+    assertThat(error.message()).contains("ledger.backend postgresql needs storage.url to be a postgresql:// URL");
   }
 
   @Test
