@@ -47,4 +47,12 @@ public enum LedgerErrorCode {
   MISSING_TILE,
   /** A tile or bundle has the wrong length for its width. */
   WRONG_TILE_SIZE,
+
+  // --- sequencing and storage (sequencer, file system and PostgreSQL backends, recovery) ---
+
+  // --- reading and verification (readers, verifier, export) ---
+
+  // --- entries (canonical JSON, kinds) ---
+
+  // --- witness (tlog-witness server and client) ---
 }
