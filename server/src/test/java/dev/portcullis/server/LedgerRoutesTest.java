@@ -80,6 +80,17 @@ class LedgerRoutesTest {
     assertThat(response.headers().firstValue("cache-control")).contains("no-cache");
   }
 
+  @Test
+  void checkpointHistoryIsServedAndRevalidated() throws Exception {
+    byte[] history = {0, 0, 0, 2, 'h', 'i'};
+    files.put("checkpoint-history", history);
+    HttpResponse<byte[]> response = send("GET", "/ledger/checkpoint-history");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(history);
+    assertThat(response.headers().firstValue("content-type")).contains("application/octet-stream");
+    assertThat(response.headers().firstValue("cache-control")).contains("no-cache");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tile/0/x001/234", "tile/0/000.p/3", "tile/entries/000.p/1"})
   void tilesAndBundlesAreImmutableOctets(String path) throws Exception {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the ledger read-only under {@value #PREFIX}, as C2SP tlog-tiles lays it out: {@code checkpoint}
- * ({@code text/plain; charset=utf-8}, revalidated on every use) and {@code tile/<L>/<N>[.p/<W>]},
+ * ({@code text/plain; charset=utf-8}, revalidated on every use), {@code checkpoint-history} (every published
+ * checkpoint, revalidated on every use) and {@code tile/<L>/<N>[.p/<W>]},
  * {@code tile/entries/<N>[.p/<W>]} ({@code application/octet-stream}, {@code Cache-Control: immutable}: a
  * tile path names bytes that never change, a partial tile included, since its width is in its name).
  *
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class LedgerHttpHandler extends Handler.Abstract {
   /** Where the ledger is mounted on the admin listener. */
   public static final String PREFIX = "/ledger/";
+  /** The latest signed checkpoint. */
+  public static final String CHECKPOINT = "checkpoint";
+  /**
+   * Every checkpoint the log published, oldest first (uint32 length ‖ note): not part of tlog-tiles, served
+   * so that consistency between any two published checkpoints can be proven remotely.
+   */
+  public static final String CHECKPOINT_HISTORY = "checkpoint-history";
   static final String TILE_CACHE = "public, max-age=31536000, immutable";
   static final String CHECKPOINT_CACHE = "no-cache";
   private static final Logger LOG = LoggerFactory.getLogger(LedgerHttpHandler.class);
@@ -45,7 +53,7 @@ public final class LedgerHttpHandler extends Handler.Abstract {
 
   /** The metrics route template of a path under the prefix (bounded cardinality). */
   public static String template(String path) {
-    if (path.equals(PREFIX + "checkpoint")) {
+    if (path.equals(PREFIX + CHECKPOINT) || path.equals(PREFIX + CHECKPOINT_HISTORY)) {
       return path;
     }
     return path.startsWith(PREFIX + "tile/entries/") ? PREFIX + "tile/entries" : PREFIX + "tile";
@@ -64,8 +72,9 @@ public final class LedgerHttpHandler extends Handler.Abstract {
       return true;
     }
     String relative = path.substring(PREFIX.length());
-    boolean checkpoint = relative.equals("checkpoint");
-    if (!checkpoint && !isCanonicalTilePath(relative)) {
+    boolean checkpoint = relative.equals(CHECKPOINT);
+    boolean history = relative.equals(CHECKPOINT_HISTORY);
+    if (!checkpoint && !history && !isCanonicalTilePath(relative)) {
       text(response, callback, HttpStatus.NOT_FOUND_404, "not a ledger path: " + relative + "\n", head);
       return true;
     }
@@ -78,13 +87,13 @@ public final class LedgerHttpHandler extends Handler.Abstract {
       return true;
     }
     if (body == null) {
-      text(response, callback, HttpStatus.NOT_FOUND_404, "no such " + (checkpoint ? "checkpoint" : "tile") + ": "
-          + relative + "\n", head);
+      text(response, callback, HttpStatus.NOT_FOUND_404, "no such " + (checkpoint || history ? "file" : "tile")
+          + ": " + relative + "\n", head);
       return true;
     }
     response.setStatus(HttpStatus.OK_200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, checkpoint ? "text/plain; charset=utf-8" : "application/octet-stream");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, checkpoint ? CHECKPOINT_CACHE : TILE_CACHE);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, checkpoint || history ? CHECKPOINT_CACHE : TILE_CACHE);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
