@@ -36,6 +36,11 @@ final class FakeStore implements Store {
   }
 
   @Override
+  public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
+    throw new UnsupportedOperationException("the fake store keeps no ledger");
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

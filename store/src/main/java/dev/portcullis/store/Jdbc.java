@@ -115,6 +115,7 @@ final class Jdbc {
         case String text -> statement.setString(index, text);
         case Long number -> statement.setLong(index, number);
         case Integer number -> statement.setInt(index, number);
+        case byte[] bytes -> statement.setBytes(index, bytes);
         default ->
             throw new IllegalArgumentException(
                 "no JDBC binding for " + parameters[i].getClass().getName());

@@ -69,6 +69,7 @@ final class SqlStore implements Store {
   private final Jdbc jdbc;
   private final OrgRepository orgs;
   private final TokenIssuanceRepository tokenIssuances;
+  private final PostgresLedgerStorage ledgerStorage;
 
   private SqlStore(
       Dialect dialect,
@@ -92,6 +93,7 @@ final class SqlStore implements Store {
     this.jdbc = new Jdbc(dialect, writer, reader, closed::get);
     this.orgs = new JdbcOrgRepository(jdbc);
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
+    this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
   }
 
   static Store open(StoreUrl url) {
@@ -283,6 +285,15 @@ final class SqlStore implements Store {
   @Override
   public TokenIssuanceRepository tokenIssuances() {
     return tokenIssuances;
+  }
+
+  @Override
+  public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
+    if (ledgerStorage == null) {
+      throw new StoreException(StoreException.Code.UNSUPPORTED, "the ledger can live in PostgreSQL only; with "
+          + description + " it is kept in files under DATA_DIR/ledger/ (ledger.backend: filesystem)");
+    }
+    return ledgerStorage;
   }
 
   @Override

@@ -38,6 +38,14 @@ public interface Store extends AutoCloseable {
   /** The append-only record of access tokens issued. */
   TokenIssuanceRepository tokenIssuances();
 
+  /**
+   * The ledger's storage in this database ({@code ledger.backend: postgresql}), shared by every replica on it.
+   *
+   * @throws StoreException with {@link StoreException.Code#UNSUPPORTED} for SQLite: the embedded ledger lives
+   *     in files under {@code DATA_DIR/ledger/}
+   */
+  dev.portcullis.ledger.LedgerStorage ledgerStorage();
+
   /** Whether the store answers a query and its migrations are applied; the reason when not. */
   Readiness readiness();
 

@@ -20,6 +20,8 @@ public final class StoreException extends RuntimeException {
     CONSTRAINT_VIOLATION,
     /** The store was used after {@link Store#close()}. */
     CLOSED,
+    /** The operation needs another dialect (the ledger's storage needs PostgreSQL). */
+    UNSUPPORTED,
     /** Any other failure of a statement or transaction. */
     QUERY_FAILED
   }
