@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.store.LedgerIndexRepository;
 import dev.portcullis.store.OrgRepository;
 import dev.portcullis.store.Store;
 import dev.portcullis.store.TokenIssuanceRepository;
@@ -33,6 +34,11 @@ final class FakeStore implements Store {
   @Override
   public TokenIssuanceRepository tokenIssuances() {
     throw new UnsupportedOperationException("the fake store keeps no token issuances");
+  }
+
+  @Override
+  public LedgerIndexRepository ledgerIndex() {
+    throw new UnsupportedOperationException("the fake store keeps no ledger index");
   }
 
   @Override

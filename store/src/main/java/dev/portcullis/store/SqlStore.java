@@ -69,6 +69,7 @@ final class SqlStore implements Store {
   private final Jdbc jdbc;
   private final OrgRepository orgs;
   private final TokenIssuanceRepository tokenIssuances;
+  private final LedgerIndexRepository ledgerIndex;
 
   private SqlStore(
       Dialect dialect,
@@ -92,6 +93,7 @@ final class SqlStore implements Store {
     this.jdbc = new Jdbc(dialect, writer, reader, closed::get);
     this.orgs = new JdbcOrgRepository(jdbc);
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
+    this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
   }
 
   static Store open(StoreUrl url) {
@@ -283,6 +285,11 @@ final class SqlStore implements Store {
   @Override
   public TokenIssuanceRepository tokenIssuances() {
     return tokenIssuances;
+  }
+
+  @Override
+  public LedgerIndexRepository ledgerIndex() {
+    return ledgerIndex;
   }
 
   @Override

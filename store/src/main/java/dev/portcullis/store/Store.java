@@ -38,6 +38,9 @@ public interface Store extends AutoCloseable {
   /** The append-only record of access tokens issued. */
   TokenIssuanceRepository tokenIssuances();
 
+  /** The ledger's search index (derived from the ledger; rebuildable). */
+  LedgerIndexRepository ledgerIndex();
+
   /** Whether the store answers a query and its migrations are applied; the reason when not. */
   Readiness readiness();
 
