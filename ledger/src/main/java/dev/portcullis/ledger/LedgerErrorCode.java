@@ -61,6 +61,20 @@ public enum LedgerErrorCode {
   // --- reading and verification (readers, verifier, export) ---
 
   // --- entries (canonical JSON, kinds) ---
+  /** Not I-JSON (RFC 7493): syntax, UTF-8, a duplicate name, a lone surrogate, a number's range. */
+  MALFORMED_JSON,
+  /** The entry's bytes are not its RFC 8785 canonical form (order, whitespace, escapes, numbers). */
+  ENTRY_NOT_CANONICAL,
+  /** The entry is larger than 65,535 bytes, the most an entry bundle can hold. */
+  ENTRY_TOO_LARGE,
+  /** The entry's {@code v} is missing, not an integer, or a version this build does not read. */
+  UNSUPPORTED_ENTRY_VERSION,
+  /** The entry's {@code kind} is missing or is not a well-formed kind name. */
+  INVALID_ENTRY_KIND,
+  /** A field is missing, has the wrong type or form, or is not allowed for the entry's kind. */
+  INVALID_ENTRY_FIELD,
+  /** A field is named like a secret or holds a value that looks like a credential; hash it. */
+  ENTRY_HOLDS_SECRET,
 
   // --- witness (tlog-witness server and client) ---
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.store.LedgerIndexRepository;
 import dev.portcullis.store.OrgRepository;
 import dev.portcullis.store.Store;
 import dev.portcullis.store.TokenIssuanceRepository;
@@ -36,8 +37,13 @@ final class FakeStore implements Store {
   }
 
   @Override
+<<<<<<< HEAD
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     throw new UnsupportedOperationException("the fake store keeps no ledger");
+=======
+  public LedgerIndexRepository ledgerIndex() {
+    throw new UnsupportedOperationException("the fake store keeps no ledger index");
+>>>>>>> wt-d
   }
 
   @Override

@@ -69,7 +69,11 @@ final class SqlStore implements Store {
   private final Jdbc jdbc;
   private final OrgRepository orgs;
   private final TokenIssuanceRepository tokenIssuances;
+<<<<<<< HEAD
   private final PostgresLedgerStorage ledgerStorage;
+=======
+  private final LedgerIndexRepository ledgerIndex;
+>>>>>>> wt-d
 
   private SqlStore(
       Dialect dialect,
@@ -93,7 +97,11 @@ final class SqlStore implements Store {
     this.jdbc = new Jdbc(dialect, writer, reader, closed::get);
     this.orgs = new JdbcOrgRepository(jdbc);
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
+<<<<<<< HEAD
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
+=======
+    this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
+>>>>>>> wt-d
   }
 
   static Store open(StoreUrl url) {
@@ -288,12 +296,17 @@ final class SqlStore implements Store {
   }
 
   @Override
+<<<<<<< HEAD
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     if (ledgerStorage == null) {
       throw new StoreException(StoreException.Code.UNSUPPORTED, "the ledger can live in PostgreSQL only; with "
           + description + " it is kept in files under DATA_DIR/ledger/ (ledger.backend: filesystem)");
     }
     return ledgerStorage;
+=======
+  public LedgerIndexRepository ledgerIndex() {
+    return ledgerIndex;
+>>>>>>> wt-d
   }
 
   @Override

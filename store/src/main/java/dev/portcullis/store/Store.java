@@ -38,6 +38,7 @@ public interface Store extends AutoCloseable {
   /** The append-only record of access tokens issued. */
   TokenIssuanceRepository tokenIssuances();
 
+<<<<<<< HEAD
   /**
    * The ledger's storage in this database ({@code ledger.backend: postgresql}), shared by every replica on it.
    *
@@ -45,6 +46,10 @@ public interface Store extends AutoCloseable {
    *     in files under {@code DATA_DIR/ledger/}
    */
   dev.portcullis.ledger.LedgerStorage ledgerStorage();
+=======
+  /** The ledger's search index (derived from the ledger; rebuildable). */
+  LedgerIndexRepository ledgerIndex();
+>>>>>>> wt-d
 
   /** Whether the store answers a query and its migrations are applied; the reason when not. */
   Readiness readiness();

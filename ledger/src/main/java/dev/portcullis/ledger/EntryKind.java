@@ -1,0 +1,257 @@
+package dev.portcullis.ledger;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The kinds of ledger entries Portcullis writes, each with the fields it requires and allows
+ * (besides {@code v}, {@code kind} and {@code time}, which every entry has). A known kind accepts
+ * exactly its fields, so a misspelt field fails at the writer instead of hiding from search. Kinds
+ * that are not known here (an administrator's own, appended through the CLI) are allowed when their
+ * name is well formed ({@link #NAME}); their fields are free, but still pass the secret rule.
+ * docs/LEDGER.md lists the same kinds; a test keeps the two in step.
+ *
+ * @param name the kind, e.g. {@code deploy.approved}
+ * @param description one line: what happened
+ * @param required fields every entry of this kind has, in documentation order
+ * @param optional fields it may have
+ */
+public record EntryKind(
+    String name,
+    String description,
+    Map<String, FieldType> required,
+    Map<String, FieldType> optional) {
+
+  /** Well-formed kind names: lower-case dotted words, at least two. */
+  public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)+");
+
+  /** Well-formed top-level field names. */
+  public static final Pattern FIELD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  /** The fields every entry has; no kind may use these names for its own fields. */
+  public static final Set<String> ENVELOPE = Set.of("v", "kind", "time");
+
+  /** What a field must hold. */
+  public enum FieldType {
+    /** A non-empty string. */
+    TEXT,
+    /** An integer (at most 2^53 in magnitude). */
+    INTEGER,
+    /** {@code true} or {@code false}. */
+    BOOLEAN,
+    /** A list of non-empty strings (may be empty). */
+    TEXT_LIST,
+    /** An instant in the entry time format, {@code 2026-11-28T12:00:00.000Z}. */
+    TIME,
+    /** A SHA-256 as 64 lower-case hex digits. */
+    SHA256,
+    /** A git commit ID: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits. */
+    COMMIT,
+    /** {@code allow} or {@code deny}. */
+    EFFECT,
+    /** {@code low}, {@code medium}, {@code high} or {@code critical}. */
+    SEVERITY,
+    /** {@code succeeded}, {@code failed} or {@code canceled}. */
+    OUTCOME;
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern COMMIT_HEX = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    /** Why {@code value} does not fit, or {@code null} when it does. */
+    String problem(Object value) {
+      return switch (this) {
+        case TEXT -> value instanceof String s && !s.isEmpty() ? null : "a non-empty string";
+        case INTEGER -> value instanceof Long ? null : "an integer";
+        case BOOLEAN -> value instanceof Boolean ? null : "true or false";
+        case TEXT_LIST ->
+            value instanceof List<?> list
+                    && list.stream().allMatch(e -> e instanceof String s && !s.isEmpty())
+                ? null
+                : "a list of non-empty strings";
+        case TIME ->
+            value instanceof String s && EntryTime.isWellFormed(s)
+                ? null
+                : "a time in the form 2026-11-28T12:00:00.000Z (UTC, milliseconds)";
+        case SHA256 ->
+            value instanceof String s && SHA256_HEX.matcher(s).matches()
+                ? null
+                : "a SHA-256 as 64 lower-case hex digits";
+        case COMMIT ->
+            value instanceof String s && COMMIT_HEX.matcher(s).matches()
+                ? null
+                : "a git commit ID (40 or 64 lower-case hex digits)";
+        case EFFECT -> oneOf(value, "allow", "deny");
+        case SEVERITY -> oneOf(value, "low", "medium", "high", "critical");
+        case OUTCOME -> oneOf(value, "succeeded", "failed", "canceled");
+      };
+    }
+
+    private static String oneOf(Object value, String... allowed) {
+      for (String a : allowed) {
+        if (a.equals(value)) {
+          return null;
+        }
+      }
+      return "one of " + String.join(", ", allowed);
+    }
+  }
+
+  public EntryKind {
+    required = Collections.unmodifiableMap(new LinkedHashMap<>(required));
+    optional = Collections.unmodifiableMap(new LinkedHashMap<>(optional));
+  }
+
+  public static final EntryKind SERVER_STARTED =
+      kind("server.started", "the daemon started",
+          fields("version", FieldType.TEXT),
+          fields("node", FieldType.TEXT, "ledger_origin", FieldType.TEXT));
+
+  public static final EntryKind CONFIG_LOADED =
+      kind("config.loaded", "a configuration file was loaded and took effect",
+          fields("path", FieldType.TEXT, "config_sha256", FieldType.SHA256),
+          fields("actor", FieldType.TEXT));
+
+  public static final EntryKind TOKEN_ISSUED =
+      kind("token.issued", "a Portcullis session token was issued to a caller",
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "session", FieldType.TEXT,
+              "scopes", FieldType.TEXT_LIST, "expires", FieldType.TIME),
+          fields("token_sha256", FieldType.SHA256, "commit", FieldType.COMMIT,
+              "job", FieldType.TEXT));
+
+  public static final EntryKind SESSION_REVOKED =
+      kind("session.revoked", "a session was revoked before it expired",
+          fields("session", FieldType.TEXT, "reason", FieldType.TEXT),
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "by", FieldType.TEXT));
+
+  public static final EntryKind POLICY_BUNDLE_ACTIVATED =
+      kind("policy.bundle.activated", "a policy bundle became the one decisions are made with",
+          fields("bundle_sha256", FieldType.SHA256),
+          fields("actor", FieldType.TEXT, "version", FieldType.TEXT,
+              "rule_count", FieldType.INTEGER));
+
+  public static final EntryKind GATEWAY_DECISION =
+      kind("gateway.decision", "the gateway decided a Salesforce API request",
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "session", FieldType.TEXT,
+              "api", FieldType.TEXT, "operation", FieldType.TEXT, "effect", FieldType.EFFECT,
+              "rules", FieldType.TEXT_LIST),
+          fields("object", FieldType.TEXT, "request_id", FieldType.TEXT,
+              "obligations", FieldType.TEXT_LIST));
+
+  public static final EntryKind DEPLOY_REQUESTED =
+      kind("deploy.requested", "a deployment was asked for",
+          deployFields(),
+          fields("package_sha256", FieldType.SHA256, "destructive", FieldType.BOOLEAN));
+
+  public static final EntryKind DEPLOY_APPROVED =
+      kind("deploy.approved", "a deployment was approved (actor is the approver)",
+          deployFields(),
+          fields("comment", FieldType.TEXT));
+
+  public static final EntryKind DEPLOY_COMPLETED =
+      kind("deploy.completed", "a deployment finished",
+          with(deployFields(), "outcome", FieldType.OUTCOME),
+          fields("salesforce_deploy_id", FieldType.TEXT, "snapshot_sha256", FieldType.SHA256));
+
+  public static final EntryKind DETECTION_FIRED =
+      kind("detection.fired", "a detection raised an alert",
+          fields("detection", FieldType.TEXT, "severity", FieldType.SEVERITY,
+              "org", FieldType.TEXT),
+          fields("actor", FieldType.TEXT, "session", FieldType.TEXT, "alert_id", FieldType.TEXT,
+              "events", FieldType.INTEGER));
+
+  public static final EntryKind CERT_ROTATED =
+      kind("cert.rotated", "a certificate was replaced",
+          fields("certificate", FieldType.TEXT, "old_sha256", FieldType.SHA256,
+              "new_sha256", FieldType.SHA256, "not_after", FieldType.TIME),
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT));
+
+  public static final EntryKind ADMIN_NOTE =
+      kind("admin.note", "an administrator wrote a note into the ledger",
+          fields("actor", FieldType.TEXT, "note", FieldType.TEXT),
+          fields("org", FieldType.TEXT));
+
+  private static final Map<String, EntryKind> KNOWN =
+      List.of(SERVER_STARTED, CONFIG_LOADED, TOKEN_ISSUED, SESSION_REVOKED,
+              POLICY_BUNDLE_ACTIVATED, GATEWAY_DECISION, DEPLOY_REQUESTED, DEPLOY_APPROVED,
+              DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE)
+          .stream()
+          .collect(Collectors.toUnmodifiableMap(EntryKind::name, Function.identity()));
+
+  /** Every known kind, ordered by name. */
+  public static List<EntryKind> known() {
+    return KNOWN.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+  }
+
+  /** The known kind called {@code name}, if there is one. */
+  public static Optional<EntryKind> known(String name) {
+    return Optional.ofNullable(KNOWN.get(name));
+  }
+
+  /**
+   * Checks {@code fields} (already normalized) against this kind: every required field present,
+   * every field declared, every value of its type.
+   *
+   * @throws LedgerException {@link LedgerErrorCode#INVALID_ENTRY_FIELD} naming the field
+   */
+  void check(Map<String, Object> fields) {
+    for (Map.Entry<String, FieldType> field : required.entrySet()) {
+      if (!fields.containsKey(field.getKey())) {
+        throw new LedgerException(
+            LedgerErrorCode.INVALID_ENTRY_FIELD,
+            "ledger entry of kind " + name + ": required field '" + field.getKey()
+                + "' is missing (required: " + String.join(", ", required.keySet()) + ")");
+      }
+    }
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      FieldType type = required.getOrDefault(field.getKey(), optional.get(field.getKey()));
+      if (type == null) {
+        throw new LedgerException(
+            LedgerErrorCode.INVALID_ENTRY_FIELD,
+            "ledger entry of kind " + name + ": field '" + field.getKey()
+                + "' is not one of its fields (" + String.join(", ", required.keySet())
+                + (optional.isEmpty() ? "" : "; optional: " + String.join(", ", optional.keySet()))
+                + ")");
+      }
+      String problem = type.problem(field.getValue());
+      if (problem != null) {
+        throw new LedgerException(
+            LedgerErrorCode.INVALID_ENTRY_FIELD,
+            "ledger entry of kind " + name + ": field '/" + field.getKey() + "' must be "
+                + problem);
+      }
+    }
+  }
+
+  private static EntryKind kind(
+      String name, String description, Map<String, FieldType> required,
+      Map<String, FieldType> optional) {
+    return new EntryKind(name, description, required, optional);
+  }
+
+  private static Map<String, FieldType> deployFields() {
+    return fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "commit", FieldType.COMMIT,
+        "deployment_id", FieldType.TEXT, "job", FieldType.TEXT);
+  }
+
+  private static Map<String, FieldType> with(
+      Map<String, FieldType> fields, String name, FieldType type) {
+    Map<String, FieldType> copy = new LinkedHashMap<>(fields);
+    copy.put(name, type);
+    return copy;
+  }
+
+  private static Map<String, FieldType> fields(Object... namesAndTypes) {
+    Map<String, FieldType> fields = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndTypes.length; i += 2) {
+      fields.put((String) namesAndTypes[i], (FieldType) namesAndTypes[i + 1]);
+    }
+    return fields;
+  }
+}

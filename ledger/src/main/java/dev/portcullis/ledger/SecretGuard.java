@@ -1,0 +1,154 @@
+package dev.portcullis.ledger;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps secrets out of the ledger, which is append-only and published: a secret written once could
+ * never be taken back.
+ *
+ * <p>Design note. Two independent checks, both over every member at every depth:
+ *
+ * <ol>
+ *   <li><b>Names.</b> A member name is split into words (snake, kebab, dotted and camel case); it is
+ *       refused when a word is a secret word ({@code token}, {@code password}, {@code secret},
+ *       {@code assertion}, {@code authorization}, {@code cookie}, {@code credential}, ...) or two
+ *       adjacent words name a key ({@code private_key}, {@code api_key}, ...). The only way to keep
+ *       such a field is to hash it: a name ending in {@code _sha256} whose value is 64 lower-case
+ *       hex digits ({@code token_sha256}). A {@code _sha256} name holding anything else is refused
+ *       too, because it may be the secret itself. An identifier is not a secret: {@code session}
+ *       and {@code session_id} are fine, {@code session_token} is not.
+ *   <li><b>Values.</b> Every string anywhere is searched for credential shapes, whatever its
+ *       field is called: a JWT (base64url {@code eyJ…} header, payload and signature), a Salesforce
+ *       access token or session ID (an org ID, {@code !}, the token), a PEM private key block, an
+ *       HTTP {@code Bearer} credential or {@code Authorization:} header value.
+ * </ol>
+ *
+ * <p>Refusals name the field by its JSON Pointer and never quote the value.
+ */
+final class SecretGuard {
+
+  private static final Set<String> SECRET_WORDS =
+      Set.of(
+          "token", "tokens", "password", "passwords", "passwd", "passphrase", "pwd", "secret",
+          "secrets", "assertion", "authorization", "cookie", "cookies", "credential",
+          "credentials", "apikey", "privatekey", "bearer", "jwt", "otp");
+
+  /** Adjacent word pairs that name a secret key. */
+  private static final Set<String> SECRET_PAIRS =
+      Set.of("private key", "api key", "signing key", "secret key", "session key", "access key",
+          "client key", "encryption key");
+
+  private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+
+  private static final Pattern WORD_BOUNDARY =
+      Pattern.compile("[_\\-.\\s]+|(?<=[a-z0-9])(?=[A-Z])");
+
+  private record Shape(String what, Pattern pattern) {}
+
+  private static final List<Shape> CREDENTIAL_SHAPES =
+      List.of(
+          new Shape(
+              "a JWT",
+              Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*")),
+          new Shape(
+              "a Salesforce access token or session ID",
+              Pattern.compile("00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?![^\\s\"]{16,}")),
+          new Shape(
+              "a PEM private key",
+              Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
+          new Shape(
+              "an HTTP Bearer credential",
+              Pattern.compile("(?i)(?:^\\s*bearer\\s+\\S|\\bbearer\\s+[A-Za-z0-9\\-._~+/]{20,})")),
+          new Shape(
+              "an HTTP Authorization header",
+              Pattern.compile("(?i)\\bauthorization\\s*:\\s*\\S")));
+
+  private SecretGuard() {}
+
+  /** Refuses {@code fields} if any member at any depth holds or is named like a secret. */
+  static void check(Map<String, Object> fields) {
+    for (Map.Entry<String, Object> member : fields.entrySet()) {
+      checkMember("", member.getKey(), member.getValue());
+    }
+  }
+
+  /** Whether {@code name} names a secret (see the class comment); a {@code _sha256} name does not. */
+  static boolean isSecretName(String name) {
+    if (name.endsWith("_sha256")) {
+      return false;
+    }
+    String[] words = WORD_BOUNDARY.split(name);
+    String previous = null;
+    for (String raw : words) {
+      String word = raw.toLowerCase(Locale.ROOT);
+      if (SECRET_WORDS.contains(word)
+          || (previous != null && SECRET_PAIRS.contains(previous + " " + word))) {
+        return true;
+      }
+      previous = word;
+    }
+    String flat = name.toLowerCase(Locale.ROOT);
+    return flat.contains("password") || flat.contains("privatekey") || flat.contains("accesstoken");
+  }
+
+  /** What credential {@code value} looks like, or {@code null} when it looks like none. */
+  static String credentialShape(String value) {
+    for (Shape shape : CREDENTIAL_SHAPES) {
+      if (shape.pattern().matcher(value).find()) {
+        return shape.what();
+      }
+    }
+    return null;
+  }
+
+  private static void checkMember(String parent, String name, Object value) {
+    String path = JsonPointer.member(parent, name);
+    if (name.endsWith("_sha256")) {
+      if (!(value instanceof String hash) || !HASH.matcher(hash).matches()) {
+        throw refuse(
+            path,
+            "is named as a SHA-256 but does not hold 64 lower-case hex digits; it may hold the"
+                + " secret itself (use LedgerEntry.sha256)");
+      }
+      return;
+    }
+    if (isSecretName(name)) {
+      throw refuse(
+          path,
+          "is named like a secret; record its hash instead, as '" + name
+              + "_sha256' (LedgerEntry.sha256)");
+    }
+    checkValue(path, value);
+  }
+
+  private static void checkValue(String path, Object value) {
+    switch (value) {
+      case Map<?, ?> map -> {
+        for (Map.Entry<?, ?> member : map.entrySet()) {
+          checkMember(path, String.valueOf(member.getKey()), member.getValue());
+        }
+      }
+      case List<?> list -> {
+        for (int i = 0; i < list.size(); i++) {
+          checkValue(path + "/" + i, list.get(i));
+        }
+      }
+      case String text -> {
+        String shape = credentialShape(text);
+        if (shape != null) {
+          throw refuse(path, "holds what looks like " + shape + "; record its hash instead");
+        }
+      }
+      case null, default -> {}
+    }
+  }
+
+  private static LedgerException refuse(String path, String why) {
+    return new LedgerException(
+        LedgerErrorCode.ENTRY_HOLDS_SECRET, "ledger entry field '" + path + "' " + why);
+  }
+}
