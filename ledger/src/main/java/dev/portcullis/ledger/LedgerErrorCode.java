@@ -49,14 +49,6 @@ public enum LedgerErrorCode {
   WRONG_TILE_SIZE,
 
   // --- sequencing and storage (sequencer, file system and PostgreSQL backends, recovery) ---
-  /** Another sequencer holds the ledger's lock (lock file or PostgreSQL advisory lock). */
-  LOCKED,
-  /** A sequencer that lost its lock tried to write: another one published in between; nothing was written. */
-  FENCED,
-  /** A batch would give a tile that exists other bytes; tiles are written once. */
-  TILE_REWRITE,
-  /** A cosigned checkpoint to publish does not carry the latest checkpoint's body. */
-  COSIGNED_MISMATCH,
 
   // --- reading and verification (readers, verifier, export) ---
 

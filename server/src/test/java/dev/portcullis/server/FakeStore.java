@@ -37,13 +37,18 @@ final class FakeStore implements Store {
   }
 
   @Override
-<<<<<<< HEAD
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     throw new UnsupportedOperationException("the fake store keeps no ledger");
-=======
+  }
+
+  @Override
   public LedgerIndexRepository ledgerIndex() {
     throw new UnsupportedOperationException("the fake store keeps no ledger index");
->>>>>>> wt-d
+  }
+
+  @Override
+  public dev.portcullis.store.LedgerHandoff ledgerHandoff() {
+    throw new UnsupportedOperationException("the fake store keeps no ledger");
   }
 
   @Override

@@ -116,6 +116,7 @@ final class Jdbc {
         case Long number -> statement.setLong(index, number);
         case Integer number -> statement.setInt(index, number);
         case byte[] bytes -> statement.setBytes(index, bytes);
+        case java.sql.Array array -> statement.setArray(index, array);
         default ->
             throw new IllegalArgumentException(
                 "no JDBC binding for " + parameters[i].getClass().getName());

@@ -38,7 +38,7 @@ import javax.sql.DataSource;
  *       PostgreSQL's commit (WAL flushed, {@code synchronous_commit} on) is the commit point. A crash
  *       before it leaves nothing; after it, everything.
  *   <li><b>Write once.</b> A tile path that exists keeps its bytes: writing different bytes to it fails
- *       with {@link LedgerErrorCode#TILE_REWRITE} and rolls the batch back; only {@link #repair} (recovery)
+ *       with {@link LedgerErrorCode#TILE_CONFLICT} and rolls the batch back; only {@link #repair} (recovery)
  *       may replace a tile.
  * </ul>
  */
@@ -142,7 +142,8 @@ final class PostgresLedgerStorage implements LedgerStorage {
     }
   }
 
-  private long publishedSize() throws IOException {
+  /** The latest published tree size, or -1 for a log never written. */
+  long publishedSize() throws IOException {
     return read("reading the published ledger size", connection -> jdbc.query(connection,
         "SELECT size FROM ledger_latest", row -> row.getLong(1))).stream().findFirst().orElse(-1L);
   }
@@ -151,7 +152,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
   public void commit(Batch batch) throws IOException {
     long expected = fencedSize;
     if (expected == Long.MIN_VALUE) {
-      throw new LedgerException(LedgerErrorCode.FENCED, "committing a ledger batch without holding the"
+      throw new LedgerException(LedgerErrorCode.NOT_LOCK_HOLDER, "committing a ledger batch without holding the"
           + " sequencer lock");
     }
     write("committing the ledger batch of tree size " + batch.size(), connection -> {
@@ -163,7 +164,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
             + " was not written (the lock was lost)");
       }
       if (batch.size() < Math.max(published, 0)) {
-        throw new LedgerException(LedgerErrorCode.FENCED, "a batch of size " + batch.size()
+        throw new LedgerException(LedgerErrorCode.BAD_BATCH, "a batch of size " + batch.size()
             + " would shrink the published tree of size " + published);
       }
       insertTiles(connection, batch.tiles());
@@ -199,7 +200,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
         byte[] stored = jdbc.query(connection, "SELECT data FROM ledger_tile WHERE path = ?", row -> row.getBytes(1),
             tile.path().format()).get(0);
         if (!Arrays.equals(stored, tile.data())) {
-          throw new LedgerException(LedgerErrorCode.TILE_REWRITE, "ledger tile " + tile.path().format()
+          throw new LedgerException(LedgerErrorCode.TILE_CONFLICT, "ledger tile " + tile.path().format()
               + " already holds other bytes; tiles are written once, the batch was not written");
         }
       }
@@ -221,7 +222,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
     write("publishing a cosigned ledger checkpoint", connection -> {
       List<byte[]> latest = jdbc.query(connection, "SELECT note FROM ledger_latest FOR UPDATE", row -> row.getBytes(1));
       if (latest.isEmpty() || !SignedNote.parse(latest.get(0)).text().equals(body)) {
-        throw new LedgerException(LedgerErrorCode.COSIGNED_MISMATCH, "the cosigned checkpoint is not the latest"
+        throw new LedgerException(LedgerErrorCode.CHECKPOINT_MISMATCH, "the cosigned checkpoint is not the latest"
             + " checkpoint (its body differs); nothing was published");
       }
       return jdbc.update(connection, "UPDATE ledger_latest SET note = ?", signedNote);
@@ -230,7 +231,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
 
   private void requireLock(String what) {
     if (fencedSize == Long.MIN_VALUE) {
-      throw new LedgerException(LedgerErrorCode.FENCED, what + " needs the sequencer lock");
+      throw new LedgerException(LedgerErrorCode.NOT_LOCK_HOLDER, what + " needs the sequencer lock");
     }
   }
 

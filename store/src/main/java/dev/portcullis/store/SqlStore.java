@@ -69,11 +69,9 @@ final class SqlStore implements Store {
   private final Jdbc jdbc;
   private final OrgRepository orgs;
   private final TokenIssuanceRepository tokenIssuances;
-<<<<<<< HEAD
   private final PostgresLedgerStorage ledgerStorage;
-=======
   private final LedgerIndexRepository ledgerIndex;
->>>>>>> wt-d
+  private final LedgerHandoff ledgerHandoff;
 
   private SqlStore(
       Dialect dialect,
@@ -97,11 +95,9 @@ final class SqlStore implements Store {
     this.jdbc = new Jdbc(dialect, writer, reader, closed::get);
     this.orgs = new JdbcOrgRepository(jdbc);
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
-<<<<<<< HEAD
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
-=======
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
->>>>>>> wt-d
+    this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
   }
 
   static Store open(StoreUrl url) {
@@ -296,17 +292,23 @@ final class SqlStore implements Store {
   }
 
   @Override
-<<<<<<< HEAD
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     if (ledgerStorage == null) {
       throw new StoreException(StoreException.Code.UNSUPPORTED, "the ledger can live in PostgreSQL only; with "
           + description + " it is kept in files under DATA_DIR/ledger/ (ledger.backend: filesystem)");
     }
     return ledgerStorage;
-=======
+  }
+
+  @Override
   public LedgerIndexRepository ledgerIndex() {
     return ledgerIndex;
->>>>>>> wt-d
+  }
+
+  @Override
+  public LedgerHandoff ledgerHandoff() {
+    ledgerStorage();
+    return ledgerHandoff;
   }
 
   @Override
@@ -404,6 +406,9 @@ final class SqlStore implements Store {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      if (ledgerHandoff != null) {
+        ledgerHandoff.close();
+      }
       if (reader != writer) {
         reader.close();
       }

@@ -38,7 +38,6 @@ public interface Store extends AutoCloseable {
   /** The append-only record of access tokens issued. */
   TokenIssuanceRepository tokenIssuances();
 
-<<<<<<< HEAD
   /**
    * The ledger's storage in this database ({@code ledger.backend: postgresql}), shared by every replica on it.
    *
@@ -46,10 +45,16 @@ public interface Store extends AutoCloseable {
    *     in files under {@code DATA_DIR/ledger/}
    */
   dev.portcullis.ledger.LedgerStorage ledgerStorage();
-=======
+
   /** The ledger's search index (derived from the ledger; rebuildable). */
   LedgerIndexRepository ledgerIndex();
->>>>>>> wt-d
+
+  /**
+   * How replicas hand entries to the replica that holds the ledger's sequencer lock (PostgreSQL only).
+   *
+   * @throws StoreException with {@link StoreException.Code#UNSUPPORTED} for SQLite
+   */
+  LedgerHandoff ledgerHandoff();
 
   /** Whether the store answers a query and its migrations are applied; the reason when not. */
   Readiness readiness();

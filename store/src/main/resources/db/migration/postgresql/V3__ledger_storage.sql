@@ -26,6 +26,7 @@ CREATE TABLE ledger_handoff (
     id BIGSERIAL PRIMARY KEY,
     entry BYTEA NOT NULL,
     submitted_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    claimed_size BIGINT,            -- the published tree size when the sequencer took the entry
     idx BIGINT,                     -- the entry's index once the sequencer made it durable
     failure TEXT                    -- why the sequencer refused it
 );

@@ -123,7 +123,7 @@ class PostgresLedgerStorageTest {
       LedgerStorage.Tile fresh = new LedgerStorage.Tile(TilePath.tile(0, 0, 2), new byte[64]);
       assertThatThrownBy(() -> storage.commit(batch(2, fresh, bundle(1, (byte) 9))))
           .isInstanceOfSatisfying(LedgerException.class, e -> {
-            assertThat(e.code()).isEqualTo(LedgerErrorCode.TILE_REWRITE);
+            assertThat(e.code()).isEqualTo(LedgerErrorCode.TILE_CONFLICT);
             assertThat(e.getMessage()).contains("tile/entries/000.p/1");
           });
       assertThat(storage.read(TilePath.tile(0, 0, 2))).isEmpty();
@@ -137,13 +137,14 @@ class PostgresLedgerStorageTest {
   @Test
   void repairAndCosignedPublicationNeedTheLock() throws Exception {
     assertThatThrownBy(() -> storage.repair(TilePath.tile(0, 0, 1), new byte[32]))
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerErrorCode.FENCED));
+        .isInstanceOfSatisfying(LedgerException.class,
+            e -> assertThat(e.code()).isEqualTo(LedgerErrorCode.NOT_LOCK_HOLDER));
     try (var lock = storage.acquireSequencerLock()) {
       storage.commit(batch(1, bundle(1, (byte) 1)));
       storage.repair(TilePath.entryBundle(0, 1), new byte[] {0, 1, 5});
       assertThat(storage.read(TilePath.entryBundle(0, 1))).hasValue(new byte[] {0, 1, 5});
       assertThatThrownBy(() -> storage.publishCosigned(checkpoint(2))).isInstanceOfSatisfying(
-          LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerErrorCode.COSIGNED_MISMATCH));
+          LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerErrorCode.CHECKPOINT_MISMATCH));
     }
   }
 
