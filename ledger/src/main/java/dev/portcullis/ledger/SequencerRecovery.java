@@ -18,9 +18,9 @@ import java.util.Optional;
  * Only the right edge can be affected by a crash (every older file was forced before an earlier commit
  * point), so recovery looks at the right edge only, O(log n) tiles: at each tile level the last full tile
  * and the partial tile the size implies. It builds candidate tiles bottom-up: level 0 from the leaf hashes of
- * the right-edge entry bundles; a higher level from the stored tile (or, if that is missing or of the wrong
- * length, rebuilt from the 256 tiles below), with the hash of the last full tile below recomputed from its
- * candidate. If the root over the candidates equals the checkpoint root, every stored tile that differs
+ * the right-edge entry bundles; a higher level always rebuilt from the (up to 256) full tiles below it — the
+ * candidates where the edge passes, stored tiles elsewhere, themselves rebuilt from bundles or from below if
+ * missing or of the wrong length. That costs at most ~2 MiB of reads and 64 Ki hashes per tile level. If the root over the candidates equals the checkpoint root, every stored tile that differs
  * from its candidate is rewritten with {@link LedgerStorage#repair}. Otherwise, if the stored tiles alone
  * give the checkpoint root, an entry bundle disagrees with them: {@link LedgerErrorCode#BUNDLE_CORRUPT}
  * naming it (a bundle cannot be rebuilt). Anything else is {@link LedgerErrorCode#RECOVERY_ROOT_MISMATCH}.
@@ -65,24 +65,24 @@ final class SequencerRecovery {
       return;
     }
     Hash storedRoot = rootOver(Map.of());
-    if (storedRoot != null && storedRoot.equals(root)) {
-      List<String> bad = new ArrayList<>();
-      for (Map.Entry<TilePath, byte[]> c : candidates.entrySet()) {
-        TilePath p = c.getKey();
-        if (p.level() == 0 && !Arrays.equals(stored(p).orElse(null), c.getValue())) {
-          bad.add(TilePath.entryBundle(p.index(), p.width()).format());
-        }
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<TilePath, byte[]> c : candidates.entrySet()) {
+      TilePath p = c.getKey();
+      if (p.level() == 0 && !Arrays.equals(stored(p).orElse(null), c.getValue())) {
+        bad.add(TilePath.entryBundle(p.index(), p.width()).format());
       }
+    }
+    if (storedRoot != null && storedRoot.equals(root) && !bad.isEmpty()) {
       throw new LedgerException(LedgerErrorCode.BUNDLE_CORRUPT, "entry bundle " + String.join(", ", bad)
           + " does not hash to the stored tiles and checkpoint root of tree size " + size
           + "; an entry bundle cannot be rebuilt");
     }
     throw new LedgerException(LedgerErrorCode.RECOVERY_ROOT_MISMATCH, "root recomputed from storage for tree size "
-        + size + " is " + (candidateRoot == null ? "unavailable" : candidateRoot) + ", the checkpoint says " + root);
+        + size + " is " + (candidateRoot == null ? "unavailable" : candidateRoot) + ", the checkpoint says " + root
+        + "; the tiles below the right edge do not match the signed tree");
   }
 
   private void buildCandidates() throws IOException {
-    TilePath lastFullBelow = null;
     for (TilePath.LevelTiles lt : TilePath.coverage(size)) {
       int q = lt.level();
       List<TilePath> edge = new ArrayList<>(2);
@@ -93,25 +93,9 @@ final class SequencerRecovery {
         edge.add(TilePath.tile(q, lt.fullTiles(), lt.partialWidth()));
       }
       for (TilePath p : edge) {
-        byte[] expected;
-        if (q == 0) {
-          expected = leafHashes(p.index(), p.width());
-        } else {
-          Optional<byte[]> s = stored(p);
-          expected = s.isPresent() && intact(p, s.get()) ? s.get().clone() : rebuild(p);
-          if (lastFullBelow != null) {
-            long position = lastFullBelow.index() - p.index() * TilePath.FULL_WIDTH;
-            if (position >= 0 && position < p.width()) {
-              Hash child = subtreeRoot(candidates.get(lastFullBelow));
-              if (!child.equals(Hash.of(expected, (int) position * Hash.SIZE))) {
-                expected = rebuild(p);
-              }
-            }
-          }
-        }
+        byte[] expected = q == 0 ? leafHashes(p.index(), p.width()) : rebuild(p);
         candidates.put(p, expected);
       }
-      lastFullBelow = lt.fullTiles() > 0 ? TilePath.tile(q, lt.fullTiles() - 1, TilePath.FULL_WIDTH) : null;
     }
   }
 
