@@ -20,7 +20,7 @@ final class LedgerCrashChild {
         new Sequencer.Options(Duration.ofMillis(1), 64, 1024));
     System.out.println("ready " + sequencer.size());
     System.out.flush();
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < 16; t++) {
       int thread = t;
       Thread writer = new Thread(() -> {
         for (long i = 0; ; i++) {
