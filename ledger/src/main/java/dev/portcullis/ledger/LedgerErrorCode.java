@@ -49,6 +49,36 @@ public enum LedgerErrorCode {
   WRONG_TILE_SIZE,
 
   // --- sequencing and storage (sequencer, file system and PostgreSQL backends, recovery) ---
+  /** Another sequencer holds the ledger's single-sequencer lock. */
+  LOCKED,
+  /** A write (commit, repair, publishCosigned) was attempted without holding the sequencer lock. */
+  NOT_LOCK_HOLDER,
+  /** The sequencer's queue is full ({@code maxPending} entries waiting); retry later. */
+  BUSY,
+  /** An entry to append is empty. */
+  EMPTY_ENTRY,
+  /** An entry to append is longer than 65,535 bytes (the uint16 length of an entry bundle). */
+  ENTRY_TOO_LARGE,
+  /** The sequencer was closed. */
+  SEQUENCER_CLOSED,
+  /** An earlier commit failed; the sequencer acknowledges nothing more until it is reopened. */
+  SEQUENCER_FAILED,
+  /** A batch is malformed: size not above the last checkpoint, wrong tile length, tile beyond the size. */
+  BAD_BATCH,
+  /** A full tile or bundle already stored for a committed tree would be replaced by different bytes. */
+  TILE_CONFLICT,
+  /** The checkpoint history holds a record that is not a well-formed checkpoint or is out of order. */
+  HISTORY_CORRUPT,
+  /** A cosigned checkpoint's body differs from the latest checkpoint's body. */
+  CHECKPOINT_MISMATCH,
+  /** A ledger file is reached through a symbolic link or is not a regular file. */
+  UNSAFE_PATH,
+  /** An entry bundle inside the checkpointed tree is missing or corrupt and cannot be repaired. */
+  BUNDLE_CORRUPT,
+  /** On recovery, the latest checkpoint does not verify with the sequencer's key or origin. */
+  RECOVERY_CHECKPOINT_INVALID,
+  /** On recovery, the root recomputed from storage differs from the latest checkpoint's root. */
+  RECOVERY_ROOT_MISMATCH,
 
   // --- reading and verification (readers, verifier, export) ---
 

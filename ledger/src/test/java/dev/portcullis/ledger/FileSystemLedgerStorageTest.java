@@ -1,0 +1,176 @@
+package dev.portcullis.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The storage contract on the file system, plus what only the file layout can show. */
+class FileSystemLedgerStorageTest extends LedgerStorageContract {
+  @TempDir
+  Path temp;
+  private int opened;
+
+  private Path dir() {
+    return temp.resolve("ledger");
+  }
+
+  @Override
+  protected LedgerStorage newStorage() throws IOException {
+    opened++;
+    // a small sparse-index interval, so that lookups cross index entries in a short history
+    return FileSystemLedgerStorage.open(temp.resolve("ledger"), 4);
+  }
+
+  private static LedgerErrorCode codeOf(Throwable t) {
+    return ((LedgerException) t).code();
+  }
+
+  @Test
+  void writesTheTlogTilesLayoutAndNoTemporaryFiles() throws IOException {
+    lock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    storage.commit(log.next(1));
+    storage.commit(log.next(300));
+    LedgerStorage.Batch last = log.next(2);
+    storage.commit(last);
+    assertThat(Files.readAllBytes(dir().resolve("checkpoint"))).isEqualTo(last.signedCheckpoint());
+    assertThat(dir().resolve("tile/0/000")).isRegularFile().hasSize(256 * 32);
+    assertThat(dir().resolve("tile/0/001.p/47")).isRegularFile().hasSize(47 * 32);
+    assertThat(dir().resolve("tile/1/000.p/1")).isRegularFile().hasSize(32);
+    assertThat(dir().resolve("tile/entries/000")).isRegularFile();
+    assertThat(dir().resolve("tile/entries/001.p/47")).isRegularFile();
+    // superseded partials of a tile that became full are gone; those of the open tile stay
+    assertThat(dir().resolve("tile/0/000.p")).doesNotExist();
+    assertThat(dir().resolve("tile/0/001.p/45")).isRegularFile();
+    try (Stream<Path> files = Files.walk(dir())) {
+      assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+    }
+    ByteBuffer history = ByteBuffer.wrap(Files.readAllBytes(dir().resolve("checkpoint-history")));
+    int records = 0;
+    while (history.hasRemaining()) {
+      int length = history.getInt();
+      history.position(history.position() + length);
+      records++;
+    }
+    assertThat(records).isEqualTo(3);
+  }
+
+  @Test
+  void aSecondStorageOnTheSameDirectoryCannotTakeTheLock() throws IOException {
+    lock();
+    try (FileSystemLedgerStorage other = FileSystemLedgerStorage.open(dir())) {
+      assertThatThrownBy(other::acquireSequencerLock)
+          .satisfies(e -> assertThat(codeOf(e)).isEqualTo(LedgerErrorCode.LOCKED))
+          .hasMessageContaining(dir().toRealPath().toString());
+    }
+  }
+
+  @Test
+  void aTornHistoryTailIsIgnoredByReadersAndCutByTheLockHolder() throws IOException {
+    LedgerStorage.SequencerLock l = storage.acquireSequencerLock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    LedgerStorage.Batch batch = log.next(5);
+    storage.commit(batch);
+    l.close();
+    Path history = dir().resolve("checkpoint-history");
+    long goodLength = Files.size(history);
+    byte[] next = log.next(1).signedCheckpoint();
+    ByteBuffer torn = ByteBuffer.allocate(4 + next.length / 2).putInt(next.length).put(next, 0, next.length / 2);
+    Files.write(history, torn.array(), StandardOpenOption.APPEND);
+
+    try (FileSystemLedgerStorage reader = FileSystemLedgerStorage.open(dir())) {
+      assertThat(reader.checkpoint(5)).hasValue(batch.signedCheckpoint());
+      assertThat(reader.checkpoint(6)).isEmpty();
+    }
+    lock();
+    assertThat(Files.size(history)).isEqualTo(goodLength);
+    assertThat(storage.latestCheckpoint()).hasValue(batch.signedCheckpoint());
+  }
+
+  @Test
+  void aCorruptHistoryRecordFailsWithItsOffset() throws IOException {
+    Files.createDirectories(dir());
+    Files.write(dir().resolve("checkpoint-history"), new byte[] {0, 0, 0, 0, 1, 2, 3});
+    assertThatThrownBy(() -> storage.checkpoint(0))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(LedgerErrorCode.HISTORY_CORRUPT))
+        .hasMessageContaining("at byte 0");
+  }
+
+  @Test
+  void theCheckpointFileIsRewrittenFromTheHistoryWhenStaleOrTorn() throws IOException {
+    LedgerStorage.SequencerLock l = storage.acquireSequencerLock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    LedgerStorage.Batch old = log.next(1);
+    storage.commit(old);
+    LedgerStorage.Batch latest = log.next(1);
+    storage.commit(latest);
+    l.close();
+    Path checkpoint = dir().resolve("checkpoint");
+    for (byte[] wrong : List.of(old.signedCheckpoint(), "garbage".getBytes(),
+        LedgerStorageFixture.signedCheckpoint(9, log.root()))) {
+      Files.write(checkpoint, wrong);
+      LedgerStorage.SequencerLock again = storage.acquireSequencerLock();
+      assertThat(Files.readAllBytes(checkpoint)).isEqualTo(latest.signedCheckpoint());
+      again.close();
+    }
+  }
+
+  @Test
+  void aCheckpointFileWithoutHistoryIsRemoved() throws IOException {
+    Files.createDirectories(dir());
+    Files.write(dir().resolve("checkpoint"), LedgerStorageFixture.signedCheckpoint(0, MerkleHash.empty()));
+    lock();
+    assertThat(storage.latestCheckpoint()).isEmpty();
+  }
+
+  @Test
+  void tilesLeftBeyondTheCommittedSizeAreOverwritten() throws IOException {
+    lock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    storage.commit(log.next(10));
+    // a batch that crashed before its commit point left a full bundle and tile with other entries
+    Files.createDirectories(dir().resolve("tile/entries"));
+    Files.write(dir().resolve("tile/0/000"), new byte[256 * 32]);
+    Files.write(dir().resolve("tile/entries/000"), new byte[] {0, 1, 9});
+    storage.commit(log.next(246));
+    assertThat(MerkleProofs.root(new TileHashSource(storage.tileReader(), 256), 256)).isEqualTo(log.root());
+    assertThat(storage.read(TilePath.entryBundle(0, 256)).orElseThrow()).hasSizeGreaterThan(256 * 2);
+  }
+
+  @Test
+  void symbolicLinksInsideTheLedgerAreRefused() throws IOException {
+    lock();
+    storage.commit(new LedgerStorageFixture().next(1));
+    Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+    Files.write(elsewhere.resolve("000"), new byte[256 * 32]);
+    Files.createSymbolicLink(dir().resolve("tile/7"), elsewhere);
+    assertThatThrownBy(() -> storage.read(TilePath.tile(7, 0, 256)))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(LedgerErrorCode.UNSAFE_PATH))
+        .hasMessageContaining("tile/7");
+    Files.createSymbolicLink(dir().resolve("tile/0/001"), elsewhere.resolve("000"));
+    assertThatThrownBy(() -> storage.read(TilePath.tile(0, 1, 256)))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(LedgerErrorCode.UNSAFE_PATH));
+  }
+
+  @Test
+  void theLedgerDirectoryItselfMayBeASymbolicLink() throws IOException {
+    lock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    storage.commit(log.next(3));
+    Path link = Files.createSymbolicLink(temp.resolve("link"), dir());
+    try (FileSystemLedgerStorage viaLink = FileSystemLedgerStorage.open(link)) {
+      assertThat(viaLink.read(TilePath.tile(0, 0, 3))).isPresent();
+      assertThat(viaLink.directory()).isEqualTo(dir().toRealPath());
+    }
+    assertThat(opened).isEqualTo(1);
+  }
+}
