@@ -57,7 +57,7 @@ public enum LedgerErrorCode {
   BUSY,
   /** An entry to append is empty. */
   EMPTY_ENTRY,
-  /** An entry to append is longer than 65,535 bytes (the uint16 length of an entry bundle). */
+  /** An entry is longer than 65,535 bytes (the uint16 length of an entry bundle). */
   ENTRY_TOO_LARGE,
   /** The sequencer was closed. */
   SEQUENCER_CLOSED,
@@ -79,6 +79,10 @@ public enum LedgerErrorCode {
   RECOVERY_CHECKPOINT_INVALID,
   /** On recovery, the root recomputed from storage differs from the latest checkpoint's root. */
   RECOVERY_ROOT_MISMATCH,
+  /** A sequencer that lost its lock tried to write: another one published in between; nothing was written. */
+  FENCED,
+  /** The sequencer refused an entry a replica handed to it (empty, too large). */
+  HANDOFF_REFUSED,
 
   // --- reading and verification (readers, verifier, export) ---
 
@@ -87,8 +91,6 @@ public enum LedgerErrorCode {
   MALFORMED_JSON,
   /** The entry's bytes are not its RFC 8785 canonical form (order, whitespace, escapes, numbers). */
   ENTRY_NOT_CANONICAL,
-  /** The entry is larger than 65,535 bytes, the most an entry bundle can hold. */
-  ENTRY_TOO_LARGE,
   /** The entry's {@code v} is missing, not an integer, or a version this build does not read. */
   UNSUPPORTED_ENTRY_VERSION,
   /** The entry's {@code kind} is missing or is not a well-formed kind name. */
