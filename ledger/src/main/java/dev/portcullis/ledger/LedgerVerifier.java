@@ -23,8 +23,9 @@ import java.util.function.LongConsumer;
  * byte with the level-0 tile, upper tiles are compared with hashes recomputed from below, and the root computed
  * from the entries must be the checkpoint's. (5) The trusted checkpoint must be consistent with the latest (RFC
  * 9162 §2.1.4 proof over the now verified tiles). (6) Each record of {@value LedgerReader#CHECKPOINT_HISTORY}
- * must verify, sizes must never decrease, equal sizes must have equal roots, and each must be consistent with the
- * latest checkpoint. Consistency proofs are built from the stored tiles, so they are checked only when the tree
+ * must verify, sizes must never decrease, equal sizes must have equal roots, each must be consistent with the
+ * latest checkpoint, and the latest checkpoint's body must be among them (every published checkpoint is; this
+ * also catches a history cut short or a damaged length that would make the rest look like a torn last record). Consistency proofs are built from the stored tiles, so they are checked only when the tree
  * verified; otherwise the tree's problems are what is reported.
  *
  * <p><b>Reporting.</b> Problems are reported in that order, and within the tree in increasing entry (tile) index,
@@ -136,6 +137,7 @@ public final class LedgerVerifier {
     private long entriesChecked;
     private TileHashSource tiles;
     private boolean treeVerified;
+    private boolean latestInHistory;
 
     Run(Problems problems) {
       this.problems = problems;
@@ -271,8 +273,13 @@ public final class LedgerVerifier {
         Checkpoint previous = null;
         for (long record = 0; ; record++) {
           byte[] bytes = CheckpointHistory.next(data, record);
-          if (bytes == null) {
-            return; // end, or a torn last record: never published
+          if (bytes == null) { // end, or a torn last record: never published
+            if (!latestInHistory) {
+              problems.add(Problem.of(LedgerErrorCode.HISTORY_INCONSISTENT, LedgerReader.CHECKPOINT_HISTORY, record,
+                  "checkpoint-history: the latest checkpoint (size " + latest.size() + ") is not among its "
+                      + record + " records; every published checkpoint must be (history truncated or altered)"));
+            }
+            return;
           }
           previous = historyRecord(record, bytes, previous);
         }
@@ -306,6 +313,7 @@ public final class LedgerVerifier {
                 + "'"));
         return previous;
       }
+      latestInHistory |= c.equals(latest);
       if (previous != null && c.size() < previous.size()) {
         problems.add(new Problem(LedgerErrorCode.HISTORY_INCONSISTENT, LedgerReader.CHECKPOINT_HISTORY, record,
             "at least " + previous.size(), Long.toString(c.size()), at + ": the tree shrank from size "

@@ -340,6 +340,20 @@ class LedgerTamperTest {
   }
 
   @Test
+  void historyCutShortOrWithADamagedLength() {
+    byte[] history = read(LedgerReader.CHECKPOINT_HISTORY);
+    List<byte[]> records = records(history);
+    write(dir, LedgerReader.CHECKPOINT_HISTORY, concatRecords(records.subList(0, 2)));
+    LedgerVerifier.Problem p = first();
+    assertProblem(p, LedgerErrorCode.HISTORY_INCONSISTENT, "checkpoint-history", 2);
+    assertThat(p.message()).contains("latest checkpoint (size 778) is not among its 2 records");
+
+    history[1] ^= 1; // first record's length now runs past the end: the whole file looks like one torn record
+    write(dir, LedgerReader.CHECKPOINT_HISTORY, history);
+    assertProblem(first(), LedgerErrorCode.HISTORY_INCONSISTENT, "checkpoint-history", 0);
+  }
+
+  @Test
   void historyIsSkippedWhenNotAsked() {
     List<byte[]> records = records(read(LedgerReader.CHECKPOINT_HISTORY));
     Collections.swap(records, 0, 1);
