@@ -85,6 +85,26 @@ public enum LedgerErrorCode {
   HANDOFF_REFUSED,
 
   // --- reading and verification (readers, verifier, export) ---
+  /** A reader refused a path: absolute, with {@code ..}, or a symbolic link leading out of the log. */
+  READ_REFUSED,
+  /** A ledger file could not be read (I/O error, HTTP status other than 200/404, response too large). */
+  READ_FAILED,
+  /** The latest checkpoint is missing, not a signed note, or not a well-formed tlog-checkpoint. */
+  CHECKPOINT_INVALID,
+  /** The latest checkpoint is smaller than one the auditor already trusts (or than one in the history). */
+  CHECKPOINT_ROLLBACK,
+  /** Two checkpoints of the same log disagree: same size with different roots, or not consistent. */
+  FORK,
+  /** Fewer trusted witnesses cosigned the latest checkpoint than required. */
+  TOO_FEW_WITNESSES,
+  /** A checkpoint-history record is malformed, out of order, or not consistent with the latest checkpoint. */
+  HISTORY_INCONSISTENT,
+  /** An entry bundle does not parse: a length prefix runs past the end, trailing bytes, wrong entry count. */
+  ENTRY_BUNDLE_MALFORMED,
+  /** A stored hash tile differs from the hashes recomputed from the entries. */
+  TILE_MISMATCH,
+  /** An evidence export was refused (output directory not empty) or failed. */
+  EXPORT_FAILED,
 
   // --- entries (canonical JSON, kinds) ---
   /** Not I-JSON (RFC 7493): syntax, UTF-8, a duplicate name, a lone surrogate, a number's range. */

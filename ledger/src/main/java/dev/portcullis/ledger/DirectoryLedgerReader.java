@@ -1,0 +1,102 @@
+package dev.portcullis.ledger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A {@link LedgerReader} over a local directory. Each path is checked twice: lexically (canonical relative path,
+ * see {@link LedgerPaths}) and, when the file exists, by its real path, which must lie inside the real path of
+ * the root, so a symbolic link cannot lead a reader out of the log.
+ */
+final class DirectoryLedgerReader implements LedgerReader {
+  private final Path root;
+  private volatile Path realRoot;
+
+  DirectoryLedgerReader(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public byte[] read(String relativePath) {
+    Path file = resolve(relativePath);
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      throw failed(relativePath, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String relativePath) {
+    Path file = resolve(relativePath);
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      throw failed(relativePath, e);
+    }
+  }
+
+  /** The real path of the file, or null if it does not exist. */
+  private Path resolve(String relativePath) {
+    LedgerPaths.checkRelative(relativePath);
+    Path file = root.resolve(relativePath).normalize();
+    if (!file.startsWith(root)) {
+      throw LedgerPaths.refused(relativePath, "leaves the ledger directory " + root);
+    }
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Path real;
+    try {
+      real = file.toRealPath();
+    } catch (NoSuchFileException e) {
+      return null; // e.g. a dangling symbolic link: nothing to read
+    } catch (IOException e) {
+      throw failed(relativePath, e);
+    }
+    if (!real.startsWith(realRoot())) {
+      throw LedgerPaths.refused(relativePath, "resolves to " + real + ", outside the ledger directory " + root);
+    }
+    if (!Files.isRegularFile(real)) {
+      throw new LedgerException(LedgerErrorCode.READ_FAILED, "cannot read " + file + ": not a regular file");
+    }
+    return real;
+  }
+
+  private Path realRoot() {
+    Path r = realRoot;
+    if (r == null) {
+      try {
+        r = root.toRealPath();
+      } catch (IOException e) {
+        throw new LedgerException(LedgerErrorCode.READ_FAILED, "cannot open ledger directory " + root + ": " + e, e);
+      }
+      realRoot = r;
+    }
+    return r;
+  }
+
+  private LedgerException failed(String relativePath, Exception e) {
+    return new LedgerException(LedgerErrorCode.READ_FAILED, "cannot read " + root.resolve(relativePath) + ": " + e,
+        e);
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}
