@@ -184,19 +184,12 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       requireLock("commit");
       long committed = history.lastSize();
       long size = batch.size();
-      long noteSize = noteSize(batch.signedCheckpoint());
-      if (noteSize != size) {
-        throw badBatch("the signed checkpoint is for size " + noteSize + " but the batch is for size " + size);
-      }
-      if (size <= committed) {
-        throw badBatch("batch size " + size + " does not exceed the last published size " + committed);
-      }
+      batch.check(committed, root.toString());
       List<Pending> writes = new ArrayList<>(batch.tiles().size());
       for (Tile tile : batch.tiles()) {
         TilePath path = tile.path();
-        checkShape(path, tile.data(), size);
         Path target = file(path);
-        if (leavesDetermining(path) <= committed) {
+        if (Batch.leavesDetermining(path) <= committed) {
           Optional<byte[]> existing = readFile(target);
           if (existing.isPresent()) {
             if (!Arrays.equals(existing.get(), tile.data())) {
@@ -232,7 +225,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   public void repair(TilePath path, byte[] data) throws IOException {
     synchronized (writeLock) {
       requireLock("repair");
-      checkShape(path, data, Long.MAX_VALUE);
+      Batch.checkShape(path, data, Long.MAX_VALUE, root.toString());
       writeFiles(List.of(new Pending(file(path), data)));
     }
   }
@@ -268,41 +261,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   private void requireLock(String what) {
     if (lock == null) {
       throw new LedgerException(LedgerErrorCode.NOT_LOCK_HOLDER, what + " on " + root + " needs the sequencer lock");
-    }
-  }
-
-  private LedgerException badBatch(String why) {
-    return new LedgerException(LedgerErrorCode.BAD_BATCH, "batch for " + root + ": " + why);
-  }
-
-  private long noteSize(byte[] note) {
-    try {
-      return Checkpoint.of(SignedNote.parse(note)).size();
-    } catch (NoteException e) {
-      throw new LedgerException(LedgerErrorCode.BAD_BATCH, "batch for " + root
-          + ": the signed checkpoint does not parse: " + e.getMessage(), e);
-    }
-  }
-
-  /** Number of leaves that fix the contents of {@code path}: (256·N + W)·256^L, saturating. */
-  static long leavesDetermining(TilePath path) {
-    long hashes = path.index() * TilePath.FULL_WIDTH + path.width();
-    if (path.index() > (Long.MAX_VALUE - path.width()) / TilePath.FULL_WIDTH) {
-      return Long.MAX_VALUE;
-    }
-    int shift = TilePath.HEIGHT * path.level();
-    return shift >= 63 || hashes > (Long.MAX_VALUE >>> shift) ? Long.MAX_VALUE : hashes << shift;
-  }
-
-  private void checkShape(TilePath path, byte[] data, long size) {
-    if (!path.entries() && data.length != path.width() * Hash.SIZE) {
-      throw badBatch(path.format() + " has " + data.length + " bytes, expected " + path.width() * Hash.SIZE);
-    }
-    if (path.entries() && data.length < 2 * path.width()) {
-      throw badBatch(path.format() + " has " + data.length + " bytes, too few for " + path.width() + " entries");
-    }
-    if (leavesDetermining(path) > size) {
-      throw badBatch(path.format() + " lies beyond the tree size " + size);
     }
   }
 

@@ -90,5 +90,58 @@ public interface LedgerStorage extends AutoCloseable {
       tiles = List.copyOf(tiles);
       Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     }
+
+    /**
+     * Checks the batch's shape before a backend writes anything: its checkpoint is for its size, the size
+     * exceeds {@code publishedSize}, every hash tile holds exactly its width of hashes, every bundle at least two
+     * bytes per entry, and no tile lies beyond the size.
+     *
+     * @param where the storage, for messages
+     * @throws LedgerException {@link LedgerErrorCode#BAD_BATCH} naming what is wrong
+     */
+    public void check(long publishedSize, String where) {
+      long noteSize;
+      try {
+        noteSize = Checkpoint.of(SignedNote.parse(signedCheckpoint)).size();
+      } catch (NoteException e) {
+        throw bad(where, "the signed checkpoint does not parse: " + e.getMessage());
+      }
+      if (noteSize != size) {
+        throw bad(where, "the signed checkpoint is for size " + noteSize + " but the batch is for size " + size);
+      }
+      if (size <= publishedSize) {
+        throw bad(where, "batch size " + size + " does not exceed the last published size " + publishedSize);
+      }
+      for (Tile tile : tiles) {
+        checkShape(tile.path(), tile.data(), size, where);
+      }
+    }
+
+    /** Checks one tile's length, and that it lies within a tree of {@code size}. */
+    public static void checkShape(TilePath path, byte[] data, long size, String where) {
+      if (!path.entries() && data.length != path.width() * Hash.SIZE) {
+        throw bad(where, path.format() + " has " + data.length + " bytes, expected " + path.width() * Hash.SIZE);
+      }
+      if (path.entries() && data.length < 2 * path.width()) {
+        throw bad(where, path.format() + " has " + data.length + " bytes, too few for " + path.width() + " entries");
+      }
+      if (leavesDetermining(path) > size) {
+        throw bad(where, path.format() + " lies beyond the tree size " + size);
+      }
+    }
+
+    /** Number of leaves that fix the contents of {@code path}: (256·N + W)·256^L, saturating. */
+    public static long leavesDetermining(TilePath path) {
+      long hashes = path.index() * TilePath.FULL_WIDTH + path.width();
+      if (path.index() > (Long.MAX_VALUE - path.width()) / TilePath.FULL_WIDTH) {
+        return Long.MAX_VALUE;
+      }
+      int shift = TilePath.HEIGHT * path.level();
+      return shift >= 63 || hashes > (Long.MAX_VALUE >>> shift) ? Long.MAX_VALUE : hashes << shift;
+    }
+
+    private static LedgerException bad(String where, String why) {
+      return new LedgerException(LedgerErrorCode.BAD_BATCH, "batch for " + where + ": " + why);
+    }
   }
 }

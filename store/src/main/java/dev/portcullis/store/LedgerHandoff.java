@@ -50,6 +50,7 @@ public final class LedgerHandoff implements AutoCloseable {
   static final String DONE_CHANNEL = "portcullis_ledger_done";
   static final int POLL_MILLIS = 1000;
   static final int CLAIM_BATCH = 4096;
+  static final int MAX_ENTRY_BYTES = dev.portcullis.ledger.Sequencer.MAX_ENTRY_BYTES;
   private static final Logger LOG = LoggerFactory.getLogger(LedgerHandoff.class);
 
   private final DataSource pool;
@@ -200,20 +201,34 @@ public final class LedgerHandoff implements AutoCloseable {
         return false;
       }
       claimed.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
-      List<CompletableFuture<Long>> futures = appendAll.apply(claimed.stream().map(row -> (byte[]) row[1]).toList());
+      // The sequencer takes a batch whole or not at all, so entries it would refuse are answered here.
       List<Object[]> outcomes = new ArrayList<>();
-      for (int i = 0; i < claimed.size(); i++) {
-        long id = (Long) claimed.get(i)[0];
+      List<Object[]> accepted = new ArrayList<>();
+      for (Object[] row : claimed) {
+        byte[] entry = (byte[]) row[1];
+        if (entry.length == 0 || entry.length > MAX_ENTRY_BYTES) {
+          outcomes.add(new Object[] {row[0], null, entry.length == 0 ? "the entry is empty"
+              : "the entry has " + entry.length + " bytes, more than the " + MAX_ENTRY_BYTES + " a ledger entry may have"});
+        } else {
+          accepted.add(row);
+        }
+      }
+      List<CompletableFuture<Long>> futures;
+      try {
+        futures = accepted.isEmpty() ? List.of() : appendAll.apply(accepted.stream().map(row -> (byte[]) row[1]).toList());
+      } catch (LedgerException busy) {
+        record(outcomes);
+        unclaim(accepted.stream().map(row -> (Long) row[0]).toList());
+        throw busy;
+      }
+      for (int i = 0; i < accepted.size(); i++) {
+        long id = (Long) accepted.get(i)[0];
         try {
           outcomes.add(new Object[] {id, futures.get(i).get(), null});
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof LedgerException refused && isEntryRefusal(refused.code())) {
-            outcomes.add(new Object[] {id, null, refused.getMessage()});
-          } else {
-            // The sequencer failed: leave the rest claimed; the next pump resolves them from the log.
-            record(outcomes);
-            throw new IllegalStateException("the sequencer failed: " + e.getCause(), e.getCause());
-          }
+          // The sequencer failed: leave the rest claimed; the next pump resolves them from the log.
+          record(outcomes);
+          throw new IllegalStateException("the sequencer failed: " + e.getCause(), e.getCause());
         }
       }
       record(outcomes);
@@ -232,6 +247,14 @@ public final class LedgerHandoff implements AutoCloseable {
         jdbc.query(connection, "SELECT pg_notify('" + DONE_CHANNEL + "', '')", r -> null);
         return null;
       });
+    }
+
+    private void unclaim(List<Long> ids) {
+      if (!ids.isEmpty()) {
+        jdbc.inTransaction(Jdbc.Access.WRITE, "releasing claimed ledger hand-offs", connection -> jdbc.update(
+            connection, "UPDATE ledger_handoff SET claimed_size = NULL WHERE id = ANY(?)",
+            connection.createArrayOf("bigint", ids.toArray(Long[]::new))));
+      }
     }
 
     /** Finds, in the log, the entries of rows claimed by a sequencer that stopped before recording them. */
@@ -257,11 +280,7 @@ public final class LedgerHandoff implements AutoCloseable {
         }
       }
       record(found);
-      if (!notFound.isEmpty()) {
-        jdbc.inTransaction(Jdbc.Access.WRITE, "releasing unfinished ledger hand-offs", connection -> jdbc.update(
-            connection, "UPDATE ledger_handoff SET claimed_size = NULL WHERE id = ANY(?)",
-            connection.createArrayOf("bigint", notFound.toArray(Long[]::new))));
-      }
+      unclaim(notFound);
       LOG.info("ledger hand-off recovery: {} entries found in the log, {} to append again", found.size(),
           notFound.size());
     }
@@ -295,10 +314,6 @@ public final class LedgerHandoff implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static boolean isEntryRefusal(LedgerErrorCode code) {
-    return code == LedgerErrorCode.EMPTY_ENTRY || code == LedgerErrorCode.ENTRY_TOO_LARGE;
   }
 
   private void pauseAfterFailure() {

@@ -131,6 +131,15 @@ final class PostgresLedgerStorage implements LedgerStorage {
   }
 
   private void release(Connection connection) throws IOException {
+    try {
+      if (connection.isClosed()) {
+        return; // the session is gone, and its advisory lock with it
+      }
+    } catch (SQLException e) {
+      return;
+    } finally {
+      fencedSize = Long.MIN_VALUE;
+    }
     try (connection; PreparedStatement statement = connection.prepareStatement(UNLOCK_SQL)) {
       statement.setInt(1, LOCK_CLASS);
       statement.execute();
@@ -163,10 +172,7 @@ final class PostgresLedgerStorage implements LedgerStorage {
             + " while this one expected " + expected + "; the batch of size " + batch.size()
             + " was not written (the lock was lost)");
       }
-      if (batch.size() < Math.max(published, 0)) {
-        throw new LedgerException(LedgerErrorCode.BAD_BATCH, "a batch of size " + batch.size()
-            + " would shrink the published tree of size " + published);
-      }
+      batch.check(published, "the ledger in PostgreSQL");
       insertTiles(connection, batch.tiles());
       long seq = jdbc.query(connection, "SELECT coalesce(max(seq), 0) + 1 FROM ledger_checkpoint",
           row -> row.getLong(1)).get(0);

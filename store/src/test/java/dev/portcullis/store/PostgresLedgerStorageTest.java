@@ -118,8 +118,8 @@ class PostgresLedgerStorageTest {
   void aTileIsWrittenOnceAndAFailedBatchLeavesNothing() throws Exception {
     try (var lock = storage.acquireSequencerLock()) {
       storage.commit(batch(1, bundle(1, (byte) 1)));
-      // Same bytes again: harmless.
-      storage.commit(batch(1, bundle(1, (byte) 1)));
+      assertThatThrownBy(() -> storage.commit(batch(1, bundle(1, (byte) 1)))).isInstanceOfSatisfying(
+          LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerErrorCode.BAD_BATCH));
       LedgerStorage.Tile fresh = new LedgerStorage.Tile(TilePath.tile(0, 0, 2), new byte[64]);
       assertThatThrownBy(() -> storage.commit(batch(2, fresh, bundle(1, (byte) 9))))
           .isInstanceOfSatisfying(LedgerException.class, e -> {
