@@ -1,5 +1,8 @@
 package dev.portcullis.ledger;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,6 +34,14 @@ public final class WitnessPublisher {
     }
   }
 
+  /** A witness as configured: its submission prefix and its cosignature verifier key. */
+  public record Endpoint(URI url, CosignatureVerifier key) {
+    public Endpoint {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
   private final List<WitnessClient> witnesses;
   private final Map<WitnessClient, Long> knownSizes = new HashMap<>();
 
@@ -39,6 +50,16 @@ public final class WitnessPublisher {
     for (WitnessClient witness : this.witnesses) {
       knownSizes.put(witness, 0L);
     }
+  }
+
+  /** A publisher that reaches each endpoint through {@code http}, each request within {@code timeout}. */
+  public static WitnessPublisher forEndpoints(List<Endpoint> endpoints, HttpClient http,
+      Duration timeout) {
+    List<WitnessClient> clients = new ArrayList<>();
+    for (Endpoint endpoint : endpoints) {
+      clients.add(new WitnessClient(endpoint.url(), endpoint.key(), http, timeout));
+    }
+    return new WitnessPublisher(clients);
   }
 
   /**

@@ -81,7 +81,10 @@ class WitnessServerTest {
     Running first = startWitness("witness.example/one");
     Running second = startWitness("witness.example/two");
     CosignatureVerifier third = Cosigner.generate("witness.example/three", CLOCK).verifier();
-    WitnessPublisher publisher = new WitnessPublisher(List.of(client(first), client(second)));
+    WitnessPublisher publisher = WitnessPublisher.forEndpoints(List.of(
+        new WitnessPublisher.Endpoint(first.server().url(), first.key()),
+        new WitnessPublisher.Endpoint(second.server().url(),
+            CosignatureVerifier.parse(second.key().vkey()))), http, Duration.ofSeconds(10));
 
     for (long size : new long[] {1, 2, 7, 256, 257, 600}) {
       WitnessPublisher.Result result = publisher.cosign(growTo(size), tree);
