@@ -99,11 +99,16 @@ public final class Witness {
       }
     }
 
-    /** 400, 403, 404 or 422 (or 500 when the state cannot be written): nothing was cosigned. */
+    /**
+     * 400, 403, 404, 413 or 422, or 500 when the state cannot be written: nothing was cosigned.
+     * The message is for the witness's log; a 500's body does not repeat it (it names local files).
+     */
     record Rejected(int status, LedgerErrorCode code, String message) implements Response {
       @Override
       public String body() {
-        return code + ": " + message + "\n";
+        return code + ": " + (status >= 500
+            ? "the witness cannot record checkpoints right now; nothing was cosigned" : message)
+            + "\n";
       }
 
       @Override

@@ -125,8 +125,8 @@ public final class WitnessClient {
       throw invalid("its response does not end with a newline");
     }
     try {
-      long timestamp = witnessKey.verifiedTimestamp(cosigned);
       NoteSignature signature = cosigned.verify(List.of(witnessKey)).getFirst();
+      long timestamp = CosignatureVerifier.timestampOf(signature.signature());
       return new Cosignature(signature, timestamp, parsed.size());
     } catch (NoteException e) {
       throw invalid("its cosignature does not verify with " + witnessKey.vkey() + ": "

@@ -340,4 +340,18 @@ class WitnessTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void unwritableStateGets500AndNoCosignature() throws Exception {
+    SignedNote checkpoint = log.growTo(3);
+    Path blocker = dir.resolve(WitnessState.fileName(ORIGIN) + ".tmp");
+    Files.createDirectory(blocker); // the temporary file cannot be created
+    Witness.Response response = witness.addCheckpoint(log.request(0, checkpoint));
+    assertRejected(response, 500, LedgerErrorCode.WITNESS_STATE_IO);
+    assertThat(response.body()).doesNotContain(dir.toString());
+    assertThat(((Witness.Response.Rejected) response).message()).contains(dir.toString());
+    assertThat(state.latest(ORIGIN)).isEmpty();
+    Files.delete(blocker);
+    assertCosigned(witness.addCheckpoint(log.request(0, checkpoint)), checkpoint);
+  }
 }
