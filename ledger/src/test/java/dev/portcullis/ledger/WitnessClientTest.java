@@ -33,8 +33,8 @@ class WitnessClientTest {
 
   @TempDir Path dir;
 
-  private final TestLog.SettableClock clock = new TestLog.SettableClock(1_700_000_000L);
-  private final TestLog log = new TestLog(ORIGIN, "entry-");
+  private final WitnessTestLog.SettableClock clock = new WitnessTestLog.SettableClock(1_700_000_000L);
+  private final WitnessTestLog log = new WitnessTestLog(ORIGIN, "entry-");
   private final Cosigner key = Cosigner.generate("witness.example/w1", clock);
   private final List<String> requestBodies = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -128,7 +128,7 @@ class WitnessClientTest {
   @Test
   void forkIsRefused() {
     client().addCheckpoint(log.growTo(4), 0, log.tree);
-    TestLog fork = new TestLog(log.signer, "forked-");
+    WitnessTestLog fork = new WitnessTestLog(log.signer, "forked-");
     assertThatThrownBy(() -> client().addCheckpoint(fork.growTo(4), 4, fork.tree))
         .isInstanceOfSatisfying(LedgerException.class, e -> {
           assertThat(e.code()).isEqualTo(LedgerErrorCode.WITNESS_REFUSED);

@@ -24,15 +24,15 @@ class WitnessTest {
 
   @TempDir Path dir;
 
-  private final TestLog.SettableClock clock = new TestLog.SettableClock(1_700_000_000L);
+  private final WitnessTestLog.SettableClock clock = new WitnessTestLog.SettableClock(1_700_000_000L);
   private final Cosigner key = Cosigner.generate("witness.example/w1", clock);
-  private TestLog log;
+  private WitnessTestLog log;
   private WitnessState state;
   private Witness witness;
 
   @BeforeEach
   void setUp() {
-    log = new TestLog(ORIGIN, "entry-");
+    log = new WitnessTestLog(ORIGIN, "entry-");
     state = WitnessState.open(dir);
     witness = newWitness();
   }
@@ -130,7 +130,7 @@ class WitnessTest {
   @Test
   void forkAtTheSameSizeIsRefused() {
     witness.addCheckpoint(log.request(0, log.growTo(5)));
-    TestLog fork = new TestLog(log.signer, "forked-");
+    WitnessTestLog fork = new WitnessTestLog(log.signer, "forked-");
     Witness.Response response = witness.addCheckpoint(fork.request(5, fork.growTo(5)));
     assertRejected(response, 422, LedgerErrorCode.FORKED_CHECKPOINT);
     assertThat(state.latest(ORIGIN).orElseThrow().root()).isEqualTo(log.tree.root());
@@ -139,7 +139,7 @@ class WitnessTest {
   @Test
   void forkThatGrewIsRefusedBecauseTheProofStartsFromTheStoredRoot() {
     witness.addCheckpoint(log.request(0, log.growTo(5)));
-    TestLog fork = new TestLog(log.signer, "forked-");
+    WitnessTestLog fork = new WitnessTestLog(log.signer, "forked-");
     fork.growTo(5);
     // an honest proof within the fork, but from the fork's own size-5 root
     Witness.Response response = witness.addCheckpoint(fork.request(5, fork.growTo(12)));
@@ -209,7 +209,7 @@ class WitnessTest {
 
   @Test
   void unknownOriginGets404() {
-    TestLog other = new TestLog("other.example/log", "x");
+    WitnessTestLog other = new WitnessTestLog("other.example/log", "x");
     assertRejected(witness.addCheckpoint(other.request(0, other.growTo(2))), 404,
         LedgerErrorCode.UNKNOWN_LOG);
   }
@@ -229,7 +229,7 @@ class WitnessTest {
     restart();
     assertThat(witness.addCheckpoint(log.request(0, log.growTo(10))))
         .isEqualTo(new Witness.Response.Conflict(7));
-    TestLog fork = new TestLog(log.signer, "forked-");
+    WitnessTestLog fork = new WitnessTestLog(log.signer, "forked-");
     assertRejected(witness.addCheckpoint(fork.request(7, fork.growTo(7))), 422,
         LedgerErrorCode.FORKED_CHECKPOINT);
   }

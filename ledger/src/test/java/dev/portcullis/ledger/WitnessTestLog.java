@@ -9,16 +9,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /** An in-memory log for witness tests: entries, signed checkpoints and consistency proofs. */
-final class TestLog {
+final class WitnessTestLog {
   final NoteSigner.Ed25519 signer;
   final MemoryHashSource tree = new MemoryHashSource();
   private final String prefix;
 
-  TestLog(String origin, String entryPrefix) {
+  WitnessTestLog(String origin, String entryPrefix) {
     this(NoteSigner.Ed25519.generate(origin), entryPrefix);
   }
 
-  TestLog(NoteSigner.Ed25519 signer, String entryPrefix) {
+  WitnessTestLog(NoteSigner.Ed25519 signer, String entryPrefix) {
     this.signer = signer;
     this.prefix = entryPrefix;
   }
