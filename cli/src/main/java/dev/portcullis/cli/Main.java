@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ConfigCommand.class,
       OrgSimulatorCommand.class,
+      WitnessCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -121,4 +121,30 @@ public enum LedgerErrorCode {
   ENTRY_HOLDS_SECRET,
 
   // --- witness (tlog-witness server and client) ---
+  /** An add-checkpoint request body is not in the C2SP tlog-witness form (HTTP 400). */
+  MALFORMED_WITNESS_REQUEST,
+  /** An add-checkpoint request or a witness response exceeds its size limit. */
+  WITNESS_MESSAGE_TOO_LARGE,
+  /** The witness is not configured for the checkpoint's origin (HTTP 404). */
+  UNKNOWN_LOG,
+  /** No trusted log key verifies the checkpoint, or a trusted key's signature fails (HTTP 403). */
+  LOG_SIGNATURE_INVALID,
+  /** The request's old size is larger than the checkpoint's size (HTTP 400). */
+  OLD_SIZE_TOO_LARGE,
+  /** The request's old size is not the size the witness last cosigned (HTTP 409). */
+  OLD_SIZE_CONFLICT,
+  /** The consistency proof does not prove the checkpoint extends the witnessed tree (HTTP 422). */
+  INCONSISTENT_CHECKPOINT,
+  /** Same size as the witnessed checkpoint but another root hash: a fork (HTTP 422). */
+  FORKED_CHECKPOINT,
+  /** A witness state file is unreadable or malformed; the witness refuses to start. */
+  WITNESS_STATE_CORRUPT,
+  /** The witness state could not be read or written durably. */
+  WITNESS_STATE_IO,
+  /** A witness could not be reached, timed out or answered with a server error. */
+  WITNESS_UNAVAILABLE,
+  /** A witness answered with a client error status: it refused the checkpoint. */
+  WITNESS_REFUSED,
+  /** A witness's response is malformed or its cosignature does not verify with its key. */
+  WITNESS_RESPONSE_INVALID,
 }
