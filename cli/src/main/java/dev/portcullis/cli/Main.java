@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StatusCommand.class,
       ConfigCommand.class,
+      LedgerCommand.class,
       OrgSimulatorCommand.class,
       WitnessCommand.class,
       CommandLine.HelpCommand.class

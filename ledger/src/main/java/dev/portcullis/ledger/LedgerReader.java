@@ -49,6 +49,14 @@ public interface LedgerReader {
   }
 
   /**
+   * Reads a log through its storage (file system or PostgreSQL); the history is assembled in memory in its file
+   * format.
+   */
+  static LedgerReader storage(LedgerStorage storage) {
+    return new StorageLedgerReader(storage);
+  }
+
+  /**
    * Reads a log laid out in a local directory. Refuses paths that leave it, including through symbolic links
    * whose target lies outside the directory.
    */

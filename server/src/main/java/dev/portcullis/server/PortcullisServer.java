@@ -37,6 +37,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import dev.portcullis.ledger.LedgerEntry;
+import dev.portcullis.server.ledger.LedgerHttpHandler;
+import dev.portcullis.server.ledger.LedgerIdentity;
+import dev.portcullis.server.ledger.ServerLedger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -79,6 +83,7 @@ public final class PortcullisServer implements AutoCloseable {
   private final ServerConnector adminConnector;
   private final Store store;
   private final Optional<SigningKey> signingKey;
+  private final Optional<ServerLedger> ledger;
   private final String signingKeyProblem;
   private final PrometheusMeterRegistry registry;
   private final List<AutoCloseable> closeables;
@@ -87,8 +92,9 @@ public final class PortcullisServer implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private PortcullisServer(Builder builder, Store store, Optional<SigningKey> signingKey, String signingKeyProblem)
-      throws ServerException {
+  private PortcullisServer(Builder builder, Store store, Optional<SigningKey> signingKey, String signingKeyProblem,
+      Optional<ServerLedger> ledger) throws ServerException {
+    this.ledger = ledger;
     this.config = builder.config;
     this.dataDir = builder.dataDir;
     this.store = store;
@@ -96,6 +102,7 @@ public final class PortcullisServer implements AutoCloseable {
     this.signingKeyProblem = signingKeyProblem;
     this.demo = builder.demo;
     this.closeables = new ArrayList<>();
+    ledger.ifPresent(closeables::add);
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindMetrics();
 
@@ -132,7 +139,28 @@ public final class PortcullisServer implements AutoCloseable {
     });
     config.warnings().forEach(warning -> LOG.warn("{}", warning));
     LOG.info("admin API listening on {}", adminUrl());
+    ledger.ifPresent(this::recordStart);
     publishWhenReady();
+  }
+
+  /** The first entry of every run: which build started, under which ledger origin. */
+  private void recordStart(ServerLedger open) {
+    String version = Optional.ofNullable(PortcullisServer.class.getPackage().getImplementationVersion())
+        .orElse("development");
+    open.append(LedgerEntry.of("server.started", java.time.Instant.now(), Map.of("version", version,
+            "ledger_origin", open.identity().origin())))
+        .whenComplete((index, failure) -> {
+          if (failure != null) {
+            LOG.error("could not record the start in the ledger: {}", failure.getMessage());
+          } else {
+            LOG.info("ledger {}: start recorded as entry {}", open.identity().origin(), index);
+          }
+        });
+  }
+
+  /** The server's ledger, when its signing key could be loaded. */
+  public Optional<ServerLedger> ledger() {
+    return ledger;
   }
 
   /** Starts the server with {@code config}; returns once the admin listener accepts connections. */
@@ -340,6 +368,19 @@ public final class PortcullisServer implements AutoCloseable {
     }
   }
 
+  private ReadinessCheck ledgerReadiness() {
+    if (ledger.isEmpty()) {
+      return new ReadinessCheck("ledger", false, "no ledger: the signing key is not loaded");
+    }
+    ServerLedger open = ledger.get();
+    try {
+      return new ReadinessCheck("ledger", true, (open.sequencing() ? "sequencing " : "handing entries to the sequencer of ")
+          + open.identity().origin() + ", " + open.size() + " entries");
+    } catch (IOException | RuntimeException e) {
+      return new ReadinessCheck("ledger", false, "ledger unreadable: " + Redactor.redact(String.valueOf(e.getMessage())));
+    }
+  }
+
   List<ReadinessCheck> readiness() {
     List<ReadinessCheck> checks = new ArrayList<>();
     try {
@@ -351,6 +392,7 @@ public final class PortcullisServer implements AutoCloseable {
     checks.add(signingKey.isPresent()
         ? new ReadinessCheck("signing_key", true, "Ed25519 key loaded")
         : new ReadinessCheck("signing_key", false, signingKeyProblem));
+    checks.add(ledgerReadiness());
     return checks;
   }
 
@@ -518,9 +560,21 @@ public final class PortcullisServer implements AutoCloseable {
             "cannot open the store " + config.storage().redactedUrl() + ": " + Redactor.redact(String.valueOf(e.getMessage())),
             e);
       }
+      Optional<ServerLedger> ledger = Optional.empty();
+      if (key.isPresent()) {
+        try {
+          LedgerIdentity identity = key.get().ledgerIdentity(config.ledger().origin());
+          ledger = Optional.of(ServerLedger.open(dataDir, config.ledger(), store, identity));
+        } catch (IOException | RuntimeException e) {
+          store.close();
+          throw new ServerException(ServerException.Code.LEDGER, "cannot open the ledger: " + e.getMessage(), e);
+        }
+        prefixRoutes.putIfAbsent(LedgerHttpHandler.PREFIX, new LedgerHttpHandler(ledger.get().files()));
+      }
       try {
-        return new PortcullisServer(this, store, key, keyProblem);
+        return new PortcullisServer(this, store, key, keyProblem, ledger);
       } catch (ServerException | RuntimeException e) {
+        ledger.ifPresent(ServerLedger::close);
         store.close();
         throw e;
       }

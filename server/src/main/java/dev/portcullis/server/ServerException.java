@@ -12,6 +12,8 @@ public final class ServerException extends Exception {
     DATA_DIR,
     /** The demo could not be prepared (no org simulator in the build, key generation failed). */
     DEMO,
+    /** The ledger could not be opened (origin changed, locked by another process, recovery failed). */
+    LEDGER,
     /** Anything else while starting. */
     STARTUP
   }

@@ -20,9 +20,28 @@ import java.util.Base64;
  * private key PKCS#8 in a 0600 file, the public key SubjectPublicKeyInfo beside it. Generated on
  * first start, loaded afterwards; the ledger signs checkpoints with it.
  */
-record SigningKey(PrivateKey privateKey, PublicKey publicKey) {
+public record SigningKey(PrivateKey privateKey, PublicKey publicKey) {
   static final String PRIVATE_FILE = "server-signing-ed25519.pem";
   static final String PUBLIC_FILE = "server-signing-ed25519.pub.pem";
+
+  /**
+   * Loads the key a server made earlier under {@code DATA_DIR/keys/} (offline tools: {@code portcullis ledger}).
+   *
+   * @throws IOException naming the file when there is none or it cannot be read
+   */
+  public static SigningKey load(Path dataDir) throws IOException, GeneralSecurityException {
+    Path keys = dataDir.resolve("keys");
+    if (!Files.exists(keys.resolve(PRIVATE_FILE))) {
+      throw new java.nio.file.NoSuchFileException(keys.resolve(PRIVATE_FILE).toString(), null,
+          "no server signing key: start the server once with this data directory to create it");
+    }
+    return loadOrCreate(keys);
+  }
+
+  /** The ledger identity this key signs as. */
+  public dev.portcullis.server.ledger.LedgerIdentity ledgerIdentity(java.util.Optional<String> origin) {
+    return dev.portcullis.server.ledger.LedgerIdentity.of(privateKey.getEncoded(), publicKey.getEncoded(), origin);
+  }
 
   static SigningKey loadOrCreate(Path keysDirectory) throws IOException, GeneralSecurityException {
     Path privateFile = keysDirectory.resolve(PRIVATE_FILE);

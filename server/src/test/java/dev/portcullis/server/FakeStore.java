@@ -43,8 +43,35 @@ final class FakeStore implements Store {
 
   @Override
   public LedgerIndexRepository ledgerIndex() {
-    throw new UnsupportedOperationException("the fake store keeps no ledger index");
+    return ledgerIndex;
   }
+
+  private final LedgerIndexRepository ledgerIndex = new LedgerIndexRepository() {
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, IndexRow> rows =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    @Override
+    public void put(java.util.List<IndexRow> batch) {
+      batch.forEach(row -> rows.put(row.idx(), row));
+    }
+
+    @Override
+    public long highestIndexed() {
+      return rows.isEmpty() ? -1 : rows.lastKey();
+    }
+
+    @Override
+    public java.util.List<IndexRow> search(Query query) {
+      return rows.tailMap(query.afterIndex(), false).values().stream()
+          .filter(row -> query.kind() == null || query.kind().equals(row.kind()))
+          .limit(query.limit()).toList();
+    }
+
+    @Override
+    public void clear() {
+      rows.clear();
+    }
+  };
 
   @Override
   public dev.portcullis.store.LedgerHandoff ledgerHandoff() {

@@ -91,7 +91,7 @@ class PortcullisServerTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("status").asText()).isEqualTo("ready");
-    assertThat(body.get("checks").findValuesAsText("name")).containsExactly("storage", "signing_key");
+    assertThat(body.get("checks").findValuesAsText("name")).containsExactly("storage", "signing_key", "ledger");
   }
 
   @Test

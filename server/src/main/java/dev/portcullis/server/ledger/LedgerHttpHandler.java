@@ -35,6 +35,8 @@ public final class LedgerHttpHandler extends Handler.Abstract {
    * so that consistency between any two published checkpoints can be proven remotely.
    */
   public static final String CHECKPOINT_HISTORY = "checkpoint-history";
+  /** The log's verifier key (C2SP vkey), for convenience; auditors should obtain it independently too. */
+  public static final String VKEY = "vkey";
   static final String TILE_CACHE = "public, max-age=31536000, immutable";
   static final String CHECKPOINT_CACHE = "no-cache";
   private static final Logger LOG = LoggerFactory.getLogger(LedgerHttpHandler.class);
@@ -53,7 +55,7 @@ public final class LedgerHttpHandler extends Handler.Abstract {
 
   /** The metrics route template of a path under the prefix (bounded cardinality). */
   public static String template(String path) {
-    if (path.equals(PREFIX + CHECKPOINT) || path.equals(PREFIX + CHECKPOINT_HISTORY)) {
+    if (path.equals(PREFIX + CHECKPOINT) || path.equals(PREFIX + CHECKPOINT_HISTORY) || path.equals(PREFIX + VKEY)) {
       return path;
     }
     return path.startsWith(PREFIX + "tile/entries/") ? PREFIX + "tile/entries" : PREFIX + "tile";
@@ -74,7 +76,8 @@ public final class LedgerHttpHandler extends Handler.Abstract {
     String relative = path.substring(PREFIX.length());
     boolean checkpoint = relative.equals(CHECKPOINT);
     boolean history = relative.equals(CHECKPOINT_HISTORY);
-    if (!checkpoint && !history && !isCanonicalTilePath(relative)) {
+    boolean vkey = relative.equals(VKEY);
+    if (!checkpoint && !history && !vkey && !isCanonicalTilePath(relative)) {
       text(response, callback, HttpStatus.NOT_FOUND_404, "not a ledger path: " + relative + "\n", head);
       return true;
     }
@@ -87,13 +90,14 @@ public final class LedgerHttpHandler extends Handler.Abstract {
       return true;
     }
     if (body == null) {
-      text(response, callback, HttpStatus.NOT_FOUND_404, "no such " + (checkpoint || history ? "file" : "tile")
+      text(response, callback, HttpStatus.NOT_FOUND_404, "no such " + (checkpoint || history || vkey ? "file" : "tile")
           + ": " + relative + "\n", head);
       return true;
     }
     response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, checkpoint ? "text/plain; charset=utf-8" : "application/octet-stream");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, checkpoint || history ? CHECKPOINT_CACHE : TILE_CACHE);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE,
+        checkpoint || vkey ? "text/plain; charset=utf-8" : "application/octet-stream");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, checkpoint || history || vkey ? CHECKPOINT_CACHE : TILE_CACHE);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);

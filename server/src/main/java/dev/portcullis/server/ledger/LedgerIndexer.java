@@ -1,0 +1,140 @@
+package dev.portcullis.server.ledger;
+
+import dev.portcullis.ledger.Checkpoint;
+import dev.portcullis.ledger.EntryIndexFields;
+import dev.portcullis.ledger.LedgerEntries;
+import dev.portcullis.ledger.LedgerEntry;
+import dev.portcullis.ledger.LedgerException;
+import dev.portcullis.ledger.LedgerReader;
+import dev.portcullis.ledger.SignedNote;
+import dev.portcullis.store.LedgerIndexRepository;
+import dev.portcullis.store.LedgerIndexRepository.IndexRow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the store's search index ({@code ledger_index}) in step with the ledger, reading entries back from the
+ * ledger itself: the index is derived, never a source. One thread indexes strictly in log order from the highest
+ * indexed entry, so a crash leaves no gap to miss; {@link #catchUp} is also what {@code portcullis ledger reindex}
+ * runs after clearing the index. Entries that are not Portcullis entries (not canonical JSON of a known shape)
+ * stay in the ledger but are not indexed; they are counted and logged.
+ */
+public final class LedgerIndexer implements AutoCloseable {
+  static final int BATCH = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerIndexer.class);
+
+  private final LedgerReader reader;
+  private final LedgerIndexRepository index;
+  private final Semaphore work = new Semaphore(0);
+  private final Object progress = new Object();
+  private volatile long indexedSize = -1;
+  private volatile boolean closed;
+  private Thread thread;
+
+  public LedgerIndexer(LedgerReader reader, LedgerIndexRepository index) {
+    this.reader = reader;
+    this.index = index;
+  }
+
+  /** What one catch-up did. */
+  public record Outcome(long size, long indexed, long skipped) {}
+
+  void start() {
+    thread = Thread.ofPlatform().daemon().name("portcullis-ledger-indexer").start(this::run);
+    poke();
+  }
+
+  /** Asks the indexer thread to catch up (cheap; coalesces). */
+  void poke() {
+    work.release();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        work.acquire();
+        work.drainPermits();
+        catchUp();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!closed) {
+          LOG.warn("ledger indexing failed, retried at the next append: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Indexes every entry after the highest indexed one, up to the latest checkpoint's size. */
+  public Outcome catchUp() {
+    byte[] latest = reader.read(LedgerReader.CHECKPOINT);
+    if (latest == null) {
+      return new Outcome(0, 0, 0);
+    }
+    long size = Checkpoint.of(SignedNote.parse(latest)).size();
+    long from = index.highestIndexed() + 1;
+    long[] counts = new long[2];
+    List<IndexRow> rows = new ArrayList<>(BATCH);
+    for (long start = from; start < size; start += BATCH) {
+      long end = Math.min(size, start + BATCH);
+      LedgerEntries.forEach(reader, start, end, size, (i, bytes) -> {
+        IndexRow row = row(i, bytes);
+        if (row == null) {
+          counts[1]++;
+        } else {
+          rows.add(row);
+        }
+      });
+      index.put(rows);
+      counts[0] += rows.size();
+      rows.clear();
+    }
+    if (counts[1] > 0) {
+      LOG.warn("{} ledger entries are not Portcullis entries and were not indexed", counts[1]);
+    }
+    synchronized (progress) {
+      indexedSize = size;
+      progress.notifyAll();
+    }
+    return new Outcome(size, counts[0], counts[1]);
+  }
+
+  /** The index row of one entry, or null if it is not a Portcullis entry. */
+  static IndexRow row(long idx, byte[] bytes) {
+    try {
+      EntryIndexFields fields = EntryIndexFields.of(LedgerEntry.parse(bytes));
+      return new IndexRow(idx, fields.kind(), fields.org(), fields.actor(), fields.session(), fields.commit(),
+          fields.deploymentId(), fields.time());
+    } catch (LedgerException e) {
+      return null;
+    }
+  }
+
+  /** Waits until an index pass has covered {@code size} entries. */
+  void awaitIndexed(long size, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    poke();
+    synchronized (progress) {
+      while (indexedSize < size) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("the ledger index did not reach " + size + " entries within " + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
