@@ -11,16 +11,22 @@ import java.util.Map;
  * node of height r above positions {@code i·2^r … (i+1)·2^r − 1} of that tile; the 2^r positions are aligned, so
  * they always sit in one tile. Only tiles that exist for this tree size are read: full tiles, and the partial tile
  * with exactly the width floor(size/256^q) mod 256. A loaded tile is expanded once into the complete nodes of its
- * 8-level subtree (at most 255 SHA-256) and kept in a bounded LRU cache, so proofs over warm tiles cost array
- * lookups. Thread-safe (the cache is guarded by this object's lock).
+ * 8-level subtree (at most 255 SHA-256) and kept in bounded LRU caches (one for level-0 tiles, a larger one for
+ * the few upper tiles every proof passes through), so proofs over warm tiles cost array lookups. Thread-safe (the cache is guarded by this object's lock).
  */
 public final class TileHashSource implements HashSource {
-  /** Default number of cached tiles (each ~16 KiB expanded). */
+  /** Default number of cached level-0 tiles (each ~16 KiB expanded). */
   public static final int DEFAULT_CACHE_TILES = 64;
+  /**
+   * Cached tiles of levels 1 and up: there are only n/65,536 of them (153 for 10 million entries) and every proof
+   * passes through them, so they are kept far longer than level-0 tiles, which random proofs rarely share.
+   */
+  static final int UPPER_CACHE_TILES = 1024;
 
   private final TileReader reader;
   private final long size;
-  private final LinkedHashMap<Long, Tile> cache;
+  private final LinkedHashMap<Long, Tile> leaves;
+  private final LinkedHashMap<Long, Tile> upper;
 
   /** A source over the tiles of a tree of {@code size} leaves, caching {@value #DEFAULT_CACHE_TILES} tiles. */
   public TileHashSource(TileReader reader, long size) {
@@ -36,12 +42,17 @@ public final class TileHashSource implements HashSource {
     }
     this.reader = reader;
     this.size = size;
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+    this.leaves = lru(cacheTiles);
+    this.upper = lru(Math.max(cacheTiles, UPPER_CACHE_TILES));
+  }
+
+  private static LinkedHashMap<Long, Tile> lru(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
       protected boolean removeEldestEntry(Map.Entry<Long, Tile> eldest) {
-        return size() > cacheTiles;
+        return size() > capacity;
       }
     };
   }
@@ -71,6 +82,7 @@ public final class TileHashSource implements HashSource {
     int width = tileIndex < full ? TilePath.FULL_WIDTH : (int) (count & (TilePath.FULL_WIDTH - 1));
     // tileLevel <= 7 and tileIndex < 2^56, so the key is unique
     long key = ((long) tileLevel << 56) | tileIndex;
+    LinkedHashMap<Long, Tile> cache = tileLevel == 0 ? leaves : upper;
     synchronized (this) {
       Tile t = cache.get(key);
       if (t != null) {
@@ -93,27 +105,40 @@ public final class TileHashSource implements HashSource {
     return t;
   }
 
-  /** The complete nodes of one tile's 8-level subtree: nodes[h][j] = hash of height h over positions j·2^h…. */
+  /**
+   * The complete nodes of one tile's 8-level subtree, packed in one array: row h (nodes of height h over
+   * positions j·2^h…) starts at {@code offsets[h]}. Built with one SHA-256 per node and no per-node objects.
+   */
   private static final class Tile {
-    private final Hash[][] nodes = new Hash[TilePath.HEIGHT][];
+    private final byte[] nodes;
+    private final int[] offsets = new int[TilePath.HEIGHT];
 
     Tile(byte[] bytes, int width) {
-      nodes[0] = new Hash[width];
-      for (int i = 0; i < width; i++) {
-        nodes[0][i] = Hash.of(bytes, i * Hash.SIZE);
+      int total = 0;
+      for (int h = 0, n = width; h < TilePath.HEIGHT; h++, n /= 2) {
+        offsets[h] = total * Hash.SIZE;
+        total += n;
       }
-      for (int h = 1; h < TilePath.HEIGHT; h++) {
-        Hash[] below = nodes[h - 1];
-        Hash[] row = new Hash[below.length / 2];
-        for (int j = 0; j < row.length; j++) {
-          row[j] = MerkleHash.node(below[2 * j], below[2 * j + 1]);
+      nodes = new byte[total * Hash.SIZE];
+      System.arraycopy(bytes, 0, nodes, 0, width * Hash.SIZE);
+      java.security.MessageDigest md = MerkleHash.newSha256();
+      try {
+        for (int h = 1, n = width / 2; h < TilePath.HEIGHT; h++, n /= 2) {
+          int below = offsets[h - 1];
+          int row = offsets[h];
+          for (int j = 0; j < n; j++) {
+            md.update((byte) 0x01);
+            md.update(nodes, below + 2 * j * Hash.SIZE, 2 * Hash.SIZE);
+            md.digest(nodes, row + j * Hash.SIZE, Hash.SIZE);
+          }
         }
-        nodes[h] = row;
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException("SHA-256 output does not fit its 32 bytes", e);
       }
     }
 
     Hash node(int height, int position) {
-      return nodes[height][position];
+      return Hash.of(nodes, offsets[height] + position * Hash.SIZE);
     }
   }
 }
