@@ -11,7 +11,9 @@ import dev.portcullis.salesforce.oauth.JwtBearerTokenClient;
 import dev.portcullis.salesforce.oauth.PrivateKeys;
 import dev.portcullis.salesforce.rest.QueryResult;
 import dev.portcullis.salesforce.rest.RestClient;
+import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.server.PortcullisServer;
+import dev.portcullis.server.ServerException;
 import dev.portcullis.server.config.Config;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,6 +87,24 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private boolean runTour(PortcullisServer server, Tour tour) {
+    DemoLedger ledger = server.ledger().map(open -> new DemoLedger(open, server.endpointsFile().getParent()))
+        .orElse(null);
+    try {
+      return runTour(server, tour, ledger);
+    } finally {
+      if (ledger != null && exitAfterStart.exit) {
+        ledger.close();
+      }
+    }
+  }
+
+  private void record(DemoLedger ledger, String kind, Map<String, ?> fields) {
+    if (ledger != null) {
+      ledger.record(kind, fields);
+    }
+  }
+
+  private boolean runTour(PortcullisServer server, Tour tour, DemoLedger ledger) {
     Config config = server.config();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     tour.step("server", true, "admin API at " + server.adminUrl() + "; configuration " + config.file()
@@ -93,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean ok = true;
     JwtBearerTokenClient tokens = new JwtBearerTokenClient(http, Duration.ofSeconds(30));
     Map<String, RestClient> clients = new LinkedHashMap<>();
+    Map<String, String> usernames = new LinkedHashMap<>();
     for (Config.Org org : config.orgs()) {
       try {
         if (!(org.credential() instanceof Config.Credential.PemFile pem)) {
@@ -105,6 +126,10 @@ final class DemoCommand implements Callable<Integer> {
             PrivateKeys.readPkcs8Pem(pem.path()), Clock.systemUTC());
         AccessToken token = tokens.requestToken(assertion);
         clients.put(org.alias(), new RestClient(token.instanceUrl(), token::accessToken, http, config.salesforce().apiVersion(), Duration.ofSeconds(30)));
+        usernames.put(org.alias(), org.username());
+        record(ledger, "salesforce.token.obtained", Map.of("org", org.alias(), "actor", org.username(),
+            "flow", "jwt-bearer", "org_id", token.orgId(), "user_id", token.userId(),
+            "token_sha256", LedgerEntry.sha256(token.accessToken())));
         tour.step("token:" + org.alias(), true,
             org.alias() + " (" + org.environment().configName() + "): access token from the OAuth 2.0 JWT bearer flow"
                 + " at " + org.loginUrl() + "/services/oauth2/token; org " + token.orgId() + ", user "
@@ -116,6 +141,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
+    java.util.concurrent.CompletableFuture<Long> queryEntry = null;
     RestClient prod = clients.get("prod");
     if (prod != null) {
       String soql = "SELECT Id, Name, Industry FROM Account ORDER BY Name LIMIT 5";
@@ -127,8 +153,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         tour.step("query", true, "prod: " + soql + " -> " + result.records().size() + " of " + result.totalSize()
             + " rows: " + names, Map.of("soql", soql, "total_size", result.totalSize()));
+        queryEntry = ledger == null ? null : ledger.record("salesforce.request", Map.of("org", "prod",
+            "actor", usernames.get("prod"), "api", "rest", "operation", "query", "outcome", "succeeded",
+            "object", "Account", "rows", result.records().size(), "query_sha256", LedgerEntry.sha256(soql)));
       } catch (SalesforceException e) {
         tour.step("query", false, "prod: " + soql + " failed: " + e.getMessage(), Map.of());
+        record(ledger, "salesforce.request", Map.of("org", "prod", "actor", usernames.get("prod"), "api", "rest",
+            "operation", "query", "outcome", "failed", "object", "Account", "query_sha256", LedgerEntry.sha256(soql)));
         ok = false;
       }
     }
@@ -143,8 +174,12 @@ final class DemoCommand implements Callable<Integer> {
         tour.step("create", same, "sandbox: created Account " + id + " '" + name + "' and read it back"
             + (same ? "" : " (but the name differs: " + back.path("Name").asText() + ")"), Map.of("id", id));
         ok &= same;
+        record(ledger, "salesforce.request", Map.of("org", "sandbox", "actor", usernames.get("sandbox"), "api", "rest",
+            "operation", "create", "outcome", "succeeded", "object", "Account", "record_id", id));
       } catch (SalesforceException e) {
         tour.step("create", false, "sandbox: creating an Account failed: " + e.getMessage(), Map.of());
+        record(ledger, "salesforce.request", Map.of("org", "sandbox", "actor", usernames.get("sandbox"), "api", "rest",
+            "operation", "create", "outcome", "failed", "object", "Account"));
         ok = false;
       }
     }
@@ -169,7 +204,41 @@ final class DemoCommand implements Callable<Integer> {
         return false;
       }
     }
-    return ok;
+    return ok & ledgerStep(tour, ledger, queryEntry);
+  }
+
+  /** Shows the ledger: every action above is in it, cosigned by a witness, provable, verifiable offline. */
+  private boolean ledgerStep(Tour tour, DemoLedger ledger, java.util.concurrent.CompletableFuture<Long> queryEntry) {
+    if (ledger == null) {
+      tour.step("ledger", false, "the server has no ledger (its signing key did not load)", Map.of());
+      return false;
+    }
+    try {
+      long index = queryEntry == null ? 0 : queryEntry.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+      DemoLedger.Shown shown = ledger.show(index);
+      Map<String, Object> facts = new LinkedHashMap<>();
+      facts.put("entries", shown.entries());
+      facts.put("checkpoint", shown.checkpoint());
+      facts.put("proof_index", shown.proof().index());
+      facts.put("proof_tree_size", shown.proof().treeSize());
+      facts.put("leaf_hash", shown.proof().leafHash().base64());
+      facts.put("inclusion_proof", shown.proof().proof().stream().map(dev.portcullis.ledger.Hash::base64).toList());
+      facts.put("verify_command", shown.verifyCommand());
+      tour.step("ledger", true, shown.entries() + " entries (server start, each token and API call above), checkpoint"
+          + " signed by the server and cosigned by a witness:\n" + indent(shown.checkpoint())
+          + "  inclusion proof of entry " + shown.proof().index() + " (" + new String(shown.proof().entry(),
+              java.nio.charset.StandardCharsets.UTF_8) + ") in tree " + shown.proof().treeSize() + ": ["
+          + DemoLedger.hashes(shown.proof().proof()) + "]\n  verified in full (every entry, tile, checkpoint, the"
+          + " witness's cosignature); verify it yourself, offline:\n    " + shown.verifyCommand(), facts);
+      return true;
+    } catch (IOException | RuntimeException | ServerException e) {
+      tour.step("ledger", false, "the ledger step failed: " + e.getMessage(), Map.of());
+      return false;
+    }
+  }
+
+  private static String indent(String text) {
+    return text.lines().map(line -> "    " + line).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
   }
 
   /** {@code 00D…!} prefix, then a short SHA-256 fingerprint: enough to recognise, useless to steal. */

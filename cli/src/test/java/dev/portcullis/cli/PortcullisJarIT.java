@@ -85,6 +85,31 @@ class PortcullisJarIT {
     JsonNode tour = JSON.readTree(again.substring(again.indexOf("{\n")));
     assertThat(tour.get("ok").asBoolean()).isTrue();
     assertThat(tour.get("steps")).hasSizeGreaterThanOrEqualTo(7);
+    // The ledger step: every action of both tours is in the ledger, cosigned by the demo's witness, and the
+    // command it prints verifies the whole ledger offline.
+    JsonNode ledger = null;
+    for (JsonNode step : tour.get("steps")) {
+      if (step.get("step").asText().equals("ledger")) {
+        ledger = step;
+      }
+    }
+    assertThat(ledger).as("a ledger step").isNotNull();
+    assertThat(ledger.get("ok").asBoolean()).isTrue();
+    assertThat(ledger.at("/facts/entries").asLong()).as("two tours: 2 × (start, 2 tokens, query, create)").isEqualTo(10);
+    assertThat(ledger.at("/facts/checkpoint").asText()).contains("\n— portcullis-demo/witness ");
+    assertThat(ledger.at("/facts/inclusion_proof")).isNotEmpty();
+    String verify = ledger.at("/facts/verify_command").asText();
+    assertThat(verify).startsWith("portcullis ledger verify " + dataDir.resolve("ledger") + " --vkey '");
+    List<String> verifyArgs = new ArrayList<>();
+    java.util.regex.Matcher words = java.util.regex.Pattern.compile("'([^']*)'|(\\S+)").matcher(verify);
+    while (words.find()) {
+      verifyArgs.add(words.group(1) != null ? words.group(1) : words.group(2));
+    }
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        JAR.toAbsolutePath().toString()));
+    command.addAll(verifyArgs.subList(1, verifyArgs.size()));
+    String verified = runToEnd(new ProcessBuilder(command).redirectErrorStream(true), 0);
+    assertThat(verified).contains("OK: 10 entries");
     assertThat(Files.readString(dataDir.resolve("portcullis.yaml")).lines().filter(l -> l.contains("consumer_key")))
         .containsExactlyElementsOf(config.lines().filter(l -> l.contains("consumer_key")).toList());
     assertNoSecrets(again, dataDir);

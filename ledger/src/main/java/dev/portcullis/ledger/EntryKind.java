@@ -177,10 +177,24 @@ public record EntryKind(
           fields("actor", FieldType.TEXT, "note", FieldType.TEXT),
           fields("org", FieldType.TEXT));
 
+  public static final EntryKind SALESFORCE_TOKEN_OBTAINED =
+      kind("salesforce.token.obtained", "Portcullis obtained a Salesforce access token (the token itself is hashed)",
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "flow", FieldType.TEXT),
+          fields("org_id", FieldType.TEXT, "user_id", FieldType.TEXT, "token_sha256", FieldType.SHA256,
+              "session", FieldType.TEXT));
+
+  public static final EntryKind SALESFORCE_REQUEST =
+      kind("salesforce.request", "Portcullis called a Salesforce API on its own behalf or a caller's",
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "api", FieldType.TEXT,
+              "operation", FieldType.TEXT, "outcome", FieldType.OUTCOME),
+          fields("object", FieldType.TEXT, "record_id", FieldType.TEXT, "rows", FieldType.INTEGER,
+              "query_sha256", FieldType.SHA256, "session", FieldType.TEXT));
+
   private static final Map<String, EntryKind> KNOWN =
       List.of(SERVER_STARTED, CONFIG_LOADED, TOKEN_ISSUED, SESSION_REVOKED,
               POLICY_BUNDLE_ACTIVATED, GATEWAY_DECISION, DEPLOY_REQUESTED, DEPLOY_APPROVED,
-              DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE)
+              DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
+              SALESFORCE_REQUEST)
           .stream()
           .collect(Collectors.toUnmodifiableMap(EntryKind::name, Function.identity()));
 

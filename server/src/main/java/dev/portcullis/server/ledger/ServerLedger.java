@@ -51,7 +51,7 @@ public final class ServerLedger implements AutoCloseable {
   private final Optional<LedgerHandoff> handoff;
   private final LedgerReader reader;
   private final LedgerIndexer indexer;
-  private final Optional<WitnessPublisher> witnesses;
+  private volatile Optional<WitnessPublisher> witnesses;
   private final ScheduledExecutorService background;
   private volatile Sequencer sequencer;
   private volatile AutoCloseable pump;
@@ -163,16 +163,36 @@ public final class ServerLedger implements AutoCloseable {
         return;
       }
       indexer.poke();
-      if (witnesses.isPresent()) {
-        publishCosigned();
-      }
+      publishCosigned();
     } catch (IOException | RuntimeException e) {
       LOG.warn("ledger background work failed: {}", e.getMessage());
     }
   }
 
+  /** Replaces the configured witnesses (the demo starts its witness after the server). */
+  public void useWitnesses(List<WitnessPublisher.Endpoint> endpoints) {
+    witnesses = endpoints.isEmpty() ? Optional.empty() : Optional.of(WitnessPublisher.forEndpoints(endpoints,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10)));
+    lastCosigned = "";
+  }
+
+  /**
+   * Sends the latest checkpoint to the witnesses now and publishes it with the cosignatures received (this also
+   * happens every {@code ledger.witness_interval}); returns the checkpoint as published.
+   */
+  public SignedNote cosignNow() throws IOException {
+    if (sequencer == null) {
+      throw new LedgerException(LedgerErrorCode.NOT_LOCK_HOLDER, "only the sequencing replica publishes checkpoints");
+    }
+    publishCosigned();
+    return SignedNote.parse(storage.latestCheckpoint().orElseThrow());
+  }
+
   /** Sends the latest checkpoint to the witnesses and publishes it with the cosignatures received. */
-  void publishCosigned() throws IOException {
+  synchronized void publishCosigned() throws IOException {
+    if (witnesses.isEmpty()) {
+      return;
+    }
     byte[] latest = storage.latestCheckpoint().orElse(null);
     if (latest == null) {
       return;
