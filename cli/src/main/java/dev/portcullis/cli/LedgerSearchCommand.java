@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "search", mixinStandardHelpOptions = true,
     description = "Find ledger entries by kind, org, actor, session, commit, deployment id and time.",
     footer = {"", "Uses the index in the store (rebuild it with `portcullis ledger reindex`); each entry printed is",
-        "read back from the ledger itself. Offline (--data-dir) only. Exit 1 when nothing matched."})
+        "read back from the ledger itself. With --url, the server's /ledger-search answers. Exit 1 when nothing matched."})
 final class LedgerSearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerLocation location;
@@ -56,36 +56,12 @@ final class LedgerSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (location.remote()) {
-      throw new CliException(ExitCode.USAGE, "search reads the store's index: run it with --data-dir where the server runs");
-    }
     if (limit < 1 || limit > LedgerIndexRepository.Query.MAX_LIMIT) {
       throw new CliException(ExitCode.USAGE, "--limit must be 1 to " + LedgerIndexRepository.Query.MAX_LIMIT);
     }
     try (LedgerLocation open = location) {
-      LedgerIndexRepository.Query query = new LedgerIndexRepository.Query(kind, org, actor, session, commit, deployment,
-          time("--since", since), time("--until", until), afterIndex, limit);
-      List<IndexRow> rows = open.store().ledgerIndex().search(query);
-      LedgerReader reader = open.reader();
-      byte[] latest = reader.read(LedgerReader.CHECKPOINT);
-      long size = latest == null ? 0 : Checkpoint.of(SignedNote.parse(latest)).size();
+      ArrayNode entries = open.remote() ? remote(open) : local(open);
       PrintWriter out = spec.commandLine().getOut();
-      ArrayNode entries = LedgerCommand.JSON.createArrayNode();
-      for (IndexRow row : rows) {
-        ObjectNode node = entries.addObject();
-        node.put("index", row.idx());
-        node.put("kind", row.kind());
-        node.put("time", row.time().toString());
-        putIfPresent(node, "org", row.org());
-        putIfPresent(node, "actor", row.actor());
-        putIfPresent(node, "session", row.session());
-        putIfPresent(node, "commit", row.commit());
-        putIfPresent(node, "deployment_id", row.deploymentId());
-        if (row.idx() < size) {
-          byte[] entry = LedgerEntries.read(reader, row.idx(), size);
-          node.set("entry", LedgerCommand.JSON.readTree(entry));
-        }
-      }
       if (json) {
         ObjectNode result = LedgerCommand.object();
         result.set("entries", entries);
@@ -97,7 +73,7 @@ final class LedgerSearchCommand implements Callable<Integer> {
         }
         out.flush();
       }
-      return rows.isEmpty() ? ExitCode.DENIED.code() : ExitCode.OK.code();
+      return entries.isEmpty() ? ExitCode.DENIED.code() : ExitCode.OK.code();
     } catch (LedgerException e) {
       throw LedgerLocation.failure(e);
     } catch (StoreException e) {
@@ -105,6 +81,75 @@ final class LedgerSearchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
     }
+  }
+
+  /** Asks a running server's {@code /ledger-search}. */
+  private ArrayNode remote(LedgerLocation open) throws IOException {
+    StringBuilder query = new StringBuilder();
+    java.util.Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+    parameters.put("kind", kind);
+    parameters.put("org", org);
+    parameters.put("actor", actor);
+    parameters.put("session", session);
+    parameters.put("commit", commit);
+    parameters.put("deployment_id", deployment);
+    parameters.put("since", since == null ? null : time("--since", since).toString());
+    parameters.put("until", until == null ? null : time("--until", until).toString());
+    parameters.put("after_index", afterIndex);
+    parameters.put("limit", limit);
+    parameters.forEach((name, value) -> {
+      if (value != null) {
+        query.append(query.isEmpty() ? "?" : "&").append(name).append('=')
+            .append(java.net.URLEncoder.encode(value.toString(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    });
+    java.net.URI uri = java.net.URI.create(open.url.toString().replaceAll("/+$", "") + "/ledger-search" + query);
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+          .connectTimeout(java.time.Duration.ofSeconds(10)).build()
+          .send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(30)).GET().build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      JsonNode body = LedgerCommand.JSON.readTree(response.body());
+      if (response.statusCode() == 400) {
+        throw new CliException(ExitCode.USAGE, uri + ": " + body.path("error").asText());
+      }
+      if (response.statusCode() != 200 || !body.path("entries").isArray()) {
+        throw new CliException(ExitCode.UNAVAILABLE, uri + " answered " + response.statusCode());
+      }
+      return (ArrayNode) body.get("entries");
+    } catch (java.net.ConnectException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to " + uri, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  /** Reads the store's index in the data directory. */
+  private ArrayNode local(LedgerLocation open) throws IOException {
+    LedgerIndexRepository.Query query = new LedgerIndexRepository.Query(kind, org, actor, session, commit, deployment,
+        time("--since", since), time("--until", until), afterIndex, limit);
+    List<IndexRow> rows = open.store().ledgerIndex().search(query);
+    LedgerReader reader = open.reader();
+    byte[] latest = reader.read(LedgerReader.CHECKPOINT);
+    long size = latest == null ? 0 : Checkpoint.of(SignedNote.parse(latest)).size();
+    ArrayNode entries = LedgerCommand.JSON.createArrayNode();
+    for (IndexRow row : rows) {
+      ObjectNode node = entries.addObject();
+      node.put("index", row.idx());
+      node.put("kind", row.kind());
+      node.put("time", row.time().toString());
+      putIfPresent(node, "org", row.org());
+      putIfPresent(node, "actor", row.actor());
+      putIfPresent(node, "session", row.session());
+      putIfPresent(node, "commit", row.commit());
+      putIfPresent(node, "deployment_id", row.deploymentId());
+      if (row.idx() < size) {
+        byte[] entry = LedgerEntries.read(reader, row.idx(), size);
+        node.set("entry", LedgerCommand.JSON.readTree(entry));
+      }
+    }
+    return entries;
   }
 
   private static void putIfPresent(ObjectNode node, String name, String value) {

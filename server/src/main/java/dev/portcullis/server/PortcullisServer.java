@@ -40,6 +40,7 @@ import java.util.function.Function;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.server.ledger.LedgerHttpHandler;
 import dev.portcullis.server.ledger.LedgerIdentity;
+import dev.portcullis.server.ledger.LedgerSearchHandler;
 import dev.portcullis.server.ledger.ServerLedger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -570,6 +571,8 @@ public final class PortcullisServer implements AutoCloseable {
           throw new ServerException(ServerException.Code.LEDGER, "cannot open the ledger: " + e.getMessage(), e);
         }
         prefixRoutes.putIfAbsent(LedgerHttpHandler.PREFIX, new LedgerHttpHandler(ledger.get().files()));
+        extraRoutes.putIfAbsent(LedgerSearchHandler.PATH, new LedgerSearchHandler(store.ledgerIndex(),
+            ledger.get().reader()));
       }
       try {
         return new PortcullisServer(this, store, key, keyProblem, ledger);
