@@ -37,6 +37,8 @@ import java.util.function.LongConsumer;
 public final class LedgerVerifier {
   /** The most problems one verification collects. */
   public static final int MAX_PROBLEMS = 1000;
+  /** History records whose signatures are checked together. */
+  static final int HISTORY_CHUNK = 1024;
 
   private final LedgerReader reader;
   private final List<NoteVerifier> logKeys;
@@ -269,10 +271,31 @@ public final class LedgerVerifier {
       if (in == null) {
         return;
       }
+      // Signatures are checked a chunk at a time on `threads` workers (the costly part); everything that depends
+      // on order is then checked record by record. Memory stays bounded by one chunk.
+      java.util.concurrent.ExecutorService pool = threads > 1
+          ? java.util.concurrent.Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "ledger-verify-history");
+            thread.setDaemon(true);
+            return thread;
+          }) : null;
       try (DataInputStream data = new DataInputStream(in)) {
         Checkpoint previous = null;
+        List<byte[]> chunk = new ArrayList<>(HISTORY_CHUNK);
+        long first = 0;
         for (long record = 0; ; record++) {
           byte[] bytes = CheckpointHistoryRecords.next(data, record);
+          if (bytes != null) {
+            chunk.add(bytes);
+          }
+          if (bytes == null || chunk.size() == HISTORY_CHUNK) {
+            Object[] outcomes = signatures(chunk, pool);
+            for (int i = 0; i < chunk.size(); i++) {
+              previous = historyRecord(first + i, outcomes[i], previous);
+            }
+            first += chunk.size();
+            chunk.clear();
+          }
           if (bytes == null) { // end, or a torn last record: never published
             if (!latestInHistory) {
               problems.add(Problem.of(LedgerErrorCode.HISTORY_INCONSISTENT, LedgerReader.CHECKPOINT_HISTORY, record,
@@ -281,7 +304,6 @@ public final class LedgerVerifier {
             }
             return;
           }
-          previous = historyRecord(record, bytes, previous);
         }
       } catch (CheckpointHistoryRecords.MalformedRecord e) {
         problems.add(Problem.of(LedgerErrorCode.HISTORY_INCONSISTENT, LedgerReader.CHECKPOINT_HISTORY,
@@ -289,17 +311,63 @@ public final class LedgerVerifier {
       } catch (IOException | LedgerException e) {
         problems.add(Problem.of(LedgerErrorCode.READ_FAILED, LedgerReader.CHECKPOINT_HISTORY, -1,
             "checkpoint-history: " + e.getMessage()));
+      } finally {
+        if (pool != null) {
+          pool.shutdownNow();
+        }
       }
     }
 
+    /** Parses and signature-checks each note: a verified {@link SignedNote} or the {@link NoteException}. */
+    private Object[] signatures(List<byte[]> notes, java.util.concurrent.ExecutorService pool) {
+      Object[] outcomes = new Object[notes.size()];
+      java.util.function.IntConsumer check = i -> {
+        try {
+          SignedNote note = SignedNote.parse(notes.get(i));
+          note.verify(logKeys);
+          outcomes[i] = note;
+        } catch (NoteException e) {
+          outcomes[i] = e;
+        }
+      };
+      if (pool == null || notes.size() < 2) {
+        for (int i = 0; i < notes.size(); i++) {
+          check.accept(i);
+        }
+        return outcomes;
+      }
+      List<java.util.concurrent.Callable<Void>> slices = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int slice = t;
+        slices.add(() -> {
+          for (int i = slice; i < notes.size(); i += threads) {
+            check.accept(i);
+          }
+          return null;
+        });
+      }
+      try {
+        for (java.util.concurrent.Future<Void> done : pool.invokeAll(slices)) {
+          done.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw problems.fatal(Problem.of(LedgerErrorCode.READ_FAILED, "", -1, "verification interrupted"));
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("history signature check failed", e.getCause());
+      }
+      return outcomes;
+    }
+
     /** Checks one history record; returns its checkpoint, or {@code previous} if it could not be parsed. */
-    private Checkpoint historyRecord(long record, byte[] bytes, Checkpoint previous) {
+    private Checkpoint historyRecord(long record, Object outcome, Checkpoint previous) {
       String where = "checkpoint-history record " + record;
       Checkpoint c;
       try {
-        SignedNote note = SignedNote.parse(bytes);
-        note.verify(logKeys);
-        c = Checkpoint.of(note);
+        if (outcome instanceof NoteException failed) {
+          throw failed;
+        }
+        c = Checkpoint.of((SignedNote) outcome);
       } catch (NoteException e) {
         LedgerErrorCode code = e.code() == LedgerErrorCode.BAD_SIGNATURE || e.code() == LedgerErrorCode.UNVERIFIED
             ? e.code() : LedgerErrorCode.HISTORY_INCONSISTENT;

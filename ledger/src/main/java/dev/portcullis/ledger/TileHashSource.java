@@ -23,10 +23,19 @@ public final class TileHashSource implements HashSource {
    */
   static final int UPPER_CACHE_TILES = 1024;
 
+  /**
+   * Level-0 tiles whose upper half (the 30 nodes of heights 4 to 7, 960 bytes) is kept: 32,768 tiles, about
+   * 62 MiB at most, which covers a log of 16 million entries entirely.
+   */
+  static final int SUMMARY_CACHE_TILES = 65_536;
+  private static final int SUMMARY_HEIGHT = 4;
+
   private final TileReader reader;
   private final long size;
   private final LinkedHashMap<Long, Tile> leaves;
   private final LinkedHashMap<Long, Tile> upper;
+  private final LinkedHashMap<Long, byte[]> raw;
+  private final LinkedHashMap<Long, Tile> summaries;
 
   /** A source over the tiles of a tree of {@code size} leaves, caching {@value #DEFAULT_CACHE_TILES} tiles. */
   public TileHashSource(TileReader reader, long size) {
@@ -44,14 +53,16 @@ public final class TileHashSource implements HashSource {
     this.size = size;
     this.leaves = lru(cacheTiles);
     this.upper = lru(Math.max(cacheTiles, UPPER_CACHE_TILES));
+    this.raw = lru(cacheTiles);
+    this.summaries = lru(Math.max(cacheTiles, SUMMARY_CACHE_TILES));
   }
 
-  private static LinkedHashMap<Long, Tile> lru(int capacity) {
+  private static <T> LinkedHashMap<Long, T> lru(int capacity) {
     return new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, Tile> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<Long, T> eldest) {
         return size() > capacity;
       }
     };
@@ -72,8 +83,74 @@ public final class TileHashSource implements HashSource {
     int r = level % TilePath.HEIGHT;
     long first = index << r; // first stored hash at tree level 8·tileLevel; < size >>> 8·tileLevel
     long tileIndex = first >>> TilePath.HEIGHT;
-    Tile tile = tile(tileLevel, tileIndex);
-    return tile.node(r, (int) (first & (TilePath.FULL_WIDTH - 1)) >>> r);
+    int position = (int) (first & (TilePath.FULL_WIDTH - 1)) >>> r;
+    if (tileLevel == 0) {
+      return leafTileNode(tileIndex, r, position);
+    }
+    return tile(tileLevel, tileIndex).node(r, position);
+  }
+
+  /**
+   * A node of a level-0 tile. Proofs over a large log rarely meet the same level-0 tile twice, so instead of
+   * expanding each (255 SHA-256), the upper half of every tile met is kept compact (heights 4–7) and the lower
+   * half is rehashed from the tile's stored hashes on demand: a proof then costs about 11 hashes in the tile,
+   * not 255.
+   */
+  private Hash leafTileNode(long tileIndex, int height, int position) {
+    synchronized (this) {
+      Tile expanded = leaves.get(tileIndex);
+      if (expanded != null) {
+        return expanded.node(height, position);
+      }
+      if (height >= SUMMARY_HEIGHT) {
+        Tile summary = summaries.get(tileIndex);
+        if (summary != null) {
+          return summary.node(height, position);
+        }
+      }
+    }
+    if (height >= SUMMARY_HEIGHT) {
+      Tile tile = tile(0, tileIndex); // expands it once and keeps its upper half
+      synchronized (this) {
+        summaries.put(tileIndex, tile.upperHalf(SUMMARY_HEIGHT));
+      }
+      return tile.node(height, position);
+    }
+    byte[] bytes = rawTile(tileIndex);
+    if (height == 0) {
+      return Hash.of(bytes, position * Hash.SIZE);
+    }
+    return Tile.subtree(bytes, position << height, height);
+  }
+
+  private byte[] rawTile(long tileIndex) {
+    synchronized (this) {
+      byte[] bytes = raw.get(tileIndex);
+      if (bytes != null) {
+        return bytes;
+      }
+    }
+    long count = size;
+    long full = count >>> TilePath.HEIGHT;
+    int width = tileIndex < full ? TilePath.FULL_WIDTH : (int) (count & (TilePath.FULL_WIDTH - 1));
+    byte[] bytes = readChecked(0, tileIndex, width);
+    synchronized (this) {
+      raw.put(tileIndex, bytes);
+    }
+    return bytes;
+  }
+
+  private byte[] readChecked(int tileLevel, long tileIndex, int width) {
+    TilePath path = TilePath.tile(tileLevel, tileIndex, width);
+    byte[] bytes = reader.read(tileLevel, tileIndex, width);
+    if (bytes == null) {
+      throw new TileException(LedgerErrorCode.MISSING_TILE, path, "missing tile for tree size " + size);
+    }
+    if (bytes.length != width * Hash.SIZE) {
+      throw new TileException(LedgerErrorCode.WRONG_TILE_SIZE, path, "tile has " + bytes.length
+          + " bytes, expected " + width * Hash.SIZE + " (" + width + " hashes)");
+    }
+    return bytes;
   }
 
   private Tile tile(int tileLevel, long tileIndex) {
@@ -89,15 +166,7 @@ public final class TileHashSource implements HashSource {
         return t;
       }
     }
-    TilePath path = TilePath.tile(tileLevel, tileIndex, width);
-    byte[] bytes = reader.read(tileLevel, tileIndex, width);
-    if (bytes == null) {
-      throw new TileException(LedgerErrorCode.MISSING_TILE, path, "missing tile for tree size " + size);
-    }
-    if (bytes.length != width * Hash.SIZE) {
-      throw new TileException(LedgerErrorCode.WRONG_TILE_SIZE, path, "tile has " + bytes.length
-          + " bytes, expected " + width * Hash.SIZE + " (" + width + " hashes)");
-    }
+    byte[] bytes = readChecked(tileLevel, tileIndex, width);
     Tile t = new Tile(bytes, width);
     synchronized (this) {
       cache.put(key, t);
@@ -112,6 +181,40 @@ public final class TileHashSource implements HashSource {
   private static final class Tile {
     private final byte[] nodes;
     private final int[] offsets = new int[TilePath.HEIGHT];
+
+    private Tile(byte[] nodes, int[] offsets) {
+      this.nodes = nodes;
+      System.arraycopy(offsets, 0, this.offsets, 0, offsets.length);
+    }
+
+    /** A tile that keeps only rows {@code from}..7 (rows below read as absent). */
+    Tile upperHalf(int from) {
+      int start = offsets[from];
+      int[] shifted = new int[TilePath.HEIGHT];
+      for (int h = from; h < TilePath.HEIGHT; h++) {
+        shifted[h] = offsets[h] - start;
+      }
+      return new Tile(java.util.Arrays.copyOfRange(nodes, start, nodes.length), shifted);
+    }
+
+    /** The hash of the 2^height stored hashes starting at position {@code first} of {@code bytes}. */
+    static Hash subtree(byte[] bytes, int first, int height) {
+      int count = 1 << height;
+      byte[] row = java.util.Arrays.copyOfRange(bytes, first * Hash.SIZE, (first + count) * Hash.SIZE);
+      java.security.MessageDigest md = MerkleHash.newSha256();
+      try {
+        for (int n = count / 2; n >= 1; n /= 2) {
+          for (int j = 0; j < n; j++) {
+            md.update((byte) 0x01);
+            md.update(row, 2 * j * Hash.SIZE, 2 * Hash.SIZE);
+            md.digest(row, j * Hash.SIZE, Hash.SIZE);
+          }
+        }
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException("SHA-256 output does not fit its 32 bytes", e);
+      }
+      return Hash.of(row, 0);
+    }
 
     Tile(byte[] bytes, int width) {
       int total = 0;
