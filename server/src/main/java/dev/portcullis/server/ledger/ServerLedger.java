@@ -8,6 +8,7 @@ import dev.portcullis.ledger.LedgerErrorCode;
 import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.ledger.LedgerReader;
 import dev.portcullis.ledger.LedgerStorage;
+import dev.portcullis.ledger.NoteException;
 import dev.portcullis.ledger.Sequencer;
 import dev.portcullis.ledger.SignedNote;
 import dev.portcullis.ledger.WitnessPublisher;
@@ -56,6 +57,8 @@ public final class ServerLedger implements AutoCloseable {
   private volatile Sequencer sequencer;
   private volatile AutoCloseable pump;
   private volatile String lastCosigned = "";
+  /** Guarded by {@code this}: once set, {@link #tryToSequence} no longer takes the lock. */
+  private boolean closed;
 
   private ServerLedger(LedgerIdentity identity, Config.Ledger config, LedgerStorage storage, boolean ownsStorage,
       Optional<LedgerHandoff> handoff, LedgerReader reader, Store store) {
@@ -117,11 +120,21 @@ public final class ServerLedger implements AutoCloseable {
     if (latest.isEmpty()) {
       return;
     }
-    String existing = Checkpoint.of(SignedNote.parse(latest.get())).origin();
+    SignedNote note = SignedNote.parse(latest.get());
+    String existing = Checkpoint.of(note).origin();
     if (!existing.equals(identity.origin())) {
       throw new LedgerException(LedgerErrorCode.RECOVERY_CHECKPOINT_INVALID, "the ledger in " + where
           + " has origin '" + existing + "' but this server would sign as '" + identity.origin()
           + "'; set ledger.origin: " + existing + " (a log keeps its origin for life)");
+    }
+    // A replica that does not sequence now must be able to take over later: refuse a foreign key at start,
+    // not at the first take-over attempt.
+    try {
+      Checkpoint.verify(note, identity.origin(), List.of(identity.signer().verifier()));
+    } catch (NoteException e) {
+      throw new LedgerException(LedgerErrorCode.RECOVERY_CHECKPOINT_INVALID, "the ledger in " + where
+          + " is not signed by this server's key " + identity.vkey() + " (" + e.getMessage() + "); every server"
+          + " writing one ledger needs the same keys/" + "server-signing-ed25519.pem", e);
     }
   }
 
@@ -129,6 +142,9 @@ public final class ServerLedger implements AutoCloseable {
   private synchronized boolean tryToSequence() throws IOException {
     if (sequencer != null) {
       return true;
+    }
+    if (closed) {
+      return false;
     }
     try {
       sequencer = Sequencer.open(storage, identity.signer(), identity.origin(),
@@ -253,12 +269,18 @@ public final class ServerLedger implements AutoCloseable {
   public void close() {
     background.shutdownNow();
     indexer.close();
+    AutoCloseable runningPump;
+    Sequencer running;
+    synchronized (this) {
+      // Waits for a take-over in progress on the background thread, which would otherwise keep the lock.
+      closed = true;
+      runningPump = pump;
+      running = sequencer;
+    }
     try {
-      AutoCloseable runningPump = pump;
       if (runningPump != null) {
         runningPump.close();
       }
-      Sequencer running = sequencer;
       if (running != null) {
         running.close();
       }
