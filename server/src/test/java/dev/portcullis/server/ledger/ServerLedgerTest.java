@@ -249,6 +249,26 @@ class ServerLedgerTest {
     assertThat(LedgerIndexer.row(0, "not json at all".getBytes(UTF_8))).isNull();
   }
 
+  @Test
+  void aForeignTailIsReadOnceUntilTheIndexIsCleared() throws Exception {
+    LedgerIdentity identity = identity(key, Optional.empty());
+    ServerLedger ledger = open(identity);
+    append(ledger, "test.event", "alice@example.com", 2);
+    ledger.awaitIndexed(LedgerFixture.TIMEOUT);
+    ledger.close();
+    try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dataDir.resolve(ServerLedger.DIRECTORY));
+        Sequencer raw = Sequencer.open(storage, identity.signer(), identity.origin(), Sequencer.Options.defaults())) {
+      join(raw.append(new byte[] {(byte) 0xff}));
+    }
+    LedgerIndexer indexer = new LedgerIndexer(directory(), store.ledgerIndex());
+
+    assertThat(indexer.catchUp()).isEqualTo(new LedgerIndexer.Outcome(3, 0, 1));
+    assertThat(indexer.catchUp()).isEqualTo(new LedgerIndexer.Outcome(3, 0, 0));
+    store.ledgerIndex().clear();
+    assertThat(indexer.catchUp()).isEqualTo(new LedgerIndexer.Outcome(3, 2, 1));
+    assertThat(indexed(Query.all(100))).containsExactly(0L, 1L);
+  }
+
   // ------------------------------------------------------------------------------------------------ witnesses
 
   private record RunningWitness(WitnessServer server, CosignatureVerifier key) {
