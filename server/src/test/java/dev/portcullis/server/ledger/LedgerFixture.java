@@ -8,13 +8,19 @@ import dev.portcullis.ledger.LedgerReader;
 import dev.portcullis.ledger.LedgerVerifier;
 import dev.portcullis.server.config.Config;
 import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -25,7 +31,33 @@ final class LedgerFixture {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
+  /** The test PostgreSQL: database {@code test}, user {@code postgres}, trust authentication. */
+  static final String POSTGRES = "127.0.0.1:5432";
+
   private LedgerFixture() {}
+
+  /** Creates a schema with a random name in the test database, for one test. */
+  static String createSchema() throws SQLException {
+    String schema = "test_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
+    execute("CREATE SCHEMA " + schema);
+    return schema;
+  }
+
+  static void dropSchema(String schema) throws SQLException {
+    execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  /** The store URL of {@code schema}. */
+  static String postgresqlUrl(String schema) {
+    return "postgresql://" + POSTGRES + "/test?user=postgres&currentSchema=" + schema;
+  }
+
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/test", "postgres", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
 
   static KeyPair ed25519() {
     try {

@@ -20,15 +20,10 @@ import dev.portcullis.store.LedgerIndexRepository.Query;
 import dev.portcullis.store.Store;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the others hand their entries over, and one of them takes over when the sequencer goes away.
  */
 class ServerLedgerReplicasTest {
-  private static final String POSTGRES = "127.0.0.1:5432";
   private static final Duration INTERVAL = Duration.ofMillis(100);
 
   @TempDir Path dir;
@@ -52,11 +46,7 @@ class ServerLedgerReplicasTest {
 
   @BeforeEach
   void createSchema() throws Exception {
-    schema = "test_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
-    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/test", "postgres", "");
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    }
+    schema = LedgerFixture.createSchema();
   }
 
   @AfterEach
@@ -64,15 +54,11 @@ class ServerLedgerReplicasTest {
     for (AutoCloseable closeable : closeables.reversed()) {
       closeable.close();
     }
-    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/test", "postgres", "");
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
+    LedgerFixture.dropSchema(schema);
   }
 
   private Store store(String replica) {
-    Store store = Store.open("postgresql://" + POSTGRES + "/test?user=postgres&currentSchema=" + schema,
-        dir.resolve(replica));
+    Store store = Store.open(LedgerFixture.postgresqlUrl(schema), dir.resolve(replica));
     closeables.add(store);
     return store;
   }
