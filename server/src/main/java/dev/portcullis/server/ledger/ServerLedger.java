@@ -52,6 +52,7 @@ public final class ServerLedger implements AutoCloseable {
   private final Optional<LedgerHandoff> handoff;
   private final LedgerReader reader;
   private final LedgerIndexer indexer;
+  private final Optional<HttpClient> witnessHttp;
   private final Optional<WitnessPublisher> witnesses;
   private final ScheduledExecutorService background;
   private volatile Sequencer sequencer;
@@ -69,9 +70,11 @@ public final class ServerLedger implements AutoCloseable {
     this.handoff = handoff;
     this.reader = reader;
     this.indexer = new LedgerIndexer(reader, store.ledgerIndex());
-    this.witnesses = config.witnesses().isEmpty() ? Optional.empty() : Optional.of(WitnessPublisher.forEndpoints(
-        config.witnesses().stream().map(w -> new WitnessPublisher.Endpoint(w.url(), CosignatureVerifier.parse(w.vkey())))
-            .toList(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10)));
+    this.witnessHttp = config.witnesses().isEmpty() ? Optional.empty()
+        : Optional.of(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    this.witnesses = witnessHttp.map(http -> WitnessPublisher.forEndpoints(config.witnesses().stream()
+        .map(w -> new WitnessPublisher.Endpoint(w.url(), CosignatureVerifier.parse(w.vkey()))).toList(), http,
+        Duration.ofSeconds(10)));
     this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "portcullis-ledger-background");
       thread.setDaemon(true);
@@ -268,6 +271,7 @@ public final class ServerLedger implements AutoCloseable {
   @Override
   public void close() {
     background.shutdownNow();
+    witnessHttp.ifPresent(HttpClient::shutdownNow);
     indexer.close();
     AutoCloseable runningPump;
     Sequencer running;
