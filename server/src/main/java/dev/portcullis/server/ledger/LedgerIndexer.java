@@ -33,6 +33,10 @@ public final class LedgerIndexer implements AutoCloseable {
   private final Semaphore work = new Semaphore(0);
   private final Object progress = new Object();
   private volatile long indexedSize = -1;
+  /** Guarded by {@code this}: entries below it were read by an earlier pass (the unindexed ones are foreign). */
+  private long scannedSize;
+  /** Guarded by {@code this}: the highest index stored after the last pass; a lower one means a cleared index. */
+  private long lastHighest = -1;
   private volatile boolean closed;
   private Thread thread;
 
@@ -70,14 +74,18 @@ public final class LedgerIndexer implements AutoCloseable {
     }
   }
 
-  /** Indexes every entry after the highest indexed one, up to the latest checkpoint's size. */
-  public Outcome catchUp() {
+  /**
+   * Indexes every entry after the highest indexed one, up to the latest checkpoint's size. Entries an earlier pass
+   * of this indexer skipped as foreign are not read again, unless the index was cleared meanwhile.
+   */
+  public synchronized Outcome catchUp() {
     byte[] latest = reader.read(LedgerReader.CHECKPOINT);
     if (latest == null) {
       return new Outcome(0, 0, 0);
     }
     long size = Checkpoint.of(SignedNote.parse(latest)).size();
-    long from = index.highestIndexed() + 1;
+    long highest = index.highestIndexed();
+    long from = highest < lastHighest ? highest + 1 : Math.max(highest + 1, scannedSize);
     long[] counts = new long[2];
     List<IndexRow> rows = new ArrayList<>(BATCH);
     for (long start = from; start < size; start += BATCH) {
@@ -92,8 +100,13 @@ public final class LedgerIndexer implements AutoCloseable {
       });
       index.put(rows);
       counts[0] += rows.size();
+      if (!rows.isEmpty()) {
+        highest = Math.max(highest, rows.getLast().idx());
+      }
       rows.clear();
     }
+    scannedSize = Math.max(from, size);
+    lastHighest = highest;
     if (counts[1] > 0) {
       LOG.warn("{} ledger entries are not Portcullis entries and were not indexed", counts[1]);
     }

@@ -8,6 +8,7 @@ import dev.portcullis.ledger.LedgerErrorCode;
 import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.ledger.LedgerReader;
 import dev.portcullis.ledger.LedgerStorage;
+import dev.portcullis.ledger.NoteException;
 import dev.portcullis.ledger.Sequencer;
 import dev.portcullis.ledger.SignedNote;
 import dev.portcullis.ledger.WitnessPublisher;
@@ -51,11 +52,14 @@ public final class ServerLedger implements AutoCloseable {
   private final Optional<LedgerHandoff> handoff;
   private final LedgerReader reader;
   private final LedgerIndexer indexer;
+  private volatile Optional<HttpClient> witnessHttp;
   private volatile Optional<WitnessPublisher> witnesses;
   private final ScheduledExecutorService background;
   private volatile Sequencer sequencer;
   private volatile AutoCloseable pump;
   private volatile String lastCosigned = "";
+  /** Guarded by {@code this}: once set, {@link #tryToSequence} no longer takes the lock. */
+  private boolean closed;
 
   private ServerLedger(LedgerIdentity identity, Config.Ledger config, LedgerStorage storage, boolean ownsStorage,
       Optional<LedgerHandoff> handoff, LedgerReader reader, Store store) {
@@ -66,9 +70,11 @@ public final class ServerLedger implements AutoCloseable {
     this.handoff = handoff;
     this.reader = reader;
     this.indexer = new LedgerIndexer(reader, store.ledgerIndex());
-    this.witnesses = config.witnesses().isEmpty() ? Optional.empty() : Optional.of(WitnessPublisher.forEndpoints(
-        config.witnesses().stream().map(w -> new WitnessPublisher.Endpoint(w.url(), CosignatureVerifier.parse(w.vkey())))
-            .toList(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10)));
+    this.witnessHttp = config.witnesses().isEmpty() ? Optional.empty()
+        : Optional.of(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    this.witnesses = witnessHttp.map(http -> WitnessPublisher.forEndpoints(config.witnesses().stream()
+        .map(w -> new WitnessPublisher.Endpoint(w.url(), CosignatureVerifier.parse(w.vkey()))).toList(), http,
+        Duration.ofSeconds(10)));
     this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "portcullis-ledger-background");
       thread.setDaemon(true);
@@ -117,11 +123,21 @@ public final class ServerLedger implements AutoCloseable {
     if (latest.isEmpty()) {
       return;
     }
-    String existing = Checkpoint.of(SignedNote.parse(latest.get())).origin();
+    SignedNote note = SignedNote.parse(latest.get());
+    String existing = Checkpoint.of(note).origin();
     if (!existing.equals(identity.origin())) {
       throw new LedgerException(LedgerErrorCode.RECOVERY_CHECKPOINT_INVALID, "the ledger in " + where
           + " has origin '" + existing + "' but this server would sign as '" + identity.origin()
           + "'; set ledger.origin: " + existing + " (a log keeps its origin for life)");
+    }
+    // A replica that does not sequence now must be able to take over later: refuse a foreign key at start,
+    // not at the first take-over attempt.
+    try {
+      Checkpoint.verify(note, identity.origin(), List.of(identity.signer().verifier()));
+    } catch (NoteException e) {
+      throw new LedgerException(LedgerErrorCode.RECOVERY_CHECKPOINT_INVALID, "the ledger in " + where
+          + " is not signed by this server's key " + identity.vkey() + " (" + e.getMessage() + "); every server"
+          + " writing one ledger needs the same keys/" + "server-signing-ed25519.pem", e);
     }
   }
 
@@ -129,6 +145,9 @@ public final class ServerLedger implements AutoCloseable {
   private synchronized boolean tryToSequence() throws IOException {
     if (sequencer != null) {
       return true;
+    }
+    if (closed) {
+      return false;
     }
     try {
       sequencer = Sequencer.open(storage, identity.signer(), identity.origin(),
@@ -170,9 +189,11 @@ public final class ServerLedger implements AutoCloseable {
   }
 
   /** Replaces the configured witnesses (the demo starts its witness after the server). */
-  public void useWitnesses(List<WitnessPublisher.Endpoint> endpoints) {
-    witnesses = endpoints.isEmpty() ? Optional.empty() : Optional.of(WitnessPublisher.forEndpoints(endpoints,
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10)));
+  public synchronized void useWitnesses(List<WitnessPublisher.Endpoint> endpoints) {
+    witnessHttp.ifPresent(HttpClient::shutdownNow);
+    witnessHttp = endpoints.isEmpty() ? Optional.empty()
+        : Optional.of(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    witnesses = witnessHttp.map(http -> WitnessPublisher.forEndpoints(endpoints, http, Duration.ofSeconds(10)));
     lastCosigned = "";
   }
 
@@ -272,13 +293,20 @@ public final class ServerLedger implements AutoCloseable {
   @Override
   public void close() {
     background.shutdownNow();
+    witnessHttp.ifPresent(HttpClient::shutdownNow);
     indexer.close();
+    AutoCloseable runningPump;
+    Sequencer running;
+    synchronized (this) {
+      // Waits for a take-over in progress on the background thread, which would otherwise keep the lock.
+      closed = true;
+      runningPump = pump;
+      running = sequencer;
+    }
     try {
-      AutoCloseable runningPump = pump;
       if (runningPump != null) {
         runningPump.close();
       }
-      Sequencer running = sequencer;
       if (running != null) {
         running.close();
       }
