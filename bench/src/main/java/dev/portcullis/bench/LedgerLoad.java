@@ -137,13 +137,20 @@ public final class LedgerLoad {
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       long count = 0;
       long start = System.nanoTime();
-      while (System.nanoTime() < deadline) {
+      long[] latencies = new long[1 << 20];
+      while (System.nanoTime() < deadline && count < latencies.length) {
         block.clear();
+        long begin = System.nanoTime();
         channel.write(block, (count % 256) * 4096);
         channel.force(false);
+        latencies[(int) count] = System.nanoTime() - begin;
         count++;
       }
       row("raw fsync (4 KiB write + fdatasync), 1 thread", count / ((System.nanoTime() - start) / 1e9), "fsyncs/s");
+      long[] sorted = Arrays.copyOf(latencies, (int) count);
+      Arrays.sort(sorted);
+      System.out.printf(Locale.ROOT, "  %-72s p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", "raw fsync latency",
+          sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6);
     }
     Files.delete(file);
   }

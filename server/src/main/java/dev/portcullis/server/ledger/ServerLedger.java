@@ -264,8 +264,27 @@ public final class ServerLedger implements AutoCloseable {
   /** The admin listener's {@code /ledger/} files. */
   public LedgerHttpHandler.Files files() {
     byte[] vkey = (identity.vkey() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return path -> path.equals(LedgerHttpHandler.VKEY) ? vkey.clone() : reader.read(path);
+    return path -> {
+      if (path.equals(LedgerHttpHandler.VKEY)) {
+        return vkey.clone();
+      }
+      if (!path.equals(LedgerReader.CHECKPOINT) && !path.equals(LedgerReader.CHECKPOINT_HISTORY)
+          && !published(dev.portcullis.ledger.TilePath.parse(path))) {
+        return null; // being written for a checkpoint not yet published: not part of the log yet
+      }
+      return reader.read(path);
+    };
   }
+
+  /** Whether a tile belongs to the tree of the latest published checkpoint (or an earlier one). */
+  private boolean published(dev.portcullis.ledger.TilePath path) {
+    try {
+      return LedgerStorage.Batch.leavesDetermining(path) <= size();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
 
   public LedgerIdentity identity() {
     return identity;

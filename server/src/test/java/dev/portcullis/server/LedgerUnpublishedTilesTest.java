@@ -1,0 +1,48 @@
+package dev.portcullis.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.server.config.ConfigLoader;
+import dev.portcullis.server.config.TestFiles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin listener serves only tiles of published checkpoints: a file the sequencer is still writing (or one a
+ * crash left behind, beyond the committed tree) is not part of the log and is answered 404, never served torn.
+ */
+class LedgerUnpublishedTilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void tilesBeyondTheLatestCheckpointAreNotServed() throws Exception {
+    Path config = TestFiles.write(dir.resolve("portcullis.yaml"), """
+        server:
+          admin: { host: 127.0.0.1, port: 0 }
+        """);
+    Path data = dir.resolve("data");
+    try (PortcullisServer server = PortcullisServer.start(ConfigLoader.load(config, Map.of()), data)) {
+      server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30)); // server.started is entry 0
+      Path ledger = data.resolve("ledger");
+      // A leftover of a batch that never reached its commit point: size 5 was never published.
+      Files.createDirectories(ledger.resolve("tile/entries/000.p"));
+      Files.write(ledger.resolve("tile/entries/000.p/5"), new byte[] {0, 3, 'a'});
+      HttpClient http = HttpClient.newHttpClient();
+      String base = server.adminUrl().toString().replaceAll("/$", "");
+      HttpResponse<String> leftover = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/5"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(leftover.statusCode()).isEqualTo(404);
+      HttpResponse<byte[]> published = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/1"))
+          .build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(published.statusCode()).isEqualTo(200);
+      assertThat(published.body()).isEqualTo(Files.readAllBytes(ledger.resolve("tile/entries/000.p/1")));
+    }
+  }
+}
