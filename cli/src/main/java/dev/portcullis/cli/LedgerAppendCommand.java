@@ -11,6 +11,7 @@ import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.ledger.LedgerStorage;
 import dev.portcullis.ledger.Sequencer;
 import dev.portcullis.server.ledger.LedgerIdentity;
+import dev.portcullis.server.ledger.LedgerIndexer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,9 @@ final class LedgerAppendCommand implements Callable<Integer> {
     try (LedgerLocation open = location;
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       LedgerIdentity identity = open.localIdentity();
+      boolean sequenced = false;
       try (Appender appender = appender(open, identity)) {
+        sequenced = appender instanceof SequencerAppender;
         String line;
         int number = 0;
         while ((line = lines.readLine()) != null) {
@@ -78,10 +81,28 @@ final class LedgerAppendCommand implements Callable<Integer> {
           out.println("{\"index\":" + index + "}");
           out.flush();
         }
+      } finally {
+        if (sequenced) {
+          updateIndex(open);
+        }
       }
       return ExitCode.OK.code();
     } catch (LedgerException e) {
       throw LedgerLocation.failure(e);
+    }
+  }
+
+  /**
+   * Indexes what this process sequenced, as the server's indexer would have: the server is stopped (file system)
+   * or this process held the sequencer lock (PostgreSQL), so nobody else indexes these entries now. The entries
+   * are durable already; a failure here only leaves the index behind, which {@code ledger reindex} repairs.
+   */
+  private void updateIndex(LedgerLocation open) {
+    try {
+      new LedgerIndexer(open.reader(), open.store().ledgerIndex()).catchUp();
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("portcullis: warning: the entries are in the ledger but the search index"
+          + " was not updated (" + e.getMessage() + "); run `portcullis ledger reindex`");
     }
   }
 

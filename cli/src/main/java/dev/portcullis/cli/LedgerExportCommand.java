@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.ledger.LedgerExport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +42,7 @@ final class LedgerExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    requireEmpty(out);
     Instant from = LedgerSearchCommand.time("--since", since);
     Instant to = LedgerSearchCommand.time("--until", until);
     Predicate<byte[]> selected = bytes -> {
@@ -68,6 +72,24 @@ final class LedgerExportCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     } catch (LedgerException e) {
       throw LedgerLocation.failure(e);
+    }
+  }
+
+  /** A usage error, before anything is read: OUT must be new or an empty directory. */
+  private static void requireEmpty(Path out) {
+    if (!Files.exists(out)) {
+      return;
+    }
+    if (!Files.isDirectory(out)) {
+      throw new CliException(ExitCode.USAGE, out + ": exists and is not a directory; give a new or empty directory");
+    }
+    try (Stream<Path> children = Files.list(out)) {
+      if (children.findAny().isPresent()) {
+        throw new CliException(ExitCode.USAGE, out + ": not empty; give a new or empty directory (an export never"
+            + " overwrites)");
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, out + ": cannot list: " + e.getMessage(), e);
     }
   }
 }
