@@ -279,7 +279,7 @@ class LedgerCommandTest {
     assertThat(since.exitCode()).isEqualTo(2);
     assertThat(since.err()).contains("--since yesterday");
     assertThat(ledger("search", "--limit", "0").exitCode()).isEqualTo(2);
-    assertThat(MainTest.run("ledger", "search", "--url", "http://127.0.0.1:1").exitCode()).isEqualTo(2);
+    assertThat(MainTest.run("ledger", "search", "--url", "http://127.0.0.1:1").exitCode()).isEqualTo(4);
   }
 
   // ---------------------------------------------------------------- verify
@@ -445,6 +445,13 @@ class LedgerCommandTest {
       MainTest.Run verify = MainTest.run("ledger", "verify", "--url", url, "--vkey", vkey);
       assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
       assertThat(verify.out()).startsWith("OK: ");
+
+      // search --url asks the server's /ledger-search; once its index has caught up it answers as the store does.
+      server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30));
+      MainTest.Run remoteSearch = MainTest.run("ledger", "search", "--url", url, "--kind", "admin.note", "--json");
+      assertThat(remoteSearch.exitCode()).as(remoteSearch.err()).isZero();
+      assertThat(indices(json(remoteSearch))).containsExactly(1L, 2L, 3L);
+      assertThat(MainTest.run("ledger", "search", "--url", url, "--kind", "nothing.here").exitCode()).isEqualTo(1);
 
       MainTest.Run wrongKey = MainTest.run("ledger", "verify", "--url", url, "--vkey",
           NoteSigner.Ed25519.generate(latestCheckpoint().origin()).verifier().vkey());
