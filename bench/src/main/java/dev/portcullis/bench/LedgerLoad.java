@@ -340,23 +340,28 @@ public final class LedgerLoad {
     try (Stream<Path> walk = Files.walk(dir)) {
       files = walk.filter(Files::isRegularFile).filter(p -> p.toString().contains("/tile/")).toList();
     }
+    // Twice, keeping the faster: the first pass also warms the page cache the verifications then read from.
+    double raw = Double.MAX_VALUE;
     long bytes = 0;
-    long start = System.nanoTime();
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-    for (Path file : files) {
-      try (FileChannel channel = FileChannel.open(file)) {
-        buffer.clear();
-        while (channel.read(buffer) > 0) {
-          buffer.flip();
-          bytes += buffer.remaining();
-          sha.update(buffer);
+    for (int pass = 0; pass < 2; pass++) {
+      bytes = 0;
+      long start = System.nanoTime();
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+      for (Path file : files) {
+        try (FileChannel channel = FileChannel.open(file)) {
           buffer.clear();
+          while (channel.read(buffer) > 0) {
+            buffer.flip();
+            bytes += buffer.remaining();
+            sha.update(buffer);
+            buffer.clear();
+          }
         }
       }
+      sha.digest();
+      raw = Math.min(raw, (System.nanoTime() - start) / 1e9);
     }
-    sha.digest();
-    double raw = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "  %-72s %.2f s (%,d MiB in %,d files)%n",
         "raw: read + SHA-256 every tile and bundle byte once, 1 thread", raw, bytes >> 20, files.size());
     for (boolean history : new boolean[] {false, true}) {

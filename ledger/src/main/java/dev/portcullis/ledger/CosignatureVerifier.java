@@ -63,7 +63,7 @@ public final class CosignatureVerifier implements NoteVerifier {
     if (timestamp < 0) {
       return false; // above 2^63 - 1, which the spec forbids
     }
-    return NoteKeys.verify(publicKey, signedMessage(timestamp, text),
+    return NoteKeys.verify(rawKey, signedMessage(timestamp, text),
         Arrays.copyOfRange(signature, 8, signature.length));
   }
 

@@ -57,8 +57,20 @@ final class DirectoryLedgerReader implements LedgerReader {
     if (!file.startsWith(root)) {
       throw LedgerPaths.refused(relativePath, "leaves the ledger directory " + root);
     }
-    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+    java.nio.file.attribute.BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
       return null;
+    } catch (IOException e) {
+      throw failed(relativePath, e);
+    }
+    // Fast path: a regular file (not a link) in a directory already known to resolve inside the ledger directory.
+    // Verifying a large log reads tens of thousands of files; resolving each one's real path would cost more than
+    // hashing it.
+    if (attributes.isRegularFile() && insideRoot(file.getParent())) {
+      return file;
     }
     Path real;
     try {
@@ -76,6 +88,28 @@ final class DirectoryLedgerReader implements LedgerReader {
     }
     return real;
   }
+
+  /** Whether {@code dir} resolves (through any links) to a directory inside the ledger directory; cached. */
+  private boolean insideRoot(Path dir) {
+    Boolean known = insideDirectories.get(dir);
+    if (known != null) {
+      return known;
+    }
+    boolean inside;
+    try {
+      inside = dir.toRealPath().startsWith(realRoot());
+    } catch (IOException e) {
+      return false; // let the slow path report it
+    }
+    if (insideDirectories.size() > 10_000) {
+      insideDirectories.clear();
+    }
+    insideDirectories.put(dir, inside);
+    return inside;
+  }
+
+  private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> insideDirectories =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Path realRoot() {
     Path r = realRoot;

@@ -289,7 +289,7 @@ public final class LedgerVerifier {
             chunk.add(bytes);
           }
           if (bytes == null || chunk.size() == HISTORY_CHUNK) {
-            Object[] outcomes = signatures(chunk, pool);
+            Checked[] outcomes = signatures(chunk, pool);
             for (int i = 0; i < chunk.size(); i++) {
               previous = historyRecord(first + i, outcomes[i], previous);
             }
@@ -318,16 +318,27 @@ public final class LedgerVerifier {
       }
     }
 
-    /** Parses and signature-checks each note: a verified {@link SignedNote} or the {@link NoteException}. */
-    private Object[] signatures(List<byte[]> notes, java.util.concurrent.ExecutorService pool) {
-      Object[] outcomes = new Object[notes.size()];
+    /**
+     * What the order-independent checks of one history record found: its verified note (or why it is not one),
+     * and, for a checkpoint smaller than the latest, the outcome of its consistency proof.
+     */
+    private record Checked(SignedNote note, NoteException failure, boolean proved, Exception consistency) {}
+
+    /**
+     * Parses and signature-checks each note and proves each smaller checkpoint consistent with the latest, on the
+     * verifier's threads (the costly, order-independent part of the history).
+     */
+    private Checked[] signatures(List<byte[]> notes, java.util.concurrent.ExecutorService pool) {
+      Checked[] outcomes = new Checked[notes.size()];
       java.util.function.IntConsumer check = i -> {
         try {
           SignedNote note = SignedNote.parse(notes.get(i));
           note.verify(logKeys);
-          outcomes[i] = note;
+          Checkpoint c = Checkpoint.of(note);
+          boolean prove = c.size() < latest.size() && c.origin().equals(latest.origin());
+          outcomes[i] = new Checked(note, null, prove, prove ? tryConsistency(c) : null);
         } catch (NoteException e) {
-          outcomes[i] = e;
+          outcomes[i] = new Checked(null, e, false, null);
         }
       };
       if (pool == null || notes.size() < 2) {
@@ -360,14 +371,14 @@ public final class LedgerVerifier {
     }
 
     /** Checks one history record; returns its checkpoint, or {@code previous} if it could not be parsed. */
-    private Checkpoint historyRecord(long record, Object outcome, Checkpoint previous) {
+    private Checkpoint historyRecord(long record, Checked outcome, Checkpoint previous) {
       String where = "checkpoint-history record " + record;
       Checkpoint c;
       try {
-        if (outcome instanceof NoteException failed) {
-          throw failed;
+        if (outcome.failure() != null) {
+          throw outcome.failure();
         }
-        c = Checkpoint.of((SignedNote) outcome);
+        c = Checkpoint.of(outcome.note());
       } catch (NoteException e) {
         LedgerErrorCode code = e.code() == LedgerErrorCode.BAD_SIGNATURE || e.code() == LedgerErrorCode.UNVERIFIED
             ? e.code() : LedgerErrorCode.HISTORY_INCONSISTENT;
@@ -407,7 +418,9 @@ public final class LedgerVerifier {
                   + " of the same size: a fork"));
         }
       } else {
-        LedgerErrorCode failure = consistency(c, LedgerErrorCode.HISTORY_INCONSISTENT, at, record);
+        LedgerErrorCode failure = outcome.proved()
+            ? consistencyResult(outcome.consistency(), LedgerErrorCode.HISTORY_INCONSISTENT, at, record)
+            : consistency(c, LedgerErrorCode.HISTORY_INCONSISTENT, at, record);
         if (failure != null) {
           problems.add(Problem.of(failure, LedgerReader.CHECKPOINT_HISTORY, record, at
               + " is not a prefix of the latest checkpoint (size " + latest.size() + ")"));
@@ -421,6 +434,11 @@ public final class LedgerVerifier {
      * proof built from the stored tiles; returns {@code failureCode} if it is not, after reporting details.
      */
     private LedgerErrorCode consistency(Checkpoint old, LedgerErrorCode failureCode, String what, long index) {
+      return consistencyResult(tryConsistency(old), failureCode, what, index);
+    }
+
+    /** Builds and checks the consistency proof from {@code old} to the latest; null if it holds or cannot be told. */
+    private Exception tryConsistency(Checkpoint old) {
       if (!treeVerified) {
         return null; // a proof from tiles already found wrong proves nothing; those problems are reported
       }
@@ -429,17 +447,27 @@ public final class LedgerVerifier {
         MerkleProofs.verifyConsistency(old.size(), latest.size(), proof, Hash.of(old.rootHash()),
             Hash.of(latest.rootHash()));
         return null;
-      } catch (ProofException e) {
-        return failureCode;
-      } catch (TileException e) {
-        problems.add(Problem.of(e.code(), e.path(), index, what + ": cannot build a consistency proof: "
-            + e.getMessage()));
-        return null;
-      } catch (LedgerException e) {
-        problems.add(Problem.of(e.code(), "", index, what + ": cannot build a consistency proof: "
-            + e.getMessage()));
-        return null;
+      } catch (ProofException | LedgerException | TileException e) {
+        return e;
       }
+    }
+
+    private LedgerErrorCode consistencyResult(Exception outcome, LedgerErrorCode failureCode, String what, long index) {
+      return switch (outcome) {
+        case null -> null;
+        case ProofException e -> failureCode;
+        case TileException e -> {
+          problems.add(Problem.of(e.code(), e.path(), index, what + ": cannot build a consistency proof: "
+              + e.getMessage()));
+          yield null;
+        }
+        case LedgerException e -> {
+          problems.add(Problem.of(e.code(), "", index, what + ": cannot build a consistency proof: "
+              + e.getMessage()));
+          yield null;
+        }
+        default -> throw new IllegalStateException(outcome);
+      };
     }
 
     private byte[] read(String path) {

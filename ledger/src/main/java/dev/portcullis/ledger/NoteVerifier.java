@@ -121,7 +121,7 @@ public sealed interface NoteVerifier permits NoteVerifier.Ed25519, CosignatureVe
 
     @Override
     public boolean verify(byte[] text, byte[] signature) {
-      return NoteKeys.verify(publicKey, text, signature);
+      return NoteKeys.verify(rawKey, text, signature);
     }
 
     @Override
