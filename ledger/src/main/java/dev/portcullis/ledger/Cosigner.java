@@ -1,7 +1,6 @@
 package dev.portcullis.ledger;
 
 import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
@@ -14,7 +13,6 @@ import java.util.Objects;
 public final class Cosigner implements NoteSigner {
   private final String name;
   private final byte[] seed;
-  private final PrivateKey key;
   private final CosignatureVerifier verifier;
   private final Clock clock;
 
@@ -30,7 +28,6 @@ public final class Cosigner implements NoteSigner {
     }
     this.name = name;
     this.seed = seed.clone();
-    this.key = NoteKeys.privateKey(seed);
     this.clock = Objects.requireNonNull(clock, "clock");
     byte[] raw = NoteKeys.publicKeyOfSeed(seed);
     this.verifier = new CosignatureVerifier(name, raw, NoteKeys.publicKey(raw));
@@ -78,7 +75,7 @@ public final class Cosigner implements NoteSigner {
     if (timestamp < 0) {
       throw new IllegalArgumentException("cosignature timestamp before 1970: " + timestamp);
     }
-    byte[] signature = NoteKeys.sign(key, CosignatureVerifier.signedMessage(timestamp, text));
+    byte[] signature = NoteKeys.sign(seed, CosignatureVerifier.signedMessage(timestamp, text));
     byte[] out = new byte[8 + signature.length];
     for (int i = 0; i < 8; i++) {
       out[i] = (byte) (timestamp >>> (56 - 8 * i));

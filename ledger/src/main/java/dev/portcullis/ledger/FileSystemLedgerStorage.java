@@ -217,10 +217,28 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       replaceUnforced(root.resolve(CHECKPOINT), batch.signedCheckpoint());
       for (Tile tile : batch.tiles()) {
         if (tile.path().isFull()) {
-          deletePartials(file(tile.path()));
+          Path full = file(tile.path());
+          SWEEPER.execute(() -> deletePartials(full));
         }
       }
     }
+  }
+
+  /**
+   * Deletes superseded partial tiles off the commit path (unlinking dozens of files costs journal time that would
+   * otherwise delay the next acknowledgement); best effort, one thread for all ledgers.
+   */
+  private static final java.util.concurrent.ExecutorService SWEEPER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "portcullis-ledger-sweeper");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+      });
+
+  /** Waits until every deletion queued so far has run (tests observe the layout through it). */
+  static void awaitSweeper() throws InterruptedException, java.util.concurrent.ExecutionException {
+    SWEEPER.submit(() -> { }).get();
   }
 
   @Override

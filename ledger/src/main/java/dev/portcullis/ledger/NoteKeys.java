@@ -171,19 +171,6 @@ final class NoteKeys {
         || y.equals(Y_ORDER_8) || y.equals(P.subtract(Y_ORDER_8));
   }
 
-  /** A JDK private key from a raw 32-byte Ed25519 seed. */
-  static PrivateKey privateKey(byte[] seed) {
-    byte[] der = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + ED25519_KEY_BYTES);
-    System.arraycopy(seed, 0, der, PKCS8_PREFIX.length, ED25519_KEY_BYTES);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK rejected an Ed25519 seed", e);
-    } finally {
-      Arrays.fill(der, (byte) 0);
-    }
-  }
-
   /**
    * The raw public key of a seed. The JDK has no "public key of this private key" call, so the key
    * pair generator is fed the seed as its randomness (it draws exactly the 32-byte seed, RFC 8032
@@ -237,15 +224,15 @@ final class NoteKeys {
     }
   }
 
-  static byte[] sign(PrivateKey key, byte[] message) {
-    try {
-      Signature signature = Signature.getInstance("Ed25519");
-      signature.initSign(key);
-      signature.update(message);
-      return signature.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+  /**
+   * Signs with Ed25519 (RFC 8032 §5.1.6; deterministic, so the bytes equal any conforming implementation's) using
+   * BouncyCastle, about ten times faster than the JDK's: the sequencer signs a checkpoint on every commit, and
+   * the time is on every append's acknowledgement path.
+   */
+  static byte[] sign(byte[] seed, byte[] message) {
+    byte[] signature = new byte[ED25519_SIGNATURE_BYTES];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.portcullis.ledger;
 
-import java.security.PrivateKey;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -41,8 +40,7 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
   final class Ed25519 implements NoteSigner {
     private final String name;
     private final byte[] seed;
-    private final PrivateKey key;
-    private final NoteVerifier.Ed25519 verifier;
+      private final NoteVerifier.Ed25519 verifier;
 
     /** A signer for {@code name} from a 32-byte RFC 8032 seed (copied). */
     public Ed25519(String name, byte[] seed) {
@@ -56,8 +54,7 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
       }
       this.name = name;
       this.seed = seed.clone();
-      this.key = NoteKeys.privateKey(seed);
-      byte[] raw = NoteKeys.publicKeyOfSeed(seed);
+        byte[] raw = NoteKeys.publicKeyOfSeed(seed);
       this.verifier = new NoteVerifier.Ed25519(name, raw, NoteKeys.publicKey(raw));
     }
 
@@ -83,7 +80,7 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
 
     @Override
     public byte[] sign(byte[] text) {
-      return NoteKeys.sign(key, text);
+      return NoteKeys.sign(seed, text);
     }
 
     @Override

@@ -35,7 +35,7 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
   }
 
   @Test
-  void writesTheTlogTilesLayoutAndNoTemporaryFiles() throws IOException {
+  void writesTheTlogTilesLayoutAndNoTemporaryFiles() throws Exception {
     lock();
     LedgerStorageFixture log = new LedgerStorageFixture();
     storage.commit(log.next(1));
@@ -48,7 +48,9 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     assertThat(dir().resolve("tile/1/000.p/1")).isRegularFile().hasSize(32);
     assertThat(dir().resolve("tile/entries/000")).isRegularFile();
     assertThat(dir().resolve("tile/entries/001.p/47")).isRegularFile();
-    // superseded partials of a tile that became full are gone; those of the open tile stay
+    // superseded partials of a tile that became full are gone (swept off the commit path); those of the open
+    // tile stay
+    FileSystemLedgerStorage.awaitSweeper();
     assertThat(dir().resolve("tile/0/000.p")).doesNotExist();
     assertThat(dir().resolve("tile/0/001.p/45")).isRegularFile();
     try (Stream<Path> files = Files.walk(dir())) {

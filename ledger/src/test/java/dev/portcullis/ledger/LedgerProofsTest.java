@@ -57,6 +57,7 @@ class LedgerProofsTest {
 
   @Test
   void inclusionAndConsistencyForEarlierSizesWhosePartialTilesAreGone() throws Exception {
+    FileSystemLedgerStorage.awaitSweeper();
     assertThat(dir.resolve("tile/entries/000.p/100")).doesNotExist();
     LedgerProofs.InclusionProof proof = proofs.inclusion(42, OptionalLong.of(100));
     assertThat(proof.treeSize()).isEqualTo(100);
