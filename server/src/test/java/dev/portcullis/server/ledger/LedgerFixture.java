@@ -39,7 +39,17 @@ final class LedgerFixture {
   /** Creates a schema with a random name in the test database, for one test. */
   static String createSchema() throws SQLException {
     String schema = "test_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
-    execute("CREATE SCHEMA " + schema);
+    try {
+      execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      // Same switch as the store's tests: skipping PostgreSQL is a deliberate choice, never a silent one.
+      if ("skip".equals(System.getenv("PORTCULLIS_TEST_POSTGRES"))) {
+        org.junit.jupiter.api.Assumptions.abort("PostgreSQL is not reachable at " + POSTGRES
+            + "; skipped because PORTCULLIS_TEST_POSTGRES=skip");
+      }
+      throw new SQLException("PostgreSQL is not reachable at " + POSTGRES + " (database test, user postgres, trust"
+          + " auth): " + e.getMessage() + ". Set PORTCULLIS_TEST_POSTGRES=skip to skip these tests on purpose.", e);
+    }
     return schema;
   }
 
