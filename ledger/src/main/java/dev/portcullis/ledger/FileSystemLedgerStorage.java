@@ -319,18 +319,27 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   private record Pending(Path target, byte[] data) {}
 
   /** Writes each file to a temporary sibling, forces it, renames it into place, then forces each directory once. */
+  /** Replaces files atomically (temporary sibling, force, rename, force the directories). */
   private void writeFiles(List<Pending> files) throws IOException {
+    write(files, true);
+  }
+
+  /**
+   * Writes files, forcing them side by side and then their directories. With {@code viaTemporary}, each goes to
+   * a temporary sibling first and is renamed over its name, so a reader sees the old file or the whole new one.
+   */
+  private void write(List<Pending> files, boolean viaTemporary) throws IOException {
     Set<Path> dirs = new LinkedHashSet<>();
-    List<Path> temps = new ArrayList<>(files.size());
+    List<Path> written = new ArrayList<>(files.size());
     List<IoTask> writes = new ArrayList<>(files.size());
     for (Pending p : files) {
       Path dir = p.target().getParent();
       ensureDirectory(dir, dirs);
-      Path temp = dir.resolve("." + p.target().getFileName() + ".tmp");
-      temps.add(temp);
+      Path file = viaTemporary ? dir.resolve("." + p.target().getFileName() + ".tmp") : p.target();
+      written.add(file);
       dirs.add(dir);
       writes.add(() -> {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
           ByteBuffer buf = ByteBuffer.wrap(p.data());
           while (buf.hasRemaining()) {
@@ -341,8 +350,10 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       });
     }
     runAll(writes);
-    for (int i = 0; i < files.size(); i++) {
-      Files.move(temps.get(i), files.get(i).target(), StandardCopyOption.ATOMIC_MOVE);
+    if (viaTemporary) {
+      for (int i = 0; i < files.size(); i++) {
+        Files.move(written.get(i), files.get(i).target(), StandardCopyOption.ATOMIC_MOVE);
+      }
     }
     List<IoTask> dirSyncs = new ArrayList<>(dirs.size());
     for (Path dir : dirs) {
@@ -355,6 +366,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     runAll(dirSyncs);
   }
 
+
   /**
    * Writes the tiles of a batch under their final names, forces them side by side, then forces their directories.
    * No temporary file and rename is needed: every path of a batch lies beyond the committed tree (a new partial
@@ -364,34 +376,9 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
    * metadata the journal must commit per batch.
    */
   private void writeUnpublished(List<Pending> files) throws IOException {
-    Set<Path> dirs = new LinkedHashSet<>();
-    List<IoTask> writes = new ArrayList<>(files.size());
-    for (Pending p : files) {
-      Path dir = p.target().getParent();
-      ensureDirectory(dir, dirs);
-      dirs.add(dir);
-      writes.add(() -> {
-        try (FileChannel ch = FileChannel.open(p.target(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-          ByteBuffer buf = ByteBuffer.wrap(p.data());
-          while (buf.hasRemaining()) {
-            ch.write(buf);
-          }
-          ch.force(true);
-        }
-      });
-    }
-    runAll(writes);
-    List<IoTask> dirSyncs = new ArrayList<>(dirs.size());
-    for (Path dir : dirs) {
-      dirSyncs.add(() -> {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-          ch.force(true);
-        }
-      });
-    }
-    runAll(dirSyncs);
+    write(files, false);
   }
+
 
   /** Atomically replaces {@code target} (write a temporary file, rename it over), without forcing. */
   private static void replaceUnforced(Path target, byte[] data) throws IOException {
