@@ -318,7 +318,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
 
   private record Pending(Path target, byte[] data) {}
 
-  /** Writes each file to a temporary sibling, forces it, renames it into place, then forces each directory once. */
   /** Replaces files atomically (temporary sibling, force, rename, force the directories). */
   private void writeFiles(List<Pending> files) throws IOException {
     write(files, true);
