@@ -56,9 +56,13 @@ final class LedgerLocation implements AutoCloseable {
     return url != null;
   }
 
-  /** The base URL of the ledger routes, with a trailing slash. */
+  /**
+   * The base URL of the ledger routes, with a trailing slash: the admin URL plus {@code /ledger/}, or the URL itself
+   * when it already ends in {@code /ledger} (a static web server serving a copy of {@code DATA_DIR/ledger/}).
+   */
   URI ledgerUrl() {
-    return URI.create(url.toString().replaceAll("/+$", "") + "/ledger/");
+    String base = url.toString().replaceAll("/+$", "");
+    return URI.create(base.endsWith("/ledger") ? base + "/" : base + "/ledger/");
   }
 
   /** The configuration, if one is given or lies in the data directory. */
