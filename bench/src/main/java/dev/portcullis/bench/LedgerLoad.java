@@ -161,7 +161,7 @@ public final class LedgerLoad {
       throws Exception {
     Path dir = root.resolve("append-" + entrySize + "-" + writers + (pipelined ? "-async" : "-sync"));
     try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dir);
-        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, Sequencer.Options.defaults())) {
+        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, options())) {
       LongAdder acknowledged = new LongAdder();
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       CountDownLatch done = new CountDownLatch(writers);
@@ -218,14 +218,15 @@ public final class LedgerLoad {
   static void ackLatency(Path root, int perSecond, int seconds) throws Exception {
     Path dir = root.resolve("latency");
     int total = perSecond * seconds;
-    long[] latencies = new long[total];
+    int warmUp = perSecond * 2; // two seconds at the same rate, not counted: steady state, not JIT start-up
+    long[] latencies = new long[total + warmUp];
     try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dir);
-        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, Sequencer.Options.defaults())) {
-      CountDownLatch done = new CountDownLatch(total);
+        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, options())) {
+      CountDownLatch done = new CountDownLatch(total + warmUp);
       long period = 1_000_000_000L / perSecond;
       long start = System.nanoTime();
       byte[] template = new byte[256];
-      for (int i = 0; i < total; i++) {
+      for (int i = 0; i < total + warmUp; i++) {
         long due = start + i * period;
         long wait = due - System.nanoTime();
         if (wait > 0) {
@@ -241,10 +242,11 @@ public final class LedgerLoad {
       }
       done.await();
     }
-    Arrays.sort(latencies);
+    long[] measured = Arrays.copyOfRange(latencies, warmUp, warmUp + total);
+    Arrays.sort(measured);
     System.out.printf(Locale.ROOT, "  %-72s p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-        "ack latency at " + perSecond + " entries/s (256 B, " + total + " entries)",
-        latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6, latencies[total - 1] / 1e6);
+        "ack latency at " + perSecond + " entries/s (256 B, " + total + " entries after 2 s warm-up)",
+        measured[total / 2] / 1e6, measured[(int) (total * 0.99)] / 1e6, measured[total - 1] / 1e6);
     delete(dir);
   }
 
@@ -254,7 +256,7 @@ public final class LedgerLoad {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long start = System.nanoTime();
     try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dir);
-        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, Sequencer.Options.defaults())) {
+        Sequencer sequencer = Sequencer.open(storage, SIGNER, ORIGIN, options())) {
       Semaphore inFlight = new Semaphore(16_384);
       AtomicLong failed = new AtomicLong();
       byte[] template = new byte[100];
@@ -381,6 +383,13 @@ public final class LedgerLoad {
   }
 
   // ---- helpers ----
+
+  /** The sequencer's defaults, with {@code -Dbatch.wait.micros=N} to try another group-commit wait. */
+  static Sequencer.Options options() {
+    Sequencer.Options defaults = Sequencer.Options.defaults();
+    long micros = Long.getLong("batch.wait.micros", defaults.maxWait().toNanos() / 1000);
+    return new Sequencer.Options(Duration.ofNanos(micros * 1000), defaults.maxBatch(), defaults.maxPending());
+  }
 
   private static void row(String format, double rate, String unit, Object... args) {
     System.out.printf(Locale.ROOT, "  %-72s %,12.0f %s%n", String.format(Locale.ROOT, format, args), rate, unit);
