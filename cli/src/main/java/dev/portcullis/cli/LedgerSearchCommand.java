@@ -3,19 +3,14 @@ package dev.portcullis.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.ledger.Checkpoint;
-import dev.portcullis.ledger.LedgerEntries;
 import dev.portcullis.ledger.LedgerException;
-import dev.portcullis.ledger.LedgerReader;
-import dev.portcullis.ledger.SignedNote;
+import dev.portcullis.server.ledger.LedgerSearchHandler;
 import dev.portcullis.store.LedgerIndexRepository;
-import dev.portcullis.store.LedgerIndexRepository.IndexRow;
 import dev.portcullis.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,34 +124,9 @@ final class LedgerSearchCommand implements Callable<Integer> {
   private ArrayNode local(LedgerLocation open) throws IOException {
     LedgerIndexRepository.Query query = new LedgerIndexRepository.Query(kind, org, actor, session, commit, deployment,
         time("--since", since), time("--until", until), afterIndex, limit);
-    List<IndexRow> rows = open.store().ledgerIndex().search(query);
-    LedgerReader reader = open.reader();
-    byte[] latest = reader.read(LedgerReader.CHECKPOINT);
-    long size = latest == null ? 0 : Checkpoint.of(SignedNote.parse(latest)).size();
-    ArrayNode entries = LedgerCommand.JSON.createArrayNode();
-    for (IndexRow row : rows) {
-      ObjectNode node = entries.addObject();
-      node.put("index", row.idx());
-      node.put("kind", row.kind());
-      node.put("time", row.time().toString());
-      putIfPresent(node, "org", row.org());
-      putIfPresent(node, "actor", row.actor());
-      putIfPresent(node, "session", row.session());
-      putIfPresent(node, "commit", row.commit());
-      putIfPresent(node, "deployment_id", row.deploymentId());
-      if (row.idx() < size) {
-        byte[] entry = LedgerEntries.read(reader, row.idx(), size);
-        node.set("entry", LedgerCommand.JSON.readTree(entry));
-      }
-    }
-    return entries;
+    return LedgerSearchHandler.entries(open.store().ledgerIndex().search(query), open.reader());
   }
 
-  private static void putIfPresent(ObjectNode node, String name, String value) {
-    if (value != null) {
-      node.put(name, value);
-    }
-  }
 
   static Instant time(String option, String value) {
     if (value == null) {

@@ -22,6 +22,31 @@ public final class KilledAppender {
   }
 
   /**
+   * The child's side: appends from {@code threads} threads forever, printing {@code ack <index> <leaf hash hex>},
+   * one flushed line per acknowledged entry, so the parent knows exactly what was acknowledged before the kill.
+   */
+  public static void appendForever(Sequencer sequencer, int threads) {
+    System.out.println("ready " + sequencer.size());
+    System.out.flush();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Thread.ofPlatform().start(() -> {
+        for (long i = 0; ; i++) {
+          byte[] entry = ("pid " + ProcessHandle.current().pid() + " thread " + thread + " entry " + i + " "
+              + "z".repeat(java.util.concurrent.ThreadLocalRandom.current().nextInt(40)))
+              .getBytes(StandardCharsets.UTF_8);
+          long index = sequencer.append(entry).join();
+          String line = "ack " + index + " " + MerkleHash.leaf(entry).hex();
+          synchronized (System.out) {
+            System.out.println(line);
+            System.out.flush();
+          }
+        }
+      });
+    }
+  }
+
+  /**
    * @return the acknowledged entries, index to leaf hash hex, in the order they were printed
    * @throws IllegalStateException if the child died before acknowledging {@code acks} entries (with its stderr)
    */

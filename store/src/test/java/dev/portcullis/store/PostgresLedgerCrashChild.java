@@ -1,11 +1,9 @@
 package dev.portcullis.store;
 
 import dev.portcullis.ledger.LedgerStorageFixture;
-import dev.portcullis.ledger.MerkleHash;
+import dev.portcullis.ledger.KilledAppender;
 import dev.portcullis.ledger.Sequencer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The process {@link PostgresLedgerCrashIT} kills: opens the ledger kept in the PostgreSQL schema of
@@ -32,23 +30,6 @@ final class PostgresLedgerCrashChild {
         Thread.onSpinWait();
       }
     }
-    System.out.println("ready " + sequencer.size());
-    System.out.flush();
-    Sequencer open = sequencer;
-    for (int t = 0; t < 8; t++) {
-      int thread = t;
-      Thread.ofPlatform().start(() -> {
-        for (long i = 0; ; i++) {
-          byte[] entry = ("pid " + ProcessHandle.current().pid() + " thread " + thread + " entry " + i + " "
-              + "z".repeat(ThreadLocalRandom.current().nextInt(40))).getBytes(StandardCharsets.UTF_8);
-          long index = open.append(entry).join();
-          String line = "ack " + index + " " + MerkleHash.leaf(entry).hex();
-          synchronized (System.out) {
-            System.out.println(line);
-            System.out.flush();
-          }
-        }
-      });
-    }
+    KilledAppender.appendForever(sequencer, 8);
   }
 }

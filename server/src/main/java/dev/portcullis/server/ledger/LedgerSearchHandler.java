@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -71,32 +70,41 @@ public final class LedgerSearchHandler extends Handler.Abstract {
     } catch (IllegalArgumentException e) {
       return reply(response, callback, HttpStatus.BAD_REQUEST_400, error(e.getMessage()));
     }
-    List<IndexRow> rows = index.search(query);
+    ObjectNode result = JSON.createObjectNode();
+    result.set("entries", entries(index.search(query), reader));
+    return reply(response, callback, HttpStatus.OK_200, result);
+  }
+
+  /**
+   * The search answer for {@code rows}: index, kind, time and the indexed fields present, and the entry itself read
+   * back from the ledger (absent for a row beyond the latest checkpoint). Shared with {@code portcullis ledger
+   * search}, so the command and the route print the same JSON.
+   */
+  public static ArrayNode entries(List<IndexRow> rows, LedgerReader reader) throws IOException {
     byte[] latest = reader.read(LedgerReader.CHECKPOINT);
     long size = latest == null ? 0 : Checkpoint.of(SignedNote.parse(latest)).size();
-    ObjectNode result = JSON.createObjectNode();
-    ArrayNode entries = result.putArray("entries");
+    ArrayNode entries = JSON.createArrayNode();
     for (IndexRow row : rows) {
       ObjectNode node = entries.addObject();
       node.put("index", row.idx());
       node.put("kind", row.kind());
       node.put("time", row.time().toString());
-      for (Map.Entry<String, String> field : Map.of("org", nullable(row.org()), "actor", nullable(row.actor()),
-          "session", nullable(row.session()), "commit", nullable(row.commit()), "deployment_id",
-          nullable(row.deploymentId())).entrySet()) {
-        if (!field.getValue().isEmpty()) {
-          node.put(field.getKey(), field.getValue());
-        }
-      }
+      putIfPresent(node, "org", row.org());
+      putIfPresent(node, "actor", row.actor());
+      putIfPresent(node, "session", row.session());
+      putIfPresent(node, "commit", row.commit());
+      putIfPresent(node, "deployment_id", row.deploymentId());
       if (row.idx() < size) {
         node.set("entry", JSON.readTree(LedgerEntries.read(reader, row.idx(), size)));
       }
     }
-    return reply(response, callback, HttpStatus.OK_200, result);
+    return entries;
   }
 
-  private static String nullable(String value) {
-    return value == null ? "" : value;
+  private static void putIfPresent(ObjectNode node, String name, String value) {
+    if (value != null) {
+      node.put(name, value);
+    }
   }
 
   private static Instant time(String value, String name) {
