@@ -187,11 +187,11 @@ final class PostgresSessionRevocationFeed implements SessionRevocationFeed, Sess
         }
         // After LISTEN: whatever commits from now on is notified; whatever committed before is read here.
         Set<String> revoked = revokedUnexpired(connection);
-        connected = true;
-        backoff = MIN_BACKOFF_MILLIS;
         LOG.debug("session revocation feed listening on {}; resync found {} revoked session(s)", name,
             revoked.size());
         local.deliverLocally(revoked);
+        connected = true;
+        backoff = MIN_BACKOFF_MILLIS;
         PGConnection pg = connection.unwrap(PGConnection.class);
         long quietSince = System.nanoTime();
         while (!closed) {
