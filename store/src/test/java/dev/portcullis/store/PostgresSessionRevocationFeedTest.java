@@ -86,12 +86,16 @@ class PostgresSessionRevocationFeedTest {
   private Recorder subscribe(Store replica) throws InterruptedException {
     Recorder recorder = new Recorder();
     replica.sessionRevocations().subscribe(recorder);
+    awaitConnected(replica);
+    return recorder;
+  }
+
+  private static void awaitConnected(Store replica) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
     while (!replica.sessionRevocations().connected()) {
       assertThat(System.nanoTime()).as("the feed connected").isLessThan(deadline);
       Thread.onSpinWait();
     }
-    return recorder;
   }
 
   @Test
@@ -164,7 +168,7 @@ class PostgresSessionRevocationFeedTest {
 
     // ... and the resync after the reconnect delivers it.
     assertThat(onB.awaitAll(Set.of(session.id()))).contains(session.id());
-    assertThat(feedB.connected()).isTrue();
+    awaitConnected(replicaB);
 
     // Notifications flow again after the reconnect.
     Session later = createSession(replicaA, 2);
