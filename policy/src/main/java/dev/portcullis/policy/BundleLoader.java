@@ -277,18 +277,20 @@ final class BundleLoader {
   }
 
   private Set<String> readScopes(PolicyYaml yaml, Node node) {
-    Optional<List<String>> texts = yaml.texts(node, "scopes");
-    if (texts.isEmpty()) {
-      return Set.of();
-    }
-    if (texts.get().isEmpty()) {
+    List<Node> items = node instanceof org.snakeyaml.engine.v2.nodes.SequenceNode sequence ? sequence.getValue() : List.of(node);
+    if (items.isEmpty()) {
       yaml.error(node, PolicyErrorCode.INVALID_VALUE, "scopes must name at least one scope (leave it out instead)");
       return Set.of();
     }
     Set<String> scopes = new LinkedHashSet<>();
-    for (String scope : texts.get()) {
+    for (Node item : items) {
+      Optional<String> text = yaml.text(item, "each scope");
+      if (text.isEmpty()) {
+        continue;
+      }
+      String scope = text.get();
       if (!SessionLimits.KNOWN_SCOPES.contains(scope)) {
-        yaml.error(node, PolicyErrorCode.INVALID_VALUE, "unknown scope '" + PolicyYaml.abbreviate(scope) + "'"
+        yaml.error(item, PolicyErrorCode.INVALID_VALUE, "unknown scope '" + PolicyYaml.abbreviate(scope) + "'"
             + PolicyYaml.closest(scope, SessionLimits.KNOWN_SCOPES).map(best -> " (did you mean '" + best + "'?)")
                 .orElse(" (known: " + String.join(", ", SessionLimits.KNOWN_SCOPES) + ")"));
       } else {
@@ -325,8 +327,21 @@ final class BundleLoader {
       PolicyErrorCode code) {
     for (CelIssue issue : issues) {
       int offset = offsetOf(expression, issue.getSourceLocation().getLine(), issue.getSourceLocation().getColumn());
+      if (issue.getMessage().startsWith("undefined field") && offset + 1 < expression.length()
+          && expression.codePointAt(expression.offsetByCodePoints(0, offset)) == '.') {
+        offset++; // CEL marks the dot of a field selection; point at the field's name
+      }
+      if (issue.getMessage().startsWith("undeclared reference")) {
+        int[] points = expression.codePoints().toArray();
+        if (offset < points.length && points[offset] == '(') {
+          while (offset > 0 && (Character.isLetterOrDigit(points[offset - 1]) || points[offset - 1] == '_')) {
+            offset--; // CEL marks the parenthesis of a call; point at the function's name
+          }
+        }
+      }
       int[] at = yaml.positionIn(scalar, offset);
-      yaml.error(at[0], at[1], code, "CEL: " + describe(issue.getMessage()));
+      yaml.error(at[0], at[1], code, (code == PolicyErrorCode.CEL_SYNTAX ? "CEL syntax error: " : "CEL: ")
+          + describe(issue.getMessage()));
     }
   }
 
