@@ -138,7 +138,7 @@ public final class DecisionInput {
     List<PolicyProblem> problems = new ArrayList<>();
     Optional<DecisionInput> input = PolicyYaml.compose(file, text, problems)
         .flatMap(root -> read(root.yaml(), root.node(), defaultNow));
-    if (input.isEmpty()) {
+    if (input.isEmpty() || !problems.isEmpty()) {
       if (problems.isEmpty()) {
         problems.add(new PolicyProblem(file, 0, 0, PolicyErrorCode.INVALID_VALUE, "not a decision input"));
       }
