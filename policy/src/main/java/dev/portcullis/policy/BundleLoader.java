@@ -140,7 +140,7 @@ final class BundleLoader {
       return Optional.empty();
     }
     return Optional.of(new PolicyBundle(source, BundleHash.of(policyFiles), rules,
-        Collections.unmodifiableMap(params), compiler, runtime, tests, policyFiles.size()));
+        environment.paramsValue(Collections.unmodifiableMap(params)), compiler, runtime, tests, policyFiles.size()));
   }
 
   private record Top(PolicyYaml yaml, Map<String, NodeTuple> fields) {}

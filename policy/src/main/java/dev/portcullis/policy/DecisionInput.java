@@ -82,13 +82,16 @@ public final class DecisionInput {
     this.risk = builder.risk;
     this.now = Objects.requireNonNull(builder.now, "now: a decision needs the time it is made");
     Map<String, Object> vars = new LinkedHashMap<>();
-    vars.put("principal", Map.of("kind", principal.kind(), "issuer", principal.issuer(), "subject", principal.subject(),
-        "claims", celValue(principal.claims())));
-    vars.put("session", Map.of("id", session.id(), "scopes", session.scopes(), "org", session.org(), "age", session.age()));
-    vars.put("request", Map.of("api", request.api(), "operation", request.operation(), "sobject", request.sobject(),
-        "fields", request.fields(), "records", request.records(), "bytes", request.bytes()));
-    vars.put("org", Map.of("alias", org.alias(), "environment", org.environment(), "id", org.id()));
-    vars.put("risk", Map.of("score", risk.score(), "reasons", risk.reasons()));
+    vars.put("principal", new InputStruct(PolicyEnvironment.PRINCIPAL, Map.of("kind", principal.kind(),
+        "issuer", principal.issuer(), "subject", principal.subject(), "claims", celValue(principal.claims()))));
+    vars.put("session", new InputStruct(PolicyEnvironment.SESSION, Map.of("id", session.id(), "scopes", session.scopes(),
+        "org", session.org(), "age", session.age())));
+    vars.put("request", new InputStruct(PolicyEnvironment.REQUEST, Map.of("api", request.api(),
+        "operation", request.operation(), "sobject", request.sobject(), "fields", request.fields(),
+        "records", request.records(), "bytes", request.bytes())));
+    vars.put("org", new InputStruct(PolicyEnvironment.ORG, Map.of("alias", org.alias(), "environment", org.environment(),
+        "id", org.id())));
+    vars.put("risk", new InputStruct(PolicyEnvironment.RISK, Map.of("score", risk.score(), "reasons", risk.reasons())));
     vars.put("now", now);
     this.activation = Collections.unmodifiableMap(vars);
   }

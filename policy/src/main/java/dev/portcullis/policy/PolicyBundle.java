@@ -45,14 +45,14 @@ public final class PolicyBundle {
   private final String source;
   private final String hash;
   private final List<Rule> rules;
-  private final Map<String, Object> params;
+  private final Object params;
   private final CelCompiler compiler;
   private final CelRuntime runtime;
   private final List<PolicyTestCase> tests;
   private final int policyFiles;
   private final Map<String, List<Conjunct>> conjuncts = new ConcurrentHashMap<>();
 
-  PolicyBundle(String source, String hash, List<Rule> rules, Map<String, Object> params, CelCompiler compiler,
+  PolicyBundle(String source, String hash, List<Rule> rules, Object params, CelCompiler compiler,
       CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles) {
     this.source = source;
     this.hash = hash;

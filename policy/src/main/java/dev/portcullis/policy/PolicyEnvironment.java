@@ -27,8 +27,8 @@ import java.util.Optional;
  * <p>Design: each input object is a declared CEL struct type with a fixed field set (not a
  * {@code map<string, dyn>}), so the checker rejects {@code principal.subjct} or
  * {@code org.environment == 1} at load time. At run time the values are plain Java maps holding
- * every declared field (DecisionInput fills absent ones with empty values); CEL's planner selects
- * fields from maps, so no protobuf messages are generated. Only two places are open maps, on
+ * every declared field (DecisionInput fills absent ones with empty values), wrapped as CEL struct
+ * values ({@link InputStruct}), so no protobuf messages are generated. Only two places are open maps, on
  * purpose: {@code principal.claims} (whatever the issuer put in the token) and values inside
  * {@code params}; a missing key there is an evaluation error, which the decision records.
  * {@code params} is typed per bundle from the values the bundle declares, so an unknown parameter
@@ -97,6 +97,11 @@ final class PolicyEnvironment {
         return all.stream().filter(type -> type.name().equals(name)).findFirst();
       }
     };
+  }
+
+  /** The bundle's parameter values as the {@code params} variable. */
+  Object paramsValue(Map<String, Object> values) {
+    return new InputStruct(params, values);
   }
 
   CelCompiler compiler() {
