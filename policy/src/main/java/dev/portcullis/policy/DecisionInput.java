@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,12 @@ public final class DecisionInput {
   private final Org org;
   private final Risk risk;
   private final Instant now;
-  private final Map<String, Object> activation;
+  private final Optional<Object> principalValue;
+  private final Optional<Object> sessionValue;
+  private final Optional<Object> requestValue;
+  private final Optional<Object> orgValue;
+  private final Optional<Object> riskValue;
+  private final Optional<Object> nowValue;
 
   private DecisionInput(Builder builder) {
     this.principal = builder.principal;
@@ -81,19 +85,18 @@ public final class DecisionInput {
     this.org = builder.org;
     this.risk = builder.risk;
     this.now = Objects.requireNonNull(builder.now, "now: a decision needs the time it is made");
-    Map<String, Object> vars = new LinkedHashMap<>();
-    vars.put("principal", new InputStruct(PolicyEnvironment.PRINCIPAL, Map.of("kind", principal.kind(),
+    this.principalValue = Optional.of(new InputStruct(PolicyEnvironment.PRINCIPAL, Map.of("kind", principal.kind(),
         "issuer", principal.issuer(), "subject", principal.subject(), "claims", celValue(principal.claims()))));
-    vars.put("session", new InputStruct(PolicyEnvironment.SESSION, Map.of("id", session.id(), "scopes", session.scopes(),
-        "org", session.org(), "age", session.age())));
-    vars.put("request", new InputStruct(PolicyEnvironment.REQUEST, Map.of("api", request.api(),
+    this.sessionValue = Optional.of(new InputStruct(PolicyEnvironment.SESSION, Map.of("id", session.id(),
+        "scopes", session.scopes(), "org", session.org(), "age", session.age())));
+    this.requestValue = Optional.of(new InputStruct(PolicyEnvironment.REQUEST, Map.of("api", request.api(),
         "operation", request.operation(), "sobject", request.sobject(), "fields", request.fields(),
         "records", request.records(), "bytes", request.bytes())));
-    vars.put("org", new InputStruct(PolicyEnvironment.ORG, Map.of("alias", org.alias(), "environment", org.environment(),
-        "id", org.id())));
-    vars.put("risk", new InputStruct(PolicyEnvironment.RISK, Map.of("score", risk.score(), "reasons", risk.reasons())));
-    vars.put("now", now);
-    this.activation = Collections.unmodifiableMap(vars);
+    this.orgValue = Optional.of(new InputStruct(PolicyEnvironment.ORG, Map.of("alias", org.alias(),
+        "environment", org.environment(), "id", org.id())));
+    this.riskValue = Optional.of(new InputStruct(PolicyEnvironment.RISK, Map.of("score", risk.score(),
+        "reasons", risk.reasons())));
+    this.nowValue = Optional.of(now);
   }
 
   public static Builder builder() {
@@ -124,9 +127,21 @@ public final class DecisionInput {
     return now;
   }
 
-  /** The CEL variables (all but {@code params}), built once. */
-  Map<String, Object> activation() {
-    return activation;
+  /**
+   * The CEL variable {@code name} (any but {@code params}), built once per input; empty for an
+   * unknown name. The optionals are built once too, since the runtime asks for a variable at every
+   * access of every rule.
+   */
+  Optional<Object> variable(String name) {
+    return switch (name) {
+      case "principal" -> principalValue;
+      case "session" -> sessionValue;
+      case "request" -> requestValue;
+      case "org" -> orgValue;
+      case "risk" -> riskValue;
+      case "now" -> nowValue;
+      default -> Optional.empty();
+    };
   }
 
   /**
@@ -302,7 +317,10 @@ public final class DecisionInput {
     }
   }
 
-  /** Converts claim values to what CEL evaluates: Long, Double, String, Boolean, null value, lists, maps. */
+  /**
+   * Converts claim values to what CEL evaluates: Long, Double, String, Boolean, null value, lists,
+   * and maps as {@link InputMap}s (so that the runtime does not convert them again at every access).
+   */
   static Object celValue(Object value) {
     return switch (value) {
       case null -> NullValue.NULL_VALUE;
@@ -321,7 +339,7 @@ public final class DecisionInput {
       case Map<?, ?> map -> {
         Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(String.valueOf(k), celValue(v)));
-        yield Collections.unmodifiableMap(out);
+        yield new InputMap(out);
       }
       default -> String.valueOf(value);
     };

@@ -94,32 +94,82 @@ final class Obligations {
     return true;
   }
 
-  /** Merges the obligations of {@code rules} in order (see the class comment). */
+  /**
+   * Merges the obligations of {@code rules} in order (see the class comment): each obligation joins
+   * the first earlier one of its name that it merges with, or stays a separate one.
+   *
+   * <p>The result is what merging pair by pair with {@link #mergeValues} gives, without building a
+   * new list and a new obligation at every step: a list being unioned stays one growing set until
+   * the end (lists are the common case, {@code redact_fields}), and the rules each obligation came
+   * from stay one growing list.
+   */
   static List<Obligation> merge(List<Rule> rules) {
-    List<Obligation> merged = new ArrayList<>();
+    List<Merging> merged = null;
     for (Rule rule : rules) {
       for (Obligation next : rule.obligations()) {
+        if (merged == null) {
+          merged = new ArrayList<>(4);
+        }
         boolean absorbed = false;
         for (int i = 0; i < merged.size() && !absorbed; i++) {
-          Obligation have = merged.get(i);
-          if (have.name().equals(next.name())) {
-            Optional<Object> value = mergeValues(have.value(), next.value());
-            if (value.isPresent()) {
-              List<String> from = new ArrayList<>(have.rules());
-              if (!from.contains(rule.id())) {
-                from.add(rule.id());
-              }
-              merged.set(i, new Obligation(have.name(), value.get(), from));
-              absorbed = true;
-            }
-          }
+          Merging have = merged.get(i);
+          absorbed = have.name.equals(next.name()) && have.absorb(next.value(), rule.id());
         }
         if (!absorbed) {
-          merged.add(next);
+          merged.add(new Merging(next));
         }
       }
     }
-    return merged;
+    if (merged == null) {
+      return List.of();
+    }
+    List<Obligation> out = new ArrayList<>(merged.size());
+    for (Merging merging : merged) {
+      out.add(merging.obligation());
+    }
+    return out;
+  }
+
+  /** One obligation being merged: its value so far, or the union of its lists so far. */
+  private static final class Merging {
+    final String name;
+    private Object value;
+    /** Non-null once two different lists were merged: the value is then this union, as a list. */
+    private LinkedHashSet<Object> union;
+    private final List<String> rules;
+
+    Merging(Obligation first) {
+      this.name = first.name();
+      this.value = first.value();
+      this.rules = new ArrayList<>(first.rules());
+    }
+
+    /** Merges {@code next} in, as {@link #mergeValues}(value, next) would; false when they do not merge. */
+    boolean absorb(Object next, String ruleId) {
+      if (union != null) {
+        if (!(next instanceof List<?> list)) {
+          return false;
+        }
+        union.addAll(list);
+      } else if (value instanceof List<?> x && next instanceof List<?> y && !x.equals(y)) {
+        union = new LinkedHashSet<>(x);
+        union.addAll(y);
+      } else {
+        Optional<Object> merged = mergeValues(value, next);
+        if (merged.isEmpty()) {
+          return false;
+        }
+        value = merged.get();
+      }
+      if (!rules.contains(ruleId)) {
+        rules.add(ruleId);
+      }
+      return true;
+    }
+
+    Obligation obligation() {
+      return new Obligation(name, union == null ? value : List.copyOf(union), rules);
+    }
   }
 
   static Optional<Object> mergeValues(Object a, Object b) {

@@ -45,7 +45,7 @@ public final class PolicyBundle {
   private final String source;
   private final String hash;
   private final List<Rule> rules;
-  private final Object params;
+  private final Optional<Object> params;
   private final CelCompiler compiler;
   private final CelRuntime runtime;
   private final List<PolicyTestCase> tests;
@@ -57,7 +57,7 @@ public final class PolicyBundle {
     this.source = source;
     this.hash = hash;
     this.rules = List.copyOf(rules);
-    this.params = params;
+    this.params = Optional.of(params);
     this.compiler = compiler;
     this.runtime = runtime;
     this.tests = List.copyOf(tests);
@@ -223,8 +223,7 @@ public final class PolicyBundle {
   }
 
   private CelVariableResolver variables(DecisionInput input) {
-    Map<String, Object> activation = input.activation();
-    return name -> "params".equals(name) ? Optional.of(params) : Optional.ofNullable(activation.get(name));
+    return name -> "params".equals(name) ? params : input.variable(name);
   }
 
   private static String message(Exception e) {
@@ -260,22 +259,39 @@ public final class PolicyBundle {
     Set<String> scopes = new LinkedHashSet<>();
     if (effect == Decision.Effect.ALLOW) {
       deciding = matched;
-      reasons = new ArrayList<>();
-      Set<String> requested = new LinkedHashSet<>(input.session().scopes());
+      reasons = new ArrayList<>(matched.size());
+      List<String> requested = input.session().scopes();
       for (Rule rule : matched) {
         reasons.add(rule.because());
         if (rule.effect() == Decision.Effect.ALLOW) {
-          rule.scopes().stream().filter(requested::contains).forEach(scopes::add);
+          for (String scope : rule.scopes()) {
+            if (requested.contains(scope)) {
+              scopes.add(scope);
+            }
+          }
         }
       }
       scopes.removeAll(removedScopes);
     } else {
-      deciding = matched.stream().filter(rule -> rule.effect() == Decision.Effect.DENY).toList();
+      deciding = new ArrayList<>(matched.size());
+      for (Rule rule : matched) {
+        if (rule.effect() == Decision.Effect.DENY) {
+          deciding.add(rule);
+        }
+      }
       reasons = denyReasons.isEmpty() ? List.of("no allow rule matched (default deny)") : denyReasons;
     }
-    Optional<Duration> maxTtl = matched.stream().map(Rule::maxTtl).flatMap(Optional::stream).min(Duration::compareTo);
-    return new Decision(effect, matched.stream().map(Rule::id).toList(), reasons, Obligations.merge(deciding),
-        new SessionLimits(maxTtl, scopes), errors, hash);
+    String[] matchedIds = new String[matched.size()];
+    Duration maxTtl = null;
+    for (int i = 0; i < matchedIds.length; i++) {
+      Rule rule = matched.get(i);
+      matchedIds[i] = rule.id();
+      if (rule.maxTtl().isPresent() && (maxTtl == null || rule.maxTtl().get().compareTo(maxTtl) < 0)) {
+        maxTtl = rule.maxTtl().get();
+      }
+    }
+    return new Decision(effect, List.of(matchedIds), reasons, Obligations.merge(deciding),
+        new SessionLimits(Optional.ofNullable(maxTtl), scopes), errors, hash);
   }
 
   /** Decides {@code input} and tells, rule by rule, what matched and why the others did not. */
