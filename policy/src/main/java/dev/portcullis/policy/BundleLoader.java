@@ -116,7 +116,7 @@ final class BundleLoader {
       PolicyYaml yaml = readers.get(file);
       yaml.sequence(section.getValueNode(), "rules").ifPresent(items -> {
         for (Node item : items) {
-          readRule(yaml, item, compiler, runtime, ruleOrigin).ifPresent(rules::add);
+          readRule(yaml, item, compiler, runtime, params, ruleOrigin).ifPresent(rules::add);
         }
       });
     });
@@ -184,7 +184,7 @@ final class BundleLoader {
   }
 
   private Optional<Rule> readRule(PolicyYaml yaml, Node node, CelCompiler compiler, CelRuntime runtime,
-      Map<String, String> ruleOrigin) {
+      Map<String, Object> params, Map<String, String> ruleOrigin) {
     Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a rule", RULE_FIELD_ORDER);
     if (maybeFields.isEmpty()) {
       return Optional.empty();
@@ -257,22 +257,23 @@ final class BundleLoader {
         }
       }
     }
-    Optional<CelRuntime.Program> program = Optional.empty();
+    Optional<Condition> condition = Optional.empty();
     String when = null;
     if (fields.containsKey("when") && !PolicyYaml.isNull(fields.get("when").getValueNode())) {
       Node whenNode = fields.get("when").getValueNode();
       if (whenNode instanceof ScalarNode scalar) {
         when = scalar.getValue();
-        program = compileCondition(yaml, scalar, compiler, runtime);
+        condition = compileCondition(yaml, scalar, compiler, runtime, params);
       } else {
         yaml.error(whenNode, PolicyErrorCode.INVALID_VALUE, "when must be a CEL expression (text), found "
             + PolicyYaml.describe(whenNode));
       }
     }
-    if (problems.size() > problemsBefore || id == null || effect == null || program.isEmpty()) {
+    if (problems.size() > problemsBefore || id == null || effect == null || condition.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Rule(id, effect, when, program.get(), reason, obligations, maxTtl, scopes, yaml.file(),
+    return Optional.of(new Rule(id, effect, when, condition.get().program(), condition.get().guards(), reason,
+        obligations, maxTtl, scopes, yaml.file(),
         PolicyYaml.line(fields.get("id").getValueNode())));
   }
 
@@ -300,9 +301,12 @@ final class BundleLoader {
     return Collections.unmodifiableSet(scopes);
   }
 
+  /** A compiled condition and the guards the rule index reads from it. */
+  private record Condition(CelRuntime.Program program, List<RuleIndex.Guard> guards) {}
+
   /** Parses, type-checks and plans one condition; CEL's errors are reported at their place in the file. */
-  private Optional<CelRuntime.Program> compileCondition(PolicyYaml yaml, ScalarNode scalar, CelCompiler compiler,
-      CelRuntime runtime) {
+  private Optional<Condition> compileCondition(PolicyYaml yaml, ScalarNode scalar, CelCompiler compiler,
+      CelRuntime runtime, Map<String, Object> params) {
     String expression = scalar.getValue();
     CelValidationResult parsed = compiler.parse(expression, yaml.file());
     if (parsed.hasError()) {
@@ -316,7 +320,7 @@ final class BundleLoader {
         return Optional.empty();
       }
       CelAbstractSyntaxTree ast = checked.getAst();
-      return Optional.of(runtime.createProgram(ast));
+      return Optional.of(new Condition(runtime.createProgram(ast), RuleIndex.guards(ast, params)));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       yaml.error(scalar, PolicyErrorCode.CEL_TYPE, "the condition cannot be compiled: " + PolicyYaml.oneLine(String.valueOf(e.getMessage())));
       return Optional.empty();

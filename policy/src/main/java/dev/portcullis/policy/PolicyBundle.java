@@ -51,12 +51,14 @@ public final class PolicyBundle {
   private final List<PolicyTestCase> tests;
   private final int policyFiles;
   private final Map<String, List<Conjunct>> conjuncts = new ConcurrentHashMap<>();
+  private final RuleIndex index;
 
   PolicyBundle(String source, String hash, List<Rule> rules, Object params, CelCompiler compiler,
       CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles) {
     this.source = source;
     this.hash = hash;
     this.rules = List.copyOf(rules);
+    this.index = RuleIndex.of(this.rules);
     this.params = Optional.of(params);
     this.compiler = compiler;
     this.runtime = runtime;
@@ -198,25 +200,49 @@ public final class PolicyBundle {
     return tests.size();
   }
 
-  /** Decides {@code input}. Never throws for a rule that fails to evaluate: the decision records it. */
+  /**
+   * Decides {@code input}. Never throws for a rule that fails to evaluate: the decision records it.
+   *
+   * <p>Only the rules the {@link RuleIndex} admits for this input are evaluated; the others are
+   * false for it without evaluation (and could not have failed), so the decision is the one that
+   * evaluating every rule gives ({@link #decideEvaluatingEveryRule}).
+   */
   public Decision decide(DecisionInput input) {
     Objects.requireNonNull(input, "input");
+    return decide(input, index.candidates(input));
+  }
+
+  /** Decides {@code input} evaluating every rule, without the index; the reference for tests. */
+  Decision decideEvaluatingEveryRule(DecisionInput input) {
+    Objects.requireNonNull(input, "input");
+    return decide(input, index.all());
+  }
+
+  /** How many rules deciding {@code input} evaluates; for tests. */
+  int evaluatedRuleCount(DecisionInput input) {
+    return index.candidateCount(input);
+  }
+
+  private Decision decide(DecisionInput input, long[] candidates) {
     CelVariableResolver variables = variables(input);
-    List<Rule> matched = new ArrayList<>(4);
+    List<Rule> matched = new ArrayList<>(8);
     List<Rule> failed = List.of();
     List<Decision.RuleError> errors = List.of();
-    for (Rule rule : rules) {
-      try {
-        if (Boolean.TRUE.equals(rule.program().eval(variables))) {
-          matched.add(rule);
+    for (int word = 0; word < candidates.length; word++) {
+      for (long bits = candidates[word]; bits != 0; bits &= bits - 1) {
+        Rule rule = rules.get((word << 6) + Long.numberOfTrailingZeros(bits));
+        try {
+          if (Boolean.TRUE.equals(rule.program().eval(variables))) {
+            matched.add(rule);
+          }
+        } catch (CelEvaluationException | RuntimeException e) {
+          if (errors.isEmpty()) {
+            errors = new ArrayList<>(2);
+            failed = new ArrayList<>(2);
+          }
+          errors.add(new Decision.RuleError(rule.id(), message(e)));
+          failed.add(rule);
         }
-      } catch (CelEvaluationException | RuntimeException e) {
-        if (errors.isEmpty()) {
-          errors = new ArrayList<>(2);
-          failed = new ArrayList<>(2);
-        }
-        errors.add(new Decision.RuleError(rule.id(), message(e)));
-        failed.add(rule);
       }
     }
     return combine(input, matched, failed, errors);

@@ -9,6 +9,7 @@ import java.util.Set;
 /**
  * One compiled rule.
  *
+ * @param guards the top-level parts of {@code when} the rule index reads (see {@link RuleIndex})
  * @param scopes for an allow rule, the scopes it grants; for a deny rule, the scopes it removes
  *     (a deny rule without scopes denies the whole decision)
  * @param file the policy file, relative to the bundle
@@ -19,6 +20,7 @@ record Rule(
     Decision.Effect effect,
     String when,
     CelRuntime.Program program,
+    List<RuleIndex.Guard> guards,
     String reason,
     List<Obligation> obligations,
     Optional<Duration> maxTtl,
