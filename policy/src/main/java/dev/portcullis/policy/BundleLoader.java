@@ -5,6 +5,10 @@ import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.compiler.CelCompiler;
+import dev.cel.optimizer.CelOptimizationException;
+import dev.cel.optimizer.CelOptimizer;
+import dev.cel.optimizer.CelOptimizerFactory;
+import dev.cel.optimizer.optimizers.ConstantFoldingOptimizer;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.nio.ByteBuffer;
@@ -106,6 +110,9 @@ final class BundleLoader {
     PolicyEnvironment environment = new PolicyEnvironment(params);
     CelCompiler compiler = environment.compiler();
     CelRuntime runtime = environment.runtime();
+    CelOptimizer optimizer = CelOptimizerFactory.standardCelOptimizerBuilder(compiler, runtime)
+        .addAstOptimizers(ConstantFoldingOptimizer.getInstance())
+        .build();
     List<Rule> rules = new ArrayList<>();
     Map<String, String> ruleOrigin = new LinkedHashMap<>();
     policyTops.forEach((file, top) -> {
@@ -116,7 +123,7 @@ final class BundleLoader {
       PolicyYaml yaml = readers.get(file);
       yaml.sequence(section.getValueNode(), "rules").ifPresent(items -> {
         for (Node item : items) {
-          readRule(yaml, item, compiler, runtime, params, ruleOrigin).ifPresent(rules::add);
+          readRule(yaml, item, compiler, runtime, optimizer, params, ruleOrigin).ifPresent(rules::add);
         }
       });
     });
@@ -184,7 +191,7 @@ final class BundleLoader {
   }
 
   private Optional<Rule> readRule(PolicyYaml yaml, Node node, CelCompiler compiler, CelRuntime runtime,
-      Map<String, Object> params, Map<String, String> ruleOrigin) {
+      CelOptimizer optimizer, Map<String, Object> params, Map<String, String> ruleOrigin) {
     Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a rule", RULE_FIELD_ORDER);
     if (maybeFields.isEmpty()) {
       return Optional.empty();
@@ -263,7 +270,7 @@ final class BundleLoader {
       Node whenNode = fields.get("when").getValueNode();
       if (whenNode instanceof ScalarNode scalar) {
         when = scalar.getValue();
-        condition = compileCondition(yaml, scalar, compiler, runtime, params);
+        condition = compileCondition(yaml, scalar, compiler, runtime, optimizer, params);
       } else {
         yaml.error(whenNode, PolicyErrorCode.INVALID_VALUE, "when must be a CEL expression (text), found "
             + PolicyYaml.describe(whenNode));
@@ -304,9 +311,15 @@ final class BundleLoader {
   /** A compiled condition and the guards the rule index reads from it. */
   private record Condition(CelRuntime.Program program, List<RuleIndex.Guard> guards) {}
 
-  /** Parses, type-checks and plans one condition; CEL's errors are reported at their place in the file. */
+  /**
+   * Parses, type-checks, folds constants and plans one condition; CEL's errors are reported at their
+   * place in the file. Folding evaluates once, here, the parts that read no variable, such as
+   * {@code duration("15m")} or {@code timestamp("2026-01-01T00:00:00Z")}, which would otherwise parse
+   * their text at every decision; a part whose evaluation fails is left as it is (it then fails at
+   * decision time, as written), and a condition the optimizer cannot handle is planned unfolded.
+   */
   private Optional<Condition> compileCondition(PolicyYaml yaml, ScalarNode scalar, CelCompiler compiler,
-      CelRuntime runtime, Map<String, Object> params) {
+      CelRuntime runtime, CelOptimizer optimizer, Map<String, Object> params) {
     String expression = scalar.getValue();
     CelValidationResult parsed = compiler.parse(expression, yaml.file());
     if (parsed.hasError()) {
@@ -320,7 +333,13 @@ final class BundleLoader {
         return Optional.empty();
       }
       CelAbstractSyntaxTree ast = checked.getAst();
-      return Optional.of(new Condition(runtime.createProgram(ast), RuleIndex.guards(ast, params)));
+      CelAbstractSyntaxTree folded;
+      try {
+        folded = optimizer.optimize(ast);
+      } catch (CelOptimizationException | RuntimeException e) {
+        folded = ast;
+      }
+      return Optional.of(new Condition(runtime.createProgram(folded), RuleIndex.guards(ast, params)));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       yaml.error(scalar, PolicyErrorCode.CEL_TYPE, "the condition cannot be compiled: " + PolicyYaml.oneLine(String.valueOf(e.getMessage())));
       return Optional.empty();
