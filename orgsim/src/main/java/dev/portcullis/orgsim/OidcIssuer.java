@@ -250,9 +250,18 @@ public final class OidcIssuer {
   }
 
   /** Signs an exact header and claim set with the current key (the header is taken as given). */
-  public synchronized String sign(Map<String, Object> header, Map<String, Object> claims) {
+  public String sign(Map<String, Object> header, Map<String, Object> claims) {
+    return signJson(json(header), json(claims));
+  }
+
+  /**
+   * Signs exact header and claims JSON texts with the current key, byte for byte as given (for
+   * tests of what verifiers do with duplicate members, odd spacing or escapes).
+   */
+  public synchronized String signJson(String headerJson, String claimsJson) {
     try {
-      String signingInput = base64Json(header) + "." + base64Json(claims);
+      String signingInput = Base64URL.encode(headerJson.getBytes(StandardCharsets.UTF_8))
+          + "." + Base64URL.encode(claimsJson.getBytes(StandardCharsets.UTF_8));
       Base64URL signature = signer.sign(new JWSHeader(algorithm), signingInput.getBytes(StandardCharsets.US_ASCII));
       return signingInput + "." + signature;
     } catch (JOSEException e) {
@@ -270,9 +279,9 @@ public final class OidcIssuer {
     }
   }
 
-  private static String base64Json(Map<String, Object> json) {
+  private static String json(Map<String, Object> json) {
     try {
-      return Base64URL.encode(OrgHandler.JSON.writeValueAsBytes(json)).toString();
+      return OrgHandler.JSON.writeValueAsString(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON-serialisable: " + e.getMessage(), e);
     }
