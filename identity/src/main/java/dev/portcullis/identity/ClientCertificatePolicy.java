@@ -1,5 +1,6 @@
 package dev.portcullis.identity;
 
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -12,14 +13,18 @@ import java.util.Objects;
  * @param identity which subject alternative name is the principal's subject
  * @param allowedIdentityPrefixes when not empty, the identity must start with one of these (e.g.
  *     {@code spiffe://acme.example/ci/})
- * @param checkRevocation whether PKIX revocation checking (CRL distribution points, OCSP) runs;
- *     off by default, since it reaches the network
+ * @param checkRevocation whether the client certificate's revocation is checked (PKIX, end entity
+ *     only, CRLs preferred): against {@code crls}, then the certificate's own OCSP responder or CRL
+ *     distribution point; off by default, since those reach the network
+ * @param crls CRLs to check against (a private CA's CRL, refreshed by configuration), used when
+ *     {@code checkRevocation} is on
  */
 public record ClientCertificatePolicy(
     List<X509Certificate> certificateAuthorities,
     IdentitySource identity,
     List<String> allowedIdentityPrefixes,
-    boolean checkRevocation) {
+    boolean checkRevocation,
+    List<X509CRL> crls) {
 
   /** The SAN that names the client. */
   public enum IdentitySource {
@@ -33,6 +38,7 @@ public record ClientCertificatePolicy(
     certificateAuthorities = List.copyOf(Objects.requireNonNull(certificateAuthorities, "certificateAuthorities"));
     Objects.requireNonNull(identity, "identity");
     allowedIdentityPrefixes = List.copyOf(Objects.requireNonNull(allowedIdentityPrefixes, "allowedIdentityPrefixes"));
+    crls = List.copyOf(Objects.requireNonNull(crls, "crls"));
     if (certificateAuthorities.isEmpty()) {
       throw new IllegalArgumentException("an mTLS client certificate policy needs at least one CA certificate");
     }
@@ -40,14 +46,15 @@ public record ClientCertificatePolicy(
 
   /** Trusts {@code certificateAuthorities}, reads the identity from {@code identity}, no prefix rule, no revocation checks. */
   public static ClientCertificatePolicy of(List<X509Certificate> certificateAuthorities, IdentitySource identity) {
-    return new ClientCertificatePolicy(certificateAuthorities, identity, List.of(), false);
+    return new ClientCertificatePolicy(certificateAuthorities, identity, List.of(), false, List.of());
   }
 
   public ClientCertificatePolicy withAllowedIdentityPrefixes(List<String> prefixes) {
-    return new ClientCertificatePolicy(certificateAuthorities, identity, prefixes, checkRevocation);
+    return new ClientCertificatePolicy(certificateAuthorities, identity, prefixes, checkRevocation, crls);
   }
 
-  public ClientCertificatePolicy withRevocationChecking(boolean check) {
-    return new ClientCertificatePolicy(certificateAuthorities, identity, allowedIdentityPrefixes, check);
+  /** Turns revocation checking on, against {@code crls} first. */
+  public ClientCertificatePolicy withRevocationChecking(List<X509CRL> crls) {
+    return new ClientCertificatePolicy(certificateAuthorities, identity, allowedIdentityPrefixes, true, crls);
   }
 }

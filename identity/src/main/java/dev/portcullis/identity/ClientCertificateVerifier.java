@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
@@ -21,6 +24,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +118,18 @@ public final class ClientCertificateVerifier {
       CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
       PKIXParameters parameters = new PKIXParameters(anchors);
       parameters.setDate(date);
-      parameters.setRevocationEnabled(policy.checkRevocation());
+      parameters.setRevocationEnabled(false);
+      if (policy.checkRevocation()) {
+        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+        PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
+        revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.ONLY_END_ENTITY));
+        parameters.addCertPathChecker(revocation);
+        if (!policy.crls().isEmpty()) {
+          parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(policy.crls())));
+        }
+        validator.validate(certPath, parameters);
+        return;
+      }
       CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
     } catch (CertPathValidatorException e) {
       if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {

@@ -141,4 +141,16 @@ class ClientCertificateVerifierTest {
     refused(IdentityErrorCode.CERT_NO_SAN_IDENTITY, () -> prefixed.verify(chain(outside), NOW));
     assertThat(prefixed.verify(chain(TestPki.leaf(intermediate, "deployer", Leaf.client(SPIFFE))), NOW).subject()).isEqualTo(SPIFFE);
   }
+
+  @Test
+  void revokedWhenRevocationIsCheckedAgainstAConfiguredCrl() throws Exception {
+    Issued revoked = TestPki.leaf(intermediate, "stolen", Leaf.client(SPIFFE));
+    Issued good = TestPki.leaf(intermediate, "deployer", Leaf.client(SPIFFE));
+    ClientCertificateVerifier checking = new ClientCertificateVerifier(ClientCertificatePolicy.of(List.of(root.certificate()), IdentitySource.SAN_URI)
+        .withRevocationChecking(List.of(TestPki.crl(intermediate, revoked.certificate()))));
+
+    refused(IdentityErrorCode.CERT_REVOKED, () -> checking.verify(chain(revoked), NOW));
+    assertThat(checking.verify(chain(good), NOW).subject()).isEqualTo(SPIFFE);
+    assertThat(byUri.verify(chain(revoked), NOW).subject()).as("revocation is off by default").isEqualTo(SPIFFE);
+  }
 }

@@ -92,6 +92,18 @@ final class TestPki {
     return new Issued(sign(builder, parent.keys()), keys);
   }
 
+  /** A CRL by {@code issuer} revoking {@code revoked}, valid for a day around {@link #NOW}. */
+  static java.security.cert.X509CRL crl(Issued issuer, X509Certificate... revoked) throws Exception {
+    org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
+        issuer.certificate().getSubjectX500Principal(), Date.from(NOW.minusSeconds(3600)));
+    builder.setNextUpdate(Date.from(NOW.plusSeconds(86_400)));
+    for (X509Certificate certificate : revoked) {
+      builder.addCRLEntry(certificate.getSerialNumber(), Date.from(NOW.minusSeconds(60)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+    }
+    return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.keys().getPrivate())));
+  }
+
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
     return new JcaX509CertificateConverter().getCertificate(
         builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
