@@ -35,8 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * CI OIDC identity token verification with a warm JWKS cache: {@link OidcVerifier#verify} on a
  * GitHub-Actions-shaped token from orgsim's issuer (the JWKS fetched once over loopback HTTP during
- * setup), for RS256 (RSA 2048) and ES256 (P-256), beside the JDK's bare signature check of the same
- * bytes: the floor every verifier on this JVM pays. Run with {@code -t 2} on the 2-core VM.
+ * setup), for RS256 (RSA 2048) and ES256 (P-256), beside the bare signature check of the same bytes
+ * by the JDK and by BouncyCastle: the floor every verifier on this JVM pays. Run with {@code -t 2} on
+ * the 2-core VM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Threads(2)
 public class OidcVerifyBenchmark {
+  private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   @Param({"RS256", "ES256"})
   public String algorithm;
 
@@ -88,6 +91,14 @@ public class OidcVerifyBenchmark {
   @Benchmark
   public Principal portcullisVerify() {
     return verifier.verify(token);
+  }
+
+  @Benchmark
+  public boolean bouncyCastleSignatureVerifyFloor() throws GeneralSecurityException {
+    Signature bc = Signature.getInstance(jdkAlgorithm, BOUNCY_CASTLE);
+    bc.initVerify(publicKey);
+    bc.update(signingInput);
+    return bc.verify(signature);
   }
 
   @Benchmark

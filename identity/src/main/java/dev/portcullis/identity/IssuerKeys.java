@@ -43,10 +43,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the token's or absent); RSA keys shorter than 2048 bits never match.
  *
  * <p>Verifiers are cached per key (a JWKS holds a handful), so the warm path is a map lookup and
- * the signature check. Thread-safe.
+ * the signature check. ECDSA signatures are checked by BouncyCastle (a private provider instance,
+ * not installed in the JVM), RSA ones by the JDK: each the faster on this JVM (docs/PERFORMANCE.md).
+ * Thread-safe.
  */
 final class IssuerKeys implements AutoCloseable {
   private static final int MAX_CACHED_VERIFIERS = 64;
+  /** ECDSA verification runs on BouncyCastle, about twice the JDK's speed; RSA stays on the JDK, which is faster there. */
+  private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   private final TrustedIssuer issuer;
   private final JWKSetSource<SecurityContext> source;
@@ -132,7 +136,11 @@ final class IssuerKeys implements AutoCloseable {
     try {
       return switch (key) {
         case RSAKey rsa -> new RSASSAVerifier(rsa);
-        case ECKey ec -> new ECDSAVerifier(ec);
+        case ECKey ec -> {
+          ECDSAVerifier verifier = new ECDSAVerifier(ec);
+          verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
+          yield verifier;
+        }
         default -> throw new IdentityException(IdentityErrorCode.UNKNOWN_KID, "unsupported key type " + key.getKeyType());
       };
     } catch (JOSEException e) {

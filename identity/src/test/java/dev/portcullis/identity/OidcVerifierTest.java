@@ -377,4 +377,26 @@ class OidcVerifierTest {
     assertThat(JSON.readTree(discovery.body()).get("jwks_uri").asText()).isEqualTo(issuers.gitlab.jwksUri().toString())
         .endsWith("/gitlab/oauth/discovery/keys");
   }
+
+  @Test
+  void es256TokensVerifyAndAZeroSignatureDoesNot() throws Exception {
+    try (var es = dev.portcullis.orgsim.OidcIssuerSimulator.builder().clock(issuers.clock)
+            .algorithm(com.nimbusds.jose.JWSAlgorithm.ES256).start();
+        OidcVerifier esVerifier = issuers.verifierFor(es.github())) {
+      String token = es.github().mint(Map.of());
+      assertThat(esVerifier.verify(token).claims()).containsEntry("repository", "acme/salesforce-app");
+      assertThat(token.substring(token.lastIndexOf('.') + 1)).hasSize(86); // 64 bytes, JOSE r||s
+      // CVE-2022-21449 ("psychic signatures"): r = s = 0 must never verify
+      String zero = token.substring(0, token.lastIndexOf('.') + 1)
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+      refused(IdentityErrorCode.BAD_SIGNATURE, () -> esVerifier.verify(zero));
+      // a DER-encoded signature is not the JOSE form
+      String der = token.substring(0, token.lastIndexOf('.') + 1)
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(
+              Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1))));
+      refused(IdentityErrorCode.BAD_SIGNATURE, () -> esVerifier.verify(der));
+      // an RS256 header on an EC issuer's token
+      refused(IdentityErrorCode.UNKNOWN_KID, () -> esVerifier.verify(es.github().mint(Map.of("alg", "RS256"), Map.of())));
+    }
+  }
 }
