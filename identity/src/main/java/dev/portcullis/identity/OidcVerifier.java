@@ -67,6 +67,11 @@ public final class OidcVerifier implements AutoCloseable {
     TOKEN_CHARS['.'] = true;
   }
 
+  /** The header handed to Nimbus's verifiers: they read only the algorithm (crit was refused earlier). */
+  private static final Map<JWSAlgorithm, JWSHeader> HEADERS = TrustedIssuer.SUPPORTED_ALGORITHMS.stream()
+      .map(JWSAlgorithm::parse)
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(alg -> alg, JWSHeader::new));
+
   private final Map<String, Issuer> issuers;
   private final Clock clock;
   private final int maxTokenBytes;
@@ -181,11 +186,11 @@ public final class OidcVerifier implements AutoCloseable {
     JWSVerifier verifier = issuer.keys().verifierFor(kid, alg);
 
     // 5. Signature, over the bytes as received.
-    byte[] signature = decode(signaturePart, "signature");
+    requireCanonicalBase64url(signaturePart, "signature"); // Nimbus decodes it; it was checked character by character above
     byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
     boolean valid;
     try {
-      valid = verifier.verify(new JWSHeader(alg), signingInput, Base64URL.encode(signature));
+      valid = verifier.verify(HEADERS.get(alg), signingInput, new Base64URL(signaturePart));
     } catch (JOSEException e) {
       valid = false;
     }
@@ -277,6 +282,16 @@ public final class OidcVerifier implements AutoCloseable {
    * different bytes.
    */
   private static byte[] decode(String part, String name) {
+    requireCanonicalBase64url(part, name);
+    try {
+      return BASE64URL.decode(part);
+    } catch (IllegalArgumentException e) {
+      throw fail(IdentityErrorCode.MALFORMED, "the " + name + " is not base64url");
+    }
+  }
+
+  /** The length and trailing-bit rules of canonical base64url; the alphabet was checked for the whole token. */
+  private static void requireCanonicalBase64url(String part, String name) {
     if (part.isEmpty()) {
       throw fail(IdentityErrorCode.MALFORMED, "the " + name + " is empty");
     }
@@ -290,11 +305,6 @@ public final class OidcVerifier implements AutoCloseable {
       if ((last & unusedBits) != 0) {
         throw fail(IdentityErrorCode.MALFORMED, "the " + name + " is not canonical base64url");
       }
-    }
-    try {
-      return BASE64URL.decode(part);
-    } catch (IllegalArgumentException e) {
-      throw fail(IdentityErrorCode.MALFORMED, "the " + name + " is not base64url");
     }
   }
 
@@ -316,7 +326,7 @@ public final class OidcVerifier implements AutoCloseable {
   public Map<String, TrustedIssuer> issuers() {
     Map<String, TrustedIssuer> out = new LinkedHashMap<>();
     issuers.forEach((name, issuer) -> out.put(name, issuer.config()));
-    return out;
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** Stops the JWKS refresh threads. */
