@@ -129,10 +129,8 @@ public record TrustedIssuer(
     if (!(scheme.equals("https") || (scheme.equals("http") && loopback)) || host.isEmpty()) {
       throw new IllegalArgumentException(what + " '" + uri + "' must be an https URL (http only to a loopback address)");
     }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      if (what.equals("issuer")) {
-        throw new IllegalArgumentException("issuer '" + uri + "' must have no query or fragment");
-      }
+    if (uri.getRawFragment() != null || (what.equals("issuer") && uri.getRawQuery() != null)) {
+      throw new IllegalArgumentException(what + " '" + uri + "' must have no " + (what.equals("issuer") ? "query or " : "") + "fragment");
     }
   }
 }
