@@ -136,4 +136,30 @@ class JwksTest {
     assertThat(TrustedIssuer.githubActions(aud).algorithms()).containsExactlyInAnyOrder("RS256", "ES256");
     assertThat(TrustedIssuer.githubActions(aud).clockSkew()).isEqualTo(Duration.ofSeconds(60));
   }
+
+  @Test
+  void concurrentFirstUseFetchesTheJwksOnce() throws Exception {
+    int threads = 8;
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      tokens.add(i % 2 == 0 ? issuers.github.mint(Map.of()) : issuers.gitlab.mint(Map.of()));
+    }
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      java.util.List<java.util.concurrent.Future<Principal>> results = new java.util.ArrayList<>();
+      for (String token : tokens) {
+        results.add(pool.submit(() -> {
+          go.await();
+          return issuers.verifier.verify(token);
+        }));
+      }
+      go.countDown();
+      for (int i = 0; i < threads; i++) {
+        assertThat(results.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS).issuer())
+            .isEqualTo(i % 2 == 0 ? issuers.github.issuer() : issuers.gitlab.issuer());
+      }
+    }
+    assertThat(issuers.github.jwksRequests()).isEqualTo(1);
+    assertThat(issuers.gitlab.jwksRequests()).isEqualTo(1);
+  }
 }
