@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ConfigCommand.class,
       LedgerCommand.class,
+      PolicyCommand.class,
       OrgSimulatorCommand.class,
       WitnessCommand.class,
       CommandLine.HelpCommand.class

@@ -32,7 +32,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "serve", "status", "orgsim", "config check"})
+  @ValueSource(strings = {"demo", "serve", "status", "orgsim", "config check", "policy check", "policy eval", "policy test", "policy init"})
   void everySubcommandHasHelpWithExamples(String command) {
     String[] words = (command + " --help").split(" ");
     Run run = run(words);

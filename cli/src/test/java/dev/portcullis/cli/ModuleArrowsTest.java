@@ -35,6 +35,7 @@ class ModuleArrowsTest {
           "dev.portcullis.server",
           "dev.portcullis.store",
           "dev.portcullis.salesforce",
+          "dev.portcullis.policy",
           "dev.portcullis.orgsim"
         }) {
       org.assertj.core.api.Assertions.assertThat(
@@ -77,6 +78,30 @@ class ModuleArrowsTest {
         .dependOnClassesThat()
         .resideInAPackage("org.eclipse.jetty..")
         .because("only gateway and server (and the simulator, a test double) run HTTP servers")
+        .check(production);
+  }
+
+  @Test
+  void onlyPolicyTouchesCel() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.portcullis.policy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cel..")
+        .because("policies are compiled and evaluated only by the policy module (CONVENTIONS.md, Build habits)")
+        .check(production);
+  }
+
+  @Test
+  void policyDependsOnNothingOfOurs() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.policy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portcullis.salesforce..", "dev.portcullis.ledger..", "dev.portcullis.store..",
+            "dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.orgsim..")
         .check(production);
   }
 

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * the history strictly increase, so the index is sorted. Thread-safe (methods synchronize on this).
  */
 final class CheckpointHistory implements AutoCloseable {
-  private static final int HEADER = 4;
+  static final int HEADER = 4;
   static final int DEFAULT_INDEX_INTERVAL = 1024;
 
   private final Path file;
@@ -164,8 +164,16 @@ final class CheckpointHistory implements AutoCloseable {
     }
   }
 
-  /** Appends one record and fdatasyncs it: the commit point. On failure the tail is cut back. */
+  /** Appends one record and fdatasyncs it. On failure the tail is cut back. */
   synchronized void append(byte[] note, long size) throws IOException {
+    append(note, size, true);
+  }
+
+  /**
+   * Appends one record, fdatasyncing it when {@code force} (a ledger with a write-ahead log forces the history
+   * later, in {@link #force}). On failure the tail is cut back.
+   */
+  synchronized void append(byte[] note, long size, boolean force) throws IOException {
     refresh();
     if (size <= lastSize) {
       throw new LedgerException(LedgerErrorCode.BAD_BATCH, "checkpoint size " + size
@@ -179,7 +187,9 @@ final class CheckpointHistory implements AutoCloseable {
         while (record.hasRemaining()) {
           w.write(record, at + record.position());
         }
-        w.force(false);
+        if (force) {
+          w.force(false);
+        }
       } catch (IOException e) {
         try {
           w.truncate(at);
@@ -192,6 +202,49 @@ final class CheckpointHistory implements AutoCloseable {
     refresh();
     if (lastSize != size) {
       throw new IOException("checkpoint history " + file + " did not read back the record of size " + size);
+    }
+  }
+
+  /** Length in bytes of the complete records (as of the last refresh). */
+  synchronized long length() throws IOException {
+    refresh();
+    return end;
+  }
+
+  /** Forces the records appended so far to disk (fdatasync). */
+  synchronized void force() throws IOException {
+    try (FileChannel w = openForWrite()) {
+      w.force(false);
+    }
+  }
+
+  /**
+   * Cuts the file back to its first {@code length} bytes, which must end on a record boundary (a write-ahead log
+   * replays what follows); only the sequencer-lock holder calls this.
+   *
+   * @throws LedgerException {@link LedgerErrorCode#HISTORY_CORRUPT} when the file is shorter than that
+   */
+  synchronized void truncateTo(long length) throws IOException {
+    long fileSize;
+    try (FileChannel w = openForWrite()) {
+      fileSize = w.size();
+      if (fileSize < length) {
+        throw corrupt(fileSize, "the file ends before byte " + length + ", which the write-ahead log recorded as"
+            + " durable");
+      }
+      if (fileSize > length) {
+        w.truncate(length);
+        w.force(false);
+      }
+    }
+    end = 0;
+    records = 0;
+    lastSize = -1;
+    lastOffset = -1;
+    indexCount = 0;
+    refresh();
+    if (end != length) {
+      throw corrupt(end, "byte " + length + ", where the write-ahead log's history starts, is not a record boundary");
     }
   }
 

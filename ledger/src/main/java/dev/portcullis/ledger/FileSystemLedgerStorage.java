@@ -26,12 +26,15 @@ import java.util.function.Consumer;
  * {@code checkpoint}, {@code tile/<L>/<N>[.p/<W>]}, {@code tile/entries/<N>[.p/<W>]}, plus
  * {@code checkpoint-history} and the {@code .lock} file (docs/LEDGER.md, "Storage and the sequencer").
  *
- * <p>Design. Every file is written to a temporary file in its own directory, forced to disk, renamed over
- * its final name atomically, and the directory is forced; so a reader sees either the old file or the whole
- * new one. {@link #commit} writes every tile of the batch that way first, then appends the signed
- * checkpoint to {@code checkpoint-history} and fdatasyncs it: <b>that is the commit point</b>. Only then is
- * the {@code checkpoint} file replaced. A crash before the commit point leaves files the history does not
- * cover; they are never trusted and the next commit overwrites them.
+ * <p>Design. {@link #commit} first appends the batch (its tiles and signed checkpoint) to the write-ahead log
+ * ({@code .wal-0}/{@code .wal-1}, see {@link WriteAheadLog}) and fdatasyncs it: <b>that is the commit point</b>.
+ * Then it writes the tiles under their final names, appends the checkpoint to {@code checkpoint-history} and
+ * replaces the {@code checkpoint} file, none of them forced; a background flush forces them all when the log's
+ * segment fills up. A crash loses nothing acknowledged: the sequencer that takes the lock next replays the log's
+ * unflushed batches first. Files a crash left beyond the committed tree are never trusted and are overwritten.
+ * Files replaced outside commits (the {@code checkpoint} file by {@link #publishCosigned}, a tile by
+ * {@link #repair}) go to a temporary file in their own directory, are forced, renamed over their final name
+ * atomically, and the directory is forced; so a reader sees either the old file or the whole new one.
  *
  * <p>Immutability: a tile (L, N, W) is a function of the first (256·N + W)·256<sup>L</sup> leaves. Once the
  * history holds a checkpoint at least that large, the tile can never change: a commit that would write it
@@ -53,28 +56,55 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
 
   private final Path root;
   private final CheckpointHistory history;
+  private final long walSegmentBytes;
   private final Object writeLock = new Object();
   private FileChannel lockChannel;
   private FileLock lock;
-  private boolean failed;
+  private volatile boolean failed;
+  /** The write-ahead log, open while this storage holds the sequencer lock. */
+  private WriteAheadLog wal;
+  /** Tree size and history length (bytes) of everything committed, published or not. */
+  private long committedSize = -1;
+  private long historyBytes;
+  /** Writes committed batches to their files, in commit order, off the acknowledgement path. */
+  private java.util.concurrent.ExecutorService publisher;
+  /** Forces the files of a write-ahead log segment the writer has left, and preallocates segments. */
+  private java.util.concurrent.ExecutorService flusher;
+  /** Completes when the segment the writer would enter next is flushed (and preallocated). */
+  private java.util.concurrent.CompletableFuture<Void> flushing;
+  /** Files and directories the publisher wrote since the current segment began; publisher thread only. */
+  private Set<Path> dirty = new LinkedHashSet<>();
 
-  private FileSystemLedgerStorage(Path root, int indexInterval) {
+  /** Committed but not yet published: guarded by {@link #pendingLock}. */
+  private final Object pendingLock = new Object();
+  private final java.util.Map<TilePath, byte[]> pendingTiles = new java.util.HashMap<>();
+  private final java.util.TreeMap<Long, byte[]> pendingCheckpoints = new java.util.TreeMap<>();
+  private long pendingBytes;
+  /** The latest committed checkpoint (with any cosignatures) while this storage holds the lock; else null. */
+  private byte[] latest;
+
+  private FileSystemLedgerStorage(Path root, int indexInterval, long walSegmentBytes) {
     this.root = root;
     this.history = new CheckpointHistory(root.resolve(HISTORY), indexInterval);
+    this.walSegmentBytes = walSegmentBytes;
   }
 
   /** Opens (creating if absent) the ledger directory {@code dir}. Takes no lock; readers use it as is. */
   public static FileSystemLedgerStorage open(Path dir) throws IOException {
-    return open(dir, CheckpointHistory.DEFAULT_INDEX_INTERVAL);
+    return open(dir, CheckpointHistory.DEFAULT_INDEX_INTERVAL, WriteAheadLog.DEFAULT_SEGMENT_BYTES);
   }
 
   static FileSystemLedgerStorage open(Path dir, int historyIndexInterval) throws IOException {
+    return open(dir, historyIndexInterval, WriteAheadLog.DEFAULT_SEGMENT_BYTES);
+  }
+
+  static FileSystemLedgerStorage open(Path dir, int historyIndexInterval, long walSegmentBytes) throws IOException {
     Files.createDirectories(dir);
     Path real = dir.toRealPath();
     if (!Files.isDirectory(real)) {
       throw new LedgerException(LedgerErrorCode.UNSAFE_PATH, "ledger directory " + dir + " is not a directory");
     }
-    return new FileSystemLedgerStorage(real, historyIndexInterval);
+    return new FileSystemLedgerStorage(real, historyIndexInterval, walSegmentBytes);
   }
 
   /** The ledger directory (its real path). */
@@ -84,28 +114,63 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
 
   @Override
   public Optional<byte[]> read(TilePath path) throws IOException {
+    synchronized (pendingLock) {
+      byte[] data = pendingTiles.get(path);
+      if (data != null) {
+        return Optional.of(data);
+      }
+    }
     return readFile(file(path));
   }
 
   @Override
   public Optional<byte[]> latestCheckpoint() throws IOException {
+    synchronized (pendingLock) {
+      if (latest != null) {
+        return Optional.of(latest);
+      }
+    }
     return readFile(root.resolve(CHECKPOINT));
   }
 
   @Override
   public Optional<byte[]> checkpoint(long size) throws IOException {
+    synchronized (pendingLock) {
+      byte[] note = pendingCheckpoints.get(size);
+      if (note != null) {
+        return Optional.of(note);
+      }
+    }
     return history.find(size);
   }
 
   @Override
   public void forEachCheckpoint(Consumer<byte[]> action) throws IOException {
-    history.forEach(action);
+    // the snapshot is taken first: a checkpoint published meanwhile is then in the history, the snapshot, or both
+    java.util.SortedMap<Long, byte[]> unpublished;
+    synchronized (pendingLock) {
+      unpublished = new java.util.TreeMap<>(pendingCheckpoints);
+    }
+    long[] last = {-1};
+    history.forEach(note -> {
+      action.accept(note);
+      if (!unpublished.isEmpty()) {
+        last[0] = Math.max(last[0], Checkpoint.of(SignedNote.parse(note)).size());
+      }
+    });
+    for (java.util.Map.Entry<Long, byte[]> e : unpublished.entrySet()) {
+      if (e.getKey() > last[0]) {
+        action.accept(e.getValue());
+      }
+    }
   }
 
   /**
-   * Takes the lock on {@code .lock}, then makes the directory consistent for writing: a torn last history
-   * record is cut off, and the {@code checkpoint} file is rewritten from the last history record unless it
-   * holds that same checkpoint body (possibly with more cosignatures).
+   * Takes the lock on {@code .lock}, then makes the directory consistent for writing: the write-ahead log's
+   * unflushed batches are replayed (their tiles rewritten, the history cut back to the durable prefix the log
+   * recorded and their checkpoints appended again, all forced), or without any, a torn last history record is cut
+   * off; then the {@code checkpoint} file is rewritten from the last history record unless it holds that same
+   * checkpoint body (possibly with more cosignatures).
    */
   @Override
   public SequencerLock acquireSequencerLock() throws IOException {
@@ -132,28 +197,168 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       lock = l;
       failed = false;
       try {
-        history.truncateTornTail();
+        wal = WriteAheadLog.open(root, walSegmentBytes);
+        replayWriteAheadLog();
         reconcileCheckpointFile();
+        committedSize = history.lastSize();
+        historyBytes = history.length();
+        synchronized (pendingLock) {
+          latest = readFile(root.resolve(CHECKPOINT)).orElse(null);
+        }
+        publisher = daemonExecutor("portcullis-ledger-publish");
+        flusher = daemonExecutor("portcullis-ledger-flush");
+        int other = 1 - wal.current();
+        WriteAheadLog log = wal;
+        flushing = run(flusher, () -> log.preallocate(other));
       } catch (IOException | RuntimeException e) {
-        releaseLock();
+        abandonLock();
         throw e;
       }
       return this::releaseLock;
     }
   }
 
+  private static java.util.concurrent.ExecutorService daemonExecutor(String name) {
+    return java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> run(java.util.concurrent.Executor executor, IoTask task) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    executor.execute(() -> {
+      try {
+        task.run();
+        done.complete(null);
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    });
+    return done;
+  }
+
   private LedgerException locked() {
     return new LedgerException(LedgerErrorCode.LOCKED, "another sequencer holds the lock on ledger directory " + root);
   }
 
+  /**
+   * Releases the lock after a clean shutdown: lets the publisher finish, waits for the flush in progress, forces
+   * what the current segment wrote and marks it flushed, so the next sequencer replays nothing.
+   */
   private void releaseLock() throws IOException {
     synchronized (writeLock) {
-      if (lock != null) {
-        lock = null;
-        FileChannel ch = lockChannel;
-        lockChannel = null;
-        ch.close(); // releases the lock
+      if (lock == null) {
+        return;
       }
+      try {
+        if (!failed && wal != null) {
+          awaitPublished();
+          awaitFlush();
+          forceAll(dirty);
+          history.force();
+          wal.markFlushed(wal.current());
+          dirty = new LinkedHashSet<>();
+        }
+      } finally {
+        abandonLock();
+      }
+    }
+  }
+
+  /** Releases the lock and the write-ahead log without publishing or flushing anything more (as a crash would). */
+  private void abandonLock() throws IOException {
+    synchronized (writeLock) {
+      for (java.util.concurrent.ExecutorService executor : new java.util.concurrent.ExecutorService[] {publisher,
+          flusher}) {
+        if (executor != null) {
+          executor.shutdownNow();
+          try {
+            executor.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+      publisher = null;
+      flusher = null;
+      flushing = null;
+      synchronized (pendingLock) {
+        pendingTiles.clear();
+        pendingCheckpoints.clear();
+        pendingBytes = 0;
+        latest = null;
+        pendingLock.notifyAll();
+      }
+      try {
+        if (wal != null) {
+          wal.close();
+        }
+      } finally {
+        wal = null;
+        dirty = new LinkedHashSet<>();
+        if (lock != null) {
+          lock = null;
+          FileChannel ch = lockChannel;
+          lockChannel = null;
+          ch.close(); // releases the lock
+        }
+      }
+    }
+  }
+
+  /**
+   * For tests: gives up the lock as a killed process would; with {@code publish}, after the publisher wrote every
+   * committed batch's files (a process killed later), else at once (committed batches may have no files yet).
+   */
+  void crashForTest(boolean publish) throws IOException {
+    synchronized (writeLock) {
+      if (publish) {
+        awaitPublished();
+      }
+      abandonLock();
+    }
+  }
+
+  /**
+   * Replays the unflushed segments of the write-ahead log: cuts the history back to its durable prefix, rewrites
+   * every tile of every logged batch (same bytes: tiles are functions of the entries), appends the checkpoints
+   * the history lacks, forces everything, and starts a new segment.
+   */
+  private void replayWriteAheadLog() throws IOException {
+    WriteAheadLog.Unflushed unflushed = wal.unflushed();
+    if (unflushed.entries().isEmpty()) {
+      history.truncateTornTail();
+      wal.start(history.length());
+      return;
+    }
+    history.truncateTo(unflushed.historyLength());
+    Set<Path> written = new LinkedHashSet<>();
+    List<Path> completed = new ArrayList<>();
+    for (WriteAheadLog.Entry entry : unflushed.entries()) {
+      List<Pending> files = new ArrayList<>(entry.tiles().size());
+      for (Tile tile : entry.tiles()) {
+        Batch.checkShape(tile.path(), tile.data(), entry.size(), root.resolve(".wal-*").toString());
+        files.add(new Pending(file(tile.path()), tile.data()));
+        if (tile.path().isFull()) {
+          completed.add(file(tile.path()));
+        }
+      }
+      writeUnforced(files, written);
+    }
+    forceAll(written);
+    long published = history.lastSize();
+    for (WriteAheadLog.Entry entry : unflushed.entries()) {
+      if (entry.size() > published) {
+        history.append(entry.signedCheckpoint(), entry.size(), false);
+        published = entry.size();
+      }
+    }
+    history.force();
+    wal.start(history.length());
+    for (Path full : completed) {
+      SWEEPER.execute(() -> deletePartials(full));
     }
   }
 
@@ -163,7 +368,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       Files.deleteIfExists(root.resolve(CHECKPOINT)); // nothing was ever published
       return;
     }
-    Optional<byte[]> current = latestCheckpoint();
+    Optional<byte[]> current = readFile(root.resolve(CHECKPOINT));
     if (current.isPresent() && sameBody(current.get(), last.get())) {
       return;
     }
@@ -178,19 +383,26 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     }
   }
 
+  /**
+   * Most bytes of committed batches waiting for the publisher; a commit beyond it waits (backpressure keeps the
+   * heap bounded when the disk is slower than the log).
+   */
+  static final long MAX_PENDING_BYTES = 64L << 20;
+
   @Override
   public void commit(Batch batch) throws IOException {
     synchronized (writeLock) {
       requireLock("commit");
-      long committed = history.lastSize();
+      long committed = committedSize;
       long size = batch.size();
       batch.check(committed, root.toString());
-      List<Pending> writes = new ArrayList<>(batch.tiles().size());
+      List<Tile> writes = new ArrayList<>(batch.tiles().size());
+      long bytes = batch.signedCheckpoint().length;
       for (Tile tile : batch.tiles()) {
         TilePath path = tile.path();
-        Path target = file(path);
+        file(path); // refuses a path through a symbolic link before anything is logged
         if (Batch.leavesDetermining(path) <= committed) {
-          Optional<byte[]> existing = readFile(target);
+          Optional<byte[]> existing = read(path);
           if (existing.isPresent()) {
             if (!Arrays.equals(existing.get(), tile.data())) {
               throw new LedgerException(LedgerErrorCode.TILE_CONFLICT, path.format() + " in " + root
@@ -199,34 +411,221 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
             continue;
           }
         }
-        writes.add(new Pending(target, tile.data()));
+        writes.add(tile);
+        bytes += tile.data().length;
       }
       if (failed) {
         throw new LedgerException(LedgerErrorCode.SEQUENCER_FAILED,
             "an earlier commit to " + root + " failed; reopen the ledger");
       }
       try {
-        writeUnpublished(writes);
-        history.append(batch.signedCheckpoint(), size);
+        awaitPendingBelow(MAX_PENDING_BYTES - Math.min(bytes, MAX_PENDING_BYTES / 2));
+        byte[] record = WriteAheadLog.encode(batch);
+        if (wal.full(record.length)) {
+          switchSegment();
+        }
+        wal.append(record); // the commit point
       } catch (IOException | RuntimeException e) {
         failed = true;
         throw e;
       }
-      // After the commit point the checkpoint file is a copy of the history's last record: it is replaced
-      // atomically but not forced, since recovery rewrites it from the history if a crash loses it.
-      replaceUnforced(root.resolve(CHECKPOINT), batch.signedCheckpoint());
-      for (Tile tile : batch.tiles()) {
-        if (tile.path().isFull()) {
-          Path full = file(tile.path());
-          SWEEPER.execute(() -> deletePartials(full));
+      committedSize = size;
+      historyBytes += CheckpointHistory.HEADER + batch.signedCheckpoint().length;
+      synchronized (pendingLock) {
+        for (Tile tile : writes) {
+          pendingTiles.put(tile.path(), tile.data());
+        }
+        pendingCheckpoints.put(size, batch.signedCheckpoint());
+        latest = batch.signedCheckpoint();
+        pendingBytes += bytes;
+      }
+      long pending = bytes;
+      publisher.execute(() -> publish(writes, size, batch.signedCheckpoint(), pending));
+    }
+  }
+
+  /**
+   * Writes one committed batch's files (publisher thread): its tiles under their final names, its history record,
+   * and the {@code checkpoint} file unless a newer batch is already committed (that one's publication replaces it).
+   * None is forced: the write-ahead log holds the batch, and the segment's flush forces them.
+   */
+  private void publish(List<Tile> tiles, long size, byte[] note, long bytes) {
+    if (failed) {
+      return;
+    }
+    try {
+      List<Pending> files = new ArrayList<>(tiles.size());
+      for (Tile tile : tiles) {
+        files.add(new Pending(file(tile.path()), tile.data()));
+      }
+      writeUnforced(files, dirty);
+      history.append(note, size, false);
+      byte[] checkpointFile;
+      synchronized (pendingLock) {
+        checkpointFile = pendingCheckpoints.lastKey() == size ? latest : null;
+      }
+      if (checkpointFile != null) {
+        replaceUnforced(root.resolve(CHECKPOINT), checkpointFile);
+      }
+    } catch (IOException | RuntimeException e) {
+      failed = true; // the batch stays readable from memory until the lock is given up; recovery replays it
+      System.getLogger(FileSystemLedgerStorage.class.getName()).log(System.Logger.Level.ERROR,
+          "publishing tree size " + size + " of " + root + " failed; the sequencer stops", e);
+      synchronized (pendingLock) {
+        pendingLock.notifyAll();
+      }
+      return;
+    }
+    synchronized (pendingLock) {
+      for (Tile tile : tiles) {
+        pendingTiles.remove(tile.path(), tile.data());
+      }
+      pendingCheckpoints.remove(size);
+      pendingBytes -= bytes;
+      pendingLock.notifyAll();
+    }
+    for (Tile tile : tiles) {
+      if (tile.path().isFull()) {
+        Path full = file(tile.path());
+        SWEEPER.execute(() -> deletePartials(full));
+      }
+    }
+  }
+
+  /** Waits until the publisher holds at most {@code limit} bytes (fails if publishing failed). */
+  private void awaitPendingBelow(long limit) throws IOException {
+    synchronized (pendingLock) {
+      while (pendingBytes > Math.max(0, limit) && !failed) {
+        try {
+          pendingLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for the ledger publisher of " + root);
         }
       }
+    }
+    if (failed) {
+      throw new LedgerException(LedgerErrorCode.SEQUENCER_FAILED, "writing the files of " + root
+          + " failed; reopen the ledger");
+    }
+  }
+
+  /**
+   * Waits until every committed batch is written to its files (not forced: the write-ahead log makes them durable),
+   * for a reader of the directory in this process. Returns at once when this storage holds no lock.
+   */
+  public void awaitPublished() throws IOException {
+    awaitPendingBelow(0); // every pending batch counts its checkpoint's bytes, so zero means none is pending
+  }
+
+  /**
+   * Moves the write-ahead log to its other segment (once that segment's own flush is done) and has the one left
+   * flushed: after the publisher has written its last batch, the flusher forces every file its batches wrote and
+   * the history, then marks it flushed and preallocates it for its next turn.
+   */
+  private void switchSegment() throws IOException {
+    awaitFlush();
+    int left = wal.switchSegment(historyBytes);
+    WriteAheadLog log = wal;
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    flushing = done;
+    java.util.concurrent.ExecutorService forcing = flusher;
+    publisher.execute(() -> {
+      Set<Path> toForce = dirty;
+      dirty = new LinkedHashSet<>();
+      run(forcing, () -> {
+        forceAll(toForce);
+        history.force();
+        log.markFlushed(left);
+        log.preallocate(left);
+      }).whenComplete((ok, error) -> {
+        if (error != null) {
+          done.completeExceptionally(error);
+        } else {
+          done.complete(null);
+        }
+      });
+    });
+  }
+
+  private void awaitFlush() throws IOException {
+    if (flushing == null) {
+      return;
+    }
+    try {
+      flushing.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      failed = true;
+      throw e.getCause() instanceof IOException io ? io
+          : new IOException("flushing the write-ahead log of " + root + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the write-ahead log flush of " + root);
+    }
+  }
+
+  @Override
+  public void repair(TilePath path, byte[] data) throws IOException {
+    synchronized (writeLock) {
+      requireLock("repair");
+      Batch.checkShape(path, data, Long.MAX_VALUE, root.toString());
+      awaitPublished();
+      writeFiles(List.of(new Pending(file(path), data)));
+    }
+  }
+
+  /**
+   * Replaces the latest checkpoint by the same checkpoint with more signatures: at once for readers of this
+   * storage, and in the {@code checkpoint} file once the publisher has written the batches before it (unless a
+   * newer checkpoint has been committed by then).
+   */
+  @Override
+  public void publishCosigned(byte[] signedNote) throws IOException {
+    java.util.concurrent.CompletableFuture<Void> written;
+    synchronized (writeLock) {
+      requireLock("publishCosigned");
+      SignedNote note;
+      try {
+        note = SignedNote.parse(signedNote);
+      } catch (NoteException e) {
+        throw new LedgerException(LedgerErrorCode.CHECKPOINT_MISMATCH, "cosigned checkpoint for " + root
+            + " is not a signed note: " + e.getMessage(), e);
+      }
+      byte[] last;
+      synchronized (pendingLock) {
+        last = latest;
+      }
+      if (last == null || !note.text().equals(SignedNote.parse(last).text())) {
+        throw new LedgerException(LedgerErrorCode.CHECKPOINT_MISMATCH, "cosigned checkpoint body differs from the latest"
+            + " checkpoint in " + root.resolve(HISTORY));
+      }
+      byte[] copy = signedNote.clone();
+      synchronized (pendingLock) {
+        latest = copy;
+      }
+      written = run(publisher, () -> {
+        synchronized (pendingLock) {
+          if (latest != copy) {
+            return; // a newer checkpoint was committed; its publication writes the file
+          }
+        }
+        writeFiles(List.of(new Pending(root.resolve(CHECKPOINT), copy)));
+      });
+    }
+    try {
+      written.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io
+          : new IOException("writing the cosigned checkpoint of " + root + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while writing the cosigned checkpoint of " + root);
     }
   }
 
   /**
    * Deletes superseded partial tiles off the commit path (unlinking dozens of files costs journal time that would
-   * otherwise delay the next acknowledgement); best effort, one thread for all ledgers.
+   * otherwise delay the next publication); best effort, one thread for all ledgers.
    */
   private static final java.util.concurrent.ExecutorService SWEEPER =
       java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
@@ -239,35 +638,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   /** Waits until every deletion queued so far has run (tests observe the layout through it). */
   static void awaitSweeper() throws InterruptedException, java.util.concurrent.ExecutionException {
     SWEEPER.submit(() -> { }).get();
-  }
-
-  @Override
-  public void repair(TilePath path, byte[] data) throws IOException {
-    synchronized (writeLock) {
-      requireLock("repair");
-      Batch.checkShape(path, data, Long.MAX_VALUE, root.toString());
-      writeFiles(List.of(new Pending(file(path), data)));
-    }
-  }
-
-  @Override
-  public void publishCosigned(byte[] signedNote) throws IOException {
-    synchronized (writeLock) {
-      requireLock("publishCosigned");
-      Optional<byte[]> last = history.last();
-      SignedNote note;
-      try {
-        note = SignedNote.parse(signedNote);
-      } catch (NoteException e) {
-        throw new LedgerException(LedgerErrorCode.CHECKPOINT_MISMATCH, "cosigned checkpoint for " + root
-            + " is not a signed note: " + e.getMessage(), e);
-      }
-      if (last.isEmpty() || !note.text().equals(SignedNote.parse(last.get()).text())) {
-        throw new LedgerException(LedgerErrorCode.CHECKPOINT_MISMATCH, "cosigned checkpoint body differs from the latest"
-            + " checkpoint in " + root.resolve(HISTORY));
-      }
-      writeFiles(List.of(new Pending(root.resolve(CHECKPOINT), signedNote)));
-    }
   }
 
   @Override
@@ -318,23 +688,15 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
 
   private record Pending(Path target, byte[] data) {}
 
-  /** Replaces files atomically (temporary sibling, force, rename, force the directories). */
+  /** Replaces files atomically: temporary siblings written and forced side by side, renamed, directories forced. */
   private void writeFiles(List<Pending> files) throws IOException {
-    write(files, true);
-  }
-
-  /**
-   * Writes files, forcing them side by side and then their directories. With {@code viaTemporary}, each goes to
-   * a temporary sibling first and is renamed over its name, so a reader sees the old file or the whole new one.
-   */
-  private void write(List<Pending> files, boolean viaTemporary) throws IOException {
     Set<Path> dirs = new LinkedHashSet<>();
     List<Path> written = new ArrayList<>(files.size());
     List<IoTask> writes = new ArrayList<>(files.size());
     for (Pending p : files) {
       Path dir = p.target().getParent();
       ensureDirectory(dir, dirs);
-      Path file = viaTemporary ? dir.resolve("." + p.target().getFileName() + ".tmp") : p.target();
+      Path file = dir.resolve("." + p.target().getFileName() + ".tmp");
       written.add(file);
       dirs.add(dir);
       writes.add(() -> {
@@ -349,10 +711,8 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       });
     }
     runAll(writes);
-    if (viaTemporary) {
-      for (int i = 0; i < files.size(); i++) {
-        Files.move(written.get(i), files.get(i).target(), StandardCopyOption.ATOMIC_MOVE);
-      }
+    for (int i = 0; i < files.size(); i++) {
+      Files.move(written.get(i), files.get(i).target(), StandardCopyOption.ATOMIC_MOVE);
     }
     List<IoTask> dirSyncs = new ArrayList<>(dirs.size());
     for (Path dir : dirs) {
@@ -367,15 +727,51 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
 
 
   /**
-   * Writes the tiles of a batch under their final names, forces them side by side, then forces their directories.
-   * No temporary file and rename is needed: every path of a batch lies beyond the committed tree (a new partial
-   * width, a tile just completed), so until the history's commit point publishes a checkpoint covering them no
-   * verifier needs them and the HTTP routes do not serve them; a crash before that point leaves files that are
-   * never trusted and are overwritten (truncated first) by the next commit. Skipping the rename halves the
-   * metadata the journal must commit per batch.
+   * Writes the tiles of a committed batch under their final names without forcing them, noting each file and its
+   * directory in {@code dirty} for the segment's flush. No temporary file and rename is needed: a tile is written
+   * only once its batch is in the write-ahead log, which rewrites it on recovery if a crash tore it; and every
+   * path of a batch lies beyond the previously committed tree (a new partial width, a tile just completed).
    */
-  private void writeUnpublished(List<Pending> files) throws IOException {
-    write(files, false);
+  private void writeUnforced(List<Pending> files, Set<Path> dirty) throws IOException {
+    for (Pending p : files) {
+      Path dir = p.target().getParent();
+      ensureDirectory(dir, dirty);
+      try (FileChannel ch = FileChannel.open(p.target(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+        ByteBuffer buf = ByteBuffer.wrap(p.data());
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+      dirty.add(p.target());
+      dirty.add(dir);
+    }
+  }
+
+  /**
+   * Forces files and directories (fsync), in up to 16 concurrent runs; paths deleted since they were written
+   * (partial tiles swept after their tile became full) are skipped.
+   */
+  private static void forceAll(java.util.Collection<Path> paths) throws IOException {
+    if (paths.isEmpty()) {
+      return;
+    }
+    List<Path> all = new ArrayList<>(paths);
+    int runs = Math.min(16, all.size());
+    List<IoTask> tasks = new ArrayList<>(runs);
+    for (int r = 0; r < runs; r++) {
+      int first = r;
+      tasks.add(() -> {
+        for (int i = first; i < all.size(); i += runs) {
+          try (FileChannel ch = FileChannel.open(all.get(i), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+          } catch (NoSuchFileException gone) {
+            // swept since: nothing to keep
+          }
+        }
+      });
+    }
+    runAll(tasks);
   }
 
 

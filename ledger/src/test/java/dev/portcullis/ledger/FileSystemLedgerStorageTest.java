@@ -42,6 +42,8 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     storage.commit(log.next(300));
     LedgerStorage.Batch last = log.next(2);
     storage.commit(last);
+    // acknowledged once the write-ahead log holds the batch; the files follow at once, off the commit path
+    ((FileSystemLedgerStorage) storage).awaitPublished();
     assertThat(Files.readAllBytes(dir().resolve("checkpoint"))).isEqualTo(last.signedCheckpoint());
     assertThat(dir().resolve("tile/0/000")).isRegularFile().hasSize(256 * 32);
     assertThat(dir().resolve("tile/0/001.p/47")).isRegularFile().hasSize(47 * 32);
@@ -139,6 +141,7 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     lock();
     LedgerStorageFixture log = new LedgerStorageFixture();
     storage.commit(log.next(10));
+    ((FileSystemLedgerStorage) storage).awaitPublished();
     // a batch that crashed before its commit point left a full bundle and tile with other entries
     Files.createDirectories(dir().resolve("tile/entries"));
     Files.write(dir().resolve("tile/0/000"), new byte[256 * 32]);
@@ -152,6 +155,7 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
   void symbolicLinksInsideTheLedgerAreRefused() throws IOException {
     lock();
     storage.commit(new LedgerStorageFixture().next(1));
+    ((FileSystemLedgerStorage) storage).awaitPublished();
     Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
     Files.write(elsewhere.resolve("000"), new byte[256 * 32]);
     Files.createSymbolicLink(dir().resolve("tile/7"), elsewhere);
@@ -168,6 +172,7 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     lock();
     LedgerStorageFixture log = new LedgerStorageFixture();
     storage.commit(log.next(3));
+    ((FileSystemLedgerStorage) storage).awaitPublished();
     Path link = Files.createSymbolicLink(temp.resolve("link"), dir());
     try (FileSystemLedgerStorage viaLink = FileSystemLedgerStorage.open(link)) {
       assertThat(viaLink.read(TilePath.tile(0, 0, 3))).isPresent();

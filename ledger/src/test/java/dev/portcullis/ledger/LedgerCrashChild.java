@@ -13,7 +13,9 @@ final class LedgerCrashChild {
   }
 
   public static void main(String[] args) throws Exception {
-    FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(Path.of(args[0]));
+    // args[1]: write-ahead log segment size, small so that kills land in every phase of a segment's life
+    FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(Path.of(args[0]),
+        CheckpointHistory.DEFAULT_INDEX_INTERVAL, Long.parseLong(args[1]));
     Sequencer sequencer = Sequencer.open(storage, LedgerStorageFixture.SIGNER, LedgerStorageFixture.ORIGIN,
         new Sequencer.Options(Duration.ofMillis(1), 64, 1024));
     KilledAppender.appendForever(sequencer, 16);

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LedgerCrashIT {
   private static final int KILLS = 40;
+  /** Write-ahead log segments of 32 KiB: the child switches segments every few batches. */
+  private static final long SEGMENT = 32 * 1024;
 
   @TempDir
   Path temp;
@@ -34,7 +36,7 @@ class LedgerCrashIT {
     for (int kill = 0; kill < KILLS; kill++) {
       int acksBeforeKill = 1 + random.nextInt(60);
       long started = System.nanoTime();
-      Map<Long, String> acks = KilledAppender.run(LedgerCrashChild.class, List.of(dir.toString()), acksBeforeKill,
+      Map<Long, String> acks = KilledAppender.run(LedgerCrashChild.class, List.of(dir.toString(), Long.toString(SEGMENT)), acksBeforeKill,
           temp.resolve("child-" + kill + ".err"));
       for (Map.Entry<Long, String> ack : acks.entrySet()) {
         assertThat(acknowledged.put(ack.getKey(), ack.getValue())).as("index %s acknowledged twice (seed %d)",
@@ -48,7 +50,8 @@ class LedgerCrashIT {
   }
 
   private static void verify(Path dir, Map<Long, String> acknowledged, long seed) throws Exception {
-    try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dir)) {
+    try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dir, CheckpointHistory.DEFAULT_INDEX_INTERVAL,
+        SEGMENT)) {
       long size;
       try (Sequencer sequencer = Sequencer.open(storage, LedgerStorageFixture.SIGNER, LedgerStorageFixture.ORIGIN,
           Sequencer.Options.defaults())) {

@@ -37,6 +37,16 @@ final class FakeStore implements Store {
   }
 
   @Override
+  public dev.portcullis.store.SessionRepository sessions() {
+    throw new UnsupportedOperationException("the fake store keeps no sessions");
+  }
+
+  @Override
+  public dev.portcullis.store.SessionRevocationFeed sessionRevocations() {
+    throw new UnsupportedOperationException("the fake store keeps no sessions");
+  }
+
+  @Override
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     throw new UnsupportedOperationException("the fake store keeps no ledger");
   }

@@ -7,11 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
@@ -72,13 +75,16 @@ final class SqlStore implements Store {
   private final PostgresLedgerStorage ledgerStorage;
   private final LedgerIndexRepository ledgerIndex;
   private final LedgerHandoff ledgerHandoff;
+  private final SessionRevocationFeed sessionRevocations;
+  private final SessionRepository sessions;
 
   private SqlStore(
       Dialect dialect,
       String description,
       HikariDataSource writer,
       HikariDataSource reader,
-      Flyway flyway) {
+      Flyway flyway,
+      PostgresSessionRevocationFeed.ConnectionFactory dedicatedConnections) {
     this.dialect = dialect;
     this.description = description;
     this.writer = writer;
@@ -98,6 +104,16 @@ final class SqlStore implements Store {
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
     this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
+    if (dialect == Dialect.POSTGRESQL) {
+      PostgresSessionRevocationFeed feed =
+          new PostgresSessionRevocationFeed(dedicatedConnections, jdbc, Clock.systemUTC());
+      this.sessionRevocations = feed;
+      this.sessions = new JdbcSessionRepository(jdbc, feed);
+    } else {
+      InProcessSessionRevocationFeed feed = new InProcessSessionRevocationFeed();
+      this.sessionRevocations = feed;
+      this.sessions = new JdbcSessionRepository(jdbc, feed);
+    }
   }
 
   static Store open(StoreUrl url) {
@@ -127,7 +143,7 @@ final class SqlStore implements Store {
       // Readers are opened read-only, which needs the file to exist: so after the migration.
       HikariDataSource reader =
           pool(url, "portcullis-sqlite-reader", jdbcUrl, true, SQLITE_READERS, true);
-      return new SqlStore(Dialect.SQLITE, "sqlite " + file, writer, reader, flyway);
+      return new SqlStore(Dialect.SQLITE, "sqlite " + file, writer, reader, flyway, null);
     } catch (RuntimeException e) {
       writer.close();
       throw e;
@@ -140,7 +156,7 @@ final class SqlStore implements Store {
         pool(url, "portcullis-sqlite-memory", "jdbc:sqlite::memory:", false, 1, false);
     try {
       Flyway flyway = migrate(url, Dialect.SQLITE, only, null);
-      return new SqlStore(Dialect.SQLITE, "sqlite in memory", only, only, flyway);
+      return new SqlStore(Dialect.SQLITE, "sqlite in memory", only, only, flyway, null);
     } catch (RuntimeException e) {
       only.close();
       throw e;
@@ -165,11 +181,28 @@ final class SqlStore implements Store {
     }
     try {
       Flyway flyway = migrate(url, Dialect.POSTGRESQL, pool, url.schema().orElse(null));
-      return new SqlStore(Dialect.POSTGRESQL, "postgresql " + url.masked(), pool, pool, flyway);
+      return new SqlStore(Dialect.POSTGRESQL, "postgresql " + url.masked(), pool, pool, flyway,
+          applicationName -> dedicatedConnection(url, applicationName));
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
+  }
+
+  /**
+   * A connection outside the pool, for a thread that holds it for its whole life (LISTEN). A
+   * socket timeout makes a query on a silently dead connection fail instead of hanging.
+   */
+  private static Connection dedicatedConnection(StoreUrl.Postgresql url, String applicationName)
+      throws SQLException {
+    Properties properties = new Properties();
+    url.user().ifPresent(user -> properties.setProperty("user", user));
+    url.password().ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("connectTimeout", "10");
+    properties.setProperty("socketTimeout", "30");
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", applicationName);
+    return DriverManager.getConnection(url.jdbcUrl(), properties);
   }
 
   private static SQLiteDataSource sqlite(String jdbcUrl, boolean readOnly) {
@@ -292,6 +325,16 @@ final class SqlStore implements Store {
   }
 
   @Override
+  public SessionRepository sessions() {
+    return sessions;
+  }
+
+  @Override
+  public SessionRevocationFeed sessionRevocations() {
+    return sessionRevocations;
+  }
+
+  @Override
   public dev.portcullis.ledger.LedgerStorage ledgerStorage() {
     if (ledgerStorage == null) {
       throw new StoreException(StoreException.Code.UNSUPPORTED, "the ledger can live in PostgreSQL only; with "
@@ -408,6 +451,9 @@ final class SqlStore implements Store {
     if (closed.compareAndSet(false, true)) {
       if (ledgerHandoff != null) {
         ledgerHandoff.close();
+      }
+      if (sessionRevocations instanceof PostgresSessionRevocationFeed feed) {
+        feed.close();
       }
       if (reader != writer) {
         reader.close();

@@ -38,6 +38,15 @@ public interface Store extends AutoCloseable {
   /** The append-only record of access tokens issued. */
   TokenIssuanceRepository tokenIssuances();
 
+  /** Sessions issued by the token broker. */
+  SessionRepository sessions();
+
+  /**
+   * Session revocations made on any replica, delivered to this one within a second (PostgreSQL
+   * LISTEN/NOTIFY; in-process for SQLite).
+   */
+  SessionRevocationFeed sessionRevocations();
+
   /**
    * The ledger's storage in this database ({@code ledger.backend: postgresql}), shared by every replica on it.
    *

@@ -95,7 +95,9 @@ public final class ServerLedger implements AutoCloseable {
         : FileSystemLedgerStorage.open(dataDir.resolve(DIRECTORY));
     try {
       requireSameOrigin(storage, identity, postgresql ? "the ledger in PostgreSQL" : dataDir.resolve(DIRECTORY).toString());
-      LedgerReader reader = postgresql ? LedgerReader.storage(storage) : LedgerReader.directory(dataDir.resolve(DIRECTORY));
+      // through the storage, not the directory: the sequencer acknowledges a batch once its write-ahead log record is
+      // durable and writes the tile files just after, so only the storage sees every acknowledged entry at once
+      LedgerReader reader = LedgerReader.storage(storage);
       ServerLedger ledger = new ServerLedger(identity, config, storage, !postgresql,
           postgresql ? Optional.of(store.ledgerHandoff()) : Optional.empty(), reader, store);
       try {
@@ -302,6 +304,17 @@ public final class ServerLedger implements AutoCloseable {
       return current.size();
     }
     return storage.latestCheckpoint().map(note -> Checkpoint.of(SignedNote.parse(note)).size()).orElse(0L);
+  }
+
+  /**
+   * Waits until every entry acknowledged so far is in the ledger's files, for a reader of the directory in this
+   * process (tests): the file-system backend acknowledges once its write-ahead log holds a batch and writes the
+   * files just after. PostgreSQL writes everything in the commit.
+   */
+  public void awaitPublished() throws IOException {
+    if (storage instanceof FileSystemLedgerStorage files) {
+      files.awaitPublished();
+    }
   }
 
   /** Waits until the index covers every entry acknowledged so far (for tests and the demo). */

@@ -97,7 +97,13 @@ final class LedgerFixture {
     for (int i = 0; i < count; i++) {
       acks.add(ledger.append(entry(kind, actor, i)));
     }
-    return acks.stream().map(LedgerFixture::join).toList();
+    List<Long> indices = acks.stream().map(LedgerFixture::join).toList();
+    try {
+      ledger.awaitPublished(); // the tests read the directory too
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return indices;
   }
 
   static long join(CompletableFuture<Long> ack) {

@@ -1,0 +1,163 @@
+package dev.portcullis.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/**
+ * Checks obligations at load time and merges those of several matched rules.
+ *
+ * <p>Merging is by name and keeps the strictest combination: numbers take the minimum (a smaller
+ * {@code max_records} wins), lists the union in first-seen order (every field redacted),
+ * booleans the OR, mappings key by key with the same rules. Values that cannot be merged (two
+ * different strings, or a number and a list) stay separate obligations of the same name, and the
+ * enforcement point applies each.
+ */
+final class Obligations {
+  static final List<String> KNOWN = List.of("redact_fields", "max_records", "max_bytes", "require_approval");
+  private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*\\.[A-Za-z][A-Za-z0-9_]*");
+
+  private Obligations() {}
+
+  /** Reads a rule's {@code obligations} mapping; records problems and returns empty if any is wrong. */
+  static Optional<List<Obligation>> read(PolicyYaml yaml, Node node, String ruleId) {
+    Optional<Map<String, NodeTuple>> fields = yaml.mapping(node, "obligations", null);
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Obligation> out = new ArrayList<>();
+    boolean ok = true;
+    for (Map.Entry<String, NodeTuple> field : fields.get().entrySet()) {
+      String name = field.getKey();
+      Node valueNode = field.getValue().getValueNode();
+      Optional<Object> value = yaml.value(valueNode, "obligation " + name);
+      if (value.isEmpty()) {
+        ok = false;
+        continue;
+      }
+      Optional<String> fault = check(name, value.get());
+      if (fault.isPresent()) {
+        yaml.error(fault.get().startsWith("unknown") ? field.getValue().getKeyNode() : valueNode,
+            PolicyErrorCode.INVALID_OBLIGATION, fault.get());
+        ok = false;
+        continue;
+      }
+      out.add(new Obligation(name, value.get(), List.of(ruleId)));
+    }
+    return ok ? Optional.of(List.copyOf(out)) : Optional.empty();
+  }
+
+  /** What is wrong with obligation {@code name} = {@code value}, if anything. */
+  static Optional<String> check(String name, Object value) {
+    if (name.startsWith("x_")) {
+      return Optional.empty();
+    }
+    return switch (name) {
+      case "redact_fields" -> value instanceof List<?> list && !list.isEmpty()
+              && list.stream().allMatch(item -> item instanceof String s && FIELD.matcher(s).matches())
+          ? Optional.empty()
+          : Optional.of("redact_fields takes a list of SObject.Field names, such as [Contact.SSN__c]");
+      case "max_records", "max_bytes" -> value instanceof Long number && number >= 0
+          ? Optional.empty()
+          : Optional.of(name + " takes a whole number ≥ 0");
+      case "require_approval" -> Boolean.TRUE.equals(value) || approval(value)
+          ? Optional.empty()
+          : Optional.of("require_approval takes true or a mapping of approvers (a number ≥ 1), from (a list) and reason (text)");
+      default -> Optional.of("unknown obligation '" + name + "'"
+          + PolicyYaml.closest(name, KNOWN).map(best -> " (did you mean '" + best + "'?)")
+              .orElse(" (known: " + String.join(", ", KNOWN) + "; site-specific ones start with x_)"));
+    };
+  }
+
+  private static boolean approval(Object value) {
+    if (!(value instanceof Map<?, ?> map)) {
+      return false;
+    }
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      boolean ok = switch (String.valueOf(entry.getKey())) {
+        case "approvers" -> entry.getValue() instanceof Long n && n >= 1;
+        case "from" -> entry.getValue() instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
+        case "reason" -> entry.getValue() instanceof String;
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Merges the obligations of {@code rules} in order (see the class comment). */
+  static List<Obligation> merge(List<Rule> rules) {
+    List<Obligation> merged = new ArrayList<>();
+    for (Rule rule : rules) {
+      for (Obligation next : rule.obligations()) {
+        boolean absorbed = false;
+        for (int i = 0; i < merged.size() && !absorbed; i++) {
+          Obligation have = merged.get(i);
+          if (have.name().equals(next.name())) {
+            Optional<Object> value = mergeValues(have.value(), next.value());
+            if (value.isPresent()) {
+              List<String> from = new ArrayList<>(have.rules());
+              if (!from.contains(rule.id())) {
+                from.add(rule.id());
+              }
+              merged.set(i, new Obligation(have.name(), value.get(), from));
+              absorbed = true;
+            }
+          }
+        }
+        if (!absorbed) {
+          merged.add(next);
+        }
+      }
+    }
+    return merged;
+  }
+
+  static Optional<Object> mergeValues(Object a, Object b) {
+    if (Objects.equals(a, b)) {
+      return Optional.of(a);
+    }
+    if (a instanceof Long x && b instanceof Long y) {
+      return Optional.of(Math.min(x, y));
+    }
+    if (a instanceof Number x && b instanceof Number y) {
+      return Optional.of(Math.min(x.doubleValue(), y.doubleValue()));
+    }
+    if (a instanceof Boolean x && b instanceof Boolean y) {
+      return Optional.of(x || y);
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      LinkedHashSet<Object> union = new LinkedHashSet<>(x);
+      union.addAll(y);
+      return Optional.of(List.copyOf(union));
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      x.forEach((k, v) -> out.put(String.valueOf(k), v));
+      for (Map.Entry<?, ?> entry : y.entrySet()) {
+        String key = String.valueOf(entry.getKey());
+        Object have = out.get(key);
+        if (have == null) {
+          out.put(key, entry.getValue());
+        } else {
+          Optional<Object> value = mergeValues(have, entry.getValue());
+          if (value.isEmpty()) {
+            return Optional.empty();
+          }
+          out.put(key, value.get());
+        }
+      }
+      return Optional.of(java.util.Collections.unmodifiableMap(out));
+    }
+    return Optional.empty();
+  }
+}
