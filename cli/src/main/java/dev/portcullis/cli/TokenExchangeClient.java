@@ -192,7 +192,7 @@ final class TokenExchangeClient {
       }
       return new Outcome.Issued(session(tokenUrl, json));
     }
-    if (json != null && json.path("error").isTextual()) {
+    if (json != null && json.path("error").isTextual() && !json.path("error").asText().isBlank()) {
       return new Outcome.Refused(status, new OAuthError(
           Printable.of(json.path("error").asText()),
           Printable.of(json.path("error_description").asText("")),
