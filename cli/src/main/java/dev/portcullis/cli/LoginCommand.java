@@ -80,6 +80,9 @@ final class LoginCommand implements Callable<Integer> {
     if (!List.of("sh", "github-env", "json").contains(format)) {
       throw new CliException(ExitCode.USAGE, "--format " + Printable.quoted(format) + ": expected sh, github-env or json");
     }
+    if (tokenEnv != null && tokenFile != null) {
+      throw new CliException(ExitCode.USAGE, "give --token-env or --token-file, not both");
+    }
     Path gitHubEnv = null;
     if (format.equals("github-env")) {
       String file = env.get("GITHUB_ENV");
