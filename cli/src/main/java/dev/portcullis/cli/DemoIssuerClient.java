@@ -84,9 +84,13 @@ final class DemoIssuerClient {
 
   record Claim(String name, JsonNode value) {}
 
+  /** The audience {@code portcullis login} requests by default, and the one GitLab jobs name in {@code id_tokens:}. */
+  static final String AUDIENCE = "portcullis";
+
   /** Overrides for a run of {@link #DEMO_REPOSITORY} on {@code branch}, in the shape's own claims. */
   static ObjectNode run(Shape shape, String branch) {
     ObjectNode claims = JSON.createObjectNode();
+    claims.put("aud", AUDIENCE);
     switch (shape) {
       case GITHUB -> {
         claims.put("repository", DEMO_REPOSITORY);
