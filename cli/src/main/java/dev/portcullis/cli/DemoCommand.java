@@ -43,6 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    subcommands = {DemoCiTokenCommand.class},
     description = "Start everything on embedded defaults with two simulated orgs and run a guided tour.",
     footer = {
       "",
@@ -53,7 +54,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "  portcullis demo",
       "  portcullis demo --exit                              # tour, then leave",
       "  portcullis demo --exit --json                       # the tour's results for machines",
-      "  portcullis demo --admin-port 0 --orgsim-port 0      # free ports"
+      "  portcullis demo --admin-port 0 --orgsim-port 0      # free ports",
+      "  portcullis demo ci-token --issuer github            # a CI identity token from the running demo"
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

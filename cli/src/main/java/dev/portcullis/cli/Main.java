@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       StatusCommand.class,
+      LoginCommand.class,
+      SessionCommand.class,
       ConfigCommand.class,
       LedgerCommand.class,
       PolicyCommand.class,
@@ -34,6 +37,17 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The process environment, or the one a test gives; read by commands that look at CI variables. */
+  private final Map<String, String> environment;
+
+  private Main(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  Map<String, String> environment() {
+    return environment;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -46,7 +60,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new Main());
+    return run(args, out, err, System.getenv());
+  }
+
+  /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the environment variables that commands see. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+    CommandLine commandLine = new CommandLine(new Main(environment));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(

@@ -32,7 +32,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "serve", "status", "orgsim", "config check", "policy check", "policy eval", "policy test", "policy init"})
+  @ValueSource(strings = {"demo", "serve", "status", "login", "session list", "session revoke", "orgsim", "config check", "policy check", "policy eval", "policy test", "policy init"})
   void everySubcommandHasHelpWithExamples(String command) {
     String[] words = (command + " --help").split(" ");
     Run run = run(words);
