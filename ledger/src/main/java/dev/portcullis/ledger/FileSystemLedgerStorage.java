@@ -256,6 +256,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         if (!failed && wal != null) {
           awaitPublished();
           awaitFlush();
+          dirty.add(root);
           forceAll(dirty);
           history.force();
           wal.markFlushed(wal.current());
@@ -356,6 +357,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       }
     }
     history.force();
+    forceAll(List.of(root)); // the history file's name, if the replay created it
     wal.start(history.length());
     for (Path full : completed) {
       SWEEPER.execute(() -> deletePartials(full));
@@ -532,6 +534,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     java.util.concurrent.ExecutorService forcing = flusher;
     publisher.execute(() -> {
       Set<Path> toForce = dirty;
+      toForce.add(root); // checkpoint-history and checkpoint live there, created by the first publications
       dirty = new LinkedHashSet<>();
       run(forcing, () -> {
         forceAll(toForce);

@@ -73,11 +73,18 @@ final class WriteAheadLog implements AutoCloseable {
   static WriteAheadLog open(Path root, long segmentBytes) throws IOException {
     WriteAheadLog wal = new WriteAheadLog(root, segmentBytes);
     try {
+      boolean created = false;
       for (int i = 0; i < 2; i++) {
         Path file = root.resolve(NAMES[i]);
+        created |= !java.nio.file.Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         wal.segments[i] = new Segment(file, ch, readHeader(ch));
+      }
+      if (created) { // the new names must survive a crash before any record in them counts
+        try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
+          dir.force(true);
+        }
       }
     } catch (IOException | RuntimeException e) {
       wal.close();
