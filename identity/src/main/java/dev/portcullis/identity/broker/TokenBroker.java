@@ -430,7 +430,7 @@ public final class TokenBroker {
       return this;
     }
 
-    /** The longest session lifetime whatever policy allows; {@link #DEFAULT_MAX_TTL} (15 minutes) by default. */
+    /** The longest session lifetime whatever policy allows; {@link TokenBroker#DEFAULT_MAX_TTL} (15 minutes) by default. */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = maxTtl;
       return this;
