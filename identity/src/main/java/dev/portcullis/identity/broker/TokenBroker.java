@@ -11,6 +11,7 @@ import dev.portcullis.policy.SessionLimits;
 import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.store.Session;
 import dev.portcullis.store.SessionRepository;
+import dev.portcullis.store.SessionRevocationFeed;
 import dev.portcullis.store.SessionTokens;
 import dev.portcullis.store.StoreException;
 import java.time.Clock;
@@ -63,10 +64,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Time is read only from the injected clock, once per operation.
  * </ul>
  *
- * <p>Thread-safe. The policy bundle is read through a supplier at every exchange, so a reload
+ * <p>Thread-safe. Close it to stop hearing revocations and to revoke the Salesforce tokens it
+ * still holds. The policy bundle is read through a supplier at every exchange, so a reload
  * (PolicyWatcher) takes effect for the next one.
  */
-public final class TokenBroker {
+public final class TokenBroker implements AutoCloseable {
 
   /** The configured maximum session lifetime when none is given. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(15);
@@ -84,6 +86,7 @@ public final class TokenBroker {
   private final Duration maxTtl;
   /** Session id → the Salesforce token obtained for that session (with its org, to revoke it). */
   private final Map<String, HeldToken> salesforceTokens = new ConcurrentHashMap<>();
+  private final SessionRevocationFeed.Subscription revocations;
 
   private record HeldToken(OrgTarget org, AccessToken token) {}
 
@@ -102,6 +105,13 @@ public final class TokenBroker {
     if (orgs.isEmpty()) {
       throw new IllegalArgumentException("the broker needs at least one org");
     }
+    // A session revoked on any replica (admin API, a detection, another broker) loses its
+    // Salesforce token here too. Delivery is at least once; dropping is idempotent.
+    this.revocations = builder.revocations == null ? null : builder.revocations.subscribe(ids -> {
+      for (String id : ids) {
+        dropSalesforceToken(id, "the session was revoked");
+      }
+    });
   }
 
   public static Builder builder() {
@@ -295,6 +305,20 @@ public final class TokenBroker {
     return expired.size();
   }
 
+  /**
+   * Stops hearing revocations and revokes every Salesforce token still held (best effort): the
+   * tokens live only in this process's memory, so nothing could use them after it stops.
+   */
+  @Override
+  public void close() {
+    if (revocations != null) {
+      revocations.close();
+    }
+    for (String sessionId : List.copyOf(salesforceTokens.keySet())) {
+      dropSalesforceToken(sessionId, "the broker stopped");
+    }
+  }
+
   /** Whether this broker holds a Salesforce token for the session (for tests and metrics; never the token). */
   public boolean holdsSalesforceToken(String sessionId) {
     return salesforceTokens.containsKey(sessionId);
@@ -389,8 +413,19 @@ public final class TokenBroker {
     private Clock clock = Clock.systemUTC();
     private BrokerEvents events = BrokerEvents.NONE;
     private Duration maxTtl = DEFAULT_MAX_TTL;
+    private SessionRevocationFeed revocations;
 
     private Builder() {}
+
+    /**
+     * The store's revocation feed ({@code Store.sessionRevocations()}): sessions revoked on any
+     * replica lose their Salesforce tokens here. Optional; without it only {@link TokenBroker#revoke},
+     * {@link TokenBroker#authenticate} and the expiry sweep drop them.
+     */
+    public Builder revocations(SessionRevocationFeed revocations) {
+      this.revocations = revocations;
+      return this;
+    }
 
     public Builder verifier(OidcVerifier verifier) {
       this.verifier = verifier;

@@ -62,6 +62,7 @@ class TokenBrokerTest {
   private final FakeSalesforceTokens salesforce = new FakeSalesforceTokens();
   private final RecordingEvents events = new RecordingEvents();
   private final List<String> secrets = new ArrayList<>();
+  private final List<TokenBroker> brokers = new ArrayList<>();
   private OidcIssuerSimulator sim;
   private OidcIssuer github;
   private OidcIssuer gitlab;
@@ -93,6 +94,7 @@ class TokenBrokerTest {
 
   @AfterEach
   void tearDown() {
+    brokers.forEach(TokenBroker::close);
     verifier.close();
     sim.close();
     store.close();
@@ -111,11 +113,14 @@ class TokenBrokerTest {
 
   private TokenBroker broker(Duration maxTtl, OrgTarget... orgs) {
     TokenBroker.Builder builder = TokenBroker.builder().verifier(verifier).policy(() -> policy)
-        .sessions(store.sessions()).salesforceTokens(salesforce).clock(clock).events(events).maxTtl(maxTtl);
+        .sessions(store.sessions()).salesforceTokens(salesforce).clock(clock).events(events).maxTtl(maxTtl)
+        .revocations(store.sessionRevocations());
     for (OrgTarget org : orgs) {
       builder.org(org);
     }
-    return builder.build();
+    TokenBroker broker = builder.build();
+    brokers.add(broker);
+    return broker;
   }
 
   private TokenBroker broker() {
@@ -325,6 +330,29 @@ class TokenBrokerTest {
     assertThat(events.of(BrokerEvents.SessionRevoked.class)).singleElement().isEqualTo(
         new BrokerEvents.SessionRevoked(issued.sessionId(), "prod", "admin", "leaked in a log", START.plusSeconds(5)));
     assertNoSecretInEvents();
+  }
+
+  @Test
+  void aRevocationMadeElsewhereDropsAndRevokesTheSalesforceToken() {
+    TokenBroker broker = broker();
+    ExchangeResult.Issued issued = issued(broker.exchange(mainRun(Duration.ofHours(1)), "prod", "api:read"));
+
+    // As the admin API or another replica does it: through the store, not this broker.
+    assertThat(store.sessions().revoke(issued.sessionId(), "detection", "impossible travel", clock.instant())).isTrue();
+
+    assertThat(broker.holdsSalesforceToken(issued.sessionId())).isFalse();
+    assertThat(salesforce.revoked).containsExactlyElementsOf(salesforce.issued);
+  }
+
+  @Test
+  void closingTheBrokerRevokesTheSalesforceTokensItHolds() {
+    TokenBroker broker = broker();
+    ExchangeResult.Issued issued = issued(broker.exchange(mainRun(Duration.ofHours(1)), "prod", "api:read"));
+
+    broker.close();
+
+    assertThat(broker.holdsSalesforceToken(issued.sessionId())).isFalse();
+    assertThat(salesforce.revoked).containsExactlyElementsOf(salesforce.issued);
   }
 
   @Test
