@@ -51,9 +51,15 @@ class TokenBrokerTest {
           session:
             max_ttl: 10m
             scopes: [api:read, metadata:deploy, metadata:retrieve]
+        - id: ci-certificate
+          effect: allow
+          when: principal.kind == "mtls" && principal.subject == "spiffe://acme.example/ci"
+          reason: the CI fleet's certificate
+          session:
+            scopes: [api:read]
         - id: only-main
           effect: deny
-          when: principal.claims.ref != "refs/heads/main"
+          when: principal.kind == "github" && principal.claims.ref != "refs/heads/main"
           reason: only runs from main may have sessions
       """;
 
@@ -187,6 +193,26 @@ class TokenBrokerTest {
       assertThat(e.ttl()).isEqualTo(Duration.ofSeconds(issued.expiresIn()));
     });
     assertNoSecretInEvents();
+  }
+
+  @Test
+  void aClientCertificatePrincipalGetsASessionBoundToItsThumbprint() {
+    String thumbprint = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(java.util.HexFormat.of().parseHex(SessionTokens.hash("certificate DER")));
+    dev.portcullis.identity.Principal certificate = new dev.portcullis.identity.Principal(
+        dev.portcullis.identity.Principal.Kind.MTLS, "CN=Acme CI CA", "spiffe://acme.example/ci",
+        Map.of("san_uri", "spiffe://acme.example/ci"), START.plusSeconds(200), thumbprint, TrustedIssuer.Dialect.GENERIC);
+
+    ExchangeResult.Issued issued = issued(broker().exchange(certificate, "prod", "api:read"));
+
+    assertThat(issued.expiresIn()).isEqualTo(200); // the certificate's notAfter comes first
+    Session stored = store.sessions().findById(issued.sessionId()).orElseThrow();
+    assertThat(stored.certThumbprint()).isEqualTo(thumbprint);
+    assertThat(stored.principal().kind()).isEqualTo("mtls");
+    assertThat(stored.binding()).isEqualTo(Session.RunBinding.NONE);
+    refused(broker().exchange(certificate, "prod", "metadata:deploy"), OAuthError.ACCESS_DENIED);
+    assertThat(events.of(BrokerEvents.SessionRefused.class)).singleElement()
+        .satisfies(e -> assertThat(e.subjectTokenHash()).isEmpty());
   }
 
   @Test
