@@ -128,6 +128,24 @@ class ModuleArrowsTest {
         .check(production);
   }
 
+  /**
+   * ARCHITECTURE.md: identity -> policy, salesforce, store. Checks classes only once identity is on
+   * this module's class path (through server, when the broker is wired); then add
+   * {@code dev.portcullis.identity} to {@link #productionClassesWereImportedFromEveryModule}.
+   */
+  @Test
+  void identityDependsOnlyOnPolicySalesforceAndStore() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.identity..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portcullis.ledger..", "dev.portcullis.server..", "dev.portcullis.cli..",
+            "dev.portcullis.orgsim..", "dev.portcullis.gateway..")
+        .allowEmptyShould(true)
+        .check(production);
+  }
+
   @Test
   void serverDoesNotReachBackIntoTheCli() {
     noClasses()
