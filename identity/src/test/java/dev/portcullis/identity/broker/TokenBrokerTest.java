@@ -64,7 +64,7 @@ class TokenBrokerTest {
       """;
 
   @TempDir Path dir;
-  private final TestClock clock = new TestClock(START);
+  private final dev.portcullis.identity.MutableClock clock = new dev.portcullis.identity.MutableClock(START);
   private final FakeSalesforceTokens salesforce = new FakeSalesforceTokens();
   private final RecordingEvents events = new RecordingEvents();
   private final List<String> secrets = new ArrayList<>();
