@@ -118,23 +118,52 @@ public record EntryKind(
           fields("path", FieldType.TEXT, "config_sha256", FieldType.SHA256),
           fields("actor", FieldType.TEXT));
 
-  public static final EntryKind TOKEN_ISSUED =
-      kind("token.issued", "a Portcullis session token was issued to a caller",
-          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "session", FieldType.TEXT,
-              "scopes", FieldType.TEXT_LIST, "expires", FieldType.TIME),
-          fields("token_sha256", FieldType.SHA256, "commit", FieldType.COMMIT,
-              "job", FieldType.TEXT));
+  public static final EntryKind SESSION_CREATED =
+      kind("session.created", "the token broker issued a session to a CI run or client certificate",
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "issuer", FieldType.TEXT, "session", FieldType.TEXT,
+              "scopes", FieldType.TEXT_LIST, "expires", FieldType.TIME, "integration_user", FieldType.TEXT,
+              "decision", FieldType.TEXT, "bundle_sha256", FieldType.SHA256),
+          fields("org_id", FieldType.TEXT, "principal_kind", FieldType.TEXT, "token_sha256", FieldType.SHA256,
+              "repository", FieldType.TEXT, "ref", FieldType.TEXT, "commit", FieldType.COMMIT,
+              "workflow", FieldType.TEXT, "job", FieldType.TEXT, "cert_thumbprint", FieldType.TEXT));
+
+  public static final EntryKind SESSION_REFUSED =
+      kind("session.refused", "the token broker refused a token exchange",
+          fields("error", FieldType.TEXT, "description", FieldType.TEXT),
+          fields("org", FieldType.TEXT, "scopes", FieldType.TEXT_LIST, "actor", FieldType.TEXT,
+              "issuer", FieldType.TEXT, "decision", FieldType.TEXT, "reasons", FieldType.TEXT_LIST,
+              "subject_token_sha256", FieldType.SHA256));
+
+  public static final EntryKind IDENTITY_FAILED =
+      kind("identity.failed", "a CI identity token or client certificate was not accepted (the token only as its hash)",
+          fields("code", FieldType.TEXT, "message", FieldType.TEXT),
+          fields("subject_token_sha256", FieldType.SHA256, "org", FieldType.TEXT, "scopes", FieldType.TEXT_LIST));
 
   public static final EntryKind SESSION_REVOKED =
       kind("session.revoked", "a session was revoked before it expired",
           fields("session", FieldType.TEXT, "reason", FieldType.TEXT),
-          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "by", FieldType.TEXT));
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "by", FieldType.TEXT, "uses", FieldType.INTEGER));
+
+  public static final EntryKind SESSION_EXPIRED =
+      kind("session.expired", "a session's lifetime ended",
+          fields("session", FieldType.TEXT, "org", FieldType.TEXT, "expired", FieldType.TIME),
+          fields("uses", FieldType.INTEGER));
+
+  public static final EntryKind SESSION_USED =
+      kind("session.used", "requests made with a session, counted over a window",
+          fields("session", FieldType.TEXT, "uses", FieldType.INTEGER, "until", FieldType.TIME),
+          fields("org", FieldType.TEXT, "since", FieldType.TIME));
 
   public static final EntryKind POLICY_BUNDLE_ACTIVATED =
       kind("policy.bundle.activated", "a policy bundle became the one decisions are made with",
           fields("bundle_sha256", FieldType.SHA256),
           fields("actor", FieldType.TEXT, "version", FieldType.TEXT,
               "rule_count", FieldType.INTEGER));
+
+  public static final EntryKind POLICY_BUNDLE_REJECTED =
+      kind("policy.bundle.rejected", "a changed policy bundle failed to load; the one in force stayed",
+          fields("problems", FieldType.TEXT_LIST),
+          fields("bundle_sha256", FieldType.SHA256, "path", FieldType.TEXT));
 
   public static final EntryKind GATEWAY_DECISION =
       kind("gateway.decision", "the gateway decided a Salesforce API request",
@@ -191,8 +220,8 @@ public record EntryKind(
               "query_sha256", FieldType.SHA256, "session", FieldType.TEXT));
 
   private static final Map<String, EntryKind> KNOWN =
-      List.of(SERVER_STARTED, CONFIG_LOADED, TOKEN_ISSUED, SESSION_REVOKED,
-              POLICY_BUNDLE_ACTIVATED, GATEWAY_DECISION, DEPLOY_REQUESTED, DEPLOY_APPROVED,
+      List.of(SERVER_STARTED, CONFIG_LOADED, SESSION_CREATED, SESSION_REFUSED, IDENTITY_FAILED, SESSION_REVOKED,
+              SESSION_EXPIRED, SESSION_USED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED, GATEWAY_DECISION, DEPLOY_REQUESTED, DEPLOY_APPROVED,
               DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
               SALESFORCE_REQUEST)
           .stream()

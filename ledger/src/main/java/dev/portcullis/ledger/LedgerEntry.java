@@ -160,6 +160,11 @@ public final class LedgerEntry {
     return of(kind, time, fields);
   }
 
+  /** {@code instant} in the entry time format ({@code 2026-11-28T12:00:00.000Z}), for fields of type time. */
+  public static String formatTime(Instant instant) {
+    return EntryTime.format(instant);
+  }
+
   /**
    * The lower-case hex SHA-256 of {@code secret}'s UTF-8 bytes: what an entry records in place of a
    * token, in a field named {@code <name>_sha256}.

@@ -165,12 +165,14 @@ class LedgerEntryTest {
         LedgerErrorCode.INVALID_ENTRY_FIELD, "'/outcome' must be one of succeeded, failed, canceled");
 
     Map<String, Object> expires = new LinkedHashMap<>();
-    expires.putAll(Map.of("org", "o", "actor", "a", "session", "s", "scopes", List.of("api")));
+    expires.putAll(Map.of("org", "o", "actor", "a", "issuer", "https://issuer.example", "session", "s",
+        "scopes", List.of("api"), "integration_user", "u@acme.com", "decision", "dec_1",
+        "bundle_sha256", "0".repeat(64)));
     expires.put("expires", "2026-11-28T12:15:00Z");
-    assertRefused(() -> LedgerEntry.of("token.issued", T, expires),
+    assertRefused(() -> LedgerEntry.of("session.created", T, expires),
         LedgerErrorCode.INVALID_ENTRY_FIELD, "'/expires' must be a time");
     expires.put("expires", "2026-11-28T12:15:00.000Z");
-    assertThat(LedgerEntry.of("token.issued", T, expires).fields()).containsKey("expires");
+    assertThat(LedgerEntry.of("session.created", T, expires).fields()).containsKey("expires");
   }
 
   @Test

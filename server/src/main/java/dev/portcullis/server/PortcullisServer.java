@@ -43,7 +43,16 @@ import dev.portcullis.server.ledger.LedgerIdentity;
 import dev.portcullis.server.ledger.LedgerSearchHandler;
 import dev.portcullis.server.ledger.ServerLedger;
 import org.eclipse.jetty.server.Handler;
+import dev.portcullis.server.broker.AdminToken;
+import dev.portcullis.server.broker.BrokerStartException;
+import dev.portcullis.server.broker.JwtBearerSalesforceTokensFactory;
+import dev.portcullis.server.broker.ServerBroker;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -74,6 +83,8 @@ import org.slf4j.LoggerFactory;
 public final class PortcullisServer implements AutoCloseable {
   /** The file, under the data directory, that tells clients where the server listens. */
   public static final String ENDPOINTS_FILE = "endpoints.json";
+  /** Where the token exchange answers on the gateway listener. */
+  public static final String TOKEN_PATH = "/oauth2/token";
 
   private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -89,13 +100,17 @@ public final class PortcullisServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final List<AutoCloseable> closeables;
   private final Optional<DemoBootstrap.Demo> demo;
+  private final Optional<ServerBroker> broker;
+  private final Optional<ServerConnector> gatewayConnector;
+  private final boolean gatewayTls;
   private final ScheduledExecutorService readinessPoll;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private PortcullisServer(Builder builder, Store store, Optional<SigningKey> signingKey, String signingKeyProblem,
-      Optional<ServerLedger> ledger) throws ServerException {
+      Optional<ServerLedger> ledger, Optional<ServerBroker> broker) throws ServerException {
     this.ledger = ledger;
+    this.broker = broker;
     this.config = builder.config;
     this.dataDir = builder.dataDir;
     this.store = store;
@@ -103,6 +118,7 @@ public final class PortcullisServer implements AutoCloseable {
     this.signingKeyProblem = signingKeyProblem;
     this.demo = builder.demo;
     this.closeables = new ArrayList<>();
+    broker.ifPresent(closeables::add);
     ledger.ifPresent(closeables::add);
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindMetrics();
@@ -117,8 +133,20 @@ public final class PortcullisServer implements AutoCloseable {
     adminConnector.setName("admin");
     jetty.addConnector(adminConnector);
     AdminHandler adminHandler = new AdminHandler(this::readiness, registry, builder.extraRoutes, builder.prefixRoutes);
-    GracefulHandler graceful = new GracefulHandler(
-        new HttpMetricsHandler(registry, "admin", adminHandler::template, adminHandler));
+    Handler adminSide = new HttpMetricsHandler(registry, "admin", adminHandler::template, adminHandler);
+    Optional<Config.Listener> gatewayListener = config.server().gateway()
+        .or(() -> broker.map(b -> new Config.Listener(Config.DEFAULT_HOST, Config.DEFAULT_GATEWAY_PORT)));
+    this.gatewayTls = config.server().tls().isPresent();
+    if (gatewayListener.isPresent()) {
+      ServerConnector gateway = gatewayConnector(gatewayListener.get(), broker);
+      jetty.addConnector(gateway);
+      this.gatewayConnector = Optional.of(gateway);
+    } else {
+      this.gatewayConnector = Optional.empty();
+    }
+    Handler gatewaySide = new HttpMetricsHandler(registry, "gateway", GatewayHandler::template,
+        new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin))));
+    GracefulHandler graceful = new GracefulHandler(new ConnectorRouter(adminSide, gatewaySide));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(config.server().shutdownGrace().toMillis());
     jetty.setStopAtShutdown(false);
@@ -128,8 +156,10 @@ public final class PortcullisServer implements AutoCloseable {
       stopQuietly();
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new ServerException(ServerException.Code.PORT_UNAVAILABLE,
-            "cannot listen on " + admin.host() + ":" + admin.port() + " for the admin API (" + e.getMessage()
-                + "); set server.admin.port to a free port, or 0 to pick one", e);
+            "cannot listen on " + admin.host() + ":" + admin.port() + " for the admin API or on "
+                + gatewayListener.map(g -> g.host() + ":" + g.port()).orElse("-") + " for the gateway ("
+                + e.getMessage() + "); set server.admin.port and server.gateway.port to free ports, or 0 to pick one",
+            e);
       }
       throw new ServerException(ServerException.Code.STARTUP, "cannot start the admin listener: " + e.getMessage(), e);
     }
@@ -140,6 +170,8 @@ public final class PortcullisServer implements AutoCloseable {
     });
     config.warnings().forEach(warning -> LOG.warn("{}", warning));
     LOG.info("admin API listening on {}", adminUrl());
+    gatewayUrl().ifPresent(url -> LOG.info("gateway listening on {}{}", url,
+        broker.isPresent() ? " (token exchange at " + url + "/oauth2/token)" : ""));
     ledger.ifPresent(this::recordStart);
     publishWhenReady();
   }
@@ -306,6 +338,66 @@ public final class PortcullisServer implements AutoCloseable {
     return URI.create("http://" + authority + ":" + adminConnector.getLocalPort());
   }
 
+  /** The gateway's base URL ({@code https://} when {@code server.tls} is set), when it listens. */
+  public Optional<URI> gatewayUrl() {
+    return gatewayConnector.map(connector -> {
+      String host = connector.getHost() == null ? Config.DEFAULT_HOST : connector.getHost();
+      String authority = host.contains(":") ? "[" + host + "]" : host;
+      return URI.create((gatewayTls ? "https" : "http") + "://" + authority + ":" + connector.getLocalPort());
+    });
+  }
+
+  private URI gatewayUrlOrAdmin() {
+    return gatewayUrl().orElseGet(this::adminUrl);
+  }
+
+  /** The token broker, when the configuration trusts identities and brokers orgs. */
+  public Optional<ServerBroker> broker() {
+    return broker;
+  }
+
+  private ServerConnector gatewayConnector(Config.Listener listener, Optional<ServerBroker> broker)
+      throws ServerException {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector;
+    if (config.server().tls().isPresent()) {
+      TlsMaterial.Loaded material;
+      try {
+        material = TlsMaterial.load(config.server().tls().get());
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new ServerException(ServerException.Code.STARTUP, "cannot load the gateway's TLS certificate and key ("
+            + config.server().tls().get().certificate() + ", " + config.server().tls().get().privateKey() + "): "
+            + e.getMessage(), e);
+      }
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStore(material.keyStore());
+      tls.setKeyStorePassword(new String(material.password()));
+      tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      if (broker.map(ServerBroker::acceptsClientCertificates).orElse(false)) {
+        // The handshake takes any client chain; the token endpoint verifies it (CA, EKU, SAN) and
+        // answers a clear OAuth error instead of a failed handshake.
+        tls.setWantClientAuth(true);
+        tls.setTrustAll(true);
+      }
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      http.addCustomizer(secure);
+      connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+          new HttpConnectionFactory(http));
+    } else {
+      if (!Config.isLoopbackHost(listener.host())) {
+        LOG.warn("the gateway listens on {} without TLS: session tokens would cross the network in clear;"
+            + " set server.tls", listener.host());
+      }
+      connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    }
+    connector.setHost(listener.host());
+    connector.setPort(listener.port());
+    connector.setName("gateway");
+    return connector;
+  }
+
   /** {@code DATA_DIR/endpoints.json}. */
   public Path endpointsFile() {
     return dataDir.resolve(ENDPOINTS_FILE);
@@ -394,6 +486,13 @@ public final class PortcullisServer implements AutoCloseable {
         ? new ReadinessCheck("signing_key", true, "Ed25519 key loaded")
         : new ReadinessCheck("signing_key", false, signingKeyProblem));
     checks.add(ledgerReadiness());
+    broker.ifPresent(running -> {
+      List<dev.portcullis.policy.PolicyProblem> problems = running.policyProblems();
+      // a failed reload keeps the last good bundle: still ready, but say so
+      checks.add(new ReadinessCheck("policy", true, "bundle " + running.policy().hash().substring(0, 12) + " ("
+          + running.policy().ruleIds().size() + " rules) from " + running.policyDirectory()
+          + (problems.isEmpty() ? "" : "; the last change did not load and was not applied: " + problems.get(0))));
+    });
     return checks;
   }
 
@@ -421,6 +520,12 @@ public final class PortcullisServer implements AutoCloseable {
   Map<String, Object> endpoints() {
     Map<String, Object> endpoints = new LinkedHashMap<>();
     endpoints.put("admin_url", adminUrl().toString());
+    gatewayUrl().ifPresent(url -> {
+      endpoints.put("gateway_url", url.toString());
+      if (broker.isPresent()) {
+        endpoints.put("token_url", url + TOKEN_PATH);
+      }
+    });
     demo.ifPresent(running -> {
       Map<String, String> orgsim = new LinkedHashMap<>();
       running.orgUrls().forEach((alias, url) -> orgsim.put(alias, url.toString()));
@@ -507,6 +612,9 @@ public final class PortcullisServer implements AutoCloseable {
     private final Map<String, Handler> extraRoutes = new LinkedHashMap<>();
     private final Map<String, Handler> prefixRoutes = new LinkedHashMap<>();
     private Optional<DemoBootstrap.Demo> demo = Optional.empty();
+    private java.util.function.Function<Config, dev.portcullis.identity.broker.SalesforceTokens> salesforceTokens =
+        JwtBearerSalesforceTokensFactory::create;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     Builder(Config config, Path dataDir) {
       this.config = Objects.requireNonNull(config, "config");
@@ -529,6 +637,17 @@ public final class PortcullisServer implements AutoCloseable {
         throw new IllegalArgumentException("a route prefix starts and ends with /: " + prefix);
       }
       prefixRoutes.put(prefix, handler);
+      return this;
+    }
+
+    /** Where the broker gets Salesforce tokens (tests: orgsim or a fake). */
+    Builder salesforceTokens(java.util.function.Function<Config, dev.portcullis.identity.broker.SalesforceTokens> tokens) {
+      this.salesforceTokens = tokens;
+      return this;
+    }
+
+    Builder clock(java.time.Clock clock) {
+      this.clock = clock;
       return this;
     }
 
@@ -574,9 +693,29 @@ public final class PortcullisServer implements AutoCloseable {
         extraRoutes.putIfAbsent(LedgerSearchHandler.PATH, new LedgerSearchHandler(store.ledgerIndex(),
             ledger.get().reader()));
       }
+      Optional<ServerBroker> broker;
       try {
-        return new PortcullisServer(this, store, key, keyProblem, ledger);
+        AdminToken adminToken = AdminToken.loadOrCreate(dataDir);
+        broker = ServerBroker.start(config, dataDir, store, ledger, salesforceTokens, clock);
+        broker.ifPresent(running -> {
+          Handler sessions = running.sessionAdmin(adminToken);
+          extraRoutes.putIfAbsent("/admin/sessions", sessions);
+          extraRoutes.putIfAbsent("/admin/sessions/revoke", sessions);
+        });
+      } catch (BrokerStartException e) {
+        ledger.ifPresent(ServerLedger::close);
+        store.close();
+        throw new ServerException(ServerException.Code.BROKER, e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        ledger.ifPresent(ServerLedger::close);
+        store.close();
+        throw new ServerException(ServerException.Code.DATA_DIR, "cannot set up the admin token in " + dataDir + ": "
+            + e.getMessage(), e);
+      }
+      try {
+        return new PortcullisServer(this, store, key, keyProblem, ledger, broker);
       } catch (ServerException | RuntimeException e) {
+        broker.ifPresent(ServerBroker::close);
         ledger.ifPresent(ServerLedger::close);
         store.close();
         throw e;

@@ -14,6 +14,8 @@ public final class ServerException extends Exception {
     DEMO,
     /** The ledger could not be opened (origin changed, locked by another process, recovery failed). */
     LEDGER,
+    /** The token broker could not start (policy bundle, trusted issuers, client CAs, integration user keys, org registry). */
+    BROKER,
     /** Anything else while starting. */
     STARTUP
   }

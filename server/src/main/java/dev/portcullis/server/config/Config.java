@@ -58,6 +58,8 @@ import java.util.regex.Pattern;
  * @param logging log format and level
  * @param ledger the tamper-evident ledger
  * @param orgs the orgs, in file order
+ * @param identity the CI identities the token broker accepts
+ * @param broker the token broker's limits and policy directory
  * @param warnings problems that did not stop loading (e.g. a literal password)
  */
 public record Config(
@@ -69,6 +71,8 @@ public record Config(
     Logging logging,
     Ledger ledger,
     List<Org> orgs,
+    Identity identity,
+    Broker broker,
     List<Problem> warnings) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -80,12 +84,13 @@ public record Config(
   public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(2);
   public static final int DEFAULT_MAX_BATCH = 4096;
   public static final Duration DEFAULT_WITNESS_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(15);
 
   /** This configuration with the admin listener on {@code port} (0 = any free port). */
   public Config withAdminPort(int port) {
     Listener admin = new Listener(server.admin().host(), port);
     Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace());
-    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, warnings);
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
   public Config {
@@ -96,8 +101,15 @@ public record Config(
     Objects.requireNonNull(salesforce, "salesforce");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(ledger, "ledger");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(broker, "broker");
     orgs = List.copyOf(orgs);
     warnings = List.copyOf(warnings);
+  }
+
+  /** Whether {@code host} is a loopback address or {@code localhost} (names are never resolved). */
+  public static boolean isLoopbackHost(String host) {
+    return ConfigWalk.isLoopback(host);
   }
 
   /** The org with this alias. */
@@ -202,6 +214,10 @@ public record Config(
    * @param consumerKey the connected app's consumer key
    * @param username the integration user
    * @param credential the key that signs JWT bearer assertions
+   * @param orgId the org's 18-character id ({@code 00D…}); the broker refuses a Salesforce token for
+   *     any other org. Required for an org that sessions can be issued for
+   * @param integrationUsers the users sessions act as, least privileged first; empty: no sessions
+   *     are issued for this org
    */
   public record Org(
       String alias,
@@ -210,7 +226,94 @@ public record Config(
       URI instanceUrl,
       String consumerKey,
       String username,
-      Credential credential) {}
+      Credential credential,
+      Optional<String> orgId,
+      List<IntegrationUser> integrationUsers) {
+    public Org {
+      Objects.requireNonNull(orgId, "orgId");
+      integrationUsers = List.copyOf(integrationUsers);
+    }
+
+    /** An org without broker settings (no org id, no integration users). */
+    public Org(String alias, OrgEnvironment environment, URI loginUrl, URI instanceUrl, String consumerKey,
+        String username, Credential credential) {
+      this(alias, environment, loginUrl, instanceUrl, consumerKey, username, credential, Optional.empty(), List.of());
+    }
+
+    /** Whether the token broker can issue sessions for this org. */
+    public boolean brokered() {
+      return orgId.isPresent() && !integrationUsers.isEmpty();
+    }
+  }
+
+  /**
+   * A Salesforce user a session may act as (OAuth 2.0 JWT bearer flow).
+   *
+   * @param username the Salesforce username
+   * @param scopes the session scopes its access covers ({@code api:read}, {@code metadata:deploy}, …)
+   * @param consumerKey the connected app's consumer key; the org's when not given
+   * @param credential the key that signs its JWT bearer assertions
+   */
+  public record IntegrationUser(String username, java.util.Set<String> scopes, String consumerKey,
+      Credential credential) {
+    public IntegrationUser {
+      scopes = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(scopes));
+    }
+  }
+
+  /**
+   * The CI identities the token broker accepts.
+   *
+   * @param issuers trusted OIDC issuers (GitHub Actions, GitLab, any issuer with a JWKS)
+   * @param mtls client certificates accepted on the gateway listener, when configured
+   */
+  public record Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls) {
+    public static final Identity NONE = new Identity(List.of(), Optional.empty());
+
+    public Identity {
+      issuers = List.copyOf(issuers);
+      Objects.requireNonNull(mtls, "mtls");
+    }
+
+    /** Whether any identity can be exchanged for a session. */
+    public boolean any() {
+      return !issuers.isEmpty() || mtls.isPresent();
+    }
+  }
+
+  /**
+   * mTLS client certificates as subjects of the token exchange.
+   *
+   * @param certificateAuthorities PEM files of the CAs client chains must lead to
+   * @param identityFrom which SAN names the client
+   * @param allowedPrefixes when not empty, the identity must start with one of these
+   */
+  public record Mtls(List<Path> certificateAuthorities,
+      dev.portcullis.identity.ClientCertificatePolicy.IdentitySource identityFrom, List<String> allowedPrefixes) {
+    public Mtls {
+      certificateAuthorities = List.copyOf(certificateAuthorities);
+      allowedPrefixes = List.copyOf(allowedPrefixes);
+    }
+  }
+
+  /**
+   * The token broker.
+   *
+   * @param maxTtl the longest session whatever policy says (policy may shorten it)
+   * @param policies the policy directory; empty: {@code DATA_DIR/policies}, where the default pack
+   *     is written on first start
+   * @param policyPollInterval how often the directory is checked for changes besides file-system
+   *     notifications
+   */
+  public record Broker(Duration maxTtl, Optional<Path> policies, Duration policyPollInterval) {
+    public static final Broker DEFAULTS = new Broker(DEFAULT_MAX_TTL, Optional.empty(), Duration.ofSeconds(2));
+
+    public Broker {
+      Objects.requireNonNull(maxTtl, "maxTtl");
+      Objects.requireNonNull(policies, "policies");
+      Objects.requireNonNull(policyPollInterval, "policyPollInterval");
+    }
+  }
 
   /** Where the org's signing key lives. */
   public sealed interface Credential {

@@ -119,7 +119,7 @@ public final class ConfigLoader {
 
   private static Config withWarnings(Config config, List<Problem> warnings) {
     return new Config(config.file(), config.server(), config.dataDir(), config.storage(), config.salesforce(),
-        config.logging(), config.ledger(), config.orgs(), warnings);
+        config.logging(), config.ledger(), config.orgs(), config.identity(), config.broker(), warnings);
   }
 
 }

@@ -31,7 +31,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * becomes a {@link Problem} and the walk carries on with a default, so one run reports everything.
  */
 final class ConfigWalk {
-  private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "ledger", "orgs");
+  private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "ledger", "orgs", "identity", "broker");
   private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
   private static final List<String> LISTENER = List.of("host", "port");
   private static final List<String> TLS = List.of("certificate", "private_key");
@@ -39,7 +39,17 @@ final class ConfigWalk {
   private static final List<String> SALESFORCE = List.of("api_version");
   private static final List<String> LOGGING = List.of("format", "level");
   private static final List<String> ORG =
-      List.of("alias", "environment", "login_url", "instance_url", "consumer_key", "username", "private_key", "keystore");
+      List.of("alias", "environment", "login_url", "instance_url", "consumer_key", "username", "private_key", "keystore",
+          "org_id", "integration_users");
+  private static final List<String> INTEGRATION_USER =
+      List.of("username", "scopes", "consumer_key", "private_key", "keystore");
+  private static final List<String> IDENTITY = List.of("issuers", "mtls");
+  private static final List<String> ISSUER =
+      List.of("issuer", "jwks_url", "audiences", "algorithms", "dialect", "clock_skew", "max_token_age");
+  private static final List<String> MTLS = List.of("certificate_authorities", "identity_from", "allowed_prefixes");
+  private static final List<String> BROKER = List.of("max_ttl", "policies", "policy_poll_interval");
+  private static final Pattern ORG_ID_18 = Pattern.compile("00D[0-9A-Za-z]{15}");
+  private static final Pattern ORG_ID_15 = Pattern.compile("00D[0-9A-Za-z]{12}");
   private static final List<String> LEDGER =
       List.of("origin", "backend", "batch_wait", "max_batch", "witnesses", "witness_interval");
   private static final List<String> WITNESS = List.of("url", "vkey");
@@ -50,6 +60,9 @@ final class ConfigWalk {
   private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
   private static final Pattern LITERAL_PASSWORD = Pattern.compile("(?i)password=(?!\\$\\{)[^&]+|//[^/@:]+:(?!\\$\\{)[^/@]+@");
+
+  /** The audience trusted issuers accept when none is configured; {@code portcullis login}'s default. */
+  static final String DEFAULT_AUDIENCE = "portcullis";
 
   private final YamlNodes yaml;
   private final Path base;
@@ -64,7 +77,7 @@ final class ConfigWalk {
   Config emptyConfig(Path file) {
     return new Config(file, defaultServer(), Optional.empty(), new Config.Storage(Config.DEFAULT_STORAGE_URL),
         new Config.Salesforce(Config.DEFAULT_API_VERSION), new Logging(Logging.Format.TEXT, Logging.Level.INFO),
-        Config.Ledger.defaults(), List.of(), List.of());
+        Config.Ledger.defaults(), List.of(), Config.Identity.NONE, Config.Broker.DEFAULTS, List.of());
   }
 
   Optional<Config> config(Path file, Node root) {
@@ -84,7 +97,15 @@ final class ConfigWalk {
         .orElse(new Logging(Logging.Format.TEXT, Logging.Level.INFO));
     Config.Ledger ledger = fields.value("ledger").map(node -> ledger(node, storage)).orElseGet(Config.Ledger::defaults);
     List<Org> orgs = fields.value("orgs").map(this::orgs).orElse(List.of());
-    return Optional.of(new Config(file, server, dataDir, storage, salesforce, logging, ledger, orgs, List.of()));
+    Config.Identity identity = fields.value("identity").map(this::identity).orElse(Config.Identity.NONE);
+    Config.Broker broker = fields.value("broker").map(this::broker).orElse(Config.Broker.DEFAULTS);
+    if (identity.any() && orgs.stream().noneMatch(Org::brokered)) {
+      yaml.warning(fields.value("identity").orElseThrow(), ConfigErrorCode.MISSING_FIELD,
+          "identities are configured but no org has org_id and integration_users, so no session can be issued",
+          "give the orgs that pipelines reach an org_id and integration_users");
+    }
+    return Optional.of(new Config(file, server, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker,
+        List.of()));
   }
 
   private Config.Server defaultServer() {
@@ -414,12 +435,244 @@ final class ConfigWalk {
     Optional<String> consumerKey = required(fields, "consumer_key", where);
     Optional<String> username = required(fields, "username", where);
     Optional<Credential> credential = credential(fields, where);
+    Optional<String> orgId = fields.value("org_id").flatMap(value -> orgId(value, where));
+    List<Config.IntegrationUser> users = new ArrayList<>();
+    Optional<Node> usersNode = fields.value("integration_users");
+    if (usersNode.isPresent()) {
+      Map<String, Node> seen = new HashMap<>();
+      for (Node item : yaml.sequence(usersNode.get(), where + " integration_users").orElse(List.of())) {
+        integrationUser(item, where, consumerKey, seen).ifPresent(users::add);
+      }
+      if (fields.value("org_id").isEmpty()) {
+        missing(fields, "org_id", where, "the org's 18-character id (Setup > Company Information, or sf org display):"
+            + " sessions are checked against it");
+      }
+    }
     if (alias.isEmpty() || environment.isEmpty() || loginUrl.isEmpty() || instanceUrl.isEmpty()
         || consumerKey.isEmpty() || username.isEmpty() || credential.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new Org(alias.get(), environment.get(), loginUrl.get(), instanceUrl.get(),
-        consumerKey.get(), username.get(), credential.get()));
+        consumerKey.get(), username.get(), credential.get(), orgId, users));
+  }
+
+  private Optional<String> orgId(Node node, String where) {
+    return yaml.text(node, where + " org_id").map(String::trim).flatMap(text -> {
+      if (ORG_ID_18.matcher(text).matches()) {
+        return Optional.of(text);
+      }
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, where + " org_id '" + text + "' is not an 18-character org id",
+          ORG_ID_15.matcher(text).matches()
+              ? "this is the 15-character form; use the 18-character id (sf org display, or the id URL of a token)"
+              : "00D followed by 15 letters or digits, e.g. 00D5e000000AbCdEAA");
+      return Optional.empty();
+    });
+  }
+
+  private Optional<Config.IntegrationUser> integrationUser(
+      Node node, String orgWhere, Optional<String> orgConsumerKey, Map<String, Node> seen) {
+    Optional<Fields> user = yaml.mapping(node, orgWhere + " integration user", INTEGRATION_USER);
+    if (user.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = user.get();
+    Optional<String> username = required(fields, "username", orgWhere + " integration user").map(String::trim);
+    String where = orgWhere + " integration user" + username.map(name -> " '" + name + "'").orElse("");
+    username.ifPresent(name -> {
+      Node earlier = seen.putIfAbsent(name, fields.value("username").orElseThrow());
+      if (earlier != null) {
+        yaml.error(fields.value("username").orElseThrow(), ConfigErrorCode.DUPLICATE_ALIAS,
+            where + " is listed twice", "the first is on line " + YamlNodes.line(earlier));
+      }
+    });
+    java.util.Set<String> scopes = new java.util.TreeSet<>();
+    Optional<Node> scopesNode = fields.value("scopes");
+    if (scopesNode.isEmpty()) {
+      missing(fields, "scopes", where, "the session scopes this user's access covers, e.g. [api:read, metadata:retrieve]");
+    } else {
+      for (Node item : yaml.sequence(scopesNode.get(), where + " scopes").orElse(List.of())) {
+        yaml.text(item, where + " scope").map(String::trim).ifPresent(scope -> {
+          if (dev.portcullis.policy.SessionLimits.KNOWN_SCOPES.contains(scope)) {
+            scopes.add(scope);
+          } else {
+            yaml.error(item, ConfigErrorCode.INVALID_VALUE, where + ": unknown scope '" + scope + "'",
+                Suggestions.closest(scope, List.copyOf(dev.portcullis.policy.SessionLimits.KNOWN_SCOPES))
+                    .map(best -> "did you mean '" + best + "'? ").orElse("")
+                    + "known: " + String.join(", ", dev.portcullis.policy.SessionLimits.KNOWN_SCOPES));
+          }
+        });
+      }
+      if (scopes.isEmpty() && yaml.sequence(scopesNode.get(), where + " scopes").map(List::isEmpty).orElse(false)) {
+        yaml.error(scopesNode.get(), ConfigErrorCode.MISSING_FIELD, where + " has no scopes",
+            "list the session scopes it serves, e.g. [api:read]");
+      }
+    }
+    Optional<String> consumerKey = fields.value("consumer_key").isPresent()
+        ? required(fields, "consumer_key", where) : orgConsumerKey;
+    Optional<Credential> credential = credential(fields, where);
+    if (username.isEmpty() || scopes.isEmpty() || consumerKey.isEmpty() || credential.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.IntegrationUser(username.get(), scopes, consumerKey.get(), credential.get()));
+  }
+
+  private Config.Identity identity(Node node) {
+    Optional<Fields> identity = yaml.mapping(node, "identity", IDENTITY);
+    if (identity.isEmpty()) {
+      return Config.Identity.NONE;
+    }
+    Fields fields = identity.get();
+    List<dev.portcullis.identity.TrustedIssuer> issuers = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (Node item : fields.value("issuers").flatMap(value -> yaml.sequence(value, "identity.issuers")).orElse(List.of())) {
+      issuer(item, seen).ifPresent(issuers::add);
+    }
+    Optional<Config.Mtls> mtls = fields.value("mtls").flatMap(this::mtls);
+    return new Config.Identity(issuers, mtls);
+  }
+
+  private Optional<dev.portcullis.identity.TrustedIssuer> issuer(Node node, Map<String, Node> seen) {
+    Optional<Fields> issuer = yaml.mapping(node, "identity.issuers entry", ISSUER);
+    if (issuer.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = issuer.get();
+    Optional<String> name = required(fields, "issuer", "identity.issuers entry").map(String::trim);
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Node nameNode = fields.value("issuer").orElseThrow();
+    String where = "issuer " + name.get();
+    Node earlier = seen.putIfAbsent(name.get(), nameNode);
+    if (earlier != null) {
+      yaml.error(nameNode, ConfigErrorCode.DUPLICATE_ALIAS, where + " is listed twice",
+          "the first is on line " + YamlNodes.line(earlier));
+      return Optional.empty();
+    }
+    dev.portcullis.identity.TrustedIssuer.Dialect defaultDialect =
+        name.get().equals(dev.portcullis.identity.TrustedIssuer.GITHUB_ACTIONS_ISSUER)
+            ? dev.portcullis.identity.TrustedIssuer.Dialect.GITHUB_ACTIONS
+            : name.get().equals(dev.portcullis.identity.TrustedIssuer.GITLAB_COM_ISSUER)
+                ? dev.portcullis.identity.TrustedIssuer.Dialect.GITLAB
+                : dev.portcullis.identity.TrustedIssuer.Dialect.GENERIC;
+    dev.portcullis.identity.TrustedIssuer.Dialect dialect = fields.value("dialect")
+        .flatMap(value -> choice(value, where + " dialect", dev.portcullis.identity.TrustedIssuer.Dialect.class))
+        .orElse(defaultDialect);
+    String bare = name.get().endsWith("/") ? name.get().substring(0, name.get().length() - 1) : name.get();
+    Optional<URI> jwks;
+    if (fields.value("jwks_url").isPresent()) {
+      jwks = yaml.text(fields.value("jwks_url").get(), where + " jwks_url").map(String::trim).map(text -> {
+        try {
+          return new URI(text);
+        } catch (URISyntaxException e) {
+          yaml.error(fields.value("jwks_url").get(), ConfigErrorCode.BAD_URL, where + " jwks_url '" + text
+              + "' is not a valid URL: " + e.getReason(), null);
+          return null;
+        }
+      });
+    } else if (dialect == dev.portcullis.identity.TrustedIssuer.Dialect.GITHUB_ACTIONS) {
+      jwks = Optional.of(URI.create(bare + "/.well-known/jwks"));
+    } else if (dialect == dev.portcullis.identity.TrustedIssuer.Dialect.GITLAB) {
+      jwks = Optional.of(URI.create(bare + "/oauth/discovery/keys"));
+    } else {
+      missing(fields, "jwks_url", where, "the issuer's JWKS URL (its discovery document's jwks_uri);"
+          + " it is configured, never discovered");
+      jwks = Optional.empty();
+    }
+    List<String> audiences = new ArrayList<>();
+    if (fields.value("audiences").isPresent()) {
+      for (Node item : yaml.sequence(fields.value("audiences").get(), where + " audiences").orElse(List.of())) {
+        yaml.text(item, where + " audience").map(String::trim).filter(text -> !text.isEmpty()).ifPresent(audiences::add);
+      }
+      if (audiences.isEmpty()) {
+        yaml.error(fields.value("audiences").get(), ConfigErrorCode.MISSING_FIELD, where + " allows no audience",
+            "list the aud values tokens must carry, e.g. [portcullis]");
+      }
+    } else {
+      audiences.add(DEFAULT_AUDIENCE);
+    }
+    List<String> algorithms = new ArrayList<>();
+    if (fields.value("algorithms").isPresent()) {
+      for (Node item : yaml.sequence(fields.value("algorithms").get(), where + " algorithms").orElse(List.of())) {
+        yaml.text(item, where + " algorithm").map(String::trim).ifPresent(algorithms::add);
+      }
+    } else {
+      algorithms.addAll(dev.portcullis.identity.TrustedIssuer.DEFAULT_ALGORITHMS);
+    }
+    Duration skew = fields.value("clock_skew").flatMap(value -> duration(value, where + " clock_skew"))
+        .orElse(dev.portcullis.identity.TrustedIssuer.DEFAULT_CLOCK_SKEW);
+    Duration maxAge = fields.value("max_token_age").flatMap(value -> duration(value, where + " max_token_age"))
+        .orElse(dev.portcullis.identity.TrustedIssuer.DEFAULT_MAX_TOKEN_AGE);
+    if (jwks.isEmpty() || audiences.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new dev.portcullis.identity.TrustedIssuer(name.get(), jwks.get(), java.util.Set.copyOf(audiences),
+          java.util.Set.copyOf(algorithms), skew, maxAge, dialect));
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      Node at = message.contains("algorithm") ? fields.value("algorithms").orElse(nameNode)
+          : message.startsWith("jwksUri") ? fields.value("jwks_url").orElse(nameNode)
+          : message.contains("clock skew") ? fields.value("clock_skew").orElse(nameNode)
+          : message.contains("token age") ? fields.value("max_token_age").orElse(nameNode)
+          : nameNode;
+      yaml.error(at, ConfigErrorCode.INVALID_VALUE, where + ": " + message, null);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Config.Mtls> mtls(Node node) {
+    String where = "identity.mtls";
+    Optional<Fields> mtls = yaml.mapping(node, where, MTLS);
+    if (mtls.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = mtls.get();
+    List<Path> cas = new ArrayList<>();
+    if (fields.value("certificate_authorities").isEmpty()) {
+      missing(fields, "certificate_authorities", where, "PEM files of the CAs that issue your CI client certificates");
+    }
+    for (Node item : fields.value("certificate_authorities")
+        .flatMap(value -> yaml.sequence(value, where + ".certificate_authorities")).orElse(List.of())) {
+      yaml.text(item, where + " certificate authority").map(text -> base.resolve(text.trim()).normalize()).ifPresent(path -> {
+        PemFiles.checkCertificate(path).ifPresentOrElse(finding -> report(item, finding), () -> cas.add(path));
+      });
+    }
+    dev.portcullis.identity.ClientCertificatePolicy.IdentitySource from = fields.value("identity_from")
+        .flatMap(value -> choice(value, where + ".identity_from",
+            dev.portcullis.identity.ClientCertificatePolicy.IdentitySource.class))
+        .orElse(dev.portcullis.identity.ClientCertificatePolicy.IdentitySource.SAN_URI);
+    List<String> prefixes = new ArrayList<>();
+    for (Node item : fields.value("allowed_prefixes")
+        .flatMap(value -> yaml.sequence(value, where + ".allowed_prefixes")).orElse(List.of())) {
+      yaml.text(item, where + " allowed prefix").map(String::trim).filter(text -> !text.isEmpty()).ifPresent(prefixes::add);
+    }
+    if (cas.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.Mtls(cas, from, prefixes));
+  }
+
+  private Config.Broker broker(Node node) {
+    Optional<Fields> broker = yaml.mapping(node, "broker", BROKER);
+    if (broker.isEmpty()) {
+      return Config.Broker.DEFAULTS;
+    }
+    Fields fields = broker.get();
+    Duration maxTtl = fields.value("max_ttl").flatMap(value -> boundedDuration(value, "broker.max_ttl",
+        Duration.ofSeconds(1), Duration.ofHours(12))).orElse(Config.DEFAULT_MAX_TTL);
+    Optional<Path> policies = fields.value("policies").flatMap(value -> yaml.text(value, "broker.policies"))
+        .map(text -> base.resolve(text.trim()).normalize());
+    policies.ifPresent(path -> {
+      if (!Files.isDirectory(path)) {
+        yaml.error(fields.value("policies").orElseThrow(), ConfigErrorCode.FILE_NOT_FOUND,
+            "broker.policies " + path + " is not a directory",
+            "create it with: portcullis policy init " + path + "   (writes the default pack)");
+      }
+    });
+    Duration poll = fields.value("policy_poll_interval").flatMap(value -> boundedDuration(value,
+        "broker.policy_poll_interval", Duration.ofMillis(100), Duration.ofHours(1))).orElse(Config.Broker.DEFAULTS.policyPollInterval());
+    return new Config.Broker(maxTtl, policies, poll);
   }
 
   private Optional<OrgEnvironment> environment(Node node, String where) {

@@ -39,6 +39,27 @@ public final class TestFiles {
     return write(file, pem("PRIVATE KEY", rsaKey().getEncoded()));
   }
 
+  /** A self-signed CA certificate (EC P-256, a day's validity). */
+  public static java.security.cert.X509Certificate selfSignedCertificate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(256);
+      java.security.KeyPair keys = generator.generateKeyPair();
+      org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Test CI CA");
+      java.time.Instant now = java.time.Instant.now();
+      org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+          name, java.math.BigInteger.ONE, java.util.Date.from(now.minusSeconds(60)),
+          java.util.Date.from(now.plusSeconds(86_400)), name, keys.getPublic());
+      builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+          new org.bouncycastle.asn1.x509.BasicConstraints(true));
+      return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
+          new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
+        | org.bouncycastle.cert.CertIOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static Path write(Path file, String text) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());

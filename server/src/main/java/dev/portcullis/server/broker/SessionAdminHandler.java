@@ -1,0 +1,285 @@
+package dev.portcullis.server.broker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.identity.broker.TokenBroker;
+import dev.portcullis.store.Session;
+import dev.portcullis.store.SessionRepository;
+import dev.portcullis.store.StoreException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session routes of the admin API, behind the admin token ({@code Authorization: Bearer},
+ * {@link AdminToken}):
+ *
+ * <ul>
+ *   <li>{@code GET /admin/sessions?state=active|all&org=&issuer=&subject=&limit=} → {@code
+ *       {"sessions": [...]}}, newest first (active: every active one; all: at most {@code limit},
+ *       default 100, at most 1000);
+ *   <li>{@code POST /admin/sessions/revoke} with a JSON object holding exactly one selector —
+ *       {@code id}, {@code issuer} + {@code subject}, or {@code org} — and an optional {@code
+ *       reason} → {@code {"revoked": [ids]}}. Each revocation goes through the broker (Salesforce
+ *       token revoked, ledger entry, every replica told).
+ * </ul>
+ *
+ * A missing or wrong token is 401 without saying which; errors are JSON {@code {error, message}}.
+ */
+final class SessionAdminHandler extends Handler.Abstract {
+  static final String LIST = "/admin/sessions";
+  static final String REVOKE = "/admin/sessions/revoke";
+  static final Set<String> PATHS = Set.of(LIST, REVOKE);
+  private static final int MAX_BODY = 16 * 1024;
+  private static final Set<String> REVOKE_FIELDS = Set.of("id", "issuer", "subject", "org", "reason");
+  private static final Logger LOG = LoggerFactory.getLogger(SessionAdminHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private final AdminToken token;
+  private final SessionRepository sessions;
+  private final TokenBroker broker;
+  private final Clock clock;
+  private final BrokerLedger ledger;
+
+  SessionAdminHandler(AdminToken token, SessionRepository sessions, TokenBroker broker, Clock clock,
+      BrokerLedger ledger) {
+    this.ledger = ledger;
+    this.token = token;
+    this.sessions = sessions;
+    this.broker = broker;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String path = Request.getPathInContext(request);
+    if (!PATHS.contains(path)) {
+      return false;
+    }
+    if (!authorized(request)) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
+      error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
+          "this route needs the admin token (Authorization: Bearer, from DATA_DIR/" + AdminToken.FILE + ")");
+      return true;
+    }
+    String method = request.getMethod();
+    try {
+      if (path.equals(LIST)) {
+        if (!HttpMethod.GET.is(method)) {
+          response.getHeaders().put(HttpHeader.ALLOW, "GET");
+          error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use GET");
+          return true;
+        }
+        list(request, response, callback);
+      } else {
+        if (!HttpMethod.POST.is(method)) {
+          response.getHeaders().put(HttpHeader.ALLOW, "POST");
+          error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use POST");
+          return true;
+        }
+        revoke(request, response, callback);
+      }
+    } catch (StoreException e) {
+      LOG.error("admin session route failed: {}", e.getMessage());
+      error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unavailable",
+          "the session store is unavailable: " + e.code());
+    }
+    return true;
+  }
+
+  private boolean authorized(Request request) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return token.matches(header.substring(7).strip());
+  }
+
+  private void list(Request request, Response response, Callback callback) throws IOException {
+    Fields query = Request.extractQueryParameters(request);
+    String state = value(query, "state", "active");
+    String org = value(query, "org", null);
+    String issuer = value(query, "issuer", null);
+    String subject = value(query, "subject", null);
+    if (!state.equals("active") && !state.equals("all")) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "state must be active or all");
+      return;
+    }
+    if ((issuer == null) != (subject == null)) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "issuer and subject go together");
+      return;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(value(query, "limit", "100"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "limit must be a number from 1 to 1000");
+      return;
+    }
+    SessionRepository.Filter filter = new SessionRepository.Filter(org, issuer, subject);
+    Instant now = clock.instant();
+    List<Session> found = state.equals("active") ? sessions.listActive(now, filter) : sessions.list(filter, limit);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Session session : found) {
+      out.add(describe(session, now));
+    }
+    write(response, callback, HttpStatus.OK_200, Map.of("sessions", out));
+  }
+
+  private void revoke(Request request, Response response, Callback callback) throws IOException {
+    byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
+    if (bytes.length > MAX_BODY) {
+      error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request", "the body is larger than 16 KiB");
+      return;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "the body is not JSON: "
+          + e.getOriginalMessage());
+      return;
+    }
+    if (!(body instanceof ObjectNode object)) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "the body must be a JSON object");
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
+      if (!REVOKE_FIELDS.contains(field.getKey())) {
+        error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "unknown field '"
+            + FormBody.printable(field.getKey()) + "' (known: id, issuer, subject, org, reason)");
+        return;
+      }
+      if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
+        error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "field '" + field.getKey()
+            + "' must be a non-empty string");
+        return;
+      }
+    }
+    String id = text(object, "id");
+    String issuer = text(object, "issuer");
+    String subject = text(object, "subject");
+    String org = text(object, "org");
+    String reason = text(object, "reason");
+    int selectors = (id != null ? 1 : 0) + (issuer != null || subject != null ? 1 : 0) + (org != null ? 1 : 0);
+    if (selectors != 1 || (id == null && org == null && (issuer == null || subject == null))) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+          "give exactly one of: id, issuer with subject, org");
+      return;
+    }
+    if (reason == null) {
+      reason = "revoked by an administrator";
+    }
+    List<String> targets = new ArrayList<>();
+    if (id != null) {
+      targets.add(id);
+    } else {
+      SessionRepository.Filter filter = new SessionRepository.Filter(org, issuer, subject);
+      sessions.listActive(clock.instant(), filter).forEach(session -> targets.add(session.id()));
+    }
+    List<String> revoked = new ArrayList<>();
+    try (BrokerLedger.Capture capture = ledger.capture()) {
+      for (String target : targets) {
+        if (broker.revoke(target, "admin", reason)) {
+          revoked.add(target);
+        }
+      }
+      try {
+        capture.await(java.time.Duration.ofSeconds(5)); // on record before it is answered
+      } catch (BrokerLedger.LedgerUnavailable e) {
+        LOG.error("revocations of {} were not all recorded in the ledger: {}", revoked, e.getMessage());
+      }
+    }
+    write(response, callback, HttpStatus.OK_200, Map.of("revoked", revoked));
+  }
+
+  static Map<String, Object> describe(Session session, Instant now) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", session.id());
+    out.put("org", session.orgAlias());
+    out.put("org_id", session.orgId());
+    Map<String, Object> principal = new LinkedHashMap<>();
+    principal.put("kind", session.principal().kind());
+    principal.put("issuer", session.principal().issuer());
+    principal.put("subject", session.principal().subject());
+    out.put("principal", principal);
+    Map<String, Object> binding = new LinkedHashMap<>();
+    Session.RunBinding run = session.binding();
+    putIfSet(binding, "repository", run.repository());
+    putIfSet(binding, "ref", run.ref());
+    putIfSet(binding, "sha", run.sha());
+    putIfSet(binding, "workflow", run.workflow());
+    putIfSet(binding, "run_id", run.runId());
+    putIfSet(binding, "run_attempt", run.runAttempt());
+    putIfSet(binding, "actor", run.actor());
+    out.put("binding", binding);
+    out.put("scopes", session.scopes());
+    out.put("integration_user", session.integrationUser());
+    out.put("cert_thumbprint", session.certThumbprint());
+    out.put("policy_hash", session.policyHash());
+    out.put("decision_id", session.decisionId());
+    out.put("issued_at", session.issuedAt().toString());
+    out.put("expires_at", session.expiresAt().toString());
+    out.put("revoked_at", session.revocation() == null ? null : session.revocation().at().toString());
+    out.put("revoked_by", session.revocation() == null ? null : session.revocation().by());
+    out.put("revoke_reason", session.revocation() == null ? null : session.revocation().reason());
+    out.put("use_count", session.useCount());
+    out.put("last_used_at", session.lastUsedAt() == null ? null : session.lastUsedAt().toString());
+    out.put("state", session.revocation() != null ? "revoked" : session.isActive(now) ? "active" : "expired");
+    return out;
+  }
+
+  private static void putIfSet(Map<String, Object> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  private static String text(ObjectNode object, String field) {
+    JsonNode value = object.get(field);
+    return value == null ? null : value.asText().strip();
+  }
+
+  private static String value(Fields query, String name, String fallback) {
+    Fields.Field field = query.get(name);
+    return field == null || field.getValue() == null || field.getValue().isEmpty() ? fallback : field.getValue();
+  }
+
+  private static void error(Response response, Callback callback, int status, String error, String message)
+      throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    body.put("message", message);
+    write(response, callback, status, body);
+  }
+
+  private static void write(Response response, Callback callback, int status, Object body) throws IOException {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, JSON.writeValueAsString(body) + "\n", callback);
+  }
+}
