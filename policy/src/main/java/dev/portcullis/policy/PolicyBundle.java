@@ -72,12 +72,17 @@ public final class PolicyBundle {
    * @throws PolicyException listing every problem (file:line:column and message)
    */
   public static PolicyBundle load(Path directory) throws PolicyException {
+    return BundleLoader.load(directory.toString(), readFiles(directory));
+  }
+
+  /** The bundle files of {@code directory} (relative path → bytes), as {@link #load} reads them. */
+  static java.util.SortedMap<String, byte[]> readFiles(Path directory) throws PolicyException {
     String source = directory.toString();
     if (!Files.isDirectory(directory)) {
       throw new PolicyException(List.of(new PolicyProblem(source, 0, 0, PolicyErrorCode.FILE_UNREADABLE,
           Files.exists(directory) ? "not a directory" : "no such directory")));
     }
-    Map<String, byte[]> files = new TreeMap<>(BundleHash.ORDER);
+    java.util.SortedMap<String, byte[]> files = new TreeMap<>(BundleHash.ORDER);
     List<PolicyProblem> unreadable = new ArrayList<>();
     try {
       Files.walkFileTree(directory, new SimpleFileVisitor<>() {
@@ -116,7 +121,7 @@ public final class PolicyBundle {
     if (!unreadable.isEmpty()) {
       throw new PolicyException(unreadable);
     }
-    return BundleLoader.load(source, files);
+    return files;
   }
 
   /** Compiles a bundle from file contents (relative path → bytes); for tests and embedded bundles. */
@@ -157,7 +162,7 @@ public final class PolicyBundle {
   }
 
   private static Map<String, byte[]> defaultFiles() {
-    Map<String, byte[]> files = new TreeMap<>(BundleHash.ORDER);
+    java.util.SortedMap<String, byte[]> files = new TreeMap<>(BundleHash.ORDER);
     for (String name : DEFAULT_FILES) {
       try (InputStream in = PolicyBundle.class.getClassLoader().getResourceAsStream(DEFAULT_PACK + name)) {
         if (in == null) {

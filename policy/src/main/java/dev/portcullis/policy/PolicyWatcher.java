@@ -37,6 +37,8 @@ public final class PolicyWatcher implements AutoCloseable {
   private final Listener listener;
   private volatile PolicyBundle current;
   private volatile List<PolicyProblem> problems = List.of();
+  /** SHA-256 over the names and contents of the files last compiled (good or bad); guarded by this. */
+  private String lastFingerprint;
   private Thread thread;
   private WatchService watchService;
 
@@ -54,7 +56,9 @@ public final class PolicyWatcher implements AutoCloseable {
    */
   public static PolicyWatcher open(Path directory, Listener listener) throws PolicyException {
     Objects.requireNonNull(listener, "listener");
-    PolicyWatcher watcher = new PolicyWatcher(directory, listener, PolicyBundle.load(directory));
+    java.util.SortedMap<String, byte[]> files = PolicyBundle.readFiles(directory);
+    PolicyWatcher watcher = new PolicyWatcher(directory, listener, PolicyBundle.fromFiles(directory.toString(), files));
+    watcher.lastFingerprint = fingerprint(files);
     listener.bundleChanged(watcher.current);
     return watcher;
   }
@@ -78,7 +82,13 @@ public final class PolicyWatcher implements AutoCloseable {
   public synchronized boolean reloadNow() {
     PolicyBundle next;
     try {
-      next = PolicyBundle.load(directory);
+      java.util.SortedMap<String, byte[]> files = PolicyBundle.readFiles(directory);
+      String fingerprint = fingerprint(files);
+      if (fingerprint.equals(lastFingerprint)) {
+        return false; // the same files as last time: nothing to compile, nothing to report again
+      }
+      lastFingerprint = fingerprint;
+      next = PolicyBundle.fromFiles(directory.toString(), files);
     } catch (PolicyException e) {
       problems = e.problems();
       listener.reloadFailed(e.problems());
@@ -91,6 +101,21 @@ public final class PolicyWatcher implements AutoCloseable {
     current = next;
     listener.bundleChanged(next);
     return true;
+  }
+
+  private static String fingerprint(java.util.SortedMap<String, byte[]> files) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (var entry : files.entrySet()) {
+        byte[] name = entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        digest.update(java.nio.ByteBuffer.allocate(8).putInt(name.length).putInt(entry.getValue().length).array());
+        digest.update(name);
+        digest.update(entry.getValue());
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts watching the directory: reloads on change notifications and at least every {@code pollInterval}. */

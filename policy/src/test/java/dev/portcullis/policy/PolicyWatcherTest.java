@@ -50,6 +50,9 @@ class PolicyWatcherTest {
       assertThat(watcher.current()).isSameAs(first);
       assertThat(watcher.problems()).singleElement().asString().startsWith("p.yaml:2:40: CEL: undefined field 'environmnt'");
       assertThat(failures).hasSize(1);
+      assertThat(watcher.reloadNow()).as("the same bad files again").isFalse();
+      assertThat(failures).as("a bad bundle is reported once, not at every poll").hasSize(1);
+      assertThat(watcher.problems()).as("and its problems stay visible").isNotEmpty();
 
       Files.writeString(dir.resolve("p.yaml"), OTHER);
       assertThat(watcher.reloadNow()).isTrue();

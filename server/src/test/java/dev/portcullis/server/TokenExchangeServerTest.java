@@ -290,6 +290,34 @@ class TokenExchangeServerTest {
   }
 
   @Test
+  void aBadPolicyEditKeepsTheLastGoodBundleAndIsRecorded() throws Exception {
+    var broker = server.broker().orElseThrow();
+    String good = broker.policy().hash();
+    Path rules = dir.resolve("policies/extra.yaml");
+    Files.writeString(rules, "rules:\n  - id: broken\n    effect: allow\n    when: org.environmnt == \"sandbox\"\n");
+
+    assertThat(broker.reloadPolicies()).isFalse();
+    assertThat(broker.policy().hash()).isEqualTo(good);
+    assertThat(broker.policyProblems()).singleElement().asString().contains("extra.yaml").contains("environmnt");
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(server.adminUrl().resolve("/readyz")).timeout(TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("did not load and was not applied");
+    assertThat(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).statusCode()).isEqualTo(200);
+
+    Files.delete(rules);
+    Files.writeString(dir.resolve("policies/params.yaml"), Files.readString(dir.resolve("policies/params.yaml"))
+        .replace("max_risk_score: 80", "max_risk_score: 70"));
+    assertThat(broker.reloadPolicies()).isTrue();
+    assertThat(broker.policy().hash()).isNotEqualTo(good);
+    // an exchange's entry is committed before it is answered, and the ledger keeps append order
+    assertThat(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).statusCode()).isEqualTo(200);
+    List<String> kinds = ledgerKinds();
+    assertThat(kinds.stream().filter("policy.bundle.activated"::equals)).hasSize(2);
+    assertThat(kinds).containsOnlyOnce("policy.bundle.rejected");
+  }
+
+  @Test
   void aSalesforceTokenForAnotherOrgIsRefusedAndRevoked() throws Exception {
     salesforce.answerOrgId = SANDBOX_ID;
     HttpResponse<String> response = exchange(request(issuers.github().mint(Map.of()), "prod", "api:read"));

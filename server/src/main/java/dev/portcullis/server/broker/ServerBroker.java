@@ -228,6 +228,11 @@ public final class ServerBroker implements AutoCloseable {
     return watcher.problems();
   }
 
+  /** Reloads the policy directory now (the watcher also does on change); true when the bundle in force changed. */
+  public boolean reloadPolicies() {
+    return watcher.reloadNow();
+  }
+
   public Path policyDirectory() {
     return policyDirectory;
   }
