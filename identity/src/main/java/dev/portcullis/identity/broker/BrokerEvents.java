@@ -4,8 +4,11 @@ import dev.portcullis.identity.IdentityErrorCode;
 import dev.portcullis.store.Session;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Hears what the broker did, so that the server can write ledger entries. No event carries a
@@ -52,10 +55,46 @@ public interface BrokerEvents {
   /** A subject token failed verification (before the exchange was refused). */
   record IdentityFailed(IdentityErrorCode code, String message, String subjectTokenHash) implements Event {}
 
-  /** A session was revoked through this broker. */
-  record SessionRevoked(String sessionId, String orgAlias, String revokedBy, String reason, Instant at)
-      implements Event {}
+  /**
+   * A session was revoked through this broker.
+   *
+   * @param useCount the uses known so far: recorded in the store plus those this replica has not
+   *     flushed (other replicas' unflushed uses arrive in their {@link SessionsUsed})
+   */
+  record SessionRevoked(String sessionId, String orgAlias, String revokedBy, String reason, Instant at, long useCount)
+      implements Event {
 
-  /** A session's lifetime ended (reported once, by the expiry sweep). */
-  record SessionExpired(String sessionId, String orgAlias, Instant expiredAt) implements Event {}
+    /** Without a use count (zero). */
+    public SessionRevoked(String sessionId, String orgAlias, String revokedBy, String reason, Instant at) {
+      this(sessionId, orgAlias, revokedBy, reason, at, 0);
+    }
+  }
+
+  /**
+   * A session's lifetime ended (reported once, by the expiry sweep).
+   *
+   * @param useCount the uses known so far, as for {@link SessionRevoked}
+   */
+  record SessionExpired(String sessionId, String orgAlias, Instant expiredAt, long useCount) implements Event {
+
+    /** Without a use count (zero). */
+    public SessionExpired(String sessionId, String orgAlias, Instant expiredAt) {
+      this(sessionId, orgAlias, expiredAt, 0);
+    }
+  }
+
+  /**
+   * Sessions were used: the uses this replica counted in a window, as written to the store by
+   * {@code TokenBroker.flushUses()}. Each replica reports its own; the sum over replicas is the
+   * session's use count.
+   *
+   * @param uses session id → uses in the window (at least one each), sorted by id
+   * @param from the start of the window (the previous flush, or the broker's start)
+   * @param to the end of the window (this flush)
+   */
+  record SessionsUsed(Map<String, Long> uses, Instant from, Instant to) implements Event {
+    public SessionsUsed {
+      uses = Collections.unmodifiableMap(new TreeMap<>(uses));
+    }
+  }
 }

@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,13 @@ import org.slf4j.LoggerFactory;
  *       session id, and return the session token once.
  * </ol>
  *
+ * <h2>Sessions in memory</h2>
+ * {@link #authenticate} answers a cached session without a store read ({@link SessionCache} has
+ * the design note: what is cached, how revocations from every replica evict it, the fill race, and
+ * failing closed while the revocation feed is interrupted). It counts each use of an active
+ * session in memory; {@link #flushUses} writes the counts. {@link #watch} tells a request in
+ * flight that its session ended.
+ *
  * <h2>Invariants</h2>
  * <ul>
  *   <li>A Salesforce token lives only in {@link #salesforceTokens}, one per session, never shared,
@@ -64,14 +73,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Time is read only from the injected clock, once per operation.
  * </ul>
  *
- * <p>Thread-safe. Close it to stop hearing revocations and to revoke the Salesforce tokens it
- * still holds. The policy bundle is read through a supplier at every exchange, so a reload
+ * <p>Thread-safe. Close it to flush the use counts, stop hearing revocations and revoke the
+ * Salesforce tokens it still holds. The policy bundle is read through a supplier at every exchange, so a reload
  * (PolicyWatcher) takes effect for the next one.
  */
 public final class TokenBroker implements AutoCloseable {
 
   /** The configured maximum session lifetime when none is given. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(15);
+
+  /** How many sessions (and revoked session ids) the broker remembers when not told otherwise. */
+  public static final int DEFAULT_CACHE_CAPACITY = 100_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenBroker.class);
   private static final String BROKER = "token-broker";
@@ -87,8 +99,22 @@ public final class TokenBroker implements AutoCloseable {
   /** Session id → the Salesforce token obtained for that session (with its org, to revoke it). */
   private final Map<String, HeldToken> salesforceTokens = new ConcurrentHashMap<>();
   private final SessionRevocationFeed.Subscription revocations;
+  private final SessionCache cache;
+  /** Session id → uses not yet written to the store. */
+  private final Map<String, Long> pendingUses = new ConcurrentHashMap<>();
+  /** The start of the current use-count window. Guarded by {@code this}. */
+  private Instant usesSince;
 
   private record HeldToken(OrgTarget org, AccessToken token) {}
+
+  /**
+   * A request's registration for the end of its session ({@link TokenBroker#watch}). Close it when
+   * the request completes; closing after the watch fired, or twice, does nothing.
+   */
+  public interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   private TokenBroker(Builder builder) {
     this.verifier = Objects.requireNonNull(builder.verifier, "verifier");
@@ -105,11 +131,30 @@ public final class TokenBroker implements AutoCloseable {
     if (orgs.isEmpty()) {
       throw new IllegalArgumentException("the broker needs at least one org");
     }
-    // A session revoked on any replica (admin API, a detection, another broker) loses its
-    // Salesforce token here too. Delivery is at least once; dropping is idempotent.
-    this.revocations = builder.revocations == null ? null : builder.revocations.subscribe(ids -> {
-      for (String id : ids) {
-        dropSalesforceToken(id, "the session was revoked");
+    if (builder.cacheCapacity < 1) {
+      throw new IllegalArgumentException("the broker's cache capacity must be at least 1, was " + builder.cacheCapacity);
+    }
+    SessionRevocationFeed feed = builder.revocations;
+    // Revoked ids whose expiry is unknown are remembered for the longest life a session of this
+    // configuration can have: every replica shares it.
+    this.cache = new SessionCache(builder.cacheCapacity, maxTtl, feed == null ? null : feed::connected);
+    this.usesSince = clock.instant();
+    // A session revoked on any replica (admin API, a detection, another broker) leaves the cache
+    // and loses its Salesforce token here too. Delivery is at least once; both are idempotent.
+    this.revocations = feed == null ? null : feed.subscribe(new SessionRevocationFeed.Listener() {
+      @Override
+      public void onRevoked(Set<String> sessionIds) {
+        cache.revoked(sessionIds, clock.instant());
+        for (String id : sessionIds) {
+          dropSalesforceToken(id, "the session was revoked");
+        }
+      }
+
+      @Override
+      public void onInterrupted(String reason) {
+        LOG.warn("session cache cleared, every authentication reads the store until the revocation feed"
+            + " reconnects: {}", reason);
+        cache.interrupted();
       }
     });
   }
@@ -231,6 +276,7 @@ public final class TokenBroker implements AutoCloseable {
         binding(principal), List.copyOf(granted), user.username(), principal.certificateThumbprint(),
         decision.bundleHash(), decisionId, now, now.plusSeconds(expiresIn));
     Session stored;
+    long generation = cache.generation(); // before the insert: a bulk revocation may follow at once
     try {
       stored = sessions.create(session);
     } catch (StoreException | IllegalArgumentException e) {
@@ -238,35 +284,128 @@ public final class TokenBroker implements AutoCloseable {
       throw e;
     }
     salesforceTokens.put(stored.id(), new HeldToken(org, salesforceToken));
+    cache.admit(stored, generation, now);
     events.on(new BrokerEvents.SessionCreated(stored, Duration.ofSeconds(expiresIn)));
     return new ExchangeResult.Issued(stored.id(), token, expiresIn, List.copyOf(granted), decisionId);
   }
 
   /**
-   * The session a session token names, if it is usable now; else why not. An expired session's
-   * Salesforce token is revoked and dropped here too (the expiry sweep reports it).
+   * The session a session token names, if it is usable now; else why not. A hit in the cache needs
+   * no store read; a use of an active session is counted (see {@link #flushUses}). An expired
+   * session's Salesforce token is revoked and dropped here too (the expiry sweep reports it).
    */
   public Authentication authenticate(String sessionToken) {
     if (!SessionTokens.isWellFormed(sessionToken)) {
       return new Authentication.Failed(Authentication.Reason.MALFORMED, "not a Portcullis session token");
     }
     Instant now = clock.instant();
-    Optional<Session> found = sessions.findByTokenHash(SessionTokens.hash(sessionToken));
+    String tokenHash = SessionTokens.hash(sessionToken);
+    Session cached = cache.cached(tokenHash);
+    if (cached != null) {
+      if (!now.isBefore(cached.expiresAt())) {
+        return expired(cached);
+      }
+      if (cache.isRevoked(cached.id())) {
+        return revokedElsewhere(cached);
+      }
+      return active(cached);
+    }
+    long generation = cache.generation(); // before the read: see SessionCache, "the fill race"
+    Optional<Session> found = sessions.findByTokenHash(tokenHash);
     if (found.isEmpty()) {
       return new Authentication.Failed(Authentication.Reason.UNKNOWN, "no session has this token");
     }
     Session session = found.get();
     if (session.revocation() != null) {
+      cache.revokedInStore(session, now);
       dropSalesforceToken(session.id(), "the session was revoked");
       return new Authentication.Failed(Authentication.Reason.REVOKED, "session " + session.id() + " was revoked at "
           + session.revocation().at() + " by " + session.revocation().by() + ": " + session.revocation().reason());
     }
     if (!now.isBefore(session.expiresAt())) {
-      dropSalesforceToken(session.id(), "the session expired");
-      return new Authentication.Failed(Authentication.Reason.EXPIRED,
-          "session " + session.id() + " expired at " + session.expiresAt());
+      return expired(session);
     }
+    if (!cache.admit(session, generation, now)) {
+      return revokedElsewhere(session);
+    }
+    return active(session);
+  }
+
+  private Authentication active(Session session) {
+    pendingUses.merge(session.id(), 1L, Long::sum);
     return new Authentication.Active(session);
+  }
+
+  private Authentication expired(Session session) {
+    cache.evict(session.id());
+    String message = "session " + session.id() + " expired at " + session.expiresAt();
+    cache.fire(session.id(), Authentication.Reason.EXPIRED, message);
+    dropSalesforceToken(session.id(), "the session expired");
+    return new Authentication.Failed(Authentication.Reason.EXPIRED, message);
+  }
+
+  /** Revoked as heard from the revocation feed, after this session was read or cached. */
+  private Authentication revokedElsewhere(Session session) {
+    dropSalesforceToken(session.id(), "the session was revoked");
+    return new Authentication.Failed(Authentication.Reason.REVOKED, "session " + session.id() + " was revoked");
+  }
+
+  /**
+   * Calls {@code onEnd} once when {@code session} ends: when this replica hears it was revoked
+   * (on any replica: the revocation feed delivers within a second), or when {@link #authenticate}
+   * or {@link #sweepExpired} finds it expired. Called at once if the session is already known to
+   * be revoked, so register before forwarding a request: no revocation falls between
+   * {@link #authenticate} and the registration unseen. The gateway cuts the request in {@code
+   * onEnd}, and bounds it by {@code session.expiresAt()} as well, so that expiry does not wait for
+   * a sweep.
+   *
+   * <p>{@code onEnd} runs on the thread that learnt of the end (the feed's, a revoking request's or
+   * the sweep's): it must be quick and must not throw (a failure is logged).
+   *
+   * @param session the session of an {@link Authentication.Active}
+   * @return the registration; close it when the request completes
+   */
+  public Watch watch(Session session, Consumer<Authentication.Failed> onEnd) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(onEnd, "onEnd");
+    return cache.watch(session, onEnd);
+  }
+
+  /**
+   * Writes the uses counted since the last flush ({@link SessionRepository#recordUses}, last use =
+   * now) and reports them as one {@link BrokerEvents.SessionsUsed}. Call it on a schedule; {@link
+   * #close} calls it too. When the store fails, the counts are kept for the next flush and the
+   * exception propagates.
+   *
+   * @return how many sessions had uses
+   */
+  public synchronized int flushUses() {
+    Instant now = clock.instant();
+    Map<String, Long> batch = new TreeMap<>();
+    for (String id : List.copyOf(pendingUses.keySet())) {
+      Long count = pendingUses.remove(id); // atomic with the merges of concurrent uses: none is lost
+      if (count != null) {
+        batch.put(id, count);
+      }
+    }
+    if (batch.isEmpty()) {
+      usesSince = now;
+      return 0;
+    }
+    try {
+      sessions.recordUses(batch, now);
+    } catch (RuntimeException e) {
+      batch.forEach((id, count) -> pendingUses.merge(id, count, Long::sum));
+      throw e;
+    }
+    events.on(new BrokerEvents.SessionsUsed(batch, usesSince, now));
+    usesSince = now;
+    return batch.size();
+  }
+
+  /** The uses recorded in the store plus those this broker has not flushed yet. */
+  private long useCount(Session session) {
+    return session.useCount() + pendingUses.getOrDefault(session.id(), 0L);
   }
 
   /**
@@ -278,17 +417,22 @@ public final class TokenBroker implements AutoCloseable {
   public boolean revoke(String sessionId, String revokedBy, String reason) {
     Instant now = clock.instant();
     boolean revoked = sessions.revoke(sessionId, revokedBy, reason, now);
+    // The store's feed has told this broker already; without a feed, this is how the cache hears it.
+    cache.revoked(Set.of(sessionId), now);
     dropSalesforceToken(sessionId, "the session was revoked");
     if (revoked) {
-      String orgAlias = sessions.findById(sessionId).map(Session::orgAlias).orElse("");
-      events.on(new BrokerEvents.SessionRevoked(sessionId, orgAlias, revokedBy, reason, now));
+      Optional<Session> session = sessions.findById(sessionId);
+      events.on(new BrokerEvents.SessionRevoked(sessionId, session.map(Session::orgAlias).orElse(""), revokedBy,
+          reason, now, session.map(this::useCount).orElse(0L)));
     }
     return revoked;
   }
 
   /**
    * Reports sessions that expired by now (each once, across replicas), revokes and drops their
-   * Salesforce tokens. Call it on a schedule.
+   * Salesforce tokens; on this replica, fires the {@link #watch watches} of expired sessions and
+   * forgets expired sessions and revocations. Call it on a schedule (every second keeps the watches
+   * within a second of expiry).
    *
    * @return how many expiries were reported
    */
@@ -296,12 +440,15 @@ public final class TokenBroker implements AutoCloseable {
     Instant now = clock.instant();
     List<Session> expired = sessions.sweepExpired(now, limit, batch -> {
       for (Session session : batch) {
-        events.on(new BrokerEvents.SessionExpired(session.id(), session.orgAlias(), session.expiresAt()));
+        events.on(new BrokerEvents.SessionExpired(session.id(), session.orgAlias(), session.expiresAt(),
+            useCount(session)));
       }
     });
     for (Session session : expired) {
+      cache.evict(session.id());
       dropSalesforceToken(session.id(), "the session expired");
     }
+    cache.expire(now);
     return expired.size();
   }
 
@@ -311,12 +458,32 @@ public final class TokenBroker implements AutoCloseable {
    */
   @Override
   public void close() {
+    try {
+      flushUses();
+    } catch (RuntimeException e) {
+      LOG.warn("use counts of {} session(s) not written at close: {}", pendingUses.size(), e.toString());
+    }
     if (revocations != null) {
       revocations.close();
     }
     for (String sessionId : List.copyOf(salesforceTokens.keySet())) {
       dropSalesforceToken(sessionId, "the broker stopped");
     }
+  }
+
+  /** How many sessions this broker answers from memory now (for tests and metrics). */
+  public int cachedSessionCount() {
+    return cache.cachedSessions();
+  }
+
+  /** How many revoked session ids this broker remembers (for tests). */
+  int rememberedRevocations() {
+    return cache.rememberedRevocations();
+  }
+
+  /** How many watches are registered (for tests). */
+  int watchCount() {
+    return cache.watchCount();
   }
 
   /** Whether this broker holds a Salesforce token for the session (for tests and metrics; never the token). */
@@ -403,7 +570,10 @@ public final class TokenBroker implements AutoCloseable {
     return "dec_" + SessionTokens.newSessionId(now).substring("ses_".length());
   }
 
-  /** Builds a broker; every part is required except {@link #maxTtl} and {@link #events}. */
+  /**
+   * Builds a broker; every part is required except {@link #maxTtl}, {@link #events}, {@link
+   * #revocations} and {@link #cacheCapacity}.
+   */
   public static final class Builder {
     private OidcVerifier verifier;
     private final Map<String, OrgTarget> orgs = new LinkedHashMap<>();
@@ -414,13 +584,16 @@ public final class TokenBroker implements AutoCloseable {
     private BrokerEvents events = BrokerEvents.NONE;
     private Duration maxTtl = DEFAULT_MAX_TTL;
     private SessionRevocationFeed revocations;
+    private int cacheCapacity = DEFAULT_CACHE_CAPACITY;
 
     private Builder() {}
 
     /**
      * The store's revocation feed ({@code Store.sessionRevocations()}): sessions revoked on any
-     * replica lose their Salesforce tokens here. Optional; without it only {@link TokenBroker#revoke},
-     * {@link TokenBroker#authenticate} and the expiry sweep drop them.
+     * replica leave the cache, end their {@link TokenBroker#watch watches} and lose their Salesforce
+     * tokens here. Optional, but without it the broker caches nothing: every {@link
+     * TokenBroker#authenticate} reads the store, and only {@link TokenBroker#revoke}, {@link
+     * TokenBroker#authenticate} and the expiry sweep drop Salesforce tokens.
      */
     public Builder revocations(SessionRevocationFeed revocations) {
       this.revocations = revocations;
@@ -468,6 +641,15 @@ public final class TokenBroker implements AutoCloseable {
     /** The longest session lifetime whatever policy allows; {@link TokenBroker#DEFAULT_MAX_TTL} (15 minutes) by default. */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = maxTtl;
+      return this;
+    }
+
+    /**
+     * At most how many sessions are answered from memory, and how many revoked session ids are
+     * remembered; {@link TokenBroker#DEFAULT_CACHE_CAPACITY} by default.
+     */
+    public Builder cacheCapacity(int cacheCapacity) {
+      this.cacheCapacity = cacheCapacity;
       return this;
     }
 

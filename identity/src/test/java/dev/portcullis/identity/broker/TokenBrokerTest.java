@@ -395,7 +395,7 @@ class TokenBrokerTest {
     assertThat(broker.sweepExpired(100)).isEqualTo(1);
     assertThat(broker.sweepExpired(100)).isZero();
     assertThat(events.of(BrokerEvents.SessionExpired.class)).singleElement().isEqualTo(
-        new BrokerEvents.SessionExpired(issued.sessionId(), "prod", START.plusSeconds(issued.expiresIn())));
+        new BrokerEvents.SessionExpired(issued.sessionId(), "prod", START.plusSeconds(issued.expiresIn()), 1));
     assertThat(salesforce.revoked).hasSize(1);
   }
 
