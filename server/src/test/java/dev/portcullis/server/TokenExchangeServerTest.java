@@ -289,14 +289,22 @@ class TokenExchangeServerTest {
     assertThat(bad.statusCode()).isEqualTo(400);
   }
 
+  private static void replace(Path file, String text) throws Exception {
+    Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(temporary, text);
+    Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
   @Test
   void aBadPolicyEditKeepsTheLastGoodBundleAndIsRecorded() throws Exception {
     var broker = server.broker().orElseThrow();
     String good = broker.policy().hash();
     Path rules = dir.resolve("policies/extra.yaml");
-    Files.writeString(rules, "rules:\n  - id: broken\n    effect: allow\n    when: org.environmnt == \"sandbox\"\n");
+    // written as editors and config management do: a temporary file renamed into place, so the
+    // watch thread never sees half a file
+    replace(rules, "rules:\n  - id: broken\n    effect: allow\n    when: org.environmnt == \"sandbox\"\n");
 
-    assertThat(broker.reloadPolicies()).isFalse();
+    assertThat(broker.reloadPolicies()).isFalse(); // whoever loads it first, it does not go into force
     assertThat(broker.policy().hash()).isEqualTo(good);
     assertThat(broker.policyProblems()).singleElement().asString().contains("extra.yaml").contains("environmnt");
     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(server.adminUrl().resolve("/readyz")).timeout(TIMEOUT).build(),
@@ -306,9 +314,9 @@ class TokenExchangeServerTest {
     assertThat(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).statusCode()).isEqualTo(200);
 
     Files.delete(rules);
-    Files.writeString(dir.resolve("policies/params.yaml"), Files.readString(dir.resolve("policies/params.yaml"))
+    replace(dir.resolve("policies/params.yaml"), Files.readString(dir.resolve("policies/params.yaml"))
         .replace("max_risk_score: 80", "max_risk_score: 70"));
-    assertThat(broker.reloadPolicies()).isTrue();
+    broker.reloadPolicies(); // the watch thread may have been first: either way the change is in force now
     assertThat(broker.policy().hash()).isNotEqualTo(good);
     // an exchange's entry is committed before it is answered, and the ledger keeps append order
     assertThat(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).statusCode()).isEqualTo(200);

@@ -120,6 +120,7 @@ final class BrokerLedger implements BrokerEvents {
           fields.put("reason", text(revoked.reason().isBlank() ? "(no reason given)" : revoked.reason()));
           putText(fields, "org", revoked.orgAlias());
           putText(fields, "by", revoked.revokedBy());
+          fields.put("uses", revoked.useCount());
           append(LedgerEntry.of("session.revoked", revoked.at(), fields));
         }
         case SessionExpired expired -> {
@@ -127,7 +128,18 @@ final class BrokerLedger implements BrokerEvents {
           fields.put("session", expired.sessionId());
           fields.put("org", expired.orgAlias());
           fields.put("expired", LedgerEntry.formatTime(expired.expiredAt()));
+          fields.put("uses", expired.useCount());
           append(LedgerEntry.of("session.expired", Instant.now(), fields));
+        }
+        case SessionsUsed used -> {
+          for (Map.Entry<String, Long> session : used.uses().entrySet()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("session", session.getKey());
+            fields.put("uses", session.getValue());
+            fields.put("until", LedgerEntry.formatTime(used.to()));
+            fields.put("since", LedgerEntry.formatTime(used.from()));
+            append(LedgerEntry.of("session.used", used.to(), fields));
+          }
         }
       }
     } catch (RuntimeException e) {

@@ -1,6 +1,11 @@
 package dev.portcullis.server.broker;
 
+import dev.portcullis.identity.broker.JwtBearerSalesforceTokens;
 import dev.portcullis.identity.broker.SalesforceTokens;
+import dev.portcullis.salesforce.oauth.JwtBearerTokenClient;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
 import dev.portcullis.salesforce.oauth.PrivateKeys;
 import dev.portcullis.server.config.Config;
 import java.nio.file.Path;
@@ -15,8 +20,28 @@ import java.security.interfaces.RSAPrivateKey;
 public final class JwtBearerSalesforceTokensFactory {
   private JwtBearerSalesforceTokensFactory() {}
 
+  /** The longest wait for Salesforce's token endpoint. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * One JWT bearer signer per integration user of every brokered org.
+   *
+   * @throws IllegalArgumentException when a key cannot be read or is not an RSA key of 2048 bits or more
+   */
   public static SalesforceTokens create(Config config) {
-    throw new UnsupportedOperationException("JWT bearer Salesforce tokens are not wired yet");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+    JwtBearerSalesforceTokens.Builder builder =
+        JwtBearerSalesforceTokens.builder(new JwtBearerTokenClient(http, REQUEST_TIMEOUT), Clock.systemUTC());
+    for (Config.Org org : config.orgs()) {
+      if (!org.brokered()) {
+        continue;
+      }
+      for (Config.IntegrationUser user : org.integrationUsers()) {
+        builder.user(org.alias(), user.username(), user.consumerKey(), key(user.credential()));
+      }
+    }
+    return builder.build();
   }
 
   /** The RSA key a credential names. */

@@ -49,6 +49,8 @@ public final class ServerBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerBroker.class);
   /** The policy directory under the data directory when {@code broker.policies} is not set. */
   public static final String DEFAULT_POLICY_DIRECTORY = "policies";
+  /** How often session use counts are written to the store and the ledger. */
+  static final long USE_FLUSH_SECONDS = 15;
 
   private final TokenBroker broker;
   private final Optional<OidcVerifier> verifier;
@@ -77,6 +79,7 @@ public final class ServerBroker implements AutoCloseable {
       return thread;
     });
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(this::flushUses, USE_FLUSH_SECONDS, USE_FLUSH_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
@@ -204,6 +207,14 @@ public final class ServerBroker implements AutoCloseable {
     List<IntegrationUser> users = org.integrationUsers().stream()
         .map(user -> new IntegrationUser(user.username(), user.scopes())).toList();
     return new OrgTarget(org.alias(), org.environment().configName(), org.orgId().orElseThrow(), org.loginUrl(), users);
+  }
+
+  private void flushUses() {
+    try {
+      broker.flushUses();
+    } catch (RuntimeException e) {
+      LOG.warn("session use counts not written (kept for the next flush): {}", e.getMessage());
+    }
   }
 
   private void sweep() {

@@ -44,7 +44,15 @@ public final class TestFiles {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(256);
-      java.security.KeyPair keys = generator.generateKeyPair();
+      return selfSigned(generator.generateKeyPair(), "SHA256withECDSA");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A self-signed CA certificate for {@code keys}, a day's validity. */
+  public static java.security.cert.X509Certificate selfSigned(java.security.KeyPair keys, String signatureAlgorithm) {
+    try {
       org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Test CI CA");
       java.time.Instant now = java.time.Instant.now();
       org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
@@ -53,7 +61,7 @@ public final class TestFiles {
       builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
           new org.bouncycastle.asn1.x509.BasicConstraints(true));
       return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
-          new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+          new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(signatureAlgorithm).build(keys.getPrivate())));
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
         | org.bouncycastle.cert.CertIOException e) {
       throw new IllegalStateException(e);
