@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import java.util.List;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -9,7 +10,7 @@ import org.eclipse.jetty.util.Callback;
  * Sends each request to the handler of the listener it arrived on: the admin API's routes never
  * answer on the gateway listener, and the gateway's never on the admin one.
  */
-final class ConnectorRouter extends Handler.Abstract {
+final class ConnectorRouter extends Handler.AbstractContainer {
   private final Handler admin;
   private final Handler gateway;
 
@@ -18,6 +19,11 @@ final class ConnectorRouter extends Handler.Abstract {
     this.gateway = gateway;
     addBean(admin);
     addBean(gateway);
+  }
+
+  @Override
+  public List<Handler> getHandlers() {
+    return List.of(admin, gateway);
   }
 
   @Override

@@ -370,15 +370,23 @@ public final class PortcullisServer implements AutoCloseable {
             + config.server().tls().get().certificate() + ", " + config.server().tls().get().privateKey() + "): "
             + e.getMessage(), e);
       }
-      SslContextFactory.Server tls = new SslContextFactory.Server();
+      List<java.security.cert.X509Certificate> clientCas =
+          broker.map(ServerBroker::clientCertificateAuthorities).orElse(List.of());
+      SslContextFactory.Server tls = new SslContextFactory.Server() {
+        @Override
+        protected javax.net.ssl.TrustManager[] getTrustManagers(java.security.KeyStore trustStore,
+            java.util.Collection<? extends java.security.cert.CRL> crls) throws Exception {
+          return clientCas.isEmpty() ? super.getTrustManagers(trustStore, crls)
+              : new javax.net.ssl.TrustManager[] {new ClientCertificateTrust(clientCas)};
+        }
+      };
       tls.setKeyStore(material.keyStore());
       tls.setKeyStorePassword(new String(material.password()));
       tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-      if (broker.map(ServerBroker::acceptsClientCertificates).orElse(false)) {
-        // The handshake takes any client chain; the token endpoint verifies it (CA, EKU, SAN) and
-        // answers a clear OAuth error instead of a failed handshake.
+      if (!clientCas.isEmpty()) {
+        // Asks for a certificate from the configured CAs and takes any chain; the token endpoint
+        // verifies it (CA, EKU, SAN) and answers a clear OAuth error instead of a failed handshake.
         tls.setWantClientAuth(true);
-        tls.setTrustAll(true);
       }
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);

@@ -117,7 +117,7 @@ public final class TokenBroker implements AutoCloseable {
   }
 
   private TokenBroker(Builder builder) {
-    this.verifier = Objects.requireNonNull(builder.verifier, "verifier");
+    this.verifier = builder.verifier; // null: no OIDC issuer is trusted (client certificates only)
     this.policy = Objects.requireNonNull(builder.policy, "policy");
     this.sessions = Objects.requireNonNull(builder.sessions, "sessions");
     this.salesforce = Objects.requireNonNull(builder.salesforce, "salesforce tokens");
@@ -175,6 +175,10 @@ public final class TokenBroker implements AutoCloseable {
     String subjectTokenHash = OidcVerifier.tokenHash(subjectToken);
     Principal principal;
     try {
+      if (verifier == null) {
+        throw new IdentityException(IdentityErrorCode.UNTRUSTED_ISSUER,
+            "this server trusts no OIDC issuer; it accepts client certificates only");
+      }
       principal = verifier.verify(subjectToken);
     } catch (IdentityException e) {
       events.on(new BrokerEvents.IdentityFailed(e.code(), e.getMessage(), subjectTokenHash));
@@ -600,6 +604,7 @@ public final class TokenBroker implements AutoCloseable {
       return this;
     }
 
+    /** The OIDC token verifier; optional when sessions are issued to client certificates only. */
     public Builder verifier(OidcVerifier verifier) {
       this.verifier = verifier;
       return this;

@@ -62,12 +62,15 @@ public final class ServerBroker implements AutoCloseable {
   private final Path policyDirectory;
   private final ScheduledExecutorService sweeper;
 
+  private final List<X509Certificate> clientCas;
+
   private ServerBroker(TokenBroker broker, Optional<OidcVerifier> verifier,
-      Optional<ClientCertificateVerifier> certificates, PolicyWatcher watcher, BrokerLedger ledger, Store store,
+      Optional<ClientCertificateVerifier> certificates, List<X509Certificate> clientCas, PolicyWatcher watcher, BrokerLedger ledger, Store store,
       Clock clock, Path policyDirectory) {
     this.broker = broker;
     this.verifier = verifier;
     this.certificates = certificates;
+    this.clientCas = clientCas;
     this.watcher = watcher;
     this.ledger = ledger;
     this.store = store;
@@ -108,7 +111,10 @@ public final class ServerBroker implements AutoCloseable {
         config.identity().issuers().forEach(builder::issuer);
         verifier = Optional.of(builder.build());
       }
-      Optional<ClientCertificateVerifier> certificates = config.identity().mtls().map(ServerBroker::certificates);
+      List<X509Certificate> clientCas = config.identity().mtls().map(ServerBroker::readCas).orElse(List.of());
+      Optional<ClientCertificateVerifier> certificates = config.identity().mtls()
+          .map(mtls -> new ClientCertificateVerifier(ClientCertificatePolicy.of(clientCas, mtls.identityFrom())
+              .withAllowedIdentityPrefixes(mtls.allowedPrefixes())));
       register(store, brokered, clock);
       TokenBroker.Builder builder = TokenBroker.builder()
           .policy(watcher::current)
@@ -127,7 +133,8 @@ public final class ServerBroker implements AutoCloseable {
       LOG.info("token broker: {} org(s), {} trusted issuer(s){}, policy bundle {} from {}", brokered.size(),
           config.identity().issuers().size(), certificates.isPresent() ? ", client certificates" : "",
           watcher.current().hash().substring(0, 12), policies);
-      return Optional.of(new ServerBroker(broker, verifier, certificates, watcher, events, store, clock, policies));
+      return Optional.of(new ServerBroker(broker, verifier, certificates, clientCas, watcher, events, store, clock,
+          policies));
     } catch (IOException | RuntimeException e) {
       verifier.ifPresent(OidcVerifier::close);
       closeQuietly(watcher);
@@ -173,7 +180,7 @@ public final class ServerBroker implements AutoCloseable {
     }
   }
 
-  private static ClientCertificateVerifier certificates(Config.Mtls mtls) {
+  private static List<X509Certificate> readCas(Config.Mtls mtls) {
     List<X509Certificate> cas = new ArrayList<>();
     for (Path file : mtls.certificateAuthorities()) {
       try (InputStream in = Files.newInputStream(file)) {
@@ -184,8 +191,7 @@ public final class ServerBroker implements AutoCloseable {
         throw new IllegalArgumentException("cannot read the client CA certificate " + file + ": " + e.getMessage(), e);
       }
     }
-    return new ClientCertificateVerifier(ClientCertificatePolicy.of(cas, mtls.identityFrom())
-        .withAllowedIdentityPrefixes(mtls.allowedPrefixes()));
+    return List.copyOf(cas);
   }
 
   /** Registers the brokered orgs with their org ids: sessions are checked against the registry. */
@@ -258,9 +264,9 @@ public final class ServerBroker implements AutoCloseable {
     return new SessionAdminHandler(token, store.sessions(), broker, clock, ledger);
   }
 
-  /** Whether client certificates are accepted as subjects (the gateway listener then asks for one). */
-  public boolean acceptsClientCertificates() {
-    return certificates.isPresent();
+  /** The CAs of client certificates accepted as subjects (the gateway listener asks for one); empty: none. */
+  public List<X509Certificate> clientCertificateAuthorities() {
+    return clientCas;
   }
 
   @Override
