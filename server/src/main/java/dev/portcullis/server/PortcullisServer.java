@@ -202,6 +202,16 @@ public final class PortcullisServer implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(Config, Path)} with another Salesforce token source than the JWT bearer flow
+   * (embedding, load harnesses that leave Salesforce's round trip out).
+   */
+  public static PortcullisServer start(Config config, Path dataDir,
+      java.util.function.Function<Config, dev.portcullis.identity.broker.SalesforceTokens> salesforceTokens)
+      throws ServerException {
+    return new Builder(config, dataDir).salesforceTokens(salesforceTokens).start();
+  }
+
+  /**
    * Starts the demo: on first use generates a CA, a TLS certificate, a key pair per demo org and a
    * commented {@code portcullis.yaml} in {@code dataDir} (later starts reuse them), starts the org
    * simulator in-process, then the server with that configuration.
