@@ -52,6 +52,35 @@ class TokenExchangeServerTest {
   OidcIssuerSimulator issuers;
   PortcullisServer server;
   final FakeSalesforce salesforce = new FakeSalesforce();
+  final MutableClock clock = new MutableClock(Instant.now());
+
+  /** The server's clock, moved by the tests. */
+  static final class MutableClock extends java.time.Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
 
   /** Issues distinct tokens for the configured org ids; records obtains and revocations. */
   static final class FakeSalesforce implements SalesforceTokens {
@@ -111,7 +140,8 @@ class TokenExchangeServerTest {
               - { username: deployer@acme.com, scopes: [api:read, api:write, metadata:deploy, metadata:retrieve], private_key: keys/prod.pem }
         """.formatted(issuers.github().issuer(), issuers.github().jwksUri(), PROD_ID));
     Config config = ConfigLoader.load(file, Map.of());
-    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
+    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).clock(clock)
+        .start();
   }
 
   @AfterEach
@@ -287,6 +317,29 @@ class TokenExchangeServerTest {
         .header("Authorization", "Bearer " + adminToken).timeout(TIMEOUT)
         .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"a\",\"org\":\"prod\"}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void usesAndTheExpiryAreRecordedAndTheSalesforceTokenIsRevoked() throws Exception {
+    JsonNode issued = json.readTree(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).body());
+    var broker = server.broker().orElseThrow().broker();
+    String token = issued.get("access_token").asText();
+    assertThat(broker.authenticate(token)).isInstanceOf(dev.portcullis.identity.broker.Authentication.Active.class);
+    assertThat(broker.authenticate(token)).isInstanceOf(dev.portcullis.identity.broker.Authentication.Active.class);
+    broker.flushUses();
+
+    clock.advance(Duration.ofMinutes(16));
+    broker.sweepExpired(100); // the server's sweep does the same every second; each expiry is reported once
+    assertThat(broker.authenticate(token)).isInstanceOfSatisfying(dev.portcullis.identity.broker.Authentication.Failed.class,
+        failed -> assertThat(failed.reason()).isEqualTo(dev.portcullis.identity.broker.Authentication.Reason.EXPIRED));
+    assertThat(salesforce.revoked).hasSize(1);
+    // a later exchange's entry is committed before it is answered, and the ledger keeps append order
+    long now = clock.instant().getEpochSecond();
+    String later = issuers.github().mint(Map.of("iat", now, "nbf", now, "exp", now + 300));
+    HttpResponse<String> next = exchange(request(later, "prod", "api:read"));
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    List<String> kinds = ledgerKinds();
+    assertThat(kinds).containsOnlyOnce("session.used", "session.expired");
   }
 
   private static void replace(Path file, String text) throws Exception {

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** What the server-ledger tests share: keys, configurations, entries, verification and polling with a deadline. */
-final class LedgerFixture {
+public final class LedgerFixture {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
@@ -37,7 +37,7 @@ final class LedgerFixture {
   private LedgerFixture() {}
 
   /** Creates a schema with a random name in the test database, for one test. */
-  static String createSchema() throws SQLException {
+  public static String createSchema() throws SQLException {
     String schema = "test_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
     try {
       execute("CREATE SCHEMA " + schema);
@@ -53,12 +53,12 @@ final class LedgerFixture {
     return schema;
   }
 
-  static void dropSchema(String schema) throws SQLException {
+  public static void dropSchema(String schema) throws SQLException {
     execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
 
   /** The store URL of {@code schema}. */
-  static String postgresqlUrl(String schema) {
+  public static String postgresqlUrl(String schema) {
     return "postgresql://" + POSTGRES + "/test?user=postgres&currentSchema=" + schema;
   }
 
