@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * server:                          # optional
  *   admin:   { host: 127.0.0.1, port: 7400 }   # admin API (healthz, readyz, metrics); port 0 = any free port
- *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; reserved for the gateway
+ *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; the token exchange (and later the proxy)
  *   tls: { certificate: certs/server.pem, private_key: certs/server-key.pem }   # optional, PEM (key PKCS#8)
  *   shutdown_grace: 10s            # in-flight requests get this long on shutdown (ms, s, m, h)
  * data_dir: ./data                 # optional; the CLI's --data-dir wins
@@ -46,6 +46,17 @@ import java.util.regex.Pattern;
  *     username: integration@acme.com
  *     private_key: keys/prod.pem   # PEM PKCS#8 RSA key, or instead:
  *     # keystore: { path: keys/prod.p12, password: ${PROD_KEYSTORE_PASSWORD}, alias: prod }
+ *     org_id: 00D5e000000AbCdEAA   # needed for sessions: Salesforce tokens must carry it
+ *     integration_users:           # the users sessions act as, least privileged first
+ *       - { username: ci-reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
+ * identity:                        # optional: what the token broker accepts
+ *   issuers:
+ *     - issuer: https://token.actions.githubusercontent.com   # jwks_url, audiences, algorithms, dialect, clock_skew, max_token_age
+ *   mtls: { certificate_authorities: [certs/ci-ca.pem], identity_from: san_uri, allowed_prefixes: [...] }
+ * broker:                          # optional
+ *   max_ttl: 15m
+ *   policies: policies             # default DATA_DIR/policies (the default pack is written there)
+ *   policy_poll_interval: 2s
  * }</pre>
  *
  * <p>Secrets ({@link Secret}, the storage URL's password) never appear in {@code toString()}.
