@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "revoke",
     mixinStandardHelpOptions = true,
-    description = "Revoke a session by id, every session of a principal (--issuer and --subject), or of an org.",
+    description = "Revoke a session by id, every session of a principal (--principal SUBJECT, optionally --issuer),"
+        + " or of an org.",
     footer = {
       "",
       "Revocation is effective at once on every server replica; the Salesforce tokens behind the sessions are",
@@ -25,8 +26,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  portcullis session revoke ses_2Jx9… --reason \"leaked in a build log\" --data-dir ./data",
-      "  portcullis session revoke --issuer https://token.actions.githubusercontent.com \\",
-      "      --subject repo:acme/salesforce-app:ref:refs/heads/main --reason incident-42",
+      "  portcullis session revoke --principal repo:acme/salesforce-app:ref:refs/heads/main \\",
+      "      --issuer https://token.actions.githubusercontent.com --reason incident-42",
       "  portcullis session revoke --org prod --reason \"freeze\" --json"
     })
 final class SessionRevokeCommand implements Callable<Integer> {
@@ -36,10 +37,13 @@ final class SessionRevokeCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The session id (ses_…).")
   String id;
 
-  @Option(names = "--issuer", paramLabel = "ISS", description = "With --subject: the principal's issuer.")
+  @Option(names = "--issuer", paramLabel = "ISS",
+      description = "With --principal: only that principal's sessions from this issuer.")
   String issuer;
 
-  @Option(names = "--subject", paramLabel = "SUB", description = "With --issuer: the principal's subject.")
+  @Option(names = {"--principal", "--subject"}, paramLabel = "SUB",
+      description = "Every session of the principal with this subject (the token's sub, e.g."
+          + " repo:acme/app:ref:refs/heads/main; the certificate's SAN), from any issuer unless --issuer is given.")
   String subject;
 
   @Option(names = "--org", paramLabel = "ALIAS", description = "Every session on this org.")
@@ -77,7 +81,7 @@ final class SessionRevokeCommand implements Callable<Integer> {
   ObjectNode body() {
     int selectors = (id != null ? 1 : 0) + (issuer != null || subject != null ? 1 : 0) + (org != null ? 1 : 0);
     if (selectors != 1) {
-      throw new CliException(ExitCode.USAGE, "give exactly one of: a session ID, --issuer ISS --subject SUB, --org ALIAS");
+      throw new CliException(ExitCode.USAGE, "give exactly one of: a session ID, --principal SUB [--issuer ISS], --org ALIAS");
     }
     ObjectNode body = LedgerCommand.object();
     if (id != null) {
@@ -85,10 +89,12 @@ final class SessionRevokeCommand implements Callable<Integer> {
     } else if (org != null) {
       body.put("org", org);
     } else {
-      if (issuer == null || subject == null) {
-        throw new CliException(ExitCode.USAGE, "a principal is --issuer ISS and --subject SUB together");
+      if (subject == null) {
+        throw new CliException(ExitCode.USAGE, "--issuer narrows --principal SUB: give the principal's subject too");
       }
-      body.put("issuer", issuer);
+      if (issuer != null) {
+        body.put("issuer", issuer);
+      }
       body.put("subject", subject);
     }
     if (reason != null) {
@@ -104,6 +110,6 @@ final class SessionRevokeCommand implements Callable<Integer> {
     if (org != null) {
       return "org " + Printable.of(org);
     }
-    return "principal " + Printable.of(issuer) + " " + Printable.of(subject);
+    return "principal " + Printable.of(subject) + (issuer == null ? "" : " from " + Printable.of(issuer));
   }
 }

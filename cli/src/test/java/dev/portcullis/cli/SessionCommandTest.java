@@ -108,11 +108,18 @@ class SessionCommandTest {
         "{\"issuer\":\"https://token.actions.githubusercontent.com\",\"subject\":\"repo:acme/salesforce-app:ref:refs/heads/main\"}"));
     assertThat(principal.out()).startsWith("revoked 2 sessions").endsWith("ses_a1 ses_c3\n");
 
+    admin.answer(200, "{\"revoked\":[\"ses_a1\"]}", "application/json");
+    LoginCommandTest.Run anyIssuer = run("session", "revoke", "--principal", "repo:acme/salesforce-app:ref:refs/heads/main",
+        "--data-dir", dataDir.toString());
+    assertThat(anyIssuer.exitCode()).as(anyIssuer.err()).isZero();
+    assertThat(new ObjectMapper().readTree(admin.requests().get(1).body())).isEqualTo(new ObjectMapper().readTree(
+        "{\"subject\":\"repo:acme/salesforce-app:ref:refs/heads/main\"}"));
+
     admin.answer(200, "{\"revoked\":[]}", "application/json");
     LoginCommandTest.Run org = run("session", "revoke", "--org", "prod", "--reason", "freeze", "--json",
         "--data-dir", dataDir.toString());
     assertThat(org.exitCode()).as(org.err()).isZero();
-    assertThat(new ObjectMapper().readTree(admin.requests().get(1).body()))
+    assertThat(new ObjectMapper().readTree(admin.requests().get(2).body()))
         .isEqualTo(new ObjectMapper().readTree("{\"org\":\"prod\",\"reason\":\"freeze\"}"));
     assertThat(new ObjectMapper().readTree(org.out()).get("revoked")).isEmpty();
   }

@@ -313,6 +313,14 @@ class TokenExchangeServerTest {
         .isInstanceOf(dev.portcullis.identity.broker.Authentication.Failed.class);
     assertThat(ledgerKinds()).contains("session.revoked");
 
+    JsonNode second = json.readTree(exchange(request(issuers.github().mint(Map.of()), "prod", "api:read")).body());
+    HttpResponse<String> bySubject = http.send(HttpRequest.newBuilder(server.adminUrl().resolve("/admin/sessions/revoke"))
+        .header("Authorization", "Bearer " + adminToken).timeout(TIMEOUT)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"repo:acme/salesforce-app:environment:production\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(json.readTree(bySubject.body()).get("revoked")).hasSize(1);
+    assertThat(json.readTree(bySubject.body()).get("revoked").get(0).asText()).isEqualTo(second.get("session_id").asText());
+
     HttpResponse<String> bad = http.send(HttpRequest.newBuilder(server.adminUrl().resolve("/admin/sessions/revoke"))
         .header("Authorization", "Bearer " + adminToken).timeout(TIMEOUT)
         .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"a\",\"org\":\"prod\"}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -248,8 +248,11 @@ final class JdbcSessionRepository implements SessionRepository {
       parameters.add(filter.orgAlias());
     }
     if (filter.principalIssuer() != null) {
-      sql.append(" AND principal_issuer = ? AND principal_subject = ?");
+      sql.append(" AND principal_issuer = ?");
       parameters.add(filter.principalIssuer());
+    }
+    if (filter.principalSubject() != null) {
+      sql.append(" AND principal_subject = ?");
       parameters.add(filter.principalSubject());
     }
     return sql.toString();
@@ -260,9 +263,11 @@ final class JdbcSessionRepository implements SessionRepository {
     if (filter.orgAlias() != null) {
       text.append(" of org '").append(filter.orgAlias()).append("'");
     }
+    if (filter.principalSubject() != null) {
+      text.append(" of principal '").append(filter.principalSubject()).append("'");
+    }
     if (filter.principalIssuer() != null) {
-      text.append(" of principal '").append(filter.principalSubject()).append("' from '")
-          .append(filter.principalIssuer()).append("'");
+      text.append(" from '").append(filter.principalIssuer()).append("'");
     }
     return text.toString();
   }

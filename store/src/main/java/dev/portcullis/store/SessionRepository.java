@@ -87,11 +87,8 @@ public interface SessionRepository {
 
     public static final Filter ALL = new Filter(null, null, null);
 
-    public Filter {
-      if ((principalIssuer == null) != (principalSubject == null)) {
-        throw new IllegalArgumentException("a principal filter needs both the issuer and the subject");
-      }
-    }
+    /** Every field is optional; a subject without an issuer matches that subject from any issuer. */
+    public Filter {}
 
     public static Filter org(String orgAlias) {
       return new Filter(Objects.requireNonNull(orgAlias, "orgAlias"), null, null);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       {"sessions": [...]}}, newest first (active: every active one; all: at most {@code limit},
  *       default 100, at most 1000);
  *   <li>{@code POST /admin/sessions/revoke} with a JSON object holding exactly one selector —
- *       {@code id}, {@code issuer} + {@code subject}, or {@code org} — and an optional {@code
+ *       {@code id}, {@code subject} (optionally with {@code issuer}), or {@code org} — and an optional {@code
  *       reason} → {@code {"revoked": [ids]}}. Each revocation goes through the broker (Salesforce
  *       token revoked, ledger entry, every replica told).
  * </ul>
@@ -125,10 +125,6 @@ final class SessionAdminHandler extends Handler.Abstract {
       error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "state must be active or all");
       return;
     }
-    if ((issuer == null) != (subject == null)) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "issuer and subject go together");
-      return;
-    }
     int limit;
     try {
       limit = Integer.parseInt(value(query, "limit", "100"));
@@ -185,9 +181,9 @@ final class SessionAdminHandler extends Handler.Abstract {
     String org = text(object, "org");
     String reason = text(object, "reason");
     int selectors = (id != null ? 1 : 0) + (issuer != null || subject != null ? 1 : 0) + (org != null ? 1 : 0);
-    if (selectors != 1 || (id == null && org == null && (issuer == null || subject == null))) {
+    if (selectors != 1 || (id == null && org == null && subject == null)) {
       error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
-          "give exactly one of: id, issuer with subject, org");
+          "give exactly one of: id, subject (with issuer to narrow it to one issuer), org");
       return;
     }
     if (reason == null) {
