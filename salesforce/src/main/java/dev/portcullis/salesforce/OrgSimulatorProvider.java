@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Service-provider interface through which {@code serve --demo} and {@code portcullis orgsim}
@@ -27,21 +29,53 @@ public interface OrgSimulatorProvider {
    * @param username the pre-authorized integration user
    * @param consumerKey the connected app's consumer key ({@code iss} of the JWT bearer assertion)
    * @param certificate the certificate registered on the connected app; verifies assertions
+   * @param orgId the org's 15- or 18-character id ({@code 00D…}), or {@code null} for a generated one
+   * @param additionalUsers more active users, pre-authorized on the same connected app (e.g. the
+   *     broker's integration users)
    */
   record SimulatedOrg(
       String alias,
       OrgEnvironment environment,
       String username,
       String consumerKey,
-      X509Certificate certificate) {}
+      X509Certificate certificate,
+      String orgId,
+      List<String> additionalUsers) {
+    public SimulatedOrg {
+      additionalUsers = List.copyOf(additionalUsers);
+    }
+
+    /** An org with a generated id and only its integration user. */
+    public SimulatedOrg(
+        String alias, OrgEnvironment environment, String username, String consumerKey, X509Certificate certificate) {
+      this(alias, environment, username, consumerKey, certificate, null, List.of());
+    }
+  }
 
   /**
    * @param host the address to bind, normally {@code 127.0.0.1}
    * @param firstPort the first org's port, the next org gets the next port; 0 picks free ports
    * @param orgs the orgs to simulate
    * @param fixture a YAML data fixture, or {@code null} for the built-in demo data
+   * @param oidcIssuerPort the port of the simulated CI OIDC issuers (GitHub-Actions-shaped and
+   *     GitLab-shaped, on one listener); 0 picks a free port; {@link #NO_OIDC_ISSUERS} starts none
    */
-  record Options(String host, int firstPort, List<SimulatedOrg> orgs, Path fixture) {}
+  record Options(String host, int firstPort, List<SimulatedOrg> orgs, Path fixture, int oidcIssuerPort) {
+    /** {@link #oidcIssuerPort()}: start no OIDC issuer. */
+    public static final int NO_OIDC_ISSUERS = -1;
+
+    public Options {
+      Objects.requireNonNull(orgs, "orgs");
+      if (oidcIssuerPort < NO_OIDC_ISSUERS || oidcIssuerPort > 65535) {
+        throw new IllegalArgumentException("oidcIssuerPort must be 0..65535 or NO_OIDC_ISSUERS, was " + oidcIssuerPort);
+      }
+    }
+
+    /** The orgs alone, without OIDC issuers. */
+    public Options(String host, int firstPort, List<SimulatedOrg> orgs, Path fixture) {
+      this(host, firstPort, orgs, fixture, NO_OIDC_ISSUERS);
+    }
+  }
 
   /** A running simulator. Closing it stops every listener. */
   interface OrgSimulator extends AutoCloseable {
@@ -50,6 +84,15 @@ public interface OrgSimulatorProvider {
 
     /** The org's 18-character id ({@code 00D…}). */
     String orgId(String alias);
+
+    /**
+     * The simulated CI OIDC issuers by shape ({@code github}, {@code gitlab}): each URL is the
+     * issuer identifier ({@code iss}) and the base of its discovery document and JWKS, as the
+     * provider it imitates lays them out. Empty when the simulator was started without issuers.
+     */
+    default Map<String, URI> oidcIssuers() {
+      return Map.of();
+    }
 
     @Override
     void close();

@@ -231,13 +231,22 @@ public final class PortcullisServer implements AutoCloseable {
   public static PortcullisServer startDemo(
       Path dataDir, Map<String, String> env, DemoBootstrap.Options options, OptionalInt adminPort)
       throws ServerException, ConfigException {
-    return startDemo(dataDir, env, options, Store::open, adminPort);
+    return startDemo(dataDir, env, options, Store::open, adminPort, OptionalInt.empty());
+  }
+
+  /**
+   * As {@link #startDemo(Path, Map, DemoBootstrap.Options, OptionalInt)}, with the gateway port, when
+   * given, overriding the one in the demo configuration too.
+   */
+  public static PortcullisServer startDemo(Path dataDir, Map<String, String> env, DemoBootstrap.Options options,
+      OptionalInt adminPort, OptionalInt gatewayPort) throws ServerException, ConfigException {
+    return startDemo(dataDir, env, options, Store::open, adminPort, gatewayPort);
   }
 
   static PortcullisServer startDemo(
       Path dataDir, Map<String, String> env, DemoBootstrap.Options options, StoreOpener storeOpener)
       throws ServerException, ConfigException {
-    return startDemo(dataDir, env, options, storeOpener, OptionalInt.empty());
+    return startDemo(dataDir, env, options, storeOpener, OptionalInt.empty(), OptionalInt.empty());
   }
 
   private static PortcullisServer startDemo(
@@ -245,7 +254,8 @@ public final class PortcullisServer implements AutoCloseable {
       Map<String, String> env,
       DemoBootstrap.Options options,
       StoreOpener storeOpener,
-      OptionalInt adminPort)
+      OptionalInt adminPort,
+      OptionalInt gatewayPort)
       throws ServerException, ConfigException {
     EarlyStore early = EarlyStore.begin(dataDir, env, storeOpener);
     DemoBootstrap.Demo demo;
@@ -257,7 +267,8 @@ public final class PortcullisServer implements AutoCloseable {
     }
     try {
       Config loaded = ConfigLoader.load(demo.configFile(), env);
-      Config config = adminPort.isPresent() ? loaded.withAdminPort(adminPort.getAsInt()) : loaded;
+      Config withAdmin = adminPort.isPresent() ? loaded.withAdminPort(adminPort.getAsInt()) : loaded;
+      Config config = gatewayPort.isPresent() ? withAdmin.withGatewayPort(gatewayPort.getAsInt()) : withAdmin;
       return new Builder(config, dataDir).storeOpener(early.opener(storeOpener)).demo(demo).start();
     } catch (ConfigException | ServerException | RuntimeException e) {
       early.discard();
@@ -359,6 +370,11 @@ public final class PortcullisServer implements AutoCloseable {
 
   private URI gatewayUrlOrAdmin() {
     return gatewayUrl().orElseGet(this::adminUrl);
+  }
+
+  /** The running demo (its simulator, CA and issuers), when this server was started with {@code --demo}. */
+  public Optional<DemoBootstrap.Demo> demo() {
+    return demo;
   }
 
   /** The token broker, when the configuration trusts identities and brokers orgs. */
@@ -548,6 +564,11 @@ public final class PortcullisServer implements AutoCloseable {
       Map<String, String> orgsim = new LinkedHashMap<>();
       running.orgUrls().forEach((alias, url) -> orgsim.put(alias, url.toString()));
       endpoints.put("orgsim", orgsim);
+      if (!running.oidcIssuers().isEmpty()) {
+        Map<String, String> issuers = new LinkedHashMap<>();
+        running.oidcIssuers().forEach((shape, url) -> issuers.put(shape, url.toString()));
+        endpoints.put("oidc_issuers", issuers);
+      }
       endpoints.put("ca_cert", running.caCertificate().toString());
     });
     return endpoints;

@@ -104,6 +104,13 @@ public record Config(
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
+  /** This configuration with the gateway listening on {@code port} (on its configured host, else {@link #DEFAULT_HOST}). */
+  public Config withGatewayPort(int port) {
+    Listener gateway = new Listener(server.gateway().map(Listener::host).orElse(DEFAULT_HOST), port);
+    Server moved = new Server(server.admin(), Optional.of(gateway), server.tls(), server.shutdownGrace());
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
+  }
+
   public Config {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(server, "server");
