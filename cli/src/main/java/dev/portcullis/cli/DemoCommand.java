@@ -15,6 +15,7 @@ import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.server.PortcullisServer;
 import dev.portcullis.server.ServerException;
 import dev.portcullis.server.config.Config;
+import dev.portcullis.server.demo.DemoBootstrap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +56,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  portcullis demo",
       "  portcullis demo --exit                              # tour, then leave",
       "  portcullis demo --exit --json                       # the tour's results for machines",
-      "  portcullis demo --admin-port 0 --orgsim-port 0      # free ports",
+      "  portcullis demo --admin-port 0 --gateway-port 0 --orgsim-port 0   # free ports",
       "  portcullis demo ci-token --issuer github            # a CI identity token from the running demo"
     })
 final class DemoCommand implements Callable<Integer> {
@@ -186,6 +188,8 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
+    ok &= brokerStep(server, tour);
+
     for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
       URI uri = server.adminUrl().resolve(path);
       try {
@@ -209,6 +213,79 @@ final class DemoCommand implements Callable<Integer> {
     return ok & ledgerStep(tour, ledger, queryEntry);
   }
 
+  /**
+   * Shows the token broker deciding two pipeline runs (see {@link DemoBroker}): ok when the run
+   * from main gets a session with {@code api:read} on prod that ends within the configured maximum,
+   * and the feature branch's {@code metadata:deploy} is refused by policy ({@code access_denied}).
+   */
+  private boolean brokerStep(PortcullisServer server, Tour tour) {
+    Map<String, URI> issuers = server.demo().map(DemoBootstrap.Demo::oidcIssuers).orElse(Map.of());
+    if (server.broker().isEmpty() || server.gatewayUrl().isEmpty() || !issuers.containsKey("github")) {
+      tour.step("broker", false, "the demo runs no token broker: " + server.config().file() + " has no identity"
+          + " and broker sections (it predates them, or they were removed); move it away and start the demo again"
+          + " to generate a new one", Map.of());
+      return false;
+    }
+    URI tokenUrl = URI.create(server.gatewayUrl().get() + PortcullisServer.TOKEN_PATH);
+    Duration maxTtl = server.config().broker().maxTtl();
+    List<DemoBroker.Attempt> attempts;
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .sslContext(TlsTrust.withCertificates(server.demo().orElseThrow().caCertificate(), "the demo CA")).build();
+      attempts = DemoBroker.run(issuers.get("github"), tokenUrl, http);
+    } catch (CliException e) {
+      tour.step("broker", false, "the token exchange at " + tokenUrl + " failed: " + e.getMessage(), Map.of());
+      return false;
+    }
+    StringBuilder text = new StringBuilder("token exchange at " + tokenUrl + " with GitHub Actions identity tokens"
+        + " from the demo's issuer (" + issuers.get("github") + ") for runs of " + DemoIssuerClient.DEMO_REPOSITORY);
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("token_url", tokenUrl.toString());
+    boolean ok = true;
+    for (DemoBroker.Attempt attempt : attempts) {
+      boolean fromMain = attempt.branch().equals("main");
+      Map<String, Object> fact = new LinkedHashMap<>();
+      fact.put("branch", attempt.branch());
+      fact.put("org", attempt.org());
+      fact.put("requested", String.join(" ", attempt.scopes()));
+      text.append("\n  a run from ").append(attempt.branch()).append(" asks for ").append(String.join(" ", attempt.scopes()))
+          .append(" on ").append(attempt.org()).append(": ");
+      switch (attempt.outcome()) {
+        case TokenExchangeClient.Outcome.Issued issued -> {
+          TokenExchangeClient.Session session = issued.session();
+          fact.put("outcome", "issued");
+          fact.put("session_id", session.sessionId());
+          fact.put("scope", String.join(" ", session.scopes()));
+          fact.put("expires_in", session.expiresInSeconds());
+          boolean good = fromMain && session.scopes().contains("api:read") && session.expiresInSeconds() > 0
+              && session.expiresInSeconds() <= maxTtl.toSeconds();
+          ok &= good;
+          text.append("session ").append(session.sessionId()).append(" with ").append(String.join(" ", session.scopes()))
+              .append(" for ").append(SessionTable.duration(session.expiresInSeconds()));
+          if (session.expiresInSeconds() < maxTtl.toSeconds()) {
+            text.append(" (policy and configuration allow ").append(SessionTable.duration(maxTtl.toSeconds()))
+                .append("; a session never outlives the identity token it was exchanged for)");
+          }
+          text.append(", token ").append(redacted(session.accessToken()));
+          if (!fromMain) {
+            text.append(" — but this run should have been refused");
+          }
+        }
+        case TokenExchangeClient.Outcome.Refused refused -> {
+          fact.put("outcome", "refused");
+          fact.put("error", refused.error().error());
+          fact.put("reason", refused.error().description());
+          fact.put("decision_id", refused.error().decisionId());
+          ok &= !fromMain && refused.error().error().equals("access_denied");
+          text.append("refused, ").append(refused.error().describe());
+        }
+      }
+      facts.put(fromMain ? "main" : "feature", fact);
+    }
+    tour.step("broker", ok, text.toString(), facts);
+    return ok;
+  }
+
   /** Shows the ledger: every action above is in it, cosigned by a witness, provable, verifiable offline. */
   private boolean ledgerStep(Tour tour, DemoLedger ledger, java.util.concurrent.CompletableFuture<Long> queryEntry) {
     if (ledger == null) {
@@ -226,7 +303,7 @@ final class DemoCommand implements Callable<Integer> {
       facts.put("leaf_hash", shown.proof().leafHash().base64());
       facts.put("inclusion_proof", shown.proof().proof().stream().map(dev.portcullis.ledger.Hash::base64).toList());
       facts.put("verify_command", shown.verifyCommand());
-      tour.step("ledger", true, shown.entries() + " entries (server start, each token and API call above), checkpoint"
+      tour.step("ledger", true, shown.entries() + " entries (server start, each token, API call and broker decision above), checkpoint"
           + " signed by the server and cosigned by a witness:\n" + indent(shown.checkpoint())
           + "  inclusion proof of entry " + shown.proof().index() + " (" + new String(shown.proof().entry(),
               java.nio.charset.StandardCharsets.UTF_8) + ") in tree " + shown.proof().treeSize() + ": ["

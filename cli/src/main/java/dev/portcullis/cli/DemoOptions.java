@@ -32,10 +32,17 @@ final class DemoOptions {
   Integer adminPort;
 
   @Option(
+      names = "--gateway-port",
+      paramLabel = "PORT",
+      description = "Gateway port (the token exchange), overriding the configuration; 0 picks a free port. "
+          + "Default: 7443.")
+  Integer gatewayPort;
+
+  @Option(
       names = "--orgsim-port",
       paramLabel = "PORT",
-      description = "With --demo: the simulated prod org's port (sandbox gets the next); 0 picks free ports. "
-          + "Default: 7501.")
+      description = "With --demo: the simulated prod org's port (sandbox gets the next, the simulated CI issuers"
+          + " the one after); 0 picks free ports. Default: 7501.")
   Integer orgsimPort;
 
   @Option(names = "--host", paramLabel = "ADDRESS", description = "With --demo: the address to listen on. Default: 127.0.0.1.")
@@ -46,10 +53,13 @@ final class DemoOptions {
   }
 
   DemoBootstrap.Options bootstrapOptions() {
+    int firstOrgPort = orgsimPort == null ? DemoBootstrap.Options.DEFAULT_ORGSIM_PORT : orgsimPort;
     return new DemoBootstrap.Options(
         host == null ? Config.DEFAULT_HOST : host,
         adminPort == null ? Config.DEFAULT_ADMIN_PORT : adminPort,
-        orgsimPort == null ? DemoBootstrap.Options.DEFAULT_ORGSIM_PORT : orgsimPort,
+        gatewayPort == null ? Config.DEFAULT_GATEWAY_PORT : gatewayPort,
+        firstOrgPort,
+        DemoBootstrap.Options.issuerPortAfter(firstOrgPort),
         () -> ServiceLoader.load(OrgSimulatorProvider.class).findFirst(),
         Clock.systemUTC());
   }
@@ -70,7 +80,8 @@ final class DemoOptions {
     try {
       configureLoggingFromAnEarlierDemo();
       PortcullisServer server = PortcullisServer.startDemo(
-          dataDir, System.getenv(), bootstrapOptions(), ServeCommand.optional(adminPort));
+          dataDir, System.getenv(), bootstrapOptions(), ServeCommand.optional(adminPort),
+          ServeCommand.optional(gatewayPort));
       LogConfigurator.configure(server.config().logging());
       return server;
     } catch (ConfigException e) {

@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
       "  eval \"$(portcullis login --org prod --scope api:read --url https://portcullis.example.com)\"",
       "  portcullis login --org prod --scope api:read --format github-env     # GitHub Actions",
       "  portcullis login --org uat --scope api:read --scope metadata:deploy --token-env UAT_ID_TOKEN",
+      "  portcullis login --org prod --scope api:read --url https://portcullis.internal --ca-cert company-ca.pem",
+      "  portcullis login --org prod --scope api:read --data-dir ./data \\",
+      "      --token-file <(portcullis demo ci-token --issuer github)   # against `portcullis demo`",
       "",
       "Exit codes: 0 a session was issued, 1 access denied by policy, 2 usage or a request the broker",
       "rejected (unknown org or scope), 3 the identity token was not accepted, 4 broker unreachable.",
@@ -97,7 +100,7 @@ final class LoginCommand implements Callable<Integer> {
     }
     List<String> scopes = TokenExchangeClient.scopes(scope);
     URI tokenUrl = location.tokenUrl(env);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient http = location.httpClient(Duration.ofSeconds(10));
     CiIdentityToken.Found identity = CiIdentityToken.find(env, tokenFile, tokenEnv, audience, http, TIMEOUT);
 
     TokenExchangeClient.Outcome outcome =

@@ -116,6 +116,17 @@ final class OrgSimulatorCommand implements Callable<Integer> {
             + entry.getKey());
       }
     }
+    if (!demo.oidcIssuers().isEmpty()) {
+      ObjectNode issuers = root.putObject("oidc_issuers");
+      for (Map.Entry<String, URI> issuer : demo.oidcIssuers().entrySet()) {
+        if (json) {
+          issuers.put(issuer.getKey(), issuer.getValue().toString());
+        } else {
+          out.println(issuer.getKey() + " OIDC issuer  " + issuer.getValue() + "   (mint: POST " + issuer.getValue()
+              .resolve("/_orgsim/oidc/" + issuer.getKey() + "/token") + ", docs/ORGSIM.md)");
+        }
+      }
+    }
     if (json) {
       out.println(root.toPrettyString());
     } else {

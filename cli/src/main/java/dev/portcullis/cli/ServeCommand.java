@@ -23,13 +23,14 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Run the Portcullis server until SIGTERM or Ctrl-C.",
     footer = {
       "",
-      "The server writes DATA_DIR/endpoints.json when it is ready (admin_url, orgsim URLs, ca_cert)",
+      "The server writes DATA_DIR/endpoints.json when it is ready (admin_url, gateway_url, token_url;",
+      "with --demo also the orgsim and oidc_issuers URLs and ca_cert)",
       "and removes it when it stops. SIGTERM or Ctrl-C stops it gracefully.",
       "",
       "Examples:",
       "  portcullis serve --demo --data-dir ./data        # generate a demo setup and run it",
       "  portcullis serve --config /etc/portcullis/portcullis.yaml",
-      "  portcullis serve --demo --admin-port 0 --orgsim-port 0   # free ports; see endpoints.json"
+      "  portcullis serve --demo --admin-port 0 --gateway-port 0 --orgsim-port 0   # free ports; see endpoints.json"
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -66,8 +67,10 @@ final class ServeCommand implements Callable<Integer> {
       Path file = configFile();
       Config loaded = ConfigLoader.load(file, System.getenv());
       LogConfigurator.configure(loaded.logging());
-      Config effective =
+      Config withAdmin =
           demoOptions.adminPort == null ? loaded : loaded.withAdminPort(demoOptions.adminPort);
+      Config effective =
+          demoOptions.gatewayPort == null ? withAdmin : withAdmin.withGatewayPort(demoOptions.gatewayPort);
       Path dataDir = demoOptions.dataDirGiven() ? demoOptions.dataDir : loaded.dataDir().orElse(demoOptions.dataDir);
       return PortcullisServer.start(effective, dataDir);
     } catch (ConfigException e) {
