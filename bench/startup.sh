@@ -27,7 +27,7 @@ run_once() { # $1 = data dir, $2 = label
   local dir="$1" label="$2" start ready pid url rss
   rm -f "$dir/endpoints.json"
   start=$(now_ms)
-  "$JAVA_HOME/bin/java" "${portcullis_jvm_opts[@]}" ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --demo --data-dir "$dir" --admin-port 0 --orgsim-port 0 \
+  "$JAVA_HOME/bin/java" "${portcullis_jvm_opts[@]}" ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --demo --data-dir "$dir" --admin-port 0 --gateway-port 0 --orgsim-port 0 \
     >"$dir.log" 2>&1 &
   pid=$!
   url=""

@@ -41,7 +41,8 @@ class PortcullisJarIT {
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
     command.addAll(List.of(args));
-    command.addAll(List.of("--data-dir", dataDir.toString(), "--admin-port", "0", "--orgsim-port", "0"));
+    command.addAll(List.of("--data-dir", dataDir.toString(), "--admin-port", "0", "--gateway-port", "0",
+        "--orgsim-port", "0"));
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
@@ -73,6 +74,8 @@ class PortcullisJarIT {
         .contains("SELECT Id, Name, Industry FROM Account")
         .contains("created Account 001")
         .contains("/readyz -> 200")
+        .contains("a run from main asks for api:read on prod: session ses_")
+        .contains("asks for metadata:deploy on prod: refused, access_denied")
         .contains("Tour complete")
         .doesNotContain("FAIL");
     assertThat(output.lines().filter(l -> l.contains("[ ok ]")).count()).isGreaterThanOrEqualTo(7);
@@ -95,7 +98,9 @@ class PortcullisJarIT {
     }
     assertThat(ledger).as("a ledger step").isNotNull();
     assertThat(ledger.get("ok").asBoolean()).isTrue();
-    assertThat(ledger.at("/facts/entries").asLong()).as("two tours: 2 × (start, 2 tokens, query, create)").isEqualTo(10);
+    assertThat(ledger.at("/facts/entries").asLong())
+        .as("two tours: 2 × (start, policy bundle, 2 tokens, query, create, session created, session refused)")
+        .isEqualTo(16);
     assertThat(ledger.at("/facts/checkpoint").asText()).contains("\n— portcullis-demo/witness ");
     assertThat(ledger.at("/facts/inclusion_proof")).isNotEmpty();
     String verify = ledger.at("/facts/verify_command").asText();
@@ -109,7 +114,7 @@ class PortcullisJarIT {
         JAR.toAbsolutePath().toString()));
     command.addAll(verifyArgs.subList(1, verifyArgs.size()));
     String verified = runToEnd(new ProcessBuilder(command).redirectErrorStream(true), 0);
-    assertThat(verified).contains("OK: 10 entries");
+    assertThat(verified).contains("OK: 16 entries");
     assertThat(Files.readString(dataDir.resolve("portcullis.yaml")).lines().filter(l -> l.contains("consumer_key")))
         .containsExactlyElementsOf(config.lines().filter(l -> l.contains("consumer_key")).toList());
     assertNoSecrets(again, dataDir);
