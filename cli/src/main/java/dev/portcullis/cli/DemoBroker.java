@@ -16,6 +16,8 @@ import java.util.List;
  */
 final class DemoBroker {
   static final String PRODUCTION_ORG = "prod";
+  /** How long the identity tokens of the demo's runs are valid. */
+  static final long DEMO_TOKEN_LIFETIME_SECONDS = 20 * 60;
 
   /** One run: what it asked for and what the broker answered. */
   record Attempt(String branch, String org, List<String> scopes, TokenExchangeClient.Outcome outcome) {
@@ -42,6 +44,13 @@ final class DemoBroker {
   private static Attempt attempt(DemoIssuerClient issuer, TokenExchangeClient broker, URI tokenUrl, String branch,
       List<String> scopes) {
     ObjectNode claims = DemoIssuerClient.run(DemoIssuerClient.Shape.GITHUB, branch);
+    // GitHub's own tokens expire five minutes after issue, and a session never outlives the token it
+    // was exchanged for; the demo's runs carry a token valid for 20 minutes (as GitLab's id_tokens
+    // can be), so the session shows the policy's 15-minute cap.
+    long now = java.time.Instant.now().getEpochSecond();
+    claims.put("iat", now);
+    claims.put("nbf", now);
+    claims.put("exp", now + DEMO_TOKEN_LIFETIME_SECONDS);
     String token = issuer.mint(DemoIssuerClient.Shape.GITHUB, claims);
     return new Attempt(branch, PRODUCTION_ORG, scopes, broker.exchange(tokenUrl, token, PRODUCTION_ORG, scopes));
   }

@@ -177,7 +177,7 @@ class DemoBrokerCommandTest {
     JsonNode facts = broker.get("facts");
     assertThat(facts.at("/main/outcome").asText()).isEqualTo("issued");
     assertThat(facts.at("/main/scope").asText()).isEqualTo("api:read");
-    assertThat(facts.at("/main/expires_in").asLong()).isBetween(1L, 900L);
+    assertThat(facts.at("/main/expires_in").asLong()).isBetween(840L, 900L);
     assertThat(facts.at("/feature/outcome").asText()).isEqualTo("refused");
     assertThat(facts.at("/feature/error").asText()).isEqualTo("access_denied");
     assertThat(facts.at("/feature/reason").asText()).contains("protected branch");
