@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * latency percentiles over every request. Target: p99 ≤ 20 ms.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.portcullis.bench.TokenExchangeLoad
- * [--seconds S] [--postgres postgresql://127.0.0.1:5432/postgres?user=postgres]}
+ * [--seconds S] [--postgres postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=bench] [--batch-wait 0ms]}
  */
 public final class TokenExchangeLoad {
   static final String ORG_ID = "00D5e000000AbCdEAA";
@@ -59,17 +59,19 @@ public final class TokenExchangeLoad {
   public static void main(String[] args) throws Exception {
     int seconds = 10;
     String postgres = null;
+    String batchWait = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--postgres" -> postgres = args[++i];
+        case "--batch-wait" -> batchWait = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (known: --seconds S, --postgres URL)");
+            + " (known: --seconds S, --postgres URL, --batch-wait DURATION)");
       }
     }
     Path dir = Files.createTempDirectory("portcullis-exchange-load");
     try (OidcIssuerSimulator issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start()) {
-      Config config = ConfigLoader.load(writeConfig(dir, issuers, postgres), Map.of());
+      Config config = ConfigLoader.load(writeConfig(dir, issuers, postgres, batchWait), Map.of());
       AtomicLong sessions = new AtomicLong();
       try (PortcullisServer server = PortcullisServer.start(config, dir.resolve("data"), c -> new MemoryTokens(sessions));
           HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
@@ -84,9 +86,9 @@ public final class TokenExchangeLoad {
         check(http, issued, 200);
         check(http, refused, 403);
 
-        System.out.printf("token exchange load, %d s per run, store %s, %d cores, Java %s%n", seconds,
-            postgres == null ? "SQLite" : "PostgreSQL", Runtime.getRuntime().availableProcessors(),
-            Runtime.version());
+        System.out.printf("token exchange load, %d s per run, store %s, ledger batch_wait %s, %d cores, Java %s%n",
+            seconds, postgres == null ? "SQLite" : "PostgreSQL", config.ledger().batchWait().toMillis() + " ms",
+            Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.printf("%-28s %5s %10s %9s %9s %9s %9s %9s%n", "request", "conc", "req/s", "p50 ms", "p90 ms",
             "p99 ms", "p99.9 ms", "max ms");
         for (var run : List.of(Map.entry("GET /healthz (floor)", healthz), Map.entry("exchange refused (403)", refused),
@@ -190,7 +192,8 @@ public final class TokenExchangeLoad {
     public void revoke(OrgTarget org, AccessToken token) {}
   }
 
-  private static Path writeConfig(Path dir, OidcIssuerSimulator issuers, String postgres) throws Exception {
+  private static Path writeConfig(Path dir, OidcIssuerSimulator issuers, String postgres, String batchWait)
+      throws Exception {
     Path policies = dir.resolve("policies");
     Files.createDirectories(policies);
     PolicyBundle.writeDefault(policies);
@@ -202,7 +205,8 @@ public final class TokenExchangeLoad {
     Path key = dir.resolve("org-key.pem");
     Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
         .encodeToString(generator.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-    String storage = postgres == null ? "" : "storage: { url: \"" + postgres + "\" }\n";
+    String storage = (postgres == null ? "" : "storage: { url: \"" + postgres + "\" }\n")
+        + (batchWait == null ? "" : "ledger: { batch_wait: " + batchWait + " }\n");
     Path file = dir.resolve("portcullis.yaml");
     Files.writeString(file, """
         server:
