@@ -105,7 +105,8 @@ public final class TokenBroker implements AutoCloseable {
   /** The start of the current use-count window. Guarded by {@code this}. */
   private Instant usesSince;
 
-  private record HeldToken(OrgTarget org, AccessToken token) {}
+  /** A Salesforce token held for a session, with the session's end (held tokens never outlive it). */
+  private record HeldToken(OrgTarget org, AccessToken token, Instant sessionExpiresAt) {}
 
   /**
    * A request's registration for the end of its session ({@link TokenBroker#watch}). Close it when
@@ -287,7 +288,7 @@ public final class TokenBroker implements AutoCloseable {
       revokeQuietly(org, salesforceToken, "the session was not stored");
       throw e;
     }
-    salesforceTokens.put(stored.id(), new HeldToken(org, salesforceToken));
+    salesforceTokens.put(stored.id(), new HeldToken(org, salesforceToken, stored.expiresAt()));
     cache.admit(stored, generation, now);
     events.on(new BrokerEvents.SessionCreated(stored, Duration.ofSeconds(expiresIn)));
     return new ExchangeResult.Issued(stored.id(), token, expiresIn, List.copyOf(granted), decisionId);
@@ -452,6 +453,12 @@ public final class TokenBroker implements AutoCloseable {
       cache.evict(session.id());
       dropSalesforceToken(session.id(), "the session expired");
     }
+    // Sessions whose expiry another replica reported: their tokens held here end with them too.
+    for (Map.Entry<String, HeldToken> held : List.copyOf(salesforceTokens.entrySet())) {
+      if (!now.isBefore(held.getValue().sessionExpiresAt())) {
+        dropSalesforceToken(held.getKey(), "the session expired");
+      }
+    }
     cache.expire(now);
     return expired.size();
   }
@@ -488,6 +495,58 @@ public final class TokenBroker implements AutoCloseable {
   /** How many watches are registered (for tests). */
   int watchCount() {
     return cache.watchCount();
+  }
+
+  /**
+   * The Salesforce access token behind an active session, for the gateway to forward its requests
+   * with: the one obtained at the exchange when this replica issued the session, else a new one
+   * obtained now for the session's integration user and kept for the session on this replica. Either
+   * way it serves this session only and is revoked when the session ends.
+   *
+   * @throws IllegalStateException when the session's org or integration user is no longer configured,
+   *     or Salesforce answered for another org id (the token is revoked then)
+   * @throws RuntimeException from {@link SalesforceTokens#obtain} when Salesforce does not issue one
+   */
+  public AccessToken salesforceAccess(Session session) {
+    Objects.requireNonNull(session, "session");
+    HeldToken held = salesforceTokens.get(session.id());
+    if (held != null) {
+      return held.token();
+    }
+    OrgTarget org = orgs.get(session.orgAlias());
+    if (org == null || !org.orgId().equals(session.orgId())) {
+      throw new IllegalStateException("session " + session.id() + " is for org " + session.orgAlias() + " ("
+          + session.orgId() + "), which this server no longer brokers");
+    }
+    IntegrationUser user = org.integrationUsers().stream()
+        .filter(candidate -> candidate.username().equalsIgnoreCase(session.integrationUser())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("session " + session.id() + " acts as "
+            + session.integrationUser() + ", who is no longer an integration user of org " + org.alias()));
+    synchronized (salesforceTokens) { // one login per session per replica, even under concurrent first requests
+      held = salesforceTokens.get(session.id());
+      if (held != null) {
+        return held.token();
+      }
+      AccessToken token = salesforce.obtain(user, org);
+      if (!org.orgId().equals(token.orgId())) {
+        revokeQuietly(org, token, "its org id did not match");
+        throw new IllegalStateException("Salesforce answered integration user " + user.username()
+            + " with a token for org " + token.orgId() + ", but org " + org.alias() + " is " + org.orgId());
+      }
+      salesforceTokens.put(session.id(), new HeldToken(org, token, session.expiresAt()));
+    }
+    // A revocation delivered while the token was being obtained found nothing to drop: check again.
+    if (cache.isRevoked(session.id()) || !clock.instant().isBefore(session.expiresAt())) {
+      dropSalesforceToken(session.id(), "the session ended while its token was obtained");
+      throw new IllegalStateException("session " + session.id() + " ended while its Salesforce token was obtained");
+    }
+    synchronized (salesforceTokens) {
+      HeldToken current = salesforceTokens.get(session.id());
+      if (current == null) {
+        throw new IllegalStateException("session " + session.id() + " ended while its Salesforce token was obtained");
+      }
+      return current.token();
+    }
   }
 
   /** Whether this broker holds a Salesforce token for the session (for tests and metrics; never the token). */

@@ -3,6 +3,7 @@ package dev.portcullis.identity.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.store.Session;
 import dev.portcullis.store.SessionTokens;
 import dev.portcullis.store.Store;
@@ -62,6 +63,40 @@ class TokenBrokerCacheTest {
   void tearDown() {
     fixture.close();
     store.close();
+  }
+
+  @Test
+  void anotherReplicaObtainsItsOwnSalesforceTokenForTheSessionAndDropsItWhenTheSessionEnds() {
+    ExchangeResult.Issued issued = fixture.issue(replicaA, org);
+    Session session = ((Authentication.Active) replicaB.authenticate(issued.accessToken())).session();
+    AccessToken onA = replicaA.salesforceAccess(session);
+    assertThat(salesforce.issued).containsExactly(onA);
+
+    AccessToken onB = replicaB.salesforceAccess(session);
+    assertThat(onB.accessToken()).as("never the token of the issuing replica").isNotEqualTo(onA.accessToken());
+    assertThat(replicaB.salesforceAccess(session)).as("one login per session per replica").isSameAs(onB);
+    assertThat(salesforce.usernames).containsExactly("ci@acme.example", "ci@acme.example");
+
+    assertThat(replicaA.revoke(session.id(), "admin", "incident")).isTrue();
+    assertThat(salesforce.revoked).extracting(AccessToken::accessToken)
+        .containsExactlyInAnyOrder(onA.accessToken(), onB.accessToken());
+    assertThat(replicaB.holdsSalesforceToken(session.id())).isFalse();
+    assertThatThrownBy(() -> replicaB.salesforceAccess(session)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ended");
+  }
+
+  @Test
+  void aTokenHeldForASessionWhoseExpiryAnotherReplicaReportedIsDroppedBySweep() {
+    ExchangeResult.Issued issued = fixture.issue(replicaA, org);
+    Session session = ((Authentication.Active) replicaB.authenticate(issued.accessToken())).session();
+    AccessToken onB = replicaB.salesforceAccess(session);
+
+    fixture.clock.advance(java.time.Duration.ofMinutes(11));
+    replicaA.sweepExpired(100); // A reports the expiry
+    replicaB.sweepExpired(100); // B has nothing to report, but drops what it holds for it
+
+    assertThat(replicaB.holdsSalesforceToken(session.id())).isFalse();
+    assertThat(salesforce.revoked).extracting(AccessToken::accessToken).contains(onB.accessToken());
   }
 
   private static void assertFailed(Authentication authentication, Authentication.Reason reason) {
