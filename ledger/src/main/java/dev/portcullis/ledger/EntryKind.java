@@ -171,7 +171,8 @@ public record EntryKind(
               "api", FieldType.TEXT, "operation", FieldType.TEXT, "effect", FieldType.EFFECT,
               "rules", FieldType.TEXT_LIST),
           fields("object", FieldType.TEXT, "request_id", FieldType.TEXT,
-              "obligations", FieldType.TEXT_LIST));
+              "obligations", FieldType.TEXT_LIST, "decision", FieldType.TEXT, "bundle_sha256", FieldType.SHA256,
+              "reason", FieldType.TEXT));
 
   public static final EntryKind DEPLOY_REQUESTED =
       kind("deploy.requested", "a deployment was asked for",

@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -11,25 +12,44 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The gateway listener's routes: the token exchange ({@code POST /oauth2/token}) when the broker
- * runs. Everything else is a JSON 404 until the enforcement proxy lands (issue 6).
+ * The gateway listener's routes: the token exchange ({@code POST /oauth2/token}), then the
+ * enforcement proxy in front of Salesforce's APIs for everything else, when the broker runs;
+ * otherwise a JSON 404.
  */
-final class GatewayHandler extends Handler.Abstract {
+final class GatewayHandler extends Handler.AbstractContainer {
   private final Optional<Handler> tokenEndpoint;
+  private final Optional<Handler> proxy;
 
-  GatewayHandler(Optional<Handler> tokenEndpoint) {
+  GatewayHandler(Optional<Handler> tokenEndpoint, Optional<Handler> proxy) {
     this.tokenEndpoint = tokenEndpoint;
+    this.proxy = proxy;
+    tokenEndpoint.ifPresent(this::addBean);
+    proxy.ifPresent(this::addBean);
+  }
+
+  @Override
+  public List<Handler> getHandlers() {
+    List<Handler> handlers = new ArrayList<>();
+    tokenEndpoint.ifPresent(handlers::add);
+    proxy.ifPresent(handlers::add);
+    return handlers;
   }
 
   /** The route template for metrics tags (bounded cardinality). */
   static String template(String path) {
-    return PortcullisServer.TOKEN_PATH.equals(path) ? path : "UNKNOWN";
+    if (PortcullisServer.TOKEN_PATH.equals(path)) {
+      return path;
+    }
+    return path.startsWith("/services/") ? "/services/*" : "UNKNOWN";
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     if (tokenEndpoint.isPresent() && tokenEndpoint.get().handle(request, response, callback)) {
       return true;
+    }
+    if (proxy.isPresent() && Request.getPathInContext(request).startsWith("/services/")) {
+      return proxy.get().handle(request, response, callback);
     }
     response.setStatus(HttpStatus.NOT_FOUND_404);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -145,7 +145,8 @@ public final class PortcullisServer implements AutoCloseable {
       this.gatewayConnector = Optional.empty();
     }
     Handler gatewaySide = new HttpMetricsHandler(registry, "gateway", GatewayHandler::template,
-        new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin))));
+        new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin)),
+            broker.map(ServerBroker::gatewayProxy)));
     GracefulHandler graceful = new GracefulHandler(new ConnectorRouter(adminSide, gatewaySide));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(config.server().shutdownGrace().toMillis());

@@ -102,7 +102,26 @@ class TokenExchangeOrgsimTest {
         active -> assertThat(active.session().integrationUser()).isEqualTo("reader@acme.example"));
     assertThat(server.broker().orElseThrow().broker().holdsSalesforceToken(sessionId)).isTrue();
 
+    // through the gateway: the session's own Salesforce token answers, the client's never reaches the org
+    String accessToken = body.get("access_token").asText();
+    HttpResponse<String> describe = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+        .resolve("/services/data/v62.0/sobjects/Account/describe")).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(describe.statusCode()).as(describe.body()).isEqualTo(200);
+    assertThat(json.readTree(describe.body()).get("name").asText()).isEqualTo("Account");
+    // the default pack caps production queries with an obligation this increment does not enforce: denied
+    HttpResponse<String> query = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+        .resolve("/services/data/v62.0/query?q=SELECT+Id+FROM+Account")).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(query.statusCode()).isEqualTo(403);
+    assertThat(query.body()).contains("PORTCULLIS_DENIED").contains("max_records");
+
     assertThat(server.broker().orElseThrow().broker().revoke(sessionId, "test", "done")).isTrue();
     assertThat(server.broker().orElseThrow().broker().holdsSalesforceToken(sessionId)).isFalse();
+    HttpResponse<String> afterRevoke = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+        .resolve("/services/data/v62.0/sobjects/Account/describe")).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(afterRevoke.statusCode()).isEqualTo(401);
+    assertThat(afterRevoke.body()).contains("INVALID_SESSION_ID");
   }
 }

@@ -277,7 +277,7 @@ public final class TokenBroker implements AutoCloseable {
 
     String token = SessionTokens.generate(org.orgId());
     Session session = Session.issued(SessionTokens.newSessionId(now), SessionTokens.hash(token), org.alias(),
-        org.orgId(), new Session.Principal(principal.kind().value(), principal.issuer(), principal.subject()),
+        org.orgId(), new Session.Principal(policyKind(principal), principal.issuer(), principal.subject()),
         binding(principal), List.copyOf(granted), user.username(), principal.certificateThumbprint(),
         decision.bundleHash(), decisionId, now, now.plusSeconds(expiresIn));
     Session stored;
@@ -547,6 +547,11 @@ public final class TokenBroker implements AutoCloseable {
       }
       return current.token();
     }
+  }
+
+  /** The orgs this broker issues sessions for. */
+  public java.util.Collection<OrgTarget> orgs() {
+    return orgs.values();
   }
 
   /** Whether this broker holds a Salesforce token for the session (for tests and metrics; never the token). */

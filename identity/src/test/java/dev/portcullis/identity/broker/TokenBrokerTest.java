@@ -175,7 +175,7 @@ class TokenBrokerTest {
     assertThat(stored.orgId()).isEqualTo(PRODUCTION_ID);
     assertThat(stored.scopes()).containsExactly("api:read", "metadata:deploy");
     assertThat(stored.integrationUser()).isEqualTo("deployer@acme.example");
-    assertThat(stored.principal()).isEqualTo(new Session.Principal("oidc", github.issuer(),
+    assertThat(stored.principal()).isEqualTo(new Session.Principal("github", github.issuer(),
         "repo:acme/salesforce-app:environment:production"));
     assertThat(stored.binding().repository()).isEqualTo("acme/salesforce-app");
     assertThat(stored.binding().ref()).isEqualTo("refs/heads/main");

@@ -162,6 +162,33 @@ final class BrokerLedger implements BrokerEvents {
     }
   }
 
+  /** {@code gateway.decision}, durable before the request is forwarded (the gateway waits on the future). */
+  java.util.concurrent.CompletableFuture<?> gatewayDecision(dev.portcullis.gateway.GatewayDecision decision) {
+    if (ledger.isEmpty()) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("the server has no ledger (its signing key is not loaded)"));
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("org", decision.org());
+    fields.put("actor", text(decision.actor()));
+    fields.put("session", decision.sessionId());
+    fields.put("api", decision.classification().api());
+    fields.put("operation", decision.classification().operation());
+    fields.put("effect", decision.allowed() ? "allow" : "deny");
+    fields.put("rules", decision.rules());
+    if (!decision.classification().sobject().isEmpty()) {
+      fields.put("object", decision.classification().sobject());
+    }
+    fields.put("decision", decision.decisionId());
+    fields.put("bundle_sha256", decision.bundleHash());
+    putText(fields, "reason", decision.reason());
+    try {
+      return ledger.get().append(LedgerEntry.of("gateway.decision", decision.at(), fields));
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** {@code policy.bundle.activated}. */
   void bundleActivated(PolicyBundle bundle) {
     Map<String, Object> fields = new LinkedHashMap<>();

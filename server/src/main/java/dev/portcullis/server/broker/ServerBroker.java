@@ -63,6 +63,7 @@ public final class ServerBroker implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
 
   private final List<X509Certificate> clientCas;
+  private final java.util.Map<String, String> environments;
 
   private ServerBroker(TokenBroker broker, Optional<OidcVerifier> verifier,
       Optional<ClientCertificateVerifier> certificates, List<X509Certificate> clientCas, PolicyWatcher watcher, BrokerLedger ledger, Store store,
@@ -71,6 +72,11 @@ public final class ServerBroker implements AutoCloseable {
     this.verifier = verifier;
     this.certificates = certificates;
     this.clientCas = clientCas;
+    java.util.Map<String, String> envs = new java.util.LinkedHashMap<>();
+    for (var target : broker.orgs()) {
+      envs.put(target.alias(), target.environment());
+    }
+    this.environments = java.util.Map.copyOf(envs);
     this.watcher = watcher;
     this.ledger = ledger;
     this.store = store;
@@ -257,6 +263,12 @@ public final class ServerBroker implements AutoCloseable {
   /** {@code POST /oauth2/token}; {@code instanceUrl} is the gateway's public base URL. */
   public Handler tokenEndpoint(Supplier<URI> instanceUrl) {
     return new TokenEndpointHandler(broker, certificates, ledger, instanceUrl, clock);
+  }
+
+  /** The enforcement proxy in front of the brokered orgs (issue 6, first increment). */
+  public Handler gatewayProxy() {
+    return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, ledger::gatewayDecision, environments,
+        clock, java.time.Duration.ofSeconds(5));
   }
 
   /** {@code /admin/sessions} and {@code /admin/sessions/revoke}. */

@@ -1,0 +1,12 @@
+package dev.portcullis.gateway;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Records the gateway's decisions durably (the server's ledger). The gateway forwards a request only
+ * once its decision's future completed; a failed future denies the request.
+ */
+@FunctionalInterface
+public interface DecisionRecorder {
+  CompletableFuture<?> record(GatewayDecision decision);
+}

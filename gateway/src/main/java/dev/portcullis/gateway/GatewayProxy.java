@@ -1,0 +1,324 @@
+package dev.portcullis.gateway;
+
+import dev.portcullis.identity.ClientCertificateVerifier;
+import dev.portcullis.identity.broker.Authentication;
+import dev.portcullis.identity.broker.TokenBroker;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.DecisionInput;
+import dev.portcullis.policy.Obligation;
+import dev.portcullis.policy.PolicyBundle;
+import dev.portcullis.salesforce.oauth.AccessToken;
+import dev.portcullis.store.Session;
+import dev.portcullis.store.SessionTokens;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy enforcement point: a reverse proxy (Jetty's {@link ProxyHandler}, streaming both ways)
+ * in front of Salesforce's APIs. For every request, in order, and failing closed at each step:
+ *
+ * <ol>
+ *   <li>A session token in the query string ({@code access_token}, {@code sid}, {@code oauth_token})
+ *       is refused: URLs end up in logs.
+ *   <li>The session comes from {@code Authorization: Bearer} (or Salesforce's {@code OAuth} scheme)
+ *       and must be active ({@link TokenBroker#authenticate}); otherwise the answer is Salesforce's own
+ *       401 {@code INVALID_SESSION_ID}, so clients behave as they do with Salesforce. A session bound
+ *       to a client certificate (RFC 8705) needs that certificate on the connection.
+ *   <li>The request is classified ({@link RequestClassifier}); what is not recognised is denied as
+ *       {@code unclassified}, never guessed.
+ *   <li>Policy decides on the principal, the session, the request and the org. A deny is 403 {@code
+ *       PORTCULLIS_DENIED} with the reason and the decision id. Obligations this gateway cannot honour
+ *       yet deny the request.
+ *   <li>The decision is recorded ({@link DecisionRecorder}) and forwarded only once it is durable.
+ *   <li>The request goes to the session's org with the session's own Salesforce token: the client's
+ *       {@code Authorization} and cookies are never forwarded, nor are {@code Set-Cookie} answers
+ *       returned. A revocation heard while the request runs aborts it.
+ * </ol>
+ */
+public final class GatewayProxy extends ProxyHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayProxy.class);
+  private static final String UPSTREAM = GatewayProxy.class.getName() + ".upstream";
+  private static final String EXCHANGE = GatewayProxy.class.getName() + ".exchange";
+  private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
+  /** Request headers never forwarded: credentials of the client's, and what identifies the client. */
+  private static final List<String> DROPPED_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Cookie2",
+      "X-SFDC-Session", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+      "X-Forwarded-Server", "X-Forwarded-Port", "X-Real-IP", "Via", "Proxy-Authorization");
+
+  private final TokenBroker broker;
+  private final Supplier<PolicyBundle> policy;
+  private final DecisionRecorder recorder;
+  private final Map<String, String> environments;
+  private final Clock clock;
+  private final Duration recordTimeout;
+
+  /** A forwarded request: its upstream request (to abort) and the session watch (to close). */
+  private static final class Exchange {
+    final AtomicReference<org.eclipse.jetty.client.Request> upstream = new AtomicReference<>();
+    volatile String endedBecause;
+    volatile TokenBroker.Watch watch;
+  }
+
+  /**
+   * @param environments org alias → environment ({@code production}, {@code sandbox}, …), as policy reads {@code org.environment}
+   * @param recordTimeout how long a request waits for its decision to be recorded before it is denied
+   */
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout) {
+    this.broker = Objects.requireNonNull(broker, "broker");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.recorder = Objects.requireNonNull(recorder, "recorder");
+    this.environments = Map.copyOf(environments);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.recordTimeout = Objects.requireNonNull(recordTimeout, "recordTimeout");
+  }
+
+  @Override
+  protected void configureHttpClient(HttpClient httpClient) {
+    super.configureHttpClient(httpClient);
+    httpClient.setFollowRedirects(false);
+    httpClient.setUserAgentField(null); // the client's own User-Agent is forwarded
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Fields query;
+    try {
+      query = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      SalesforceErrors.write(response, callback, 400, "MALFORMED_QUERY", "the query string is not valid URL encoding");
+      return true;
+    }
+    for (String name : URL_TOKEN_PARAMETERS) {
+      if (query.get(name) != null) {
+        SalesforceErrors.write(response, callback, 400, "PORTCULLIS_TOKEN_IN_URL", "a session token in the URL ("
+            + name + ") is refused: URLs are logged; send it in the Authorization header");
+        return true;
+      }
+    }
+    Optional<String> token = bearer(request);
+    if (token.isEmpty()) {
+      SalesforceErrors.invalidSession(response, callback);
+      return true;
+    }
+    Authentication authentication = broker.authenticate(token.get());
+    if (!(authentication instanceof Authentication.Active active)) {
+      SalesforceErrors.invalidSession(response, callback);
+      return true;
+    }
+    Session session = active.session();
+    if (session.certThumbprint() != null && !presents(request, session.certThumbprint())) {
+      SalesforceErrors.invalidSession(response, callback); // a stolen token without the key is worth nothing
+      return true;
+    }
+    Instant now = clock.instant();
+    String decisionId = "dec_" + SessionTokens.newSessionId(now).substring("ses_".length());
+    String path = Request.getPathInContext(request);
+    Optional<String> soql = Optional.ofNullable(query.getValue("q"));
+    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
+    GatewayDecision decision;
+    if (classified.isEmpty()) {
+      decision = new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
+          Classification.of("unclassified", "unclassified"), false, List.of(), policy.get().hash(),
+          "the request " + request.getMethod() + " " + path + " could not be classified (unclassified)");
+    } else {
+      decision = decide(session, classified.get(), decisionId, now);
+    }
+    if (!record(decision)) {
+      SalesforceErrors.write(response, callback, 503, "SERVER_UNAVAILABLE",
+          "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
+      return true;
+    }
+    if (!decision.allowed()) {
+      SalesforceErrors.denied(response, callback, decision.reason(), decisionId);
+      return true;
+    }
+    AccessToken upstream;
+    try {
+      upstream = broker.salesforceAccess(session);
+    } catch (RuntimeException e) {
+      LOG.warn("no Salesforce access for session {}: {}", session.id(), e.getMessage());
+      SalesforceErrors.write(response, callback, 503, "SERVER_UNAVAILABLE",
+          "Salesforce did not issue a token for this session's integration user; try again later");
+      return true;
+    }
+    Exchange exchange = new Exchange();
+    request.setAttribute(UPSTREAM, upstream);
+    request.setAttribute(EXCHANGE, exchange);
+    exchange.watch = broker.watch(session, failed -> {
+      exchange.endedBecause = failed.reason().name();
+      org.eclipse.jetty.client.Request running = exchange.upstream.get();
+      if (running != null) {
+        running.abort(new IllegalStateException("session " + session.id() + " ended: " + failed.reason()));
+      }
+    });
+    Callback closing = Callback.from(callback, exchange.watch::close);
+    return super.handle(request, response, closing);
+  }
+
+  private GatewayDecision decide(Session session, Classification classification, String decisionId, Instant now) {
+    PolicyBundle bundle = policy.get();
+    Decision decision;
+    try {
+      decision = bundle.decide(DecisionInput.builder()
+          .principal(new DecisionInput.Principal(session.principal().kind(), session.principal().issuer(),
+              session.principal().subject(), claims(session.binding())))
+          .session(new DecisionInput.Session(session.id(), session.scopes(), session.orgAlias(),
+              Duration.between(session.issuedAt(), now)))
+          .request(new DecisionInput.Request(classification.api(), classification.operation(), classification.sobject(),
+              classification.fields(), 0, 0))
+          .org(new DecisionInput.Org(session.orgAlias(), environments.getOrDefault(session.orgAlias(), ""),
+              session.orgId()))
+          .now(now)
+          .build());
+    } catch (RuntimeException e) {
+      LOG.error("policy failed on decision {}", decisionId, e);
+      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
+          classification, false, List.of(), bundle.hash(), "policy could not decide: " + e.getMessage());
+    }
+    if (!decision.allowed()) {
+      String reason = decision.reasons().isEmpty() ? "no rule allows " + classification.operation()
+          + (classification.sobject().isEmpty() ? "" : " on " + classification.sobject())
+          : String.join("; ", decision.reasons());
+      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
+          classification, false, decision.matchedRules(), decision.bundleHash(), reason);
+    }
+    if (!decision.obligations().isEmpty()) {
+      List<String> names = decision.obligations().stream().map(Obligation::name).toList();
+      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
+          classification, false, decision.matchedRules(), decision.bundleHash(), "policy attaches obligations "
+              + names + " that this gateway does not enforce yet; denied rather than forwarded unenforced");
+    }
+    return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
+        classification, true, decision.matchedRules(), decision.bundleHash(), "allowed by " + decision.matchedRules());
+  }
+
+  private boolean record(GatewayDecision decision) {
+    try {
+      recorder.record(decision).get(recordTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      LOG.error("decision {} not recorded: {}", decision.decisionId(), e.toString());
+      return false;
+    }
+  }
+
+  @Override
+  protected HttpURI rewriteHttpURI(Request request) {
+    AccessToken upstream = (AccessToken) request.getAttribute(UPSTREAM);
+    URI base = upstream.instanceUrl();
+    return HttpURI.build(request.getHttpURI()).scheme(base.getScheme()).host(base.getHost())
+        .port(base.getPort()).asImmutable();
+  }
+
+  @Override
+  protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI target) {
+    org.eclipse.jetty.client.Request upstream = super.newProxyToServerRequest(clientToProxyRequest, target);
+    if (clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange) {
+      exchange.upstream.set(upstream);
+      if (exchange.endedBecause != null) { // ended between the watch and now
+        upstream.abort(new IllegalStateException("the session ended: " + exchange.endedBecause));
+      }
+    }
+    return upstream;
+  }
+
+  @Override
+  protected void copyRequestHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
+    AccessToken upstream = (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM);
+    proxyToServerRequest.headers(headers -> {
+      for (String name : DROPPED_REQUEST_HEADERS) {
+        headers.remove(name);
+      }
+      headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
+    });
+  }
+
+  @Override
+  protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    // Nothing about the client or this proxy goes to Salesforce (no Via, no Forwarded).
+  }
+
+  @Override
+  protected HttpField filterServerToProxyResponseField(HttpField serverToProxyResponseField) {
+    HttpHeader header = serverToProxyResponseField.getHeader();
+    if (header == HttpHeader.SET_COOKIE || header == HttpHeader.SET_COOKIE2) {
+      return null; // Salesforce's cookies belong to the session's Salesforce token, not to the client
+    }
+    return super.filterServerToProxyResponseField(serverToProxyResponseField);
+  }
+
+  /** The session token of {@code Authorization: Bearer X} (or Salesforce's {@code OAuth X}). */
+  static Optional<String> bearer(Request request) {
+    List<String> values = request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+    if (values.size() != 1) {
+      return Optional.empty(); // none, or several: ambiguous, refused
+    }
+    String value = values.get(0).strip();
+    int space = value.indexOf(' ');
+    if (space < 0) {
+      return Optional.empty();
+    }
+    String scheme = value.substring(0, space).toLowerCase(Locale.ROOT);
+    String credential = value.substring(space + 1).strip();
+    return (scheme.equals("bearer") || scheme.equals("oauth")) && !credential.isEmpty()
+        ? Optional.of(credential) : Optional.empty();
+  }
+
+  private static boolean presents(Request request, String thumbprint) {
+    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl) {
+      X509Certificate[] peer = ssl.peerCertificates();
+      return peer != null && peer.length > 0
+          && java.security.MessageDigest.isEqual(ClientCertificateVerifier.thumbprint(peer[0]).getBytes(
+              java.nio.charset.StandardCharsets.US_ASCII), thumbprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return false;
+  }
+
+  private static Map<String, Object> claims(Session.RunBinding binding) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    put(claims, "repository", binding.repository());
+    put(claims, "ref", binding.ref());
+    put(claims, "sha", binding.sha());
+    put(claims, "workflow", binding.workflow());
+    put(claims, "run_id", binding.runId());
+    put(claims, "run_attempt", binding.runAttempt());
+    put(claims, "actor", binding.actor());
+    return claims;
+  }
+
+  private static void put(Map<String, Object> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.portcullis.gateway;
+
+import dev.portcullis.salesforce.soql.Query;
+import dev.portcullis.salesforce.soql.SoqlException;
+import dev.portcullis.salesforce.soql.SoqlParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Classifies a request from its method, decoded path and query, as the REST API reference lays
+ * out its resources (Salesforce "REST API Developer Guide", "Resources": Versions, Resources by
+ * Version, Limits, Describe Global, sObject Basic Information, sObject Describe, sObject Rows,
+ * sObject Rows by External ID, Query, QueryAll; Tooling API "REST Resources": executeAnonymous).
+ * What it does not recognise is {@link Optional#empty()}: the gateway denies it as {@code
+ * unclassified}, it never guesses.
+ */
+final class RequestClassifier {
+  private static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.0");
+  /** sObject API names: letters, digits, underscores (custom {@code __c}, namespaces {@code ns__X__c}). */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
+  /** 15- or 18-character Salesforce ids. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
+
+  private RequestClassifier() {}
+
+  /**
+   * @param method the HTTP method
+   * @param path the decoded, normalised path
+   * @param soql the {@code q} parameter of a query, if any
+   */
+  static Optional<Classification> classify(String method, String path, Optional<String> soql) {
+    String m = method.toUpperCase(Locale.ROOT);
+    List<String> segments = segments(path);
+    if (segments.size() >= 2 && segments.get(0).equals("services") && segments.get(1).equals("oauth2")) {
+      if (segments.size() == 3 && segments.get(2).equals("userinfo") && (m.equals("GET") || m.equals("POST"))) {
+        return Optional.of(Classification.of("identity", "userinfo"));
+      }
+      return Optional.empty();
+    }
+    if (segments.size() < 2 || !segments.get(0).equals("services") || !segments.get(1).equals("data")) {
+      return Optional.empty();
+    }
+    if (segments.size() == 2) {
+      return m.equals("GET") ? Optional.of(Classification.of("rest", "versions")) : Optional.empty();
+    }
+    if (!VERSION.matcher(segments.get(2)).matches()) {
+      return Optional.empty();
+    }
+    List<String> rest = segments.subList(3, segments.size());
+    if (rest.isEmpty()) {
+      return m.equals("GET") ? Optional.of(Classification.of("rest", "resources")) : Optional.empty();
+    }
+    String api = "rest";
+    if (rest.get(0).equals("tooling")) {
+      api = "tooling";
+      rest = rest.subList(1, rest.size());
+      if (rest.size() == 1 && rest.get(0).equals("executeAnonymous") && m.equals("GET")) {
+        return Optional.of(Classification.of(api, "execute_anonymous"));
+      }
+    }
+    if (rest.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (rest.get(0)) {
+      case "limits" -> rest.size() == 1 && m.equals("GET") && api.equals("rest")
+          ? Optional.of(Classification.of(api, "limits")) : Optional.empty();
+      case "query", "queryAll" -> query(api, m, rest, soql);
+      case "sobjects" -> sobjects(api, m, rest.subList(1, rest.size()));
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<Classification> query(String api, String method, List<String> rest, Optional<String> soql) {
+    if (!method.equals("GET")) {
+      return Optional.empty();
+    }
+    if (rest.size() == 2) { // query/<locator>: the next batch of a query already decided
+      return Optional.of(Classification.of(api, "query_more"));
+    }
+    if (rest.size() != 1 || soql.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Query query = SoqlParser.parse(soql.get());
+      return Optional.of(Classification.of(api, "query", query.from()));
+    } catch (SoqlException e) {
+      return Optional.empty(); // not parsed, not guessed: denied as unclassified
+    }
+  }
+
+  private static Optional<Classification> sobjects(String api, String method, List<String> rest) {
+    if (rest.isEmpty()) {
+      return method.equals("GET") ? Optional.of(Classification.of(api, "describe_global")) : Optional.empty();
+    }
+    String type = rest.get(0);
+    if (!NAME.matcher(type).matches()) {
+      return Optional.empty();
+    }
+    if (rest.size() == 1) {
+      return switch (method) {
+        case "GET" -> Optional.of(Classification.of(api, "describe", type));
+        case "POST" -> Optional.of(Classification.of(api, "create", type));
+        default -> Optional.empty();
+      };
+    }
+    if (rest.size() == 2 && rest.get(1).equals("describe")) {
+      return method.equals("GET") ? Optional.of(Classification.of(api, "describe", type)) : Optional.empty();
+    }
+    if (rest.size() == 2 && ID.matcher(rest.get(1)).matches()) {
+      return switch (method) {
+        case "GET", "HEAD" -> Optional.of(Classification.of(api, "read", type));
+        case "PATCH" -> Optional.of(Classification.of(api, "update", type));
+        case "DELETE" -> Optional.of(Classification.of(api, "delete", type));
+        default -> Optional.empty();
+      };
+    }
+    if (rest.size() == 3 && NAME.matcher(rest.get(1)).matches()) { // sObject rows by external id
+      return switch (method) {
+        case "GET", "HEAD" -> Optional.of(Classification.of(api, "read", type));
+        case "PATCH" -> Optional.of(Classification.of(api, "upsert", type));
+        case "DELETE" -> Optional.of(Classification.of(api, "delete", type));
+        default -> Optional.empty();
+      };
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> segments(String path) {
+    List<String> segments = new ArrayList<>();
+    for (String segment : path.split("/", -1)) {
+      if (!segment.isEmpty()) {
+        segments.add(segment);
+      }
+    }
+    return segments;
+  }
+}
