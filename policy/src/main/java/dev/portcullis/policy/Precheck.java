@@ -1,8 +1,11 @@
 package dev.portcullis.policy;
 
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,10 +17,12 @@ import java.util.Set;
  * bundle loaded): {@code org.environment == "production"}, {@code request.records < 200},
  * {@code session.age < duration("15m")}, {@code "api:read" in session.scopes},
  * {@code principal.claims.ref in params.refs}, {@code has(principal.claims.ref)}, … Every other
- * part is {@link Opaque}. A precheck answers in three values: {@link Truth#TRUE} or
- * {@link Truth#FALSE} when it knows what CEL would answer, {@link Truth#UNKNOWN} otherwise (an
- * opaque part, a claim that is missing or not a string, a NaN). The decision then trusts TRUE and
- * FALSE and runs the CEL program only on UNKNOWN.
+ * part is a {@link Program}: that part alone, planned as a CEL program of its own, or
+ * {@link Opaque} where that would not be exact (see below). A precheck answers in three values:
+ * {@link Truth#TRUE} or {@link Truth#FALSE} when it knows what CEL would answer,
+ * {@link Truth#UNKNOWN} otherwise (an opaque part, a part whose program fails, a claim that is
+ * missing or not a string, a NaN). The decision then trusts TRUE and FALSE and runs the rule's
+ * whole CEL program only on UNKNOWN, which also gives the exact error message when one fails.
  *
  * <p>Invariant: a precheck never answers TRUE or FALSE where the CEL program would answer
  * otherwise or fail. That holds part by part: each understood part answers only where its CEL
@@ -25,8 +30,14 @@ import java.util.Set;
  * finite numbers, lists short enough for the comprehension budget) and computes the same thing;
  * and the combinations follow CEL's own rules for errors: {@code &&} is false once a part is false
  * and {@code ||} true once a part is true, whatever the other parts do (fail included), and
- * otherwise a part that is UNKNOWN leaves the whole UNKNOWN. A jqwik property compares decisions
- * with and without prechecks on random conditions and inputs.
+ * otherwise a part that is UNKNOWN leaves the whole UNKNOWN; so the order of the parts does not
+ * matter, and Java tests go first. One thing is shared by the parts of one evaluation: the
+ * comprehension budget ({@link PolicyEnvironment#COMPREHENSION_BUDGET} iterations, all
+ * comprehensions together). So a condition whose comprehensions are not all understood
+ * {@code exists} parts gets no {@link Program} parts (each would have a budget of its own), and an
+ * understood {@code exists} decides only on lists short enough that all of the condition's
+ * comprehensions together stay within the budget. A jqwik property compares decisions with and
+ * without prechecks on random conditions and inputs.
  */
 sealed interface Precheck {
   /** What a precheck knows of a condition for one input. */
@@ -100,9 +111,6 @@ sealed interface Precheck {
     }
   }
 
-  /** The longest list a {@code exists} part is decided on (the CEL runtime bounds comprehensions). */
-  int LONGEST_LIST = 1_000;
-
   Truth test(DecisionInput input);
 
   /** Where a string comes from: a typed text field, or a claim (absent or not a string: unknown). */
@@ -125,13 +133,29 @@ sealed interface Precheck {
     }
   }
 
-  /** A part this type does not understand. */
+  /** A part this type does not understand and does not evaluate. */
   record Opaque() implements Precheck {
     static final Opaque INSTANCE = new Opaque();
 
     @Override
     public Truth test(DecisionInput input) {
       return Truth.UNKNOWN;
+    }
+  }
+
+  /**
+   * A part evaluated by a CEL program of its own (planned from that part of the checked condition);
+   * unknown when it fails or answers something other than a bool.
+   */
+  record Program(CelRuntime.Program program, Optional<Object> params) implements Precheck {
+    @Override
+    public Truth test(DecisionInput input) {
+      try {
+        Object value = program.eval(name -> "params".equals(name) ? params : input.variable(name));
+        return value instanceof Boolean bool ? Truth.of(bool) : Truth.UNKNOWN;
+      } catch (CelEvaluationException | RuntimeException e) {
+        return Truth.UNKNOWN;
+      }
     }
   }
 
@@ -147,8 +171,8 @@ sealed interface Precheck {
     @Override
     public Truth test(DecisionInput input) {
       Truth result = Truth.TRUE;
-      for (Precheck part : parts) {
-        Truth truth = part.test(input);
+      for (int i = 0; i < parts.size(); i++) {
+        Truth truth = parts.get(i).test(input);
         if (truth == Truth.FALSE) {
           return Truth.FALSE;
         }
@@ -164,8 +188,8 @@ sealed interface Precheck {
     @Override
     public Truth test(DecisionInput input) {
       Truth result = Truth.FALSE;
-      for (Precheck part : parts) {
-        Truth truth = part.test(input);
+      for (int i = 0; i < parts.size(); i++) {
+        Truth truth = parts.get(i).test(input);
         if (truth == Truth.TRUE) {
           return Truth.TRUE;
         }
@@ -303,12 +327,15 @@ sealed interface Precheck {
     }
   }
 
-  /** {@code "x" in LIST}, or {@code LIST.exists(e, e == "x")}, on a list-of-strings field. */
-  record ListContains(Field field, String value, boolean comprehension) implements Precheck {
+  /**
+   * {@code "x" in LIST}, or {@code LIST.exists(e, e == "x")}, on a list-of-strings field; unknown
+   * for a list longer than {@code longest} (the comprehension's share of the budget).
+   */
+  record ListContains(Field field, String value, int longest) implements Precheck {
     @Override
     public Truth test(DecisionInput input) {
       List<?> list = (List<?>) input.fieldValue(field);
-      if (comprehension && list.size() > LONGEST_LIST) {
+      if (list.size() > longest) {
         return Truth.UNKNOWN;
       }
       return Truth.of(list.contains(value));

@@ -23,6 +23,11 @@ import java.util.Set;
  * here, by the bundle's own CEL runtime, so its value is exactly the one CEL would compute at
  * decision time; one whose evaluation fails (a division by zero, an overflow, a bad duration) makes
  * its part {@link Precheck.Opaque}, so it still fails at decision time, as written.
+ *
+ * <p>A part that is neither a constant nor understood becomes a {@link Precheck.Program} (or
+ * {@link Precheck.Opaque} when the condition has a comprehension that is not an understood
+ * {@code exists}: see the budget in {@link Precheck}); a condition that is such a part as a whole
+ * gets {@link Precheck.Opaque}, since the rule's own program evaluates it anyway.
  */
 final class Prechecks {
   /** The largest magnitude of an int that a double holds exactly (2^53). */
@@ -30,18 +35,27 @@ final class Prechecks {
 
   private final CelAbstractSyntaxTree ast;
   private final CelRuntime runtime;
+  private final Optional<Object> params;
   private final CelVariableResolver paramsOnly;
+  /** Each understood {@code exists} part's share of the comprehension budget; 0 when parts may not run alone. */
+  private final int share;
 
   private Prechecks(CelAbstractSyntaxTree ast, CelRuntime runtime, Object params) {
     this.ast = ast;
     this.runtime = runtime;
-    Optional<Object> value = Optional.of(params);
-    this.paramsOnly = name -> "params".equals(name) ? value : Optional.empty();
+    this.params = Optional.of(params);
+    this.paramsOnly = name -> "params".equals(name) ? this.params : Optional.empty();
+    List<CelExpr> loops = new ArrayList<>();
+    comprehensions(ast.getExpr(), loops);
+    boolean understood = loops.stream().allMatch(loop -> exists(loop) instanceof Precheck.ListContains);
+    this.share = !understood ? 0 : loops.isEmpty() ? Integer.MAX_VALUE
+        : PolicyEnvironment.COMPREHENSION_BUDGET / loops.size();
   }
 
   /** The precheck of {@code ast} (checked), whose constants read {@code params} (the bundle's params value). */
   static Precheck of(CelAbstractSyntaxTree ast, CelRuntime runtime, Object params) {
-    return new Prechecks(ast, runtime, params).compile(ast.getExpr());
+    Precheck precheck = new Prechecks(ast, runtime, params).compile(ast.getExpr());
+    return precheck instanceof Precheck.Program ? Precheck.Opaque.INSTANCE : precheck;
   }
 
   private Precheck compile(CelExpr expr) {
@@ -50,12 +64,50 @@ final class Prechecks {
           .<Precheck>map(value -> new Precheck.Constant((Boolean) value))
           .orElse(Precheck.Opaque.INSTANCE);
     }
-    return switch (expr.getKind()) {
+    Precheck precheck = switch (expr.getKind()) {
       case CALL -> call(expr);
       case SELECT -> expr.select().testOnly() ? presence(expr) : Precheck.Opaque.INSTANCE;
       case COMPREHENSION -> exists(expr);
       default -> Precheck.Opaque.INSTANCE;
     };
+    return precheck instanceof Precheck.Opaque ? program(expr) : precheck;
+  }
+
+  /** {@code expr} as a program of its own, where that is exact (no comprehension it does not understand). */
+  private Precheck program(CelExpr expr) {
+    if (share == 0) {
+      return Precheck.Opaque.INSTANCE;
+    }
+    try {
+      return new Precheck.Program(runtime.createProgram(CelAbstractSyntaxTree.newCheckedAst(
+          expr, ast.getSource(), ast.getReferenceMap(), ast.getTypeMap())), params);
+    } catch (CelEvaluationException | RuntimeException e) {
+      return Precheck.Opaque.INSTANCE;
+    }
+  }
+
+  private static void comprehensions(CelExpr expr, List<CelExpr> loops) {
+    switch (expr.getKind()) {
+      case COMPREHENSION -> {
+        loops.add(expr);
+        CelExpr.CelComprehension loop = expr.comprehension();
+        for (CelExpr part : List.of(loop.iterRange(), loop.accuInit(), loop.loopCondition(), loop.loopStep(), loop.result())) {
+          comprehensions(part, loops);
+        }
+      }
+      case CALL -> {
+        expr.call().target().ifPresent(target -> comprehensions(target, loops));
+        expr.call().args().forEach(arg -> comprehensions(arg, loops));
+      }
+      case SELECT -> comprehensions(expr.select().operand(), loops);
+      case LIST -> expr.list().elements().forEach(element -> comprehensions(element, loops));
+      case STRUCT -> expr.struct().entries().forEach(entry -> comprehensions(entry.value(), loops));
+      case MAP -> expr.map().entries().forEach(entry -> {
+        comprehensions(entry.key(), loops);
+        comprehensions(entry.value(), loops);
+      });
+      default -> { }
+    }
   }
 
   private Precheck call(CelExpr expr) {
@@ -68,15 +120,18 @@ final class Prechecks {
     if (function.equals(Operator.LOGICAL_AND.getFunction()) || function.equals(Operator.LOGICAL_OR.getFunction())) {
       List<Precheck> parts = new ArrayList<>();
       flatten(expr, function, parts);
-      if (parts.stream().allMatch(Precheck.Opaque.class::isInstance)) {
+      if (parts.stream().allMatch(part -> part instanceof Precheck.Opaque || part instanceof Precheck.Program)) {
         return Precheck.Opaque.INSTANCE;
       }
+      // Java tests first, programs last: the answer does not depend on the order (see Precheck).
+      parts.sort(java.util.Comparator.comparing(part -> part instanceof Precheck.Program));
       return function.equals(Operator.LOGICAL_AND.getFunction()) ? new Precheck.And(List.copyOf(parts))
           : new Precheck.Or(List.copyOf(parts));
     }
     if (function.equals(Operator.LOGICAL_NOT.getFunction()) && args.size() == 1) {
       Precheck part = compile(args.get(0));
-      return part instanceof Precheck.Opaque ? part : new Precheck.Not(part);
+      return part instanceof Precheck.Opaque || part instanceof Precheck.Program ? Precheck.Opaque.INSTANCE
+          : new Precheck.Not(part);
     }
     if (args.size() != 2) {
       return Precheck.Opaque.INSTANCE;
@@ -183,7 +238,7 @@ final class Prechecks {
     Optional<Precheck.Field> field = field(list);
     if (field.isPresent() && field.get().type == Precheck.Field.Type.TEXTS && isConstant(element)) {
       return constant(element).filter(String.class::isInstance)
-          .<Precheck>map(value -> new Precheck.ListContains(field.get(), (String) value, false))
+          .<Precheck>map(value -> new Precheck.ListContains(field.get(), (String) value, Integer.MAX_VALUE))
           .orElse(Precheck.Opaque.INSTANCE);
     }
     return Precheck.Opaque.INSTANCE;
@@ -217,6 +272,9 @@ final class Prechecks {
    * {@code acc || (e == "x")}, result the accumulator.
    */
   private Precheck exists(CelExpr expr) {
+    if (expr.getKind() != CelExpr.ExprKind.Kind.COMPREHENSION) {
+      return Precheck.Opaque.INSTANCE;
+    }
     CelExpr.CelComprehension loop = expr.comprehension();
     Optional<Precheck.Field> field = field(loop.iterRange());
     String element = loop.iterVar();
@@ -244,7 +302,7 @@ final class Prechecks {
       return Precheck.Opaque.INSTANCE;
     }
     return constant(value).filter(String.class::isInstance)
-        .<Precheck>map(text -> new Precheck.ListContains(field.get(), (String) text, true))
+        .<Precheck>map(text -> new Precheck.ListContains(field.get(), (String) text, share))
         .orElse(Precheck.Opaque.INSTANCE);
   }
 
