@@ -101,13 +101,13 @@ sealed interface Precheck {
       this.type = type;
     }
 
-    static java.util.Optional<Field> of(String variable, String name) {
+    static Optional<Field> of(String variable, String name) {
       for (Field field : values()) {
         if (field.variable.equals(variable) && field.name.equals(name)) {
-          return java.util.Optional.of(field);
+          return Optional.of(field);
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

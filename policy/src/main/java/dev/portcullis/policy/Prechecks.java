@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -124,7 +126,7 @@ final class Prechecks {
         return Precheck.Opaque.INSTANCE;
       }
       // Java tests first, programs last: the answer does not depend on the order (see Precheck).
-      parts.sort(java.util.Comparator.comparing(part -> part instanceof Precheck.Program));
+      parts.sort(Comparator.comparing(part -> part instanceof Precheck.Program));
       return function.equals(Operator.LOGICAL_AND.getFunction()) ? new Precheck.And(List.copyOf(parts))
           : new Precheck.Or(List.copyOf(parts));
     }
@@ -158,19 +160,16 @@ final class Prechecks {
     }
   }
 
+  private static final Map<String, Precheck.Comparison> COMPARISONS = Map.of(
+      Operator.EQUALS.getFunction(), Precheck.Comparison.EQUALS,
+      Operator.NOT_EQUALS.getFunction(), Precheck.Comparison.NOT_EQUALS,
+      Operator.LESS.getFunction(), Precheck.Comparison.LESS,
+      Operator.LESS_EQUALS.getFunction(), Precheck.Comparison.LESS_EQUALS,
+      Operator.GREATER.getFunction(), Precheck.Comparison.GREATER,
+      Operator.GREATER_EQUALS.getFunction(), Precheck.Comparison.GREATER_EQUALS);
+
   private static Optional<Precheck.Comparison> comparison(String function) {
-    for (var pair : List.of(
-        java.util.Map.entry(Operator.EQUALS, Precheck.Comparison.EQUALS),
-        java.util.Map.entry(Operator.NOT_EQUALS, Precheck.Comparison.NOT_EQUALS),
-        java.util.Map.entry(Operator.LESS, Precheck.Comparison.LESS),
-        java.util.Map.entry(Operator.LESS_EQUALS, Precheck.Comparison.LESS_EQUALS),
-        java.util.Map.entry(Operator.GREATER, Precheck.Comparison.GREATER),
-        java.util.Map.entry(Operator.GREATER_EQUALS, Precheck.Comparison.GREATER_EQUALS))) {
-      if (pair.getKey().getFunction().equals(function)) {
-        return Optional.of(pair.getValue());
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(COMPARISONS.get(function));
   }
 
   /** {@code SUBJECT OP CONSTANT}: SUBJECT a typed field, a claim or the size of a list field. */
