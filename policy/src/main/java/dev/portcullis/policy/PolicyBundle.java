@@ -247,7 +247,11 @@ public final class PolicyBundle {
 
   private Decision decide(DecisionInput input, long[] candidates, boolean precheck) {
     CelVariableResolver variables = variables(input);
-    List<Rule> matched = new ArrayList<>(8);
+    int candidateCount = 0;
+    for (long word : candidates) {
+      candidateCount += Long.bitCount(word);
+    }
+    List<Rule> matched = new ArrayList<>(candidateCount);
     List<Rule> failed = List.of();
     List<Decision.RuleError> errors = List.of();
     for (int word = 0; word < candidates.length; word++) {
