@@ -49,9 +49,31 @@ final class Prechecks {
     this.paramsOnly = name -> "params".equals(name) ? this.params : Optional.empty();
     List<CelExpr> loops = new ArrayList<>();
     comprehensions(ast.getExpr(), loops);
-    boolean understood = loops.stream().allMatch(loop -> exists(loop) instanceof Precheck.ListContains);
-    this.share = !understood ? 0 : loops.isEmpty() ? Integer.MAX_VALUE
+    List<CelExpr> parts = new ArrayList<>();
+    logicalParts(ast.getExpr(), parts);
+    // Every comprehension must be a part of its own (not inside another part, where no list length
+    // guards it) and an understood exists.
+    long understood = parts.stream()
+        .filter(part -> part.getKind() == CelExpr.ExprKind.Kind.COMPREHENSION)
+        .filter(part -> exists(part) instanceof Precheck.ListContains)
+        .count();
+    this.share = understood != loops.size() ? 0 : loops.isEmpty() ? Integer.MAX_VALUE
         : PolicyEnvironment.COMPREHENSION_BUDGET / loops.size();
+  }
+
+  /** The parts {@link #compile} reaches through {@code &&}, {@code ||} and {@code !}. */
+  private static void logicalParts(CelExpr expr, List<CelExpr> parts) {
+    if (expr.getKind() == CelExpr.ExprKind.Kind.CALL && expr.call().target().isEmpty()) {
+      String function = expr.call().function();
+      boolean logical = function.equals(Operator.LOGICAL_AND.getFunction())
+          || function.equals(Operator.LOGICAL_OR.getFunction())
+          || (function.equals(Operator.LOGICAL_NOT.getFunction()) && expr.call().args().size() == 1);
+      if (logical) {
+        expr.call().args().forEach(arg -> logicalParts(arg, parts));
+        return;
+      }
+    }
+    parts.add(expr);
   }
 
   /** The precheck of {@code ast} (checked), whose constants read {@code params} (the bundle's params value). */

@@ -68,6 +68,8 @@ class PrecheckPropertiesTest {
       "request.fields.exists(f, f == \"SSN__c\") || request.fields.exists(f, f == \"Name\")",
       "request.fields.exists(f, f == \"Id\") || request.fields.exists(f, f == \"Email\")",
       "[1, 2].exists(x, x == 2)",
+      "size([request.fields.exists(f, f == \"Email\")]) == 1",
+      "[session.org].exists(o, o == \"a\") == true",
       "session.org == org.alias || org.id.matches(\"^00D\")",
       "principal.claims.ref.matches(\"^refs/heads/\")",
       "size(session.scopes) > 1",
@@ -156,6 +158,25 @@ class PrecheckPropertiesTest {
         .principal(new DecisionInput.Principal("github", "", "", Map.of("ref", "refs/heads/main"))).build();
     assertThat(bundle.programRunCount(known)).as("only the failing constant runs").isEqualTo(1);
     assertThat(bundle.decide(known)).isEqualTo(bundle.decideEvaluatingEveryRule(known));
+  }
+
+  @Test
+  void comprehensionsShareOneIterationBudgetEvenInsideOtherParts() throws Exception {
+    PolicyBundle bundle = Bundles.of("p.yaml", """
+        rules:
+          - id: both
+            effect: allow
+            when: '[session.scopes.exists(s, s == "B")] == [true] || request.fields.exists(f, f == "A")'
+        """);
+    List<String> fields = new ArrayList<>(Collections.nCopies(2_000, "Id"));
+    fields.set(fields.size() - 1, "A");
+    DecisionInput input = Bundles.input()
+        .session(new DecisionInput.Session("s", Collections.nCopies(9_000, "x"), "o", Duration.ZERO))
+        .request(new DecisionInput.Request("rest", "query", "Contact", fields, 1, 1))
+        .build();
+    Decision decision = bundle.decide(input);
+    assertThat(decision.errors()).as("9,000 + 2,000 iterations exceed the budget of one evaluation").hasSize(1);
+    assertThat(decision).isEqualTo(bundle.decideEvaluatingEveryRule(input));
   }
 
   private static final PolicyBundle BENCHMARK = benchmarkBundle();
