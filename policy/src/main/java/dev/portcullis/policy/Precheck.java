@@ -34,7 +34,8 @@ import java.util.Set;
  * matter, and Java tests go first. One thing is shared by the parts of one evaluation: the
  * comprehension budget ({@link PolicyEnvironment#COMPREHENSION_BUDGET} iterations, all
  * comprehensions together). So a condition whose comprehensions are not all understood
- * {@code exists} parts gets no {@link Program} parts (each would have a budget of its own), and an
+ * {@code exists} parts of their own (one inside another part counts as not understood) gets no
+ * {@link Program} parts (each would have a budget of its own) and no decided {@code exists}; and an
  * understood {@code exists} decides only on lists short enough that all of the condition's
  * comprehensions together stay within the budget. A jqwik property compares decisions with and
  * without prechecks on random conditions and inputs.
