@@ -10,8 +10,8 @@ import dev.cel.runtime.CelVariableResolver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +28,8 @@ import java.util.Set;
  *
  * <p>A part that is neither a constant nor understood becomes a {@link Precheck.Program} (or
  * {@link Precheck.Opaque} when the condition has a comprehension that is not an understood
- * {@code exists}: see the budget in {@link Precheck}); a condition that is such a part as a whole
+ * {@code exists} part of its own: see the budget in {@link Precheck}); a condition that is such a
+ * part as a whole
  * gets {@link Precheck.Opaque}, since the rule's own program evaluates it anyway.
  */
 final class Prechecks {
