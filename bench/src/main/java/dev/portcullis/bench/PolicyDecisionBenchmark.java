@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,7 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * half deny, a quarter of them carrying obligations or session limits. The input is a GitHub
  * Actions run asking for three scopes on a production org; about a fifth of the rules match it.
  * {@code decideSampled} reports the latency distribution (SampleTime, p50/p99/p99.9 per call) on
- * one thread; {@code decideThroughput} runs on 2 threads to show how it scales on 2 cores.
+ * one thread; {@code decideThroughput} runs on 2 threads to show how it scales on 2 cores. Each
+ * runs twice: with the conditions as written ({@code conditions=plain}, which the prechecks decide
+ * without running CEL) and with a part added to each that they cannot decide
+ * ({@code conditions=opaque}, so the CEL programs run).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PolicyDecisionBenchmark -f 1 -wi 5 -w 2s -i 5 -r 2s}
  * (the JIT needs the long warm-up: a shorter one reports compilation, not decisions).
@@ -51,6 +55,14 @@ public class PolicyDecisionBenchmark {
 
   @State(Scope.Benchmark)
   public static class Bundle {
+    /**
+     * {@code plain}: the rules as described above. {@code opaque}: every condition starts with
+     * {@code session.org == org.alias} (true for the input), a part the prechecks do not decide, so
+     * every rule the other parts do not rule out runs its CEL program.
+     */
+    @Param({"plain", "opaque"})
+    String conditions;
+
     PolicyBundle bundle;
     DecisionInput input;
     Path directory;
@@ -69,7 +81,7 @@ public class PolicyDecisionBenchmark {
         StringBuilder text = new StringBuilder("rules:\n");
         for (int i = 0; i < 10; i++) {
           int n = file * 10 + i;
-          text.append(rule(n));
+          text.append(rule(n, conditions.equals("opaque")));
         }
         Files.writeString(directory.resolve("rules-" + file + ".yaml"), text.toString());
       }
@@ -134,7 +146,7 @@ public class PolicyDecisionBenchmark {
     }
 
     /** Ten shapes of condition, cycled, each with its own constants so no two rules are alike. */
-    private static String rule(int n) {
+    private static String rule(int n, boolean opaque) {
       String effect = n % 2 == 0 ? "allow" : "deny";
       String when = switch (n % 10) {
         case 0 -> "principal.kind == \"github\" && org.environment == \"production\" && request.records < " + (100 + n);
@@ -150,6 +162,9 @@ public class PolicyDecisionBenchmark {
             + " && now > timestamp(\"2026-01-01T00:00:00Z\")";
         default -> "session.scopes.size() > " + (n % 4) + " && org.alias == \"alias" + n + "\"";
       };
+      if (opaque) {
+        when = "session.org == org.alias && (" + when + ")";
+      }
       StringBuilder text = new StringBuilder()
           .append("  - id: rule-").append(n).append('\n')
           .append("    effect: ").append(effect).append('\n')

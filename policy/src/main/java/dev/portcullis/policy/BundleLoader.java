@@ -113,7 +113,9 @@ final class BundleLoader {
     CelOptimizer optimizer = CelOptimizerFactory.standardCelOptimizerBuilder(compiler, runtime)
         .addAstOptimizers(ConstantFoldingOptimizer.getInstance())
         .build();
+    Object paramsValue = environment.paramsValue(Collections.unmodifiableMap(params));
     List<Rule> rules = new ArrayList<>();
+    List<Precheck> prechecks = new ArrayList<>();
     Map<String, String> ruleOrigin = new LinkedHashMap<>();
     policyTops.forEach((file, top) -> {
       NodeTuple section = top.get("rules");
@@ -123,7 +125,10 @@ final class BundleLoader {
       PolicyYaml yaml = readers.get(file);
       yaml.sequence(section.getValueNode(), "rules").ifPresent(items -> {
         for (Node item : items) {
-          readRule(yaml, item, compiler, runtime, optimizer, params, ruleOrigin).ifPresent(rules::add);
+          readRule(yaml, item, compiler, runtime, optimizer, params, paramsValue, ruleOrigin).ifPresent(compiled -> {
+            rules.add(compiled.rule());
+            prechecks.add(compiled.precheck());
+          });
         }
       });
     });
@@ -146,8 +151,8 @@ final class BundleLoader {
     if (!problems.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new PolicyBundle(source, BundleHash.of(policyFiles), rules,
-        environment.paramsValue(Collections.unmodifiableMap(params)), compiler, runtime, tests, policyFiles.size()));
+    return Optional.of(new PolicyBundle(source, BundleHash.of(policyFiles), rules, prechecks,
+        paramsValue, compiler, runtime, tests, policyFiles.size()));
   }
 
   private record Top(PolicyYaml yaml, Map<String, NodeTuple> fields) {}
@@ -190,8 +195,11 @@ final class BundleLoader {
     }));
   }
 
-  private Optional<Rule> readRule(PolicyYaml yaml, Node node, CelCompiler compiler, CelRuntime runtime,
-      CelOptimizer optimizer, Map<String, Object> params, Map<String, String> ruleOrigin) {
+  /** A compiled rule and the precheck of its condition. */
+  private record CompiledRule(Rule rule, Precheck precheck) {}
+
+  private Optional<CompiledRule> readRule(PolicyYaml yaml, Node node, CelCompiler compiler, CelRuntime runtime,
+      CelOptimizer optimizer, Map<String, Object> params, Object paramsValue, Map<String, String> ruleOrigin) {
     Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a rule", RULE_FIELD_ORDER);
     if (maybeFields.isEmpty()) {
       return Optional.empty();
@@ -270,7 +278,7 @@ final class BundleLoader {
       Node whenNode = fields.get("when").getValueNode();
       if (whenNode instanceof ScalarNode scalar) {
         when = scalar.getValue();
-        condition = compileCondition(yaml, scalar, compiler, runtime, optimizer, params);
+        condition = compileCondition(yaml, scalar, compiler, runtime, optimizer, params, paramsValue);
       } else {
         yaml.error(whenNode, PolicyErrorCode.INVALID_VALUE, "when must be a CEL expression (text), found "
             + PolicyYaml.describe(whenNode));
@@ -279,9 +287,9 @@ final class BundleLoader {
     if (problems.size() > problemsBefore || id == null || effect == null || condition.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Rule(id, effect, when, condition.get().program(), condition.get().guards(), reason,
+    return Optional.of(new CompiledRule(new Rule(id, effect, when, condition.get().program(), condition.get().guards(), reason,
         obligations, maxTtl, scopes, yaml.file(),
-        PolicyYaml.line(fields.get("id").getValueNode())));
+        PolicyYaml.line(fields.get("id").getValueNode())), condition.get().precheck()));
   }
 
   private Set<String> readScopes(PolicyYaml yaml, Node node) {
@@ -308,8 +316,8 @@ final class BundleLoader {
     return Collections.unmodifiableSet(scopes);
   }
 
-  /** A compiled condition and the guards the rule index reads from it. */
-  private record Condition(CelRuntime.Program program, List<RuleIndex.Guard> guards) {}
+  /** A compiled condition, the guards the rule index reads from it and its precheck. */
+  private record Condition(CelRuntime.Program program, List<RuleIndex.Guard> guards, Precheck precheck) {}
 
   /**
    * Parses, type-checks, folds constants and plans one condition; CEL's errors are reported at their
@@ -319,7 +327,7 @@ final class BundleLoader {
    * decision time, as written), and a condition the optimizer cannot handle is planned unfolded.
    */
   private Optional<Condition> compileCondition(PolicyYaml yaml, ScalarNode scalar, CelCompiler compiler,
-      CelRuntime runtime, CelOptimizer optimizer, Map<String, Object> params) {
+      CelRuntime runtime, CelOptimizer optimizer, Map<String, Object> params, Object paramsValue) {
     String expression = scalar.getValue();
     CelValidationResult parsed = compiler.parse(expression, yaml.file());
     if (parsed.hasError()) {
@@ -339,7 +347,8 @@ final class BundleLoader {
       } catch (CelOptimizationException | RuntimeException e) {
         folded = ast;
       }
-      return Optional.of(new Condition(runtime.createProgram(folded), RuleIndex.guards(ast, params)));
+      return Optional.of(new Condition(runtime.createProgram(folded), RuleIndex.guards(ast, params),
+          Prechecks.of(ast, runtime, paramsValue)));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       yaml.error(scalar, PolicyErrorCode.CEL_TYPE, "the condition cannot be compiled: " + PolicyYaml.oneLine(String.valueOf(e.getMessage())));
       return Optional.empty();

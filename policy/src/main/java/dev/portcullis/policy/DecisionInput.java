@@ -77,6 +77,9 @@ public final class DecisionInput {
   private final Optional<Object> orgValue;
   private final Optional<Object> riskValue;
   private final Optional<Object> nowValue;
+  private final InputMap celClaims;
+  /** The value of every {@link Precheck.Field}, by ordinal, as CEL sees it. */
+  private final Object[] fieldValues;
 
   private DecisionInput(Builder builder) {
     this.principal = builder.principal;
@@ -85,8 +88,9 @@ public final class DecisionInput {
     this.org = builder.org;
     this.risk = builder.risk;
     this.now = Objects.requireNonNull(builder.now, "now: a decision needs the time it is made");
+    this.celClaims = (InputMap) celValue(principal.claims());
     this.principalValue = Optional.of(new InputStruct(PolicyEnvironment.PRINCIPAL, Map.of("kind", principal.kind(),
-        "issuer", principal.issuer(), "subject", principal.subject(), "claims", celValue(principal.claims()))));
+        "issuer", principal.issuer(), "subject", principal.subject(), "claims", celClaims)));
     this.sessionValue = Optional.of(new InputStruct(PolicyEnvironment.SESSION, Map.of("id", session.id(),
         "scopes", session.scopes(), "org", session.org(), "age", session.age())));
     this.requestValue = Optional.of(new InputStruct(PolicyEnvironment.REQUEST, Map.of("api", request.api(),
@@ -97,6 +101,11 @@ public final class DecisionInput {
     this.riskValue = Optional.of(new InputStruct(PolicyEnvironment.RISK, Map.of("score", risk.score(),
         "reasons", risk.reasons())));
     this.nowValue = Optional.of(now);
+    this.fieldValues = new Object[Precheck.Field.values().length];
+    for (Precheck.Field field : Precheck.Field.values()) {
+      fieldValues[field.ordinal()] = field == Precheck.Field.NOW ? now
+          : ((InputStruct) variable(field.variable).orElseThrow()).select(field.name);
+    }
   }
 
   public static Builder builder() {
@@ -142,6 +151,16 @@ public final class DecisionInput {
       case "now" -> nowValue;
       default -> Optional.empty();
     };
+  }
+
+  /** The value of {@code field} as CEL sees it (String, Long, Double, Duration, Instant or a list of strings). */
+  Object fieldValue(Precheck.Field field) {
+    return fieldValues[field.ordinal()];
+  }
+
+  /** {@code principal.claims} as CEL sees it. */
+  InputMap celClaims() {
+    return celClaims;
   }
 
   /**

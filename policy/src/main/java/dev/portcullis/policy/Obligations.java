@@ -105,8 +105,11 @@ final class Obligations {
    */
   static List<Obligation> merge(List<Rule> rules) {
     List<Merging> merged = null;
-    for (Rule rule : rules) {
-      for (Obligation next : rule.obligations()) {
+    for (int r = 0; r < rules.size(); r++) {
+      Rule rule = rules.get(r);
+      List<Obligation> obligations = rule.obligations();
+      for (int o = 0; o < obligations.size(); o++) {
+        Obligation next = obligations.get(o);
         if (merged == null) {
           merged = new ArrayList<>(4);
         }

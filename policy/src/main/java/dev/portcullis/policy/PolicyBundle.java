@@ -45,6 +45,8 @@ public final class PolicyBundle {
   private final String source;
   private final String hash;
   private final List<Rule> rules;
+  /** The precheck of each rule's condition, by the rule's index. */
+  private final Precheck[] prechecks;
   private final Optional<Object> params;
   private final CelCompiler compiler;
   private final CelRuntime runtime;
@@ -53,11 +55,15 @@ public final class PolicyBundle {
   private final Map<String, List<Conjunct>> conjuncts = new ConcurrentHashMap<>();
   private final RuleIndex index;
 
-  PolicyBundle(String source, String hash, List<Rule> rules, Object params, CelCompiler compiler,
-      CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles) {
+  PolicyBundle(String source, String hash, List<Rule> rules, List<Precheck> prechecks, Object params,
+      CelCompiler compiler, CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles) {
+    if (prechecks.size() != rules.size()) {
+      throw new IllegalArgumentException("one precheck per rule: " + prechecks.size() + " for " + rules.size() + " rules");
+    }
     this.source = source;
     this.hash = hash;
     this.rules = List.copyOf(rules);
+    this.prechecks = prechecks.toArray(Precheck[]::new);
     this.index = RuleIndex.of(this.rules);
     this.params = Optional.of(params);
     this.compiler = compiler;
@@ -208,34 +214,65 @@ public final class PolicyBundle {
   /**
    * Decides {@code input}. Never throws for a rule that fails to evaluate: the decision records it.
    *
-   * <p>Only the rules the {@link RuleIndex} admits for this input are evaluated; the others are
-   * false for it without evaluation (and could not have failed), so the decision is the one that
-   * evaluating every rule gives ({@link #decideEvaluatingEveryRule}).
+   * <p>Only the rules the {@link RuleIndex} admits for this input are considered; the others are
+   * false for it without evaluation (and could not have failed). Of those, a rule whose
+   * {@link Precheck} knows the answer is decided by it; only the others run their CEL program. So
+   * the decision is the one that evaluating every rule's program gives
+   * ({@link #decideEvaluatingEveryRule}), sooner.
    */
   public Decision decide(DecisionInput input) {
     Objects.requireNonNull(input, "input");
-    return decide(input, index.candidates(input));
+    return decide(input, index.candidates(input), true);
   }
 
-  /** Decides {@code input} evaluating every rule, without the index; the reference for tests. */
+  /** Decides {@code input} by evaluating every rule's CEL program, without index or prechecks; the reference for tests. */
   Decision decideEvaluatingEveryRule(DecisionInput input) {
     Objects.requireNonNull(input, "input");
-    return decide(input, index.all());
+    return decide(input, index.all(), false);
   }
 
-  /** How many rules deciding {@code input} evaluates; for tests. */
+  /** How many rules deciding {@code input} runs the CEL program of; for tests. */
+  int programRunCount(DecisionInput input) {
+    long[] candidates = index.candidates(input);
+    int count = 0;
+    for (int word = 0; word < candidates.length; word++) {
+      for (long bits = candidates[word]; bits != 0; bits &= bits - 1) {
+        if (prechecks[(word << 6) + Long.numberOfTrailingZeros(bits)].test(input) == Precheck.Truth.UNKNOWN) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** How many rules the index admits for {@code input} (prechecks aside); for tests. */
   int evaluatedRuleCount(DecisionInput input) {
     return index.candidateCount(input);
   }
 
-  private Decision decide(DecisionInput input, long[] candidates) {
+  private Decision decide(DecisionInput input, long[] candidates, boolean precheck) {
     CelVariableResolver variables = variables(input);
-    List<Rule> matched = new ArrayList<>(8);
+    int candidateCount = 0;
+    for (long word : candidates) {
+      candidateCount += Long.bitCount(word);
+    }
+    List<Rule> matched = new ArrayList<>(candidateCount);
     List<Rule> failed = List.of();
     List<Decision.RuleError> errors = List.of();
     for (int word = 0; word < candidates.length; word++) {
       for (long bits = candidates[word]; bits != 0; bits &= bits - 1) {
-        Rule rule = rules.get((word << 6) + Long.numberOfTrailingZeros(bits));
+        int index = (word << 6) + Long.numberOfTrailingZeros(bits);
+        Rule rule = rules.get(index);
+        if (precheck) {
+          Precheck.Truth truth = prechecks[index].test(input);
+          if (truth == Precheck.Truth.FALSE) {
+            continue;
+          }
+          if (truth == Precheck.Truth.TRUE) {
+            matched.add(rule);
+            continue;
+          }
+        }
         try {
           if (Boolean.TRUE.equals(rule.program().eval(variables))) {
             matched.add(rule);

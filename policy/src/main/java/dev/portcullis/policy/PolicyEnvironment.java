@@ -71,9 +71,12 @@ final class PolicyEnvironment {
       "risk", RISK,
       "now", SimpleType.TIMESTAMP);
 
+  /** How many comprehension iterations one evaluation of a condition may take, all comprehensions together. */
+  static final int COMPREHENSION_BUDGET = 10_000;
+
   private static final CelOptions OPTIONS = CelOptions.current()
       .enableHeterogeneousNumericComparisons(true)
-      .comprehensionMaxIterations(10_000)
+      .comprehensionMaxIterations(COMPREHENSION_BUDGET)
       .maxExpressionCodePointSize(20_000)
       .build();
 
