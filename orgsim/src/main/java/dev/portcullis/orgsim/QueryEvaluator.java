@@ -153,7 +153,11 @@ final class QueryEvaluator {
           if (f.name().kind() != Query.FunctionKind.AGGREGATE || !(f.arguments().get(0) instanceof FieldPath arg)) {
             throw unsupported("function " + f.name().spelling() + "()", f.name().spelling());
           }
-          keys.add(call.alias().orElse("expr" + expr++));
+          if (call.alias().isPresent()) {
+            keys.add(call.alias().get());
+          } else {
+            keys.add("expr" + expr++);
+          }
           columns.add(new Object[] {f.name(), resolve(type, arg, alias)});
         }
         default -> throw unsupported("this select item in an aggregate query", null);
