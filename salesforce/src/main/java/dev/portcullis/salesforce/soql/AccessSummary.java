@@ -57,17 +57,57 @@ import java.util.Set;
  * still deny by name: a denied field name in any path position, a denied relationship, or any
  * {@code FIELDS(ALL|CUSTOM)} on an object with denied fields.
  *
+ * <h2>SOSL</h2>
+ *
+ * <p>For a {@link Search}, each RETURNING object is a {@link Scope.SObject}; its fields are read
+ * in SELECT (an object without a field list returns {@code Id}), its WHERE and ORDER BY as for
+ * SOQL. A search without RETURNING returns every searchable object: {@link
+ * #allSearchableObjects()} is then true and no scope is listed, so a policy must treat it as
+ * reading everything it cannot enumerate. The search term itself is matched against the fields
+ * of the IN group (ALL FIELDS by default), which only the schema can list.
+ *
  * @param scopes every scope read, root first
  * @param fields every field read, in the order met, without duplicates
  * @param fieldsFunctions every FIELDS() use
+ * @param allSearchableObjects true for a SOSL search without RETURNING
  */
 public record AccessSummary(
-    List<Scope> scopes, List<FieldAccess> fields, List<FieldsAccess> fieldsFunctions) {
+    List<Scope> scopes,
+    List<FieldAccess> fields,
+    List<FieldsAccess> fieldsFunctions,
+    boolean allSearchableObjects) {
 
   public AccessSummary {
     scopes = List.copyOf(scopes);
     fields = List.copyOf(fields);
     fieldsFunctions = List.copyOf(fieldsFunctions);
+  }
+
+  /** The summary of a SOSL search (see "SOSL" above). */
+  public static AccessSummary of(Search search) {
+    Objects.requireNonNull(search, "search");
+    Collector collector = new Collector();
+    for (Search.Returning returning : search.returning()) {
+      Scope scope = new Scope.SObject(returning.object());
+      collector.scopes.add(scope);
+      Names names = new Names(returning.object(), Optional.empty(), true);
+      if (returning.fields().isEmpty()) {
+        collector.fields.add(new FieldAccess(scope, FieldPath.of("Id"), Clause.SELECT, List.of()));
+      }
+      for (SelectItem item : returning.fields()) {
+        if (item instanceof SelectItem.Field field) {
+          collector.field(scope, names, field.path(), Clause.SELECT, List.of());
+        } else if (item instanceof SelectItem.FunctionCall call) {
+          collector.expression(scope, names, call.function(), Clause.SELECT, List.of());
+        }
+      }
+      returning.where().ifPresent(c -> collector.condition(scope, names, c, Clause.WHERE));
+      for (OrderBy order : returning.orderBy()) {
+        collector.expression(scope, names, order.field(), Clause.ORDER_BY, List.of());
+      }
+    }
+    return new AccessSummary(new ArrayList<>(collector.scopes), new ArrayList<>(collector.fields),
+        new ArrayList<>(collector.fieldsFunctions), search.returning().isEmpty());
   }
 
   /** The summary of {@code query}. */
@@ -76,7 +116,7 @@ public record AccessSummary(
     Collector collector = new Collector();
     collector.query(query, new Scope.SObject(query.from()), false);
     return new AccessSummary(new ArrayList<>(collector.scopes), new ArrayList<>(collector.fields),
-        new ArrayList<>(collector.fieldsFunctions));
+        new ArrayList<>(collector.fieldsFunctions), false);
   }
 
   /** The object names in FROM clauses: the root object and the semi-/anti-join objects. */

@@ -189,14 +189,14 @@ public final class SoqlParser {
           "LIKE", "LIMIT", "NOT", "NULL", "NULLS", "OR", "SELECT", "WHERE", "WITH");
 
   /** What kind of query is being parsed. */
-  private enum Context {
+  enum Context {
     ROOT,
     CHILD,
     SEMI_JOIN
   }
 
   /** Where a condition is. */
-  private enum Clause {
+  enum Clause {
     WHERE,
     HAVING
   }
@@ -207,7 +207,7 @@ public final class SoqlParser {
   private int subqueries;
   private int semiJoins;
 
-  private SoqlParser(List<Token> tokens) {
+  SoqlParser(List<Token> tokens) {
     this.tokens = tokens;
   }
 
@@ -432,7 +432,7 @@ public final class SoqlParser {
   }
 
   /** An alias after a select item: a name followed by ',' or FROM, so that {@code Id FORM} is an error. */
-  private Optional<String> alias() {
+  Optional<String> alias() {
     Token next = peek();
     if (next.is(Kind.IDENTIFIER) && !RESERVED.contains(upper(next))
         && (peek(1).is(Kind.COMMA) || peek(1).isKeyword("FROM"))) {
@@ -495,7 +495,7 @@ public final class SoqlParser {
    * A function call at the current token. {@code clause} HAVING allows aggregates (the select
    * list and ORDER BY parse as HAVING does); WHERE refuses them.
    */
-  private Function function(Clause clause) {
+  Function function(Clause clause) {
     Token name = advance();
     Token open = advance();
     FunctionName function = FunctionName.of(name.text()).orElseThrow(() ->
@@ -591,7 +591,7 @@ public final class SoqlParser {
     }
   }
 
-  private FieldPath path(String what) {
+  FieldPath path(String what) {
     List<String> segments = new ArrayList<>();
     Token first = peek();
     segments.add(expectName(what).text());
@@ -633,7 +633,7 @@ public final class SoqlParser {
         + "SECURITY_ENFORCED, USER_MODE, SYSTEM_MODE, DATA CATEGORY)", t.start());
   }
 
-  private With dataCategory() {
+  With dataCategory() {
     List<CategoryFilter> filters = new ArrayList<>();
     while (true) {
       Token group = expectName("a data category group name");
@@ -711,7 +711,7 @@ public final class SoqlParser {
     return path("a field name in GROUP BY");
   }
 
-  private List<OrderBy> orderByList() {
+  List<OrderBy> orderByList() {
     List<OrderBy> items = new ArrayList<>();
     while (true) {
       Token t = peek();
@@ -745,7 +745,7 @@ public final class SoqlParser {
     }
   }
 
-  private int nonNegativeInt(String clause) {
+  int nonNegativeInt(String clause) {
     Token t = peek();
     if (t.is(Kind.COLON)) {
       throw bindVariable(t);
@@ -769,7 +769,7 @@ public final class SoqlParser {
 
   // ---------------------------------------------------------------- conditions
 
-  private Condition condition(Clause clause, Context context) {
+  Condition condition(Clause clause, Context context) {
     Condition first = unary(clause, context);
     Token op = peek();
     boolean and = op.isKeyword("AND");
@@ -963,7 +963,7 @@ public final class SoqlParser {
     }
   }
 
-  private Value value() {
+  Value value() {
     Token t = advance();
     switch (t.kind()) {
       case STRING:
@@ -1024,7 +1024,7 @@ public final class SoqlParser {
   // ---------------------------------------------------------------- errors and helpers
 
   /** An error for a token after a complete query: repeated, misplaced or Apex-only clauses. */
-  private SoqlException trailing(Token t) {
+  SoqlException trailing(Token t) {
     if (t.is(Kind.IDENTIFIER)) {
       switch (upper(t)) {
         case "ALL":
@@ -1055,16 +1055,16 @@ public final class SoqlParser {
     return unexpected(t);
   }
 
-  private static SoqlException bindVariable(Token t) {
+  static SoqlException bindVariable(Token t) {
     return new SoqlException("bind variables (:name) exist only in Apex; the API never receives"
         + " them: write the value as a literal", t.start());
   }
 
-  private static SoqlException unexpected(Token t) {
+  static SoqlException unexpected(Token t) {
     return new SoqlException("unexpected token: '" + t.display() + "'", t.start());
   }
 
-  private Token expectName(String what) {
+  Token expectName(String what) {
     Token t = peek();
     if (!t.is(Kind.IDENTIFIER) || KEYWORDS.contains(upper(t))) {
       if (t.is(Kind.COLON)) {
@@ -1076,7 +1076,7 @@ public final class SoqlParser {
     return advance();
   }
 
-  private void expectKeyword(String keyword) {
+  void expectKeyword(String keyword) {
     Token t = peek();
     if (!t.isKeyword(keyword)) {
       throw unexpected(t);
@@ -1084,20 +1084,20 @@ public final class SoqlParser {
     advance();
   }
 
-  private static String upper(Token t) {
+  static String upper(Token t) {
     return t.text().toUpperCase(Locale.ROOT);
   }
 
-  private Token peek() {
+  Token peek() {
     return tokens.get(index);
   }
 
-  private Token peek(int ahead) {
+  Token peek(int ahead) {
     return tokens.get(Math.min(index + ahead, tokens.size() - 1));
   }
 
   /** Consumes and returns the current token; at the end, keeps returning END. */
-  private Token advance() {
+  Token advance() {
     Token t = tokens.get(index);
     if (index < tokens.size() - 1) {
       index++;

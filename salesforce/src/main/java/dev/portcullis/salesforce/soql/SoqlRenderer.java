@@ -66,8 +66,18 @@ final class SoqlRenderer {
   private final Style style;
   private final StringBuilder out = new StringBuilder();
 
-  private SoqlRenderer(Style style) {
+  SoqlRenderer(Style style) {
     this.style = style;
+  }
+
+  /** Appends raw text (names, punctuation). */
+  void append(String text) {
+    out.append(text);
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
   }
 
   static String render(Query query) {
@@ -80,19 +90,19 @@ final class SoqlRenderer {
     return renderer.out.toString();
   }
 
-  private void keyword(String keyword) {
+  void keyword(String keyword) {
     out.append(style.keyword(keyword));
   }
 
-  private void space() {
+  void space() {
     out.append(style.space());
   }
 
-  private void gap() {
+  void gap() {
     out.append(style.gap());
   }
 
-  private void query(Query q) {
+  void query(Query q) {
     keyword("SELECT");
     space();
     List<SelectItem> items = q.select();
@@ -173,13 +183,13 @@ final class SoqlRenderer {
     });
   }
 
-  private void comma() {
+  void comma() {
     gap();
     out.append(',');
     out.append(style.optionalSpace());
   }
 
-  private void with(With with) {
+  void with(With with) {
     space();
     keyword("WITH");
     space();
@@ -245,7 +255,7 @@ final class SoqlRenderer {
     }
   }
 
-  private void selectItem(SelectItem item) {
+  void selectItem(SelectItem item) {
     switch (item) {
       case SelectItem.Field(FieldPath path, Optional<String> alias) -> {
         path(path);
@@ -344,7 +354,7 @@ final class SoqlRenderer {
     out.append(String.join(".", path.segments()));
   }
 
-  private void orderBy(OrderBy item) {
+  void orderBy(OrderBy item) {
     expression(item.field());
     if (!item.ascending()) {
       space();
@@ -370,7 +380,7 @@ final class SoqlRenderer {
     }
   }
 
-  private void condition(Condition condition) {
+  void condition(Condition condition) {
     switch (condition) {
       case Condition.And(List<Condition> operands) -> junction("AND", operands);
       case Condition.Or(List<Condition> operands) -> junction("OR", operands);
@@ -482,7 +492,7 @@ final class SoqlRenderer {
     out.append(')');
   }
 
-  private void value(Value value) {
+  void value(Value value) {
     switch (value) {
       case Value.Text(String text) -> {
         out.append('\'');
