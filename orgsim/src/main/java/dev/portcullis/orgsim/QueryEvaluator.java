@@ -77,7 +77,158 @@ final class QueryEvaluator {
   Result evaluate(Query query, boolean includeDeleted) {
     SObjectDef type = data.schema.type(query.from())
         .orElseThrow(() -> new QueryError(ApiErrorCode.INVALID_TYPE, invalidType(query.from()), query.from()));
+    if (query.isAggregate()) {
+      return aggregate(query, type, includeDeleted);
+    }
     return run(query, type, includeDeleted, row -> true);
+  }
+
+  /** A feature the parser accepts but the simulator does not evaluate: MALFORMED_QUERY naming it. */
+  static QueryError unsupported(String feature, String token) {
+    return new QueryError(ApiErrorCode.MALFORMED_QUERY, feature + " is not supported by the org simulator", token);
+  }
+
+  /** Clauses the simulator does not evaluate; WITH SECURITY_ENFORCED/USER_MODE/SYSTEM_MODE and FOR VIEW/REFERENCE are no-ops here. */
+  private static void checkClauses(Query query) {
+    if (query.usingScope().isPresent()) {
+      throw unsupported("USING SCOPE", "USING");
+    }
+    if (query.with().orElse(null) instanceof Query.With.DataCategory) {
+      throw unsupported("WITH DATA CATEGORY", "WITH");
+    }
+    if (query.updateClause().isPresent()) {
+      throw unsupported("UPDATE " + query.updateClause().get(), "UPDATE");
+    }
+    if (query.having().isPresent()) {
+      throw unsupported("HAVING", "HAVING");
+    }
+  }
+
+  /** The field path of a condition or ORDER BY operand; functions there are not evaluated. */
+  private static FieldPath fieldOf(Query.Expression e) {
+    if (e instanceof FieldPath path) {
+      return path;
+    }
+    if (e instanceof Query.Function f) {
+      throw unsupported("function " + f.name().spelling() + "() in WHERE or ORDER BY", f.name().spelling());
+    }
+    throw unsupported("a literal operand", null);
+  }
+
+  /**
+   * Aggregate queries (SOQL reference, "GROUP BY", "Aggregate Functions"): plain GROUP BY on
+   * fields, and COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX of fields. Each group becomes an
+   * AggregateResult record: grouped fields under their alias or field name, aggregates under
+   * their alias or exprN (N counting unaliased aggregates from 0).
+   */
+  private Result aggregate(Query query, SObjectDef type, boolean includeDeleted) {
+    checkClauses(query);
+    String alias = query.fromAlias().orElse(null);
+    List<ResolvedPath> groups = new ArrayList<>();
+    if (query.groupBy().isPresent()) {
+      Query.GroupBy groupBy = query.groupBy().get();
+      if (groupBy.grouping() != Query.Grouping.PLAIN) {
+        throw unsupported("GROUP BY " + groupBy.grouping(), groupBy.grouping().name());
+      }
+      for (Query.Expression e : groupBy.items()) {
+        groups.add(resolve(type, fieldOf(e), alias));
+      }
+    }
+    List<String> keys = new ArrayList<>();
+    List<Object> columns = new ArrayList<>();
+    int expr = 0;
+    for (SelectItem item : query.select()) {
+      switch (item) {
+        case SelectItem.Field f -> {
+          ResolvedPath p = resolve(type, f.path(), alias);
+          if (groups.stream().noneMatch(g -> g.equals(p))) {
+            throw new QueryError(ApiErrorCode.MALFORMED_QUERY,
+                "Field must be grouped or aggregated: " + p.leaf().name(), p.leaf().name());
+          }
+          keys.add(f.alias().orElse(p.leaf().name()));
+          columns.add(p);
+        }
+        case SelectItem.FunctionCall call -> {
+          Query.Function f = call.function();
+          if (f.name().kind() != Query.FunctionKind.AGGREGATE || !(f.arguments().get(0) instanceof FieldPath arg)) {
+            throw unsupported("function " + f.name().spelling() + "()", f.name().spelling());
+          }
+          if (call.alias().isPresent()) {
+            keys.add(call.alias().get());
+          } else {
+            keys.add("expr" + expr++);
+          }
+          columns.add(new Object[] {f.name(), resolve(type, arg, alias)});
+        }
+        default -> throw unsupported("this select item in an aggregate query", null);
+      }
+    }
+    query.where().ifPresent(w -> checkCondition(type, w, alias));
+    Map<List<Object>, List<Row>> grouped = new LinkedHashMap<>();
+    for (Row row : data.rows(type)) {
+      if ((includeDeleted || !row.deleted)
+          && (query.where().isEmpty() || test(query.where().get(), row, type, alias))) {
+        List<Object> key = new ArrayList<>();
+        for (ResolvedPath g : groups) {
+          Object v = value(row, g);
+          key.add(v instanceof String text ? text.toLowerCase(java.util.Locale.ROOT) : v);
+        }
+        grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+      }
+    }
+    if (groups.isEmpty() && grouped.isEmpty()) {
+      grouped.put(List.of(), List.of());
+    }
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (List<Row> rows : grouped.values()) {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("attributes", Map.of("type", "AggregateResult"));
+      for (int i = 0; i < columns.size(); i++) {
+        Object column = columns.get(i);
+        if (column instanceof ResolvedPath p) {
+          record.put(keys.get(i), value(rows.get(0), p));
+        } else {
+          Object[] agg = (Object[]) column;
+          record.put(keys.get(i), aggregateValue((Query.FunctionName) agg[0], rows, (ResolvedPath) agg[1]));
+        }
+      }
+      records.add(record);
+    }
+    int from = Math.min(query.offset().orElse(0), records.size());
+    int to = query.limit().isPresent() ? Math.min(records.size(), from + query.limit().getAsInt()) : records.size();
+    records = records.subList(from, to);
+    return new Result(records.size(), records);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object aggregateValue(Query.FunctionName function, List<Row> rows, ResolvedPath path) {
+    List<Object> values = new ArrayList<>();
+    for (Row row : rows) {
+      Object v = value(row, path);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    return switch (function) {
+      case COUNT -> values.size();
+      case COUNT_DISTINCT -> (int) values.stream()
+          .map(v -> v instanceof String text ? text.toLowerCase(java.util.Locale.ROOT) : v).distinct().count();
+      case SUM, AVG -> {
+        if (!path.leaf().type().isNumber()) {
+          throw new QueryError(ApiErrorCode.MALFORMED_QUERY,
+              "field " + path.leaf().name() + " does not support aggregate operator " + function.spelling(), path.leaf().name());
+        }
+        if (values.isEmpty()) {
+          yield null;
+        }
+        BigDecimal sum = values.stream().map(v -> (BigDecimal) v).reduce(BigDecimal.ZERO, BigDecimal::add);
+        yield function == Query.FunctionName.SUM ? sum
+            : sum.divide(BigDecimal.valueOf(values.size()), java.math.MathContext.DECIMAL64);
+      }
+      case MIN -> values.stream().min(QueryEvaluator::compareValues).orElse(null);
+      case MAX -> values.stream().max(QueryEvaluator::compareValues).orElse(null);
+      default -> throw unsupported("function " + function.spelling() + "()", function.spelling());
+    };
   }
 
   static String invalidType(String type) {
@@ -90,6 +241,7 @@ final class QueryEvaluator {
   }
 
   private Result run(Query query, SObjectDef type, boolean includeDeleted, Predicate<Row> scope) {
+    checkClauses(query);
     String alias = query.fromAlias().orElse(null);
     boolean count = false;
     List<Object> projections = new ArrayList<>();
@@ -120,6 +272,8 @@ final class QueryEvaluator {
           projections.add(s);
           resolveAll(data.schema.type(rel.childSObject()).orElseThrow(), s.query());
         }
+        case SelectItem.FunctionCall f -> throw unsupported("function " + f.function().name().spelling() + "()", f.function().name().spelling());
+        case SelectItem.TypeOf t -> throw unsupported("TYPEOF", "TYPEOF");
       }
     }
     if (count && !projections.isEmpty()) {
@@ -128,7 +282,7 @@ final class QueryEvaluator {
     query.where().ifPresent(w -> checkCondition(type, w, alias));
     List<ResolvedPath> order = new ArrayList<>();
     for (OrderBy o : query.orderBy()) {
-      order.add(resolve(type, o.field(), alias));
+      order.add(resolve(type, fieldOf(o.field()), alias));
     }
 
     List<Row> rows = new ArrayList<>();
@@ -177,17 +331,24 @@ final class QueryEvaluator {
   }
 
   private void resolveAll(SObjectDef type, Query sub) {
+    checkClauses(sub);
+    if (sub.isAggregate()) {
+      throw unsupported("an aggregate child subquery", sub.from());
+    }
     String alias = sub.fromAlias().orElse(null);
     for (SelectItem item : sub.select()) {
-      if (item instanceof SelectItem.Field f) {
-        resolve(type, f.path(), alias);
-      } else if (item instanceof SelectItem.SubQuery s) {
-        throw new QueryError(ApiErrorCode.MALFORMED_QUERY, "Nesting of child relationship queries is not supported", s.query().from());
+      switch (item) {
+        case SelectItem.Field f -> resolve(type, f.path(), alias);
+        case SelectItem.SubQuery s -> throw new QueryError(ApiErrorCode.MALFORMED_QUERY, "Nesting of child relationship queries is not supported", s.query().from());
+        case SelectItem.FunctionCall f -> throw unsupported("function " + f.function().name().spelling() + "()", f.function().name().spelling());
+        case SelectItem.TypeOf t -> throw unsupported("TYPEOF", "TYPEOF");
+        case SelectItem.Count c -> { }
+        case SelectItem.Fields f -> { }
       }
     }
     sub.where().ifPresent(w -> checkCondition(type, w, alias));
     for (OrderBy o : sub.orderBy()) {
-      resolve(type, o.field(), alias);
+      resolve(type, fieldOf(o.field()), alias);
     }
   }
 
@@ -224,7 +385,7 @@ final class QueryEvaluator {
       case Condition.Or or -> or.operands().forEach(o -> checkCondition(type, o, alias));
       case Condition.Not not -> checkCondition(type, not.operand(), alias);
       case Condition.Comparison cmp -> {
-        ResolvedPath p = resolve(type, cmp.field(), alias);
+        ResolvedPath p = resolve(type, fieldOf(cmp.field()), alias);
         if (!(cmp.value() instanceof Value.Null) && !(cmp.value() instanceof Value.RelativeDate)) {
           literal(p.leaf(), cmp.value());
         }
@@ -240,14 +401,60 @@ final class QueryEvaluator {
         }
       }
       case Condition.In in -> {
-        ResolvedPath p = resolve(type, in.field(), alias);
+        ResolvedPath p = resolve(type, fieldOf(in.field()), alias);
         in.values().forEach(v -> {
           if (!(v instanceof Value.Null)) {
             literal(p.leaf(), v);
           }
         });
       }
+      case Condition.SemiJoin join -> {
+        ResolvedPath p = resolve(type, join.field(), alias);
+        if (!p.leaf().type().isIdLike()) {
+          throw new QueryError(ApiErrorCode.MALFORMED_QUERY,
+              "semi join sub-selects are only allowed on Id or reference fields: " + p.leaf().name(), p.leaf().name());
+        }
+        semiJoinValues(join);
+      }
+      case Condition.Includes inc -> throw unsupported(inc.excludes() ? "EXCLUDES" : "INCLUDES", inc.excludes() ? "EXCLUDES" : "INCLUDES");
     }
+  }
+
+  private final Map<Condition.SemiJoin, java.util.Set<Object>> semiJoins = new java.util.IdentityHashMap<>();
+
+  /**
+   * The values the semi-join's subquery selects (SOQL reference, "Semi-Joins and Anti-Joins"),
+   * computed once per evaluation: ids in their 18-character form.
+   */
+  private java.util.Set<Object> semiJoinValues(Condition.SemiJoin join) {
+    java.util.Set<Object> cached = semiJoins.get(join);
+    if (cached != null) {
+      return cached;
+    }
+    Query inner = join.query();
+    checkClauses(inner);
+    SObjectDef innerType = type(inner);
+    String innerAlias = inner.fromAlias().orElse(null);
+    if (inner.isAggregate() || !(inner.select().get(0) instanceof SelectItem.Field field)) {
+      throw unsupported("this semi-join subquery", inner.from());
+    }
+    ResolvedPath selected = resolve(innerType, field.path(), innerAlias);
+    if (!selected.leaf().type().isIdLike()) {
+      throw new QueryError(ApiErrorCode.MALFORMED_QUERY,
+          "semi join sub-selects must select an Id or reference field: " + selected.leaf().name(), selected.leaf().name());
+    }
+    inner.where().ifPresent(w -> checkCondition(innerType, w, innerAlias));
+    java.util.Set<Object> values = new java.util.HashSet<>();
+    for (Row row : data.rows(innerType)) {
+      if (!row.deleted && (inner.where().isEmpty() || test(inner.where().get(), row, innerType, innerAlias))) {
+        Object v = value(row, selected);
+        if (v != null) {
+          values.add(v);
+        }
+      }
+    }
+    semiJoins.put(join, values);
+    return values;
   }
 
   private boolean test(Condition c, Row row, SObjectDef type, String alias) {
@@ -256,7 +463,7 @@ final class QueryEvaluator {
       case Condition.Or or -> or.operands().stream().anyMatch(o -> test(o, row, type, alias));
       case Condition.Not not -> !test(not.operand(), row, type, alias);
       case Condition.Comparison cmp -> {
-        ResolvedPath p = resolve(type, cmp.field(), alias);
+        ResolvedPath p = resolve(type, fieldOf(cmp.field()), alias);
         yield compare(value(row, p), p.leaf(), cmp.operator(), cmp.value());
       }
       case Condition.Like like -> {
@@ -264,11 +471,17 @@ final class QueryEvaluator {
         yield v != null && like.matches(v.toString());
       }
       case Condition.In in -> {
-        ResolvedPath p = resolve(type, in.field(), alias);
+        ResolvedPath p = resolve(type, fieldOf(in.field()), alias);
         Object v = value(row, p);
         boolean any = in.values().stream().anyMatch(lit -> compare(v, p.leaf(), Query.Operator.EQUALS, lit));
         yield in.negated() != any;
       }
+      case Condition.SemiJoin join -> {
+        Object v = value(row, resolve(type, join.field(), alias));
+        boolean member = v != null && semiJoinValues(join).contains(v);
+        yield join.negated() ? v == null || !member : member;
+      }
+      case Condition.Includes inc -> throw unsupported(inc.excludes() ? "EXCLUDES" : "INCLUDES", null);
     };
   }
 

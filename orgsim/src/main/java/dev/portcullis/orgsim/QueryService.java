@@ -163,6 +163,8 @@ final class QueryService {
           }
           columns.add(column(true, null, false, rel.relationshipName(), false, rel.relationshipName(), null, false, joins, false, false, false));
         }
+        case SelectItem.FunctionCall f -> throw QueryEvaluator.unsupported("query columns for function " + f.function().name().spelling() + "()", f.function().name().spelling());
+        case SelectItem.TypeOf t -> throw QueryEvaluator.unsupported("query columns for TYPEOF", "TYPEOF");
       }
     }
     Map<String, Object> body = new LinkedHashMap<>();

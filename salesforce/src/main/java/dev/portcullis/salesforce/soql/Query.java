@@ -9,37 +9,70 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A parsed SOQL query: the abstract syntax of the documented subset that {@link SoqlParser}
+ * A parsed SOQL query: the abstract syntax of the SELECT statement that {@link SoqlParser}
  * accepts. Names keep the case the query used; SOQL compares names case-insensitively, so
- * consumers must too.
+ * consumers must too. Function names are canonical ({@link Function}), keywords are enums.
  *
- * <p>Reference: Salesforce, "SOQL and SOSL Reference", SELECT (soql_sosl/sforce_api_calls_soql_select.htm).
+ * <p>Reference: Salesforce, "SOQL and SOSL Reference", SELECT (sforce_api_calls_soql_select.htm),
+ * whose syntax gives the clause order of the components below.
  *
  * @param select the select list, in order, never empty
- * @param from the sObject type named in FROM
+ * @param from the sObject type named in FROM; in a parent-to-child subquery, the child
+ *     relationship name ({@code Contacts})
  * @param fromAlias the alias after the object name, if any ({@code FROM Account a})
+ * @param usingScope the filter scope of {@code USING SCOPE}, lower case ({@code mine})
  * @param where the WHERE condition, if any
+ * @param with the WITH clause, if any
+ * @param groupBy GROUP BY, if any
+ * @param having the HAVING condition, if any (only with GROUP BY)
  * @param orderBy ORDER BY items, in order
  * @param limit LIMIT, if any
  * @param offset OFFSET, if any
+ * @param forClause {@code FOR VIEW} or {@code FOR REFERENCE}, if any
+ * @param updateClause {@code UPDATE TRACKING} or {@code UPDATE VIEWSTAT}, if any
  */
 public record Query(
     List<SelectItem> select,
     String from,
     Optional<String> fromAlias,
+    Optional<String> usingScope,
     Optional<Condition> where,
+    Optional<With> with,
+    Optional<GroupBy> groupBy,
+    Optional<Condition> having,
     List<OrderBy> orderBy,
     OptionalInt limit,
-    OptionalInt offset) {
+    OptionalInt offset,
+    Optional<ForClause> forClause,
+    Optional<UpdateClause> updateClause) {
 
   public Query {
     select = List.copyOf(select);
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(fromAlias, "fromAlias");
+    Objects.requireNonNull(usingScope, "usingScope");
     Objects.requireNonNull(where, "where");
+    Objects.requireNonNull(with, "with");
+    Objects.requireNonNull(groupBy, "groupBy");
+    Objects.requireNonNull(having, "having");
     orderBy = List.copyOf(orderBy);
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(offset, "offset");
+    Objects.requireNonNull(forClause, "forClause");
+    Objects.requireNonNull(updateClause, "updateClause");
+  }
+
+  /** A query with only the clauses of the original subset (no scope, WITH, GROUP BY, FOR, UPDATE). */
+  public Query(
+      List<SelectItem> select,
+      String from,
+      Optional<String> fromAlias,
+      Optional<Condition> where,
+      List<OrderBy> orderBy,
+      OptionalInt limit,
+      OptionalInt offset) {
+    this(select, from, fromAlias, Optional.empty(), where, Optional.empty(), Optional.empty(),
+        Optional.empty(), orderBy, limit, offset, Optional.empty(), Optional.empty());
   }
 
   /**
@@ -52,8 +85,21 @@ public record Query(
     return SoqlRenderer.render(this);
   }
 
+  /** Whether the query aggregates: it has GROUP BY or an aggregate function in SELECT. */
+  public boolean isAggregate() {
+    return groupBy.isPresent()
+        || select.stream().anyMatch(item -> item instanceof SelectItem.FunctionCall(Function f, var a)
+            && f.containsAggregate());
+  }
+
+  /**
+   * Something that has a value in a row: a field path, a function call or a literal (SOQL
+   * reference, "fieldExpression", "Aggregate Functions", "Date Functions").
+   */
+  public sealed interface Expression permits FieldPath, Function, Value {}
+
   /** A dotted field path: {@code Name}, {@code Account.Owner.Name}. */
-  public record FieldPath(List<String> segments) {
+  public record FieldPath(List<String> segments) implements Expression {
     public FieldPath {
       segments = List.copyOf(segments);
       if (segments.isEmpty()) {
@@ -73,17 +119,53 @@ public record Query(
 
   /** One item of the select list. */
   public sealed interface SelectItem {
-    /** A field or relationship path. */
-    record Field(FieldPath path) implements SelectItem {}
+    /**
+     * A field or relationship path. {@code alias} is allowed only in aggregate queries (SOQL
+     * reference, "Using Aliases with GROUP BY").
+     */
+    record Field(FieldPath path, Optional<String> alias) implements SelectItem {
+      public Field {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(alias, "alias");
+      }
+
+      public Field(FieldPath path) {
+        this(path, Optional.empty());
+      }
+    }
 
     /** {@code COUNT()} (no field): the query returns only totalSize. */
     record Count() implements SelectItem {}
+
+    /**
+     * A function in the select list: an aggregate ({@code COUNT(Id) n}), a date function,
+     * {@code toLabel}, {@code FORMAT}, {@code convertCurrency}, {@code GROUPING}, ...
+     */
+    record FunctionCall(Function function, Optional<String> alias) implements SelectItem {
+      public FunctionCall {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(alias, "alias");
+      }
+    }
 
     /** A parent-to-child subquery, e.g. {@code (SELECT Id FROM Contacts)}. */
     record SubQuery(Query query) implements SelectItem {}
 
     /** {@code FIELDS(ALL)}, {@code FIELDS(STANDARD)} or {@code FIELDS(CUSTOM)}. */
     record Fields(FieldsKind kind) implements SelectItem {}
+
+    /**
+     * {@code TYPEOF field WHEN type THEN fields ... [ELSE fields] END} (SOQL reference, "TYPEOF"):
+     * which fields to read through a polymorphic relationship, per type of the related record.
+     */
+    record TypeOf(FieldPath field, List<When> whens, List<FieldPath> elseFields)
+        implements SelectItem {
+      public TypeOf {
+        Objects.requireNonNull(field, "field");
+        whens = List.copyOf(whens);
+        elseFields = List.copyOf(elseFields);
+      }
+    }
   }
 
   /** The argument of {@code FIELDS(...)}. */
@@ -91,6 +173,110 @@ public record Query(
     ALL,
     STANDARD,
     CUSTOM
+  }
+
+  /** One {@code WHEN type THEN fields} branch of TYPEOF. */
+  public record When(String type, List<FieldPath> fields) {
+    public When {
+      Objects.requireNonNull(type, "type");
+      fields = List.copyOf(fields);
+    }
+  }
+
+  /**
+   * A function call: {@code COUNT(Id)}, {@code CALENDAR_YEAR(CreatedDate)},
+   * {@code DISTANCE(Location__c, GEOLOCATION(37.7, -122.4), 'mi')}.
+   */
+  public record Function(FunctionName name, List<Expression> arguments) implements Expression {
+    public Function {
+      Objects.requireNonNull(name, "name");
+      arguments = List.copyOf(arguments);
+    }
+
+    /** Whether this call or one of its arguments is an aggregate function. */
+    public boolean containsAggregate() {
+      return name.kind() == FunctionKind.AGGREGATE
+          || arguments.stream().anyMatch(a -> a instanceof Function f && f.containsAggregate());
+    }
+  }
+
+  /** What a function is. */
+  public enum FunctionKind {
+    /** Aggregate functions (SOQL reference, "Aggregate Functions"). */
+    AGGREGATE,
+    /** Date functions (SOQL reference, "Date Functions"). */
+    DATE,
+    /** Everything else: toLabel, FORMAT, convertCurrency, convertTimezone, GROUPING, DISTANCE, GEOLOCATION. */
+    OTHER
+  }
+
+  /** The functions of SOQL, with their canonical spelling and their arity. */
+  public enum FunctionName {
+    AVG("AVG", FunctionKind.AGGREGATE, 1, 1),
+    COUNT("COUNT", FunctionKind.AGGREGATE, 1, 1),
+    COUNT_DISTINCT("COUNT_DISTINCT", FunctionKind.AGGREGATE, 1, 1),
+    MIN("MIN", FunctionKind.AGGREGATE, 1, 1),
+    MAX("MAX", FunctionKind.AGGREGATE, 1, 1),
+    SUM("SUM", FunctionKind.AGGREGATE, 1, 1),
+    CALENDAR_MONTH("CALENDAR_MONTH", FunctionKind.DATE, 1, 1),
+    CALENDAR_QUARTER("CALENDAR_QUARTER", FunctionKind.DATE, 1, 1),
+    CALENDAR_YEAR("CALENDAR_YEAR", FunctionKind.DATE, 1, 1),
+    DAY_IN_MONTH("DAY_IN_MONTH", FunctionKind.DATE, 1, 1),
+    DAY_IN_WEEK("DAY_IN_WEEK", FunctionKind.DATE, 1, 1),
+    DAY_IN_YEAR("DAY_IN_YEAR", FunctionKind.DATE, 1, 1),
+    DAY_ONLY("DAY_ONLY", FunctionKind.DATE, 1, 1),
+    FISCAL_MONTH("FISCAL_MONTH", FunctionKind.DATE, 1, 1),
+    FISCAL_QUARTER("FISCAL_QUARTER", FunctionKind.DATE, 1, 1),
+    FISCAL_YEAR("FISCAL_YEAR", FunctionKind.DATE, 1, 1),
+    HOUR_IN_DAY("HOUR_IN_DAY", FunctionKind.DATE, 1, 1),
+    WEEK_IN_MONTH("WEEK_IN_MONTH", FunctionKind.DATE, 1, 1),
+    WEEK_IN_YEAR("WEEK_IN_YEAR", FunctionKind.DATE, 1, 1),
+    CONVERT_TIMEZONE("convertTimezone", FunctionKind.OTHER, 1, 1),
+    CONVERT_CURRENCY("convertCurrency", FunctionKind.OTHER, 1, 1),
+    TO_LABEL("toLabel", FunctionKind.OTHER, 1, 1),
+    FORMAT("FORMAT", FunctionKind.OTHER, 1, 1),
+    GROUPING("GROUPING", FunctionKind.OTHER, 1, 1),
+    DISTANCE("DISTANCE", FunctionKind.OTHER, 3, 3),
+    GEOLOCATION("GEOLOCATION", FunctionKind.OTHER, 2, 2);
+
+    private final String spelling;
+    private final FunctionKind kind;
+    private final int minArguments;
+    private final int maxArguments;
+
+    FunctionName(String spelling, FunctionKind kind, int minArguments, int maxArguments) {
+      this.spelling = spelling;
+      this.kind = kind;
+      this.minArguments = minArguments;
+      this.maxArguments = maxArguments;
+    }
+
+    /** The spelling the SOQL reference uses, e.g. {@code toLabel}; SOQL ignores case. */
+    public String spelling() {
+      return spelling;
+    }
+
+    public FunctionKind kind() {
+      return kind;
+    }
+
+    int minArguments() {
+      return minArguments;
+    }
+
+    int maxArguments() {
+      return maxArguments;
+    }
+
+    /** The function spelled {@code name} in any case, if SOQL has one. */
+    public static Optional<FunctionName> of(String name) {
+      for (FunctionName f : values()) {
+        if (f.spelling.equalsIgnoreCase(name)) {
+          return Optional.of(f);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** A WHERE condition. */
@@ -109,8 +295,11 @@ public record Query(
 
     record Not(Condition operand) implements Condition {}
 
-    /** {@code field op value} with {@code =, !=, <, <=, >, >=}. */
-    record Comparison(FieldPath field, Operator operator, Value value) implements Condition {}
+    /**
+     * {@code field op value} with {@code =, !=, <, <=, >, >=}. {@code field} is a field path or,
+     * in WHERE, a date function or {@code DISTANCE(...)}; in HAVING, also an aggregate.
+     */
+    record Comparison(Expression field, Operator operator, Value value) implements Condition {}
 
     /**
      * {@code field LIKE 'pattern'}; {@code %} and {@code _} are wildcards, case-insensitive.
@@ -182,11 +371,92 @@ public record Query(
     }
 
     /** {@code field IN (...)} or, when {@code negated}, {@code field NOT IN (...)}. */
-    record In(FieldPath field, boolean negated, List<Value> values) implements Condition {
+    record In(Expression field, boolean negated, List<Value> values) implements Condition {
       public In {
         values = List.copyOf(values);
       }
     }
+
+    /**
+     * A semi-join {@code field IN (SELECT ...)} or, when {@code negated}, an anti-join {@code
+     * field NOT IN (SELECT ...)} (SOQL reference, "Semi-Joins and Anti-Joins"). {@code query}
+     * selects one field of another object.
+     */
+    record SemiJoin(FieldPath field, boolean negated, Query query) implements Condition {}
+
+    /**
+     * {@code field INCLUDES ('a;b', 'c')} or, when {@code excludes}, {@code EXCLUDES}, on a
+     * multi-select picklist (SOQL reference, "Querying Multi-Select Picklists"). Each value is
+     * decoded; a {@code ;} inside one value means "all of these".
+     */
+    record Includes(FieldPath field, boolean excludes, List<String> values) implements Condition {
+      public Includes {
+        values = List.copyOf(values);
+      }
+    }
+  }
+
+  /** GROUP BY, GROUP BY ROLLUP(...) or GROUP BY CUBE(...) (SOQL reference, "GROUP BY"). */
+  public record GroupBy(Grouping grouping, List<Expression> items) {
+    public GroupBy {
+      Objects.requireNonNull(grouping, "grouping");
+      items = List.copyOf(items);
+    }
+  }
+
+  /** The kind of GROUP BY. */
+  public enum Grouping {
+    PLAIN,
+    ROLLUP,
+    CUBE
+  }
+
+  /** The WITH clause (SOQL reference, "WITH filteringExpression"). */
+  public sealed interface With {
+    /** {@code WITH SECURITY_ENFORCED}: field- and object-level security is checked. */
+    record SecurityEnforced() implements With {}
+
+    /** {@code WITH USER_MODE}: the query runs with the user's permissions and sharing. */
+    record UserMode() implements With {}
+
+    /** {@code WITH SYSTEM_MODE}: the query runs in system mode. */
+    record SystemMode() implements With {}
+
+    /** {@code WITH DATA CATEGORY group op category AND ...}. */
+    record DataCategory(List<CategoryFilter> filters) implements With {
+      public DataCategory {
+        filters = List.copyOf(filters);
+      }
+    }
+  }
+
+  /** One data category filter: {@code Geography__c AT (usa__c, uk__c)}. */
+  public record CategoryFilter(String group, CategoryOperator operator, List<String> categories) {
+    public CategoryFilter {
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(operator, "operator");
+      categories = List.copyOf(categories);
+    }
+  }
+
+  /** Data category selectors (SOQL reference, "WITH DATA CATEGORY"). */
+  public enum CategoryOperator {
+    AT,
+    ABOVE,
+    BELOW,
+    ABOVE_OR_BELOW
+  }
+
+  /** {@code FOR VIEW} or {@code FOR REFERENCE}: update the records' LastViewedDate/LastReferencedDate. */
+  public enum ForClause {
+    VIEW,
+    REFERENCE
+  }
+
+  /** {@code UPDATE TRACKING} or {@code UPDATE VIEWSTAT} (Knowledge articles). */
+  public enum UpdateClause {
+    TRACKING,
+    VIEWSTAT
   }
 
   /** Comparison operators. */
@@ -209,8 +479,8 @@ public record Query(
     }
   }
 
-  /** A literal on the right-hand side of a condition. */
-  public sealed interface Value {
+  /** A literal: on the right-hand side of a condition, or a function argument. */
+  public sealed interface Value extends Expression {
     record Text(String value) implements Value {}
 
     record Number(BigDecimal value) implements Value {}
@@ -240,6 +510,6 @@ public record Query(
     LAST
   }
 
-  /** One ORDER BY item. */
-  public record OrderBy(FieldPath field, boolean ascending, NullsOrder nulls) {}
+  /** One ORDER BY item: a field path, or a function ({@code DISTANCE}, an aggregate, ...). */
+  public record OrderBy(Expression field, boolean ascending, NullsOrder nulls) {}
 }

@@ -1,13 +1,25 @@
 package dev.portcullis.salesforce.soql;
 
+import dev.portcullis.salesforce.soql.Query.CategoryFilter;
+import dev.portcullis.salesforce.soql.Query.CategoryOperator;
 import dev.portcullis.salesforce.soql.Query.Condition;
+import dev.portcullis.salesforce.soql.Query.Expression;
 import dev.portcullis.salesforce.soql.Query.FieldPath;
 import dev.portcullis.salesforce.soql.Query.FieldsKind;
+import dev.portcullis.salesforce.soql.Query.ForClause;
+import dev.portcullis.salesforce.soql.Query.Function;
+import dev.portcullis.salesforce.soql.Query.FunctionKind;
+import dev.portcullis.salesforce.soql.Query.FunctionName;
+import dev.portcullis.salesforce.soql.Query.GroupBy;
+import dev.portcullis.salesforce.soql.Query.Grouping;
 import dev.portcullis.salesforce.soql.Query.NullsOrder;
 import dev.portcullis.salesforce.soql.Query.Operator;
 import dev.portcullis.salesforce.soql.Query.OrderBy;
 import dev.portcullis.salesforce.soql.Query.SelectItem;
+import dev.portcullis.salesforce.soql.Query.UpdateClause;
 import dev.portcullis.salesforce.soql.Query.Value;
+import dev.portcullis.salesforce.soql.Query.When;
+import dev.portcullis.salesforce.soql.Query.With;
 import dev.portcullis.salesforce.soql.SoqlLexer.Kind;
 import dev.portcullis.salesforce.soql.SoqlLexer.Token;
 import java.math.BigDecimal;
@@ -23,23 +35,40 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Parses the documented SOQL subset into a {@link Query}. Thread-safe: {@link #parse} keeps all
+ * Parses the SOQL SELECT statement into a {@link Query}. Thread-safe: {@link #parse} keeps all
  * state in a per-call instance.
  *
- * <h2>Supported subset</h2>
+ * <h2>Grammar</h2>
+ *
+ * <p>Follows SOQL and SOSL Reference, "SOQL SELECT Syntax" (sforce_api_calls_soql_select.htm) and
+ * the pages it links (cited where a rule is enforced):
  *
  * <pre>
- * query      := SELECT item (, item)* FROM name [alias]
- *               [WHERE condition] [ORDER BY order (, order)*] [LIMIT int] [OFFSET int]
- * item       := path | COUNT() | FIELDS(ALL|STANDARD|CUSTOM) | ( query )   -- subquery: one level
- * path       := name (. name)*                                           -- Account.Owner.Name
- * condition  := unary (AND unary)* | unary (OR unary)*                   -- mixing needs ( )
+ * query      := SELECT item (, item)* FROM name [alias] [USING SCOPE scope]
+ *               [WHERE condition] [WITH with] [GROUP BY group [HAVING condition]]
+ *               [ORDER BY order (, order)*] [LIMIT int] [OFFSET int]
+ *               [FOR VIEW | FOR REFERENCE] [UPDATE TRACKING | UPDATE VIEWSTAT]
+ * item       := path [alias] | COUNT() | function [alias] | FIELDS(ALL|STANDARD|CUSTOM)
+ *             | ( query )                                       -- child subquery, 4 levels below the root
+ *             | TYPEOF path (WHEN name THEN path (, path)*)+ [ELSE path (, path)*] END
+ * function   := name ( [expr (, expr)*] )                       -- AVG COUNT COUNT_DISTINCT MIN MAX SUM,
+ *                                                                  date functions, toLabel, FORMAT,
+ *                                                                  convertCurrency, convertTimezone,
+ *                                                                  GROUPING, DISTANCE, GEOLOCATION
+ * expr       := path | function | string | number
+ * path       := name (. name)*                                  -- Account.Owner.Name, What.Type
+ * condition  := unary (AND unary)* | unary (OR unary)*          -- mixing needs ( )
  * unary      := NOT primary | primary
- * primary    := ( condition ) | path op value | path LIKE string
- *             | path [NOT] IN ( value (, value)* )
- * op         := = | != | &lt;&gt; | &lt; | &lt;= | &gt; | &gt;=                      -- &lt;&gt; is NOT_EQUALS
+ * primary    := ( condition ) | left op value | path LIKE string
+ *             | left [NOT] IN ( value (, value)* ) | path [NOT] IN ( query )   -- semi/anti-join
+ *             | path (INCLUDES|EXCLUDES) ( string (, string)* )
+ * left       := path | function                                 -- aggregates only in HAVING
+ * with       := SECURITY_ENFORCED | USER_MODE | SYSTEM_MODE
+ *             | DATA CATEGORY name (AT|ABOVE|BELOW|ABOVE_OR_BELOW) (name | ( name (, name)* ))
+ *               (AND ...)*
+ * group      := expr (, expr)* | ROLLUP ( expr (, expr)* ) | CUBE ( expr (, expr)* )
+ * order      := expr [ASC|DESC] [NULLS FIRST|NULLS LAST]
  * value      := string | number | TRUE | FALSE | NULL | date | dateTime | relative date
- * order      := path [ASC|DESC] [NULLS FIRST|NULLS LAST]
  * </pre>
  *
  * <p>Keywords are case-insensitive; names keep their case. Strings use the escapes of the SOQL
@@ -47,46 +76,74 @@ import java.util.Set;
  * Numbers: {@code [+-]digits[.digits]}. Dates: {@code YYYY-MM-DD}; dateTimes: {@code
  * YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm)}, validated against the calendar. Relative
  * date literals: every literal of the reference ("Date Formats and Date Literals in WHERE"),
- * including the fiscal ones and the {@code _N_} forms written {@code LAST_N_DAYS:30} (no
- * whitespace around the colon).
+ * including the fiscal ones and the {@code _N_} forms written {@code LAST_N_DAYS:30}.
  *
- * <p>Rejected with {@link SoqlException} (Salesforce would answer MALFORMED_QUERY, or the feature
- * is outside the subset): GROUP BY, HAVING, WITH, TYPEOF, FOR VIEW/REFERENCE/UPDATE, UPDATE
- * TRACKING/VIEWSTAT, USING SCOPE, ALL ROWS, aggregate and other functions except {@code COUNT()}
- * and {@code FIELDS()}, semi-joins {@code IN (SELECT ...)}, INCLUDES/EXCLUDES, bind variables
- * {@code :x}, several objects in FROM, subqueries nested more than one level (Salesforce allows
- * five levels in API 58.0+ over REST/SOAP, but only one in Apex, Bulk API and earlier versions),
- * more than 20 subqueries, {@code COUNT()} together with other items, duplicate fields, FIELDS(ALL)
- * or FIELDS(CUSTOM) without {@code LIMIT} of at most 200, clauses out of order or repeated, and
+ * <p>Refused with {@link SoqlException}, naming the position: bind variables {@code :x} and
+ * {@code ALL ROWS} and {@code FOR UPDATE} (Apex only: the API never receives them; queryAll is the
+ * REST form of ALL ROWS), several objects in FROM, WITH clauses other than the four above,
+ * unknown functions or scopes, wrong function arity, aggregates in WHERE or nested in
+ * aggregates, HAVING without GROUP BY, field aliases outside aggregate queries, more than
+ * three fields in ROLLUP/CUBE ("GROUP BY ROLLUP"), child subqueries deeper than four levels
+ * below the root ("Using Relationship Queries", API 58.0+ over REST/SOAP), more than 20 child
+ * subqueries ("Understanding Relationship Query Limitations"), paths of more than five
+ * relationship levels, semi-joins that do not select exactly one field or that nest another
+ * subquery, more than two semi-/anti-joins in one WHERE ("Semi-Joins and Anti-Joins"),
+ * {@code COUNT()} together with other items, duplicate fields, FIELDS(ALL) or FIELDS(CUSTOM)
+ * without {@code LIMIT} of at most 200 ("FIELDS()"), clauses out of order or repeated, and
  * trailing text.
  *
  * <h2>Design note</h2>
  *
  * <p>A hand-written recursive-descent parser over a token list from {@link SoqlLexer}. A parser
  * generator such as ANTLR would add a runtime dependency and generated code to the wire-format
- * module for a grammar of a dozen productions; the hand-written parser gives exact, Salesforce-
- * style messages ({@code unexpected token: 'FORM'}) with zero-based positions instead.
+ * module; the hand-written parser gives exact, Salesforce-style messages ({@code unexpected
+ * token: 'FORM'}) with zero-based positions instead.
  *
- * <p>Robustness invariants, which the fuzz tests check: the only exception that escapes is
- * {@link SoqlException}; recursion depth is bounded because conditions may nest at most {@value
- * #MAX_NESTING} levels (parentheses and NOT) and subqueries one level, so adversarial input
- * cannot cause a {@link StackOverflowError}; the input is at most {@value #MAX_LENGTH} characters
- * (Salesforce's documented maximum SOQL statement length, "SOQL and SOSL Limits for Search
- * Queries"), so lexing and parsing are linear in bounded input; numbers for LIMIT, OFFSET and
- * {@code _N_} literals are range-checked rather than converted blindly.
+ * <p>It checks what the text alone decides (syntax, documented limits); what needs the org's
+ * schema (does the field exist, is it a date, does the semi-join select a reference to the outer
+ * object) is left to Salesforce, or to the org simulator.
+ *
+ * <p>Robustness invariants, which the property and fuzz tests check: the only exception that
+ * escapes is {@link SoqlException}; recursion depth is bounded because conditions and function
+ * calls nest at most {@value #MAX_NESTING} levels in total, child subqueries four levels and
+ * semi-joins one, so adversarial input cannot cause a {@link StackOverflowError}; the input is at
+ * most {@value #MAX_LENGTH} characters (Salesforce's documented maximum SOQL statement length,
+ * "SOQL and SOSL Limits for Search Queries"), so lexing and parsing are linear in bounded input;
+ * numbers for LIMIT, OFFSET and {@code _N_} literals are range-checked rather than converted
+ * blindly.
  */
 public final class SoqlParser {
   /** Salesforce's maximum length of a SOQL statement, in characters. */
   public static final int MAX_LENGTH = 100_000;
 
-  /** Maximum nesting of parentheses and NOT in a WHERE condition. */
+  /** Maximum nesting of parentheses, NOT and function calls in one query. */
   static final int MAX_NESTING = 100;
 
   /** Salesforce: "No more than 20 parent-to-child relationships can be specified in a query." */
   static final int MAX_SUBQUERIES = 20;
 
+  /**
+   * Salesforce (API 58.0+, REST and SOAP): five levels of parent-to-child relationships, the
+   * root being the first, so child subqueries nest at most four deep.
+   */
+  static final int MAX_SUBQUERY_DEPTH = 4;
+
+  /** Salesforce: no more than five levels in a child-to-parent relationship path. */
+  static final int MAX_RELATIONSHIP_LEVELS = 5;
+
+  /** Salesforce: no more than two IN or NOT IN semi-/anti-joins in one WHERE clause. */
+  static final int MAX_SEMI_JOINS = 2;
+
+  /** Salesforce: GROUP BY ROLLUP and GROUP BY CUBE take up to three fields. */
+  static final int MAX_ROLLUP_FIELDS = 3;
+
   /** Salesforce: FIELDS(ALL) and FIELDS(CUSTOM) need LIMIT n with n at most 200. */
   static final int FIELDS_LIMIT = 200;
+
+  /** Filter scopes of USING SCOPE (SOQL reference, "USING SCOPE"), lower case. */
+  static final Set<String> SCOPES =
+      Set.of("delegated", "everything", "mine", "mine_and_my_groups", "my_territory",
+          "my_team_territory", "team", "scopingrule");
 
   /** Relative date literals without a number (SOQL reference, "Date Formats and Date Literals"). */
   static final Set<String> RELATIVE_DATES =
@@ -113,13 +170,14 @@ public final class SoqlParser {
 
   /**
    * Words that cannot be an alias: SOQL's reserved keywords (SOQL reference, "Reserved
-   * Keywords") and the words that start a clause.
+   * Keywords") and the words that start a clause or a TYPEOF branch.
    */
   static final Set<String> RESERVED =
       Set.of(
           "AND", "ASC", "DESC", "EXCLUDES", "FIRST", "FROM", "GROUP", "HAVING", "IN", "INCLUDES",
           "LAST", "LIKE", "LIMIT", "NOT", "NULL", "NULLS", "OR", "SELECT", "WHERE", "WITH",
-          "ORDER", "OFFSET", "FOR", "USING", "UPDATE", "TYPEOF", "ALL", "TRUE", "FALSE", "BY");
+          "ORDER", "OFFSET", "FOR", "USING", "UPDATE", "TYPEOF", "ALL", "TRUE", "FALSE", "BY",
+          "WHEN", "THEN", "ELSE", "END");
 
   /**
    * SOQL's reserved keywords (SOQL reference, "Reserved Keywords"), which cannot be names.
@@ -130,22 +188,33 @@ public final class SoqlParser {
           "AND", "ASC", "DESC", "EXCLUDES", "FIRST", "FROM", "HAVING", "IN", "INCLUDES", "LAST",
           "LIKE", "LIMIT", "NOT", "NULL", "NULLS", "OR", "SELECT", "WHERE", "WITH");
 
-  private static final Set<String> AGGREGATES =
-      Set.of("AVG", "COUNT", "COUNT_DISTINCT", "MIN", "MAX", "SUM");
+  /** What kind of query is being parsed. */
+  enum Context {
+    ROOT,
+    CHILD,
+    SEMI_JOIN
+  }
+
+  /** Where a condition is. */
+  enum Clause {
+    WHERE,
+    HAVING
+  }
 
   private final List<Token> tokens;
   private int index;
   private int nesting;
   private int subqueries;
+  private int semiJoins;
 
-  private SoqlParser(List<Token> tokens) {
+  SoqlParser(List<Token> tokens) {
     this.tokens = tokens;
   }
 
   /**
    * Parses {@code soql}.
    *
-   * @throws SoqlException when the query is malformed or outside the supported subset; its
+   * @throws SoqlException when the query is malformed or outside the supported language; its
    *     {@link SoqlException#position()} is the zero-based offset of the problem
    * @throws NullPointerException when {@code soql} is null
    */
@@ -157,7 +226,7 @@ public final class SoqlParser {
           MAX_LENGTH);
     }
     SoqlParser parser = new SoqlParser(SoqlLexer.tokenize(soql));
-    Query query = parser.query(false);
+    Query query = parser.query(Context.ROOT, 0);
     Token end = parser.peek();
     if (!end.is(Kind.END)) {
       throw parser.trailing(end);
@@ -167,24 +236,60 @@ public final class SoqlParser {
 
   // ---------------------------------------------------------------- query
 
-  private Query query(boolean subquery) {
+  private Query query(Context context, int depth) {
     expectKeyword("SELECT");
-    List<SelectItem> select = selectList(subquery);
+    int selectAt = peek().start();
+    int savedSemiJoins = semiJoins;
+    semiJoins = 0;
+    List<SelectItem> select = selectList(context, depth);
     expectKeyword("FROM");
     Token type = expectName("an object name after FROM");
     Optional<String> alias = Optional.empty();
     Token next = peek();
     if (next.is(Kind.COMMA)) {
-      throw new SoqlException("querying several objects in FROM is not supported by this SOQL subset",
+      throw new SoqlException(
+          "several objects in FROM are not supported: name one object and use relationship paths",
           next.start());
     }
     if (next.is(Kind.IDENTIFIER) && !RESERVED.contains(upper(next))) {
       alias = Optional.of(advance().text());
     }
+    Optional<String> scope = Optional.empty();
+    if (peek().isKeyword("USING")) {
+      advance();
+      expectKeyword("SCOPE");
+      Token name = expectName("a filter scope after USING SCOPE");
+      String lower = name.text().toLowerCase(Locale.ROOT);
+      if (!SCOPES.contains(lower)) {
+        throw new SoqlException("unknown filter scope '" + name.display() + "' (expected one of "
+            + String.join(", ", new java.util.TreeSet<>(SCOPES)) + ")", name.start());
+      }
+      scope = Optional.of(lower);
+    }
     Optional<Condition> where = Optional.empty();
     if (peek().isKeyword("WHERE")) {
       advance();
-      where = Optional.of(condition());
+      where = Optional.of(condition(Clause.WHERE, context));
+    }
+    Optional<With> with = Optional.empty();
+    if (peek().isKeyword("WITH")) {
+      advance();
+      with = Optional.of(with());
+    }
+    Optional<GroupBy> groupBy = Optional.empty();
+    if (peek().isKeyword("GROUP") && peek(1).isKeyword("BY")) {
+      advance();
+      advance();
+      groupBy = Optional.of(groupBy());
+    }
+    Optional<Condition> having = Optional.empty();
+    Token havingToken = peek();
+    if (havingToken.isKeyword("HAVING")) {
+      if (groupBy.isEmpty()) {
+        throw new SoqlException("HAVING needs GROUP BY", havingToken.start());
+      }
+      advance();
+      having = Optional.of(condition(Clause.HAVING, context));
     }
     List<OrderBy> orderBy = List.of();
     if (peek().isKeyword("ORDER")) {
@@ -203,7 +308,21 @@ public final class SoqlParser {
       advance();
       offset = OptionalInt.of(nonNegativeInt("OFFSET"));
     }
-    if (!subquery) {
+    Optional<ForClause> forClause = Optional.empty();
+    if (peek().isKeyword("FOR") && (peek(1).isKeyword("VIEW") || peek(1).isKeyword("REFERENCE"))) {
+      advance();
+      forClause = Optional.of(ForClause.valueOf(upper(advance())));
+    }
+    Optional<UpdateClause> update = Optional.empty();
+    if (peek().isKeyword("UPDATE")
+        && (peek(1).isKeyword("TRACKING") || peek(1).isKeyword("VIEWSTAT"))) {
+      advance();
+      update = Optional.of(UpdateClause.valueOf(upper(advance())));
+    }
+    semiJoins = savedSemiJoins;
+    Query query = new Query(select, type.text(), alias, scope, where, with, groupBy, having,
+        orderBy, limit, offset, forClause, update);
+    if (context == Context.ROOT) {
       for (SelectItem item : select) {
         if (item instanceof SelectItem.Fields(FieldsKind kind)
             && kind != FieldsKind.STANDARD
@@ -214,10 +333,20 @@ public final class SoqlParser {
         }
       }
     }
-    return new Query(select, type.text(), alias, where, orderBy, limit, offset);
+    if (!query.isAggregate()) {
+      for (SelectItem item : select) {
+        if (item instanceof SelectItem.Field(FieldPath path, Optional<String> fieldAlias)
+            && fieldAlias.isPresent()) {
+          throw new SoqlException("alias '" + fieldAlias.get() + "' on field " + path
+              + " is allowed only in aggregate queries (with GROUP BY or an aggregate function)",
+              selectAt);
+        }
+      }
+    }
+    return query;
   }
 
-  private List<SelectItem> selectList(boolean subquery) {
+  private List<SelectItem> selectList(Context context, int depth) {
     List<SelectItem> items = new ArrayList<>();
     Set<String> seenFields = new HashSet<>();
     int countAt = -1;
@@ -226,11 +355,11 @@ public final class SoqlParser {
       if (t.isKeyword("FROM") && items.isEmpty()) {
         throw new SoqlException("unexpected token: 'FROM' (the select list is empty)", t.start());
       }
-      SelectItem item = selectItem(subquery);
+      SelectItem item = selectItem(context, depth);
       if (item instanceof SelectItem.Count) {
         countAt = t.start();
       }
-      if (item instanceof SelectItem.Field(FieldPath path)
+      if (item instanceof SelectItem.Field(FieldPath path, Optional<String> alias)
           && !seenFields.add(path.toString().toLowerCase(Locale.ROOT))) {
         throw new SoqlException("duplicate field selected: " + path, t.start());
       }
@@ -243,16 +372,26 @@ public final class SoqlParser {
     if (countAt >= 0 && items.size() > 1) {
       throw new SoqlException("COUNT() must be the only item in the select list", countAt);
     }
+    if (context == Context.SEMI_JOIN
+        && (items.size() != 1 || !(items.get(0) instanceof SelectItem.Field))) {
+      throw new SoqlException(
+          "a semi-join or anti-join subquery must select exactly one field (an Id or a reference)",
+          tokens.get(Math.max(0, index - 1)).start());
+    }
     return items;
   }
 
-  private SelectItem selectItem(boolean subquery) {
+  private SelectItem selectItem(Context context, int depth) {
     Token t = peek();
     if (t.is(Kind.LEFT_PAREN)) {
-      if (subquery) {
+      if (context == Context.SEMI_JOIN) {
         throw new SoqlException(
-            "parent-to-child subqueries can be nested only one level deep in this SOQL subset",
+            "a semi-join or anti-join subquery cannot contain a parent-to-child subquery",
             t.start());
+      }
+      if (depth >= MAX_SUBQUERY_DEPTH) {
+        throw new SoqlException("parent-to-child subqueries can be nested at most "
+            + MAX_SUBQUERY_DEPTH + " levels below the root query", t.start());
       }
       advance();
       if (!peek().isKeyword("SELECT")) {
@@ -263,7 +402,7 @@ public final class SoqlParser {
             "no more than " + MAX_SUBQUERIES + " parent-to-child subqueries are allowed in a query",
             t.start());
       }
-      Query inner = query(true);
+      Query inner = query(Context.CHILD, depth + 1);
       Token close = peek();
       if (!close.is(Kind.RIGHT_PAREN)) {
         throw trailing(close);
@@ -271,63 +410,314 @@ public final class SoqlParser {
       advance();
       return new SelectItem.SubQuery(inner);
     }
-    if (t.isKeyword("TYPEOF") && peek(1).is(Kind.IDENTIFIER)) {
-      throw unsupported("TYPEOF", t);
+    if (t.isKeyword("TYPEOF") && peek(1).is(Kind.IDENTIFIER)
+        && !KEYWORDS.contains(upper(peek(1)))) {
+      return typeOf();
     }
     if (t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)) {
-      return function();
+      String upper = upper(t);
+      if (upper.equals("COUNT") && peek(2).is(Kind.RIGHT_PAREN)) {
+        advance();
+        advance();
+        advance();
+        return new SelectItem.Count();
+      }
+      if (upper.equals("FIELDS")) {
+        return fields();
+      }
+      Function function = function(Clause.HAVING);
+      return new SelectItem.FunctionCall(function, alias());
     }
-    return new SelectItem.Field(path("a field name"));
+    return new SelectItem.Field(path("a field name"), alias());
   }
 
-  private SelectItem function() {
+  /** An alias after a select item: a name followed by ',' or FROM, so that {@code Id FORM} is an error. */
+  Optional<String> alias() {
+    Token next = peek();
+    if (next.is(Kind.IDENTIFIER) && !RESERVED.contains(upper(next))
+        && (peek(1).is(Kind.COMMA) || peek(1).isKeyword("FROM"))) {
+      return Optional.of(advance().text());
+    }
+    return Optional.empty();
+  }
+
+  private SelectItem fields() {
+    advance();
+    Token open = advance();
+    Token kind = peek();
+    if (kind.is(Kind.IDENTIFIER) && peek(1).is(Kind.RIGHT_PAREN)) {
+      for (FieldsKind k : FieldsKind.values()) {
+        if (k.name().equals(upper(kind))) {
+          advance();
+          advance();
+          return new SelectItem.Fields(k);
+        }
+      }
+    }
+    throw new SoqlException("FIELDS() takes ALL, STANDARD or CUSTOM", open.end());
+  }
+
+  /** SOQL reference, "TYPEOF" (sforce_api_calls_soql_select_typeof.htm). */
+  private SelectItem typeOf() {
+    advance();
+    FieldPath field = path("a polymorphic relationship after TYPEOF");
+    List<When> whens = new ArrayList<>();
+    while (peek().isKeyword("WHEN")) {
+      advance();
+      Token type = expectName("an object name after WHEN");
+      expectKeyword("THEN");
+      whens.add(new When(type.text(), pathList()));
+    }
+    if (whens.isEmpty()) {
+      throw new SoqlException("TYPEOF needs at least one WHEN type THEN fields branch",
+          peek().start());
+    }
+    List<FieldPath> elseFields = List.of();
+    if (peek().isKeyword("ELSE")) {
+      advance();
+      elseFields = pathList();
+    }
+    expectKeyword("END");
+    return new SelectItem.TypeOf(field, whens, elseFields);
+  }
+
+  private List<FieldPath> pathList() {
+    List<FieldPath> paths = new ArrayList<>();
+    paths.add(path("a field name"));
+    while (peek().is(Kind.COMMA)) {
+      advance();
+      paths.add(path("a field name"));
+    }
+    return paths;
+  }
+
+  /**
+   * A function call at the current token. {@code clause} HAVING allows aggregates (the select
+   * list and ORDER BY parse as HAVING does); WHERE refuses them.
+   */
+  Function function(Clause clause) {
     Token name = advance();
     Token open = advance();
-    String upper = upper(name);
-    if (upper.equals("COUNT") && peek().is(Kind.RIGHT_PAREN)) {
-      advance();
-      return new SelectItem.Count();
+    FunctionName function = FunctionName.of(name.text()).orElseThrow(() ->
+        new SoqlException("unknown function " + name.display() + "()", name.start()));
+    if (function.kind() == FunctionKind.AGGREGATE && clause == Clause.WHERE) {
+      throw new SoqlException("aggregate function " + function.spelling()
+          + "() is not allowed in WHERE; filter on aggregates with HAVING", name.start());
     }
-    if (upper.equals("FIELDS")) {
-      Token kind = peek();
-      if (kind.is(Kind.IDENTIFIER) && peek(1).is(Kind.RIGHT_PAREN)) {
-        for (FieldsKind k : FieldsKind.values()) {
-          if (k.name().equals(upper(kind))) {
-            advance();
-            advance();
-            return new SelectItem.Fields(k);
+    enter(open);
+    List<Expression> arguments = new ArrayList<>();
+    if (!peek().is(Kind.RIGHT_PAREN)) {
+      while (true) {
+        arguments.add(argument(clause));
+        if (!peek().is(Kind.COMMA)) {
+          break;
+        }
+        advance();
+      }
+    }
+    Token close = advance();
+    if (!close.is(Kind.RIGHT_PAREN)) {
+      throw unexpected(close);
+    }
+    nesting--;
+    if (arguments.size() < function.minArguments() || arguments.size() > function.maxArguments()) {
+      String count = function.minArguments() == function.maxArguments()
+          ? String.valueOf(function.minArguments())
+          : function.minArguments() + " to " + function.maxArguments();
+      throw new SoqlException(function.spelling() + "() takes " + count + " argument"
+          + (function.maxArguments() == 1 ? "" : "s") + ", found " + arguments.size(),
+          name.start());
+    }
+    checkArguments(function, arguments, name);
+    return new Function(function, arguments);
+  }
+
+  private Expression argument(Clause clause) {
+    Token t = peek();
+    if (t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)) {
+      return function(clause);
+    }
+    if (t.is(Kind.STRING) || t.is(Kind.NUMBER)) {
+      return value();
+    }
+    if (t.is(Kind.COLON)) {
+      throw bindVariable(t);
+    }
+    return path("a field name");
+  }
+
+  /** Argument rules of SOQL reference, "Aggregate Functions", "DISTANCE", "GEOLOCATION". */
+  private static void checkArguments(FunctionName function, List<Expression> arguments, Token at) {
+    switch (function) {
+      case GEOLOCATION -> {
+        for (Expression a : arguments) {
+          if (!(a instanceof Value.Number)) {
+            throw new SoqlException("GEOLOCATION() takes a latitude and a longitude as numbers",
+                at.start());
           }
         }
       }
-      throw new SoqlException("FIELDS() takes ALL, STANDARD or CUSTOM", open.end());
+      case DISTANCE -> {
+        for (int i = 0; i < 2; i++) {
+          Expression a = arguments.get(i);
+          if (!(a instanceof FieldPath)
+              && !(a instanceof Function f && f.name() == FunctionName.GEOLOCATION)) {
+            throw new SoqlException(
+                "DISTANCE() compares two locations: a location field or GEOLOCATION(lat, lon)",
+                at.start());
+          }
+        }
+        if (!(arguments.get(2) instanceof Value.Text(String unit))
+            || !(unit.equals("mi") || unit.equals("km"))) {
+          throw new SoqlException("DISTANCE() takes the unit 'mi' or 'km' as third argument",
+              at.start());
+        }
+      }
+      default -> {
+        Expression a = arguments.get(0);
+        if (a instanceof Value) {
+          throw new SoqlException(function.spelling() + "() takes a field, not a literal",
+              at.start());
+        }
+        if (a instanceof Function f && f.name().kind() == FunctionKind.AGGREGATE
+            && function.kind() == FunctionKind.AGGREGATE) {
+          throw new SoqlException("aggregate functions cannot be nested: " + function.spelling()
+              + "(" + f.name().spelling() + "(...))", at.start());
+        }
+        if (a instanceof Function f && f.name() == FunctionName.GEOLOCATION) {
+          throw new SoqlException("GEOLOCATION() is allowed only inside DISTANCE()", at.start());
+        }
+      }
     }
-    if (AGGREGATES.contains(upper)) {
-      throw new SoqlException("aggregate function " + name.text()
-          + "() is not supported by this SOQL subset (only COUNT() is)", name.start());
-    }
-    throw new SoqlException(
-        "function " + name.display() + "() is not supported by this SOQL subset", name.start());
   }
 
-  private FieldPath path(String what) {
+  FieldPath path(String what) {
     List<String> segments = new ArrayList<>();
+    Token first = peek();
     segments.add(expectName(what).text());
     while (peek().is(Kind.DOT)) {
       advance();
       segments.add(expectName("a field name after '.'").text());
     }
+    // Five relationship levels, plus the field, plus an optional alias or object qualifier.
+    if (segments.size() > MAX_RELATIONSHIP_LEVELS + 2) {
+      throw new SoqlException("field path " + shorten(String.join(".", segments))
+          + " has more than " + MAX_RELATIONSHIP_LEVELS + " relationship levels", first.start());
+    }
     return new FieldPath(segments);
   }
 
-  private List<OrderBy> orderByList() {
+  private static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
+  /** SOQL reference, "WITH SECURITY_ENFORCED", "USER_MODE", "WITH DATA CATEGORY". */
+  private With with() {
+    Token t = advance();
+    if (t.is(Kind.IDENTIFIER)) {
+      switch (upper(t)) {
+        case "SECURITY_ENFORCED":
+          return new With.SecurityEnforced();
+        case "USER_MODE":
+          return new With.UserMode();
+        case "SYSTEM_MODE":
+          return new With.SystemMode();
+        case "DATA":
+          expectKeyword("CATEGORY");
+          return dataCategory();
+        default:
+          break;
+      }
+    }
+    throw new SoqlException("unsupported WITH clause '" + t.display() + "' (supported: "
+        + "SECURITY_ENFORCED, USER_MODE, SYSTEM_MODE, DATA CATEGORY)", t.start());
+  }
+
+  With dataCategory() {
+    List<CategoryFilter> filters = new ArrayList<>();
+    while (true) {
+      Token group = expectName("a data category group name");
+      Token op = advance();
+      CategoryOperator operator = null;
+      for (CategoryOperator o : CategoryOperator.values()) {
+        if (op.isKeyword(o.name())) {
+          operator = o;
+        }
+      }
+      if (operator == null) {
+        throw new SoqlException("unexpected token: '" + op.display()
+            + "' (expected AT, ABOVE, BELOW or ABOVE_OR_BELOW)", op.start());
+      }
+      List<String> categories = new ArrayList<>();
+      if (peek().is(Kind.LEFT_PAREN)) {
+        advance();
+        while (true) {
+          categories.add(expectName("a data category name").text());
+          Token t = advance();
+          if (t.is(Kind.RIGHT_PAREN)) {
+            break;
+          }
+          if (!t.is(Kind.COMMA)) {
+            throw unexpected(t);
+          }
+        }
+      } else {
+        categories.add(expectName("a data category name").text());
+      }
+      filters.add(new CategoryFilter(group.text(), operator, categories));
+      if (!peek().isKeyword("AND")) {
+        return new With.DataCategory(filters);
+      }
+      advance();
+    }
+  }
+
+  /** SOQL reference, "GROUP BY", "GROUP BY ROLLUP", "GROUP BY CUBE". */
+  private GroupBy groupBy() {
+    Token t = peek();
+    Grouping grouping = Grouping.PLAIN;
+    if ((t.isKeyword("ROLLUP") || t.isKeyword("CUBE")) && peek(1).is(Kind.LEFT_PAREN)) {
+      grouping = Grouping.valueOf(upper(t));
+      advance();
+      advance();
+    }
+    List<Expression> items = new ArrayList<>();
+    while (true) {
+      items.add(groupItem());
+      if (!peek().is(Kind.COMMA)) {
+        break;
+      }
+      advance();
+    }
+    if (grouping != Grouping.PLAIN) {
+      Token close = advance();
+      if (!close.is(Kind.RIGHT_PAREN)) {
+        throw unexpected(close);
+      }
+      if (items.size() > MAX_ROLLUP_FIELDS) {
+        throw new SoqlException("GROUP BY " + grouping + " takes at most " + MAX_ROLLUP_FIELDS
+            + " fields", t.start());
+      }
+    }
+    return new GroupBy(grouping, items);
+  }
+
+  private Expression groupItem() {
+    Token t = peek();
+    if (t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)) {
+      Function f = function(Clause.WHERE);
+      return f;
+    }
+    return path("a field name in GROUP BY");
+  }
+
+  List<OrderBy> orderByList() {
     List<OrderBy> items = new ArrayList<>();
     while (true) {
       Token t = peek();
-      if (t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)) {
-        throw new SoqlException(
-            "function " + t.display() + "() is not supported by this SOQL subset", t.start());
-      }
-      FieldPath field = path("a field name in ORDER BY");
+      Expression field = t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)
+          ? function(Clause.HAVING)
+          : path("a field name in ORDER BY");
       boolean ascending = true;
       if (peek().isKeyword("ASC")) {
         advance();
@@ -355,7 +745,7 @@ public final class SoqlParser {
     }
   }
 
-  private int nonNegativeInt(String clause) {
+  int nonNegativeInt(String clause) {
     Token t = peek();
     if (t.is(Kind.COLON)) {
       throw bindVariable(t);
@@ -379,8 +769,8 @@ public final class SoqlParser {
 
   // ---------------------------------------------------------------- conditions
 
-  private Condition condition() {
-    Condition first = unary();
+  Condition condition(Clause clause, Context context) {
+    Condition first = unary(clause, context);
     Token op = peek();
     boolean and = op.isKeyword("AND");
     if (!and && !op.isKeyword("OR")) {
@@ -392,7 +782,7 @@ public final class SoqlParser {
     operands.add(first);
     while (peek().isKeyword(keyword)) {
       advance();
-      operands.add(unary());
+      operands.add(unary(clause, context));
     }
     Token t = peek();
     if (t.isKeyword(other)) {
@@ -402,28 +792,28 @@ public final class SoqlParser {
     return and ? new Condition.And(operands) : new Condition.Or(operands);
   }
 
-  private Condition unary() {
+  private Condition unary(Clause clause, Context context) {
     Token t = peek();
     if (t.isKeyword("NOT")) {
       advance();
       enter(t);
-      Condition operand = primary();
+      Condition operand = primary(clause, context);
       nesting--;
       return new Condition.Not(operand);
     }
-    return primary();
+    return primary(clause, context);
   }
 
-  private Condition primary() {
+  private Condition primary(Clause clause, Context context) {
     Token t = peek();
     if (t.is(Kind.LEFT_PAREN)) {
       if (peek(1).isKeyword("SELECT")) {
         throw new SoqlException(
-            "subqueries are not supported in WHERE by this SOQL subset", peek(1).start());
+            "a subquery in a condition must follow IN or NOT IN", peek(1).start());
       }
       advance();
       enter(t);
-      Condition inner = condition();
+      Condition inner = condition(clause, context);
       nesting--;
       Token close = peek();
       if (!close.is(Kind.RIGHT_PAREN)) {
@@ -432,16 +822,15 @@ public final class SoqlParser {
       advance();
       return inner;
     }
-    if (t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)) {
-      throw new SoqlException(
-          "function " + t.display() + "() is not supported by this SOQL subset", t.start());
-    }
-    FieldPath field = path("a field name");
+    Expression left = t.is(Kind.IDENTIFIER) && peek(1).is(Kind.LEFT_PAREN)
+        ? function(clause)
+        : path("a field name");
     Token op = advance();
     if (op.is(Kind.OPERATOR)) {
-      return new Condition.Comparison(field, operator(op), value());
+      return new Condition.Comparison(left, operator(op), value());
     }
     if (op.isKeyword("LIKE")) {
+      FieldPath field = fieldOperand(left, op, t);
       Token pattern = advance();
       if (pattern.is(Kind.COLON)) {
         throw bindVariable(pattern);
@@ -454,26 +843,90 @@ public final class SoqlParser {
       return new Condition.Like(
           field, SoqlLexer.decodeLikePattern((String) pattern.value(), pattern.start()));
     }
-    if (op.isKeyword("IN")) {
-      return new Condition.In(field, false, valueList());
-    }
+    boolean negated = false;
     if (op.isKeyword("NOT")) {
       Token in = advance();
       if (!in.isKeyword("IN")) {
         throw unexpected(in);
       }
-      return new Condition.In(field, true, valueList());
+      negated = true;
+    } else if (!op.isKeyword("IN")) {
+      if (op.isKeyword("INCLUDES") || op.isKeyword("EXCLUDES")) {
+        return new Condition.Includes(fieldOperand(left, op, t), op.isKeyword("EXCLUDES"),
+            stringList());
+      }
+      throw unexpected(op);
     }
-    if (op.isKeyword("INCLUDES") || op.isKeyword("EXCLUDES")) {
-      throw unsupported(upper(op), op);
+    if (peek().is(Kind.LEFT_PAREN) && peek(1).isKeyword("SELECT")) {
+      return semiJoin(fieldOperand(left, op, t), negated, clause, context);
     }
-    throw unexpected(op);
+    return new Condition.In(left, negated, valueList());
+  }
+
+  /** SOQL reference, "Semi-Joins and Anti-Joins" (sforce_api_calls_soql_select_comparisonoperators.htm). */
+  private Condition semiJoin(FieldPath field, boolean negated, Clause clause, Context context) {
+    Token open = advance();
+    if (clause != Clause.WHERE || context == Context.SEMI_JOIN) {
+      throw new SoqlException(clause != Clause.WHERE
+          ? "semi-joins and anti-joins are allowed only in WHERE"
+          : "a semi-join or anti-join subquery cannot contain another semi-join or anti-join",
+          open.start());
+    }
+    if (++semiJoins > MAX_SEMI_JOINS) {
+      throw new SoqlException("no more than " + MAX_SEMI_JOINS
+          + " semi-joins or anti-joins (IN/NOT IN with a subquery) are allowed in one WHERE",
+          open.start());
+    }
+    int saved = semiJoins;
+    Query inner = query(Context.SEMI_JOIN, 0);
+    semiJoins = saved;
+    Token close = advance();
+    if (!close.is(Kind.RIGHT_PAREN)) {
+      throw trailing(close);
+    }
+    return new Condition.SemiJoin(field, negated, inner);
+  }
+
+  private static FieldPath fieldOperand(Expression left, Token op, Token at) {
+    if (left instanceof FieldPath path) {
+      return path;
+    }
+    throw new SoqlException(upper(op) + " needs a field on its left, not a function", at.start());
+  }
+
+  private List<String> stringList() {
+    Token open = advance();
+    if (open.is(Kind.COLON)) {
+      throw bindVariable(open);
+    }
+    if (!open.is(Kind.LEFT_PAREN)) {
+      throw unexpected(open);
+    }
+    List<String> values = new ArrayList<>();
+    while (true) {
+      Token s = advance();
+      if (s.is(Kind.COLON)) {
+        throw bindVariable(s);
+      }
+      if (!s.is(Kind.STRING)) {
+        throw new SoqlException("unexpected token: '" + s.display()
+            + "' (INCLUDES and EXCLUDES take string literals)", s.start());
+      }
+      values.add(SoqlLexer.decodeText((String) s.value(), s.start()));
+      Token t = advance();
+      if (t.is(Kind.RIGHT_PAREN)) {
+        return values;
+      }
+      if (!t.is(Kind.COMMA)) {
+        throw unexpected(t);
+      }
+    }
   }
 
   private void enter(Token t) {
     if (++nesting > MAX_NESTING) {
       throw new SoqlException(
-          "condition is nested too deeply (more than " + MAX_NESTING + " levels)", t.start());
+          "query is nested too deeply (more than " + MAX_NESTING + " levels)", t.start());
     }
   }
 
@@ -497,11 +950,6 @@ public final class SoqlParser {
     if (!open.is(Kind.LEFT_PAREN)) {
       throw unexpected(open);
     }
-    if (peek().isKeyword("SELECT")) {
-      throw new SoqlException(
-          "semi-join and anti-join subqueries (IN (SELECT ...)) are not supported by this SOQL subset",
-          peek().start());
-    }
     List<Value> values = new ArrayList<>();
     while (true) {
       values.add(value());
@@ -515,7 +963,7 @@ public final class SoqlParser {
     }
   }
 
-  private Value value() {
+  Value value() {
     Token t = advance();
     switch (t.kind()) {
       case STRING:
@@ -575,33 +1023,27 @@ public final class SoqlParser {
 
   // ---------------------------------------------------------------- errors and helpers
 
-  /** An error for a token after a complete query: repeated, misplaced or unsupported clauses. */
-  private SoqlException trailing(Token t) {
+  /** An error for a token after a complete query: repeated, misplaced or Apex-only clauses. */
+  SoqlException trailing(Token t) {
     if (t.is(Kind.IDENTIFIER)) {
       switch (upper(t)) {
-        case "GROUP":
-          return unsupported("GROUP BY", t);
-        case "HAVING":
-          return unsupported("HAVING", t);
-        case "WITH":
-          return unsupported("WITH", t);
-        case "USING":
-          return unsupported("USING SCOPE", t);
         case "ALL":
-          return unsupported("ALL ROWS", t);
-        case "FOR": {
-          Token what = peek(1);
-          return unsupported(
-              what.is(Kind.IDENTIFIER) ? "FOR " + upper(what) : "FOR", t);
-        }
-        case "UPDATE": {
-          Token what = peek(1);
-          return unsupported(
-              what.is(Kind.IDENTIFIER) ? "UPDATE " + upper(what) : "UPDATE", t);
-        }
-        case "WHERE", "ORDER", "LIMIT", "OFFSET":
+          if (peek(1).isKeyword("ROWS")) {
+            return new SoqlException("ALL ROWS exists only in Apex; over the API, use the queryAll"
+                + " resource to include deleted and archived records", t.start());
+          }
+          break;
+        case "FOR":
+          if (peek(1).isKeyword("UPDATE")) {
+            return new SoqlException(
+                "FOR UPDATE (record locking) exists only in Apex; the API does not lock records",
+                t.start());
+          }
+          break;
+        case "WHERE", "WITH", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "USING", "UPDATE":
           return new SoqlException("unexpected token: '" + t.display()
-              + "' (clauses must appear once each, in the order WHERE, ORDER BY, LIMIT, OFFSET)",
+              + "' (clauses must appear once each, in the order USING SCOPE, WHERE, WITH, GROUP BY,"
+              + " HAVING, ORDER BY, LIMIT, OFFSET, FOR VIEW|REFERENCE, UPDATE TRACKING|VIEWSTAT)",
               t.start());
         default:
           break;
@@ -613,19 +1055,16 @@ public final class SoqlParser {
     return unexpected(t);
   }
 
-  private static SoqlException unsupported(String feature, Token t) {
-    return new SoqlException(feature + " is not supported by this SOQL subset", t.start());
+  static SoqlException bindVariable(Token t) {
+    return new SoqlException("bind variables (:name) exist only in Apex; the API never receives"
+        + " them: write the value as a literal", t.start());
   }
 
-  private static SoqlException bindVariable(Token t) {
-    return new SoqlException("bind variables are not supported by this SOQL subset", t.start());
-  }
-
-  private static SoqlException unexpected(Token t) {
+  static SoqlException unexpected(Token t) {
     return new SoqlException("unexpected token: '" + t.display() + "'", t.start());
   }
 
-  private Token expectName(String what) {
+  Token expectName(String what) {
     Token t = peek();
     if (!t.is(Kind.IDENTIFIER) || KEYWORDS.contains(upper(t))) {
       if (t.is(Kind.COLON)) {
@@ -637,7 +1076,7 @@ public final class SoqlParser {
     return advance();
   }
 
-  private void expectKeyword(String keyword) {
+  void expectKeyword(String keyword) {
     Token t = peek();
     if (!t.isKeyword(keyword)) {
       throw unexpected(t);
@@ -645,20 +1084,20 @@ public final class SoqlParser {
     advance();
   }
 
-  private static String upper(Token t) {
+  static String upper(Token t) {
     return t.text().toUpperCase(Locale.ROOT);
   }
 
-  private Token peek() {
+  Token peek() {
     return tokens.get(index);
   }
 
-  private Token peek(int ahead) {
+  Token peek(int ahead) {
     return tokens.get(Math.min(index + ahead, tokens.size() - 1));
   }
 
   /** Consumes and returns the current token; at the end, keeps returning END. */
-  private Token advance() {
+  Token advance() {
     Token t = tokens.get(index);
     if (index < tokens.size() - 1) {
       index++;

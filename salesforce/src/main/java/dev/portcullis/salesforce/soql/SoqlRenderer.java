@@ -1,15 +1,22 @@
 package dev.portcullis.salesforce.soql;
 
+import dev.portcullis.salesforce.soql.Query.CategoryFilter;
 import dev.portcullis.salesforce.soql.Query.Condition;
+import dev.portcullis.salesforce.soql.Query.Expression;
 import dev.portcullis.salesforce.soql.Query.FieldPath;
+import dev.portcullis.salesforce.soql.Query.Function;
+import dev.portcullis.salesforce.soql.Query.GroupBy;
 import dev.portcullis.salesforce.soql.Query.OrderBy;
 import dev.portcullis.salesforce.soql.Query.SelectItem;
 import dev.portcullis.salesforce.soql.Query.Value;
+import dev.portcullis.salesforce.soql.Query.When;
+import dev.portcullis.salesforce.soql.Query.With;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Renders a {@link Query} as SOQL text that {@link SoqlParser} parses back to an equal query.
@@ -59,8 +66,18 @@ final class SoqlRenderer {
   private final Style style;
   private final StringBuilder out = new StringBuilder();
 
-  private SoqlRenderer(Style style) {
+  SoqlRenderer(Style style) {
     this.style = style;
+  }
+
+  /** Appends raw text (names, punctuation). */
+  void append(String text) {
+    out.append(text);
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
   }
 
   static String render(Query query) {
@@ -73,19 +90,19 @@ final class SoqlRenderer {
     return renderer.out.toString();
   }
 
-  private void keyword(String keyword) {
+  void keyword(String keyword) {
     out.append(style.keyword(keyword));
   }
 
-  private void space() {
+  void space() {
     out.append(style.space());
   }
 
-  private void gap() {
+  void gap() {
     out.append(style.gap());
   }
 
-  private void query(Query q) {
+  void query(Query q) {
     keyword("SELECT");
     space();
     List<SelectItem> items = q.select();
@@ -105,9 +122,25 @@ final class SoqlRenderer {
       space();
       out.append(alias);
     });
+    q.usingScope().ifPresent(scope -> {
+      space();
+      keyword("USING");
+      space();
+      keyword("SCOPE");
+      space();
+      out.append(scope);
+    });
     q.where().ifPresent(condition -> {
       space();
       keyword("WHERE");
+      space();
+      condition(condition);
+    });
+    q.with().ifPresent(this::with);
+    q.groupBy().ifPresent(this::groupBy);
+    q.having().ifPresent(condition -> {
+      space();
+      keyword("HAVING");
       space();
       condition(condition);
     });
@@ -119,9 +152,7 @@ final class SoqlRenderer {
       space();
       for (int i = 0; i < q.orderBy().size(); i++) {
         if (i > 0) {
-          gap();
-          out.append(',');
-          out.append(style.optionalSpace());
+          comma();
         }
         orderBy(q.orderBy().get(i));
       }
@@ -138,16 +169,107 @@ final class SoqlRenderer {
       space();
       out.append(n);
     });
+    q.forClause().ifPresent(f -> {
+      space();
+      keyword("FOR");
+      space();
+      keyword(f.name());
+    });
+    q.updateClause().ifPresent(u -> {
+      space();
+      keyword("UPDATE");
+      space();
+      keyword(u.name());
+    });
   }
 
-  private void selectItem(SelectItem item) {
+  void comma() {
+    gap();
+    out.append(',');
+    out.append(style.optionalSpace());
+  }
+
+  void with(With with) {
+    space();
+    keyword("WITH");
+    space();
+    switch (with) {
+      case With.SecurityEnforced() -> keyword("SECURITY_ENFORCED");
+      case With.UserMode() -> keyword("USER_MODE");
+      case With.SystemMode() -> keyword("SYSTEM_MODE");
+      case With.DataCategory(List<CategoryFilter> filters) -> {
+        keyword("DATA");
+        space();
+        keyword("CATEGORY");
+        for (int i = 0; i < filters.size(); i++) {
+          CategoryFilter filter = filters.get(i);
+          space();
+          if (i > 0) {
+            keyword("AND");
+            space();
+          }
+          out.append(filter.group());
+          space();
+          keyword(filter.operator().name());
+          space();
+          if (filter.categories().size() == 1) {
+            out.append(filter.categories().get(0));
+          } else {
+            out.append('(');
+            gap();
+            for (int j = 0; j < filter.categories().size(); j++) {
+              if (j > 0) {
+                comma();
+              }
+              out.append(filter.categories().get(j));
+            }
+            gap();
+            out.append(')');
+          }
+        }
+      }
+    }
+  }
+
+  private void groupBy(GroupBy groupBy) {
+    space();
+    keyword("GROUP");
+    space();
+    keyword("BY");
+    space();
+    boolean wrapped = groupBy.grouping() != Query.Grouping.PLAIN;
+    if (wrapped) {
+      keyword(groupBy.grouping().name());
+      out.append('(');
+      gap();
+    }
+    for (int i = 0; i < groupBy.items().size(); i++) {
+      if (i > 0) {
+        comma();
+      }
+      expression(groupBy.items().get(i));
+    }
+    if (wrapped) {
+      gap();
+      out.append(')');
+    }
+  }
+
+  void selectItem(SelectItem item) {
     switch (item) {
-      case SelectItem.Field(FieldPath path) -> path(path);
+      case SelectItem.Field(FieldPath path, Optional<String> alias) -> {
+        path(path);
+        alias(alias);
+      }
       case SelectItem.Count() -> {
         keyword("COUNT");
         out.append('(');
         gap();
         out.append(')');
+      }
+      case SelectItem.FunctionCall(Function function, Optional<String> alias) -> {
+        function(function);
+        alias(alias);
       }
       case SelectItem.SubQuery(Query query) -> {
         out.append('(');
@@ -164,15 +286,76 @@ final class SoqlRenderer {
         gap();
         out.append(')');
       }
+      case SelectItem.TypeOf(FieldPath field, List<When> whens, List<FieldPath> elseFields) -> {
+        keyword("TYPEOF");
+        space();
+        path(field);
+        for (When when : whens) {
+          space();
+          keyword("WHEN");
+          space();
+          out.append(when.type());
+          space();
+          keyword("THEN");
+          space();
+          paths(when.fields());
+        }
+        if (!elseFields.isEmpty()) {
+          space();
+          keyword("ELSE");
+          space();
+          paths(elseFields);
+        }
+        space();
+        keyword("END");
+      }
     }
+  }
+
+  private void paths(List<FieldPath> paths) {
+    for (int i = 0; i < paths.size(); i++) {
+      if (i > 0) {
+        comma();
+      }
+      path(paths.get(i));
+    }
+  }
+
+  private void alias(Optional<String> alias) {
+    alias.ifPresent(a -> {
+      space();
+      out.append(a);
+    });
+  }
+
+  private void expression(Expression expression) {
+    switch (expression) {
+      case FieldPath path -> path(path);
+      case Function function -> function(function);
+      case Value value -> value(value);
+    }
+  }
+
+  private void function(Function function) {
+    keyword(function.name().spelling());
+    out.append('(');
+    gap();
+    for (int i = 0; i < function.arguments().size(); i++) {
+      if (i > 0) {
+        comma();
+      }
+      expression(function.arguments().get(i));
+    }
+    gap();
+    out.append(')');
   }
 
   private void path(FieldPath path) {
     out.append(String.join(".", path.segments()));
   }
 
-  private void orderBy(OrderBy item) {
-    path(item.field());
+  void orderBy(OrderBy item) {
+    expression(item.field());
     if (!item.ascending()) {
       space();
       keyword("DESC");
@@ -197,7 +380,7 @@ final class SoqlRenderer {
     }
   }
 
-  private void condition(Condition condition) {
+  void condition(Condition condition) {
     switch (condition) {
       case Condition.And(List<Condition> operands) -> junction("AND", operands);
       case Condition.Or(List<Condition> operands) -> junction("OR", operands);
@@ -210,8 +393,8 @@ final class SoqlRenderer {
           parenthesized(operand);
         }
       }
-      case Condition.Comparison(FieldPath field, Query.Operator operator, Value value) -> {
-        path(field);
+      case Condition.Comparison(Expression field, Query.Operator operator, Value value) -> {
+        expression(field);
         out.append(style.optionalSpace());
         out.append(operator.symbol());
         out.append(style.optionalSpace());
@@ -224,24 +407,43 @@ final class SoqlRenderer {
         space();
         likePattern(pattern);
       }
-      case Condition.In(FieldPath field, boolean negated, List<Value> values) -> {
+      case Condition.In(Expression field, boolean negated, List<Value> values) -> {
+        expression(field);
+        space();
+        notIn(negated);
+        out.append('(');
+        gap();
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            comma();
+          }
+          value(values.get(i));
+        }
+        gap();
+        out.append(')');
+      }
+      case Condition.SemiJoin(FieldPath field, boolean negated, Query query) -> {
         path(field);
         space();
-        if (negated) {
-          keyword("NOT");
-          space();
-        }
-        keyword("IN");
+        notIn(negated);
+        out.append('(');
+        gap();
+        query(query);
+        gap();
+        out.append(')');
+      }
+      case Condition.Includes(FieldPath field, boolean excludes, List<String> values) -> {
+        path(field);
+        space();
+        keyword(excludes ? "EXCLUDES" : "INCLUDES");
         out.append(style.optionalSpace());
         out.append('(');
         gap();
         for (int i = 0; i < values.size(); i++) {
           if (i > 0) {
-            gap();
-            out.append(',');
-            out.append(style.optionalSpace());
+            comma();
           }
-          value(values.get(i));
+          value(new Value.Text(values.get(i)));
         }
         gap();
         out.append(')');
@@ -249,10 +451,21 @@ final class SoqlRenderer {
     }
   }
 
+  private void notIn(boolean negated) {
+    if (negated) {
+      keyword("NOT");
+      space();
+    }
+    keyword("IN");
+    out.append(style.optionalSpace());
+  }
+
   private static boolean isSimple(Condition condition) {
     return condition instanceof Condition.Comparison
         || condition instanceof Condition.Like
-        || condition instanceof Condition.In;
+        || condition instanceof Condition.In
+        || condition instanceof Condition.SemiJoin
+        || condition instanceof Condition.Includes;
   }
 
   private void junction(String keyword, List<Condition> operands) {
@@ -279,7 +492,7 @@ final class SoqlRenderer {
     out.append(')');
   }
 
-  private void value(Value value) {
+  void value(Value value) {
     switch (value) {
       case Value.Text(String text) -> {
         out.append('\'');

@@ -21,9 +21,9 @@ class SoqlExceptionTest {
 
   @Test
   void multiLineShowsTheLineWithTheProblem() {
-    assertThat(malformed("SELECT Id\r\nFROM Account\nWHERE Name = 'x'\n  GROUP BY Name"))
-        .isEqualTo("\n  GROUP BY Name\n  ^\nERROR at Row:4:Column:3\n"
-            + "GROUP BY is not supported by this SOQL subset");
+    assertThat(malformed("SELECT Id\r\nFROM Account\nWHERE Name = 'x'\n  FOR UPDATE"))
+        .isEqualTo("\n  FOR UPDATE\n  ^\nERROR at Row:4:Column:3\n"
+            + "FOR UPDATE (record locking) exists only in Apex; the API does not lock records");
   }
 
   @Test

@@ -287,7 +287,7 @@ class SoqlParserPropertiesTest {
                     .map(SelectItem.SubQuery::new)));
     Arbitrary<List<SelectItem>> items =
         item.list().ofMinSize(1).ofMaxSize(5)
-            .uniqueElements(i -> i instanceof SelectItem.Field(FieldPath p)
+            .uniqueElements(i -> i instanceof SelectItem.Field(FieldPath p, var a)
                 ? p.toString().toLowerCase(Locale.ROOT) : i);
     Arbitrary<List<SelectItem>> select =
         Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, items),

@@ -356,39 +356,44 @@ class SoqlParserTest {
         SELECT Id, FROM Account                                 | unexpected token: 'FROM'                       | 11
         ''                                                      | unexpected token: '<EOF>'                      | 0
         UPDATE Account SET Name = 'x'                           | unexpected token: 'UPDATE'                     | 0
-        SELECT Id FROM Account GROUP BY Name                    | GROUP BY is not supported by this SOQL subset  | 23
-        SELECT Id FROM Account WHERE A = 1 GROUP BY Name        | GROUP BY is not supported                      | 35
-        SELECT Id FROM Account HAVING COUNT(Id) > 1             | HAVING is not supported                        | 23
-        SELECT Id FROM Account WITH SECURITY_ENFORCED           | WITH is not supported                          | 23
-        SELECT Id FROM Account FOR UPDATE                       | FOR UPDATE is not supported                    | 23
-        SELECT Id FROM Account LIMIT 1 FOR VIEW                 | FOR VIEW is not supported                      | 31
-        SELECT Id FROM Account FOR REFERENCE                    | FOR REFERENCE is not supported                 | 23
-        SELECT Id FROM Account UPDATE TRACKING                  | UPDATE TRACKING is not supported               | 23
-        SELECT Id FROM Account USING SCOPE mine                 | USING SCOPE is not supported                   | 23
-        SELECT Id FROM Account ALL ROWS                         | ALL ROWS is not supported                      | 23
-        SELECT TYPEOF What WHEN Account THEN Phone END FROM Event | TYPEOF is not supported                      | 7
-        SELECT COUNT(Id) FROM Account                           | aggregate function COUNT() is not supported    | 7
-        SELECT MAX(CreatedDate) FROM Account                    | aggregate function MAX() is not supported      | 7
-        SELECT toLabel(Status) FROM Case                        | function toLabel() is not supported            | 7
+        SELECT Id FROM Account HAVING COUNT(Id) > 1             | HAVING needs GROUP BY                          | 23
+        SELECT Id FROM Account WITH RecordVisibilityContext     | unsupported WITH clause 'RecordVisibilityContext' | 28
+        SELECT Id FROM Account FOR UPDATE                       | FOR UPDATE (record locking) exists only in Apex | 23
+        SELECT Id FROM Account ALL ROWS                         | ALL ROWS exists only in Apex                   | 23
+        SELECT Id FROM Account USING SCOPE nobody               | unknown filter scope 'nobody'                  | 35
+        SELECT Id FROM Account FOR VIEW LIMIT 1                 | unexpected token: 'LIMIT' (clauses must appear once each | 32
+        SELECT Id FROM Account GROUP BY Name WHERE A = 1        | unexpected token: 'WHERE' (clauses must appear once each | 37
+        SELECT TYPEOF What ELSE Name END FROM Event             | TYPEOF needs at least one WHEN                 | 19
+        SELECT TYPEOF What WHEN Account THEN Phone FROM Event   | unexpected token: 'FROM'                       | 43
+        SELECT Name n FROM Account                              | alias 'n' on field Name is allowed only in aggregate queries | 7
+        SELECT NOPE(Id) FROM Account                            | unknown function NOPE()                        | 7
+        SELECT SUM(Amount, Id) FROM Opportunity                 | SUM() takes 1 argument, found 2                | 7
+        SELECT SUM(MAX(Amount)) FROM Opportunity                | aggregate functions cannot be nested           | 7
+        SELECT SUM(1) FROM Opportunity                          | SUM() takes a field, not a literal             | 7
+        SELECT Id FROM Account WHERE COUNT(Id) > 1              | aggregate function COUNT() is not allowed in WHERE | 29
+        SELECT Id FROM Account GROUP BY ROLLUP(A, B, C, D)      | GROUP BY ROLLUP takes at most 3 fields         | 32
+        SELECT Id FROM Account WHERE DISTANCE(L__c, GEOLOCATION(1, 2), 'yd') < 5 | DISTANCE() takes the unit 'mi' or 'km' | 29
+        SELECT Id FROM Account WHERE DISTANCE(L__c, GEOLOCATION('a', 2), 'mi') < 5 | GEOLOCATION() takes a latitude and a longitude as numbers | 44
+        SELECT Id FROM Account WHERE Id IN (SELECT AccountId, Id FROM Contact) | must select exactly one field | 54
+        SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Id IN (SELECT WhoId FROM Task)) | cannot contain another semi-join | 78
+        SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) AND Id IN (SELECT AccountId FROM Case) AND Id IN (SELECT AccountId FROM Opportunity) | no more than 2 semi-joins | 116
+        SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id FROM F) FROM E) FROM D) FROM C) FROM B) FROM A | nested at most 4 levels | 59
+        SELECT Id FROM Account WHERE Tags__c INCLUDES (1)       | INCLUDES and EXCLUDES take string literals     | 47
+        SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) LIKE 'x' | LIKE needs a field on its left        | 29
+        SELECT A.B.C.D.E.F.G.H FROM Account                     | has more than 5 relationship levels            | 7
         SELECT FIELDS(SOME) FROM Account                        | FIELDS() takes ALL, STANDARD or CUSTOM         | 14
         SELECT FIELDS(ALL) FROM Account                         | The SOQL FIELDS function must have a LIMIT of at most 200 | 31
         SELECT FIELDS(CUSTOM) FROM Account LIMIT 201            | The SOQL FIELDS function must have a LIMIT of at most 200 | 35
         SELECT Id, COUNT() FROM Account                         | COUNT() must be the only item                  | 11
         SELECT Id, Name, id FROM Account                        | duplicate field selected: id                   | 17
         SELECT Id FROM Account, Contact                         | several objects in FROM                        | 22
-        SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) | semi-join                           | 36
-        SELECT Id FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact) | semi-join                       | 40
-        SELECT Id FROM Account WHERE (SELECT Id FROM Contact)   | subqueries are not supported in WHERE          | 30
-        SELECT Id FROM Account WHERE Tags__c INCLUDES ('a')     | INCLUDES is not supported                      | 37
-        SELECT Id FROM Account WHERE Tags__c EXCLUDES ('a')     | EXCLUDES is not supported                      | 37
-        SELECT Id FROM Account WHERE Name = :name               | bind variables are not supported               | 36
-        SELECT Id FROM Account WHERE Id IN :ids                 | bind variables are not supported               | 35
-        SELECT Id FROM Account LIMIT :n                         | bind variables are not supported               | 29
+        SELECT Id FROM Account WHERE (SELECT Id FROM Contact)   | a subquery in a condition must follow IN or NOT IN | 30
+        SELECT Id FROM Account WHERE Name = :name               | bind variables (:name) exist only in Apex      | 36
+        SELECT Id FROM Account WHERE Id IN :ids                 | bind variables (:name) exist only in Apex      | 35
+        SELECT Id FROM Account LIMIT :n                         | bind variables (:name) exist only in Apex      | 29
         SELECT Id FROM Account WHERE Name NOT LIKE 'x'          | unexpected token: 'LIKE'                       | 38
         SELECT Id FROM Account WHERE Name LIKE 5                | LIKE needs a string literal                    | 39
         SELECT Id FROM Account WHERE Name = Other               | unexpected token: 'Other' (expected a literal value) | 36
-        SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2026 | function CALENDAR_YEAR() is not supported | 29
-        SELECT Id FROM Account ORDER BY MAX(Name)               | function MAX() is not supported                | 32
         SELECT Id FROM Account WHERE Name IN ()                 | unexpected token: ')'                          | 38
         SELECT Id FROM Account WHERE A = 1 AND                  | unexpected token: '<EOF>'                      | 38
         SELECT Id FROM Account WHERE NOT NOT A = 1              | unexpected token: 'NOT'                        | 33
@@ -432,7 +437,6 @@ class SoqlParserTest {
         SELECT Account. FROM Contact                            | expected a field name after '.'                | 16
         SELECT Id FROM Account WHERE Name = ''''                | unexpected token: ''                           | 38
         SELECT (SELECT Id FROM Contacts FROM Account            | unexpected token: 'FROM'                       | 32
-        SELECT (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account | nested only one level deep    | 19
         SELECT (Id) FROM Account                                | unexpected token: 'Id'                         | 8
         SELECT Id FROM Account WHERE Name = 'x' #               | unexpected token: '#'                          | 40
         SELECT Id FROM Account WHERE Name ＝ 'x'                 | unexpected token: '＝'                          | 34
