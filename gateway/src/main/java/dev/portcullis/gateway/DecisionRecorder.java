@@ -9,4 +9,7 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface DecisionRecorder {
   CompletableFuture<?> record(GatewayDecision decision);
+
+  /** How a forwarded request ended (not awaited: the answer has been streamed already). */
+  default void completed(GatewayCompletion completion) {}
 }

@@ -64,6 +64,12 @@ public final class GatewayProxy extends ProxyHandler {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProxy.class);
   private static final String UPSTREAM = GatewayProxy.class.getName() + ".upstream";
   private static final String EXCHANGE = GatewayProxy.class.getName() + ".exchange";
+  private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
+  /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
+  static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields");
+
+  /** A decision and, when an obligation changes the request, the query string to forward instead. */
+  private record Verdict(GatewayDecision decision, Optional<String> soql) {}
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
   /** Request headers never forwarded: credentials of the client's, and what identifies the client. */
   private static final List<String> DROPPED_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Cookie2",
@@ -82,6 +88,17 @@ public final class GatewayProxy extends ProxyHandler {
     final AtomicReference<org.eclipse.jetty.client.Request> upstream = new AtomicReference<>();
     volatile String endedBecause;
     volatile TokenBroker.Watch watch;
+    volatile long started;
+    volatile GatewayDecision decision;
+
+    /** The session ended: abort the upstream exchange (a long download is cut mid-stream). */
+    void end(String sessionId, String why) {
+      endedBecause = why;
+      org.eclipse.jetty.client.Request running = upstream.get();
+      if (running != null) {
+        running.abort(new IllegalStateException("session " + sessionId + " ended: " + why));
+      }
+    }
   }
 
   /**
@@ -141,14 +158,16 @@ public final class GatewayProxy extends ProxyHandler {
     String path = Request.getPathInContext(request);
     Optional<String> soql = Optional.ofNullable(query.getValue("q"));
     Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
-    GatewayDecision decision;
+    Verdict verdict;
     if (classified.isEmpty()) {
-      decision = new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
-          Classification.of("unclassified", "unclassified"), false, List.of(), policy.get().hash(),
-          "the request " + request.getMethod() + " " + path + " could not be classified (unclassified)");
+      verdict = new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+          session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
+          policy.get().hash(), "the request " + request.getMethod() + " " + path + " could not be classified"
+              + " (unclassified)"), Optional.empty());
     } else {
-      decision = decide(session, classified.get(), decisionId, now);
+      verdict = decide(session, classified.get(), soql, decisionId, now);
     }
+    GatewayDecision decision = verdict.decision();
     if (!record(decision)) {
       SalesforceErrors.write(response, callback, 503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
@@ -168,20 +187,25 @@ public final class GatewayProxy extends ProxyHandler {
       return true;
     }
     Exchange exchange = new Exchange();
+    verdict.soql().ifPresent(rewritten -> request.setAttribute(REWRITTEN_QUERY, rewrittenQueryString(query, rewritten)));
     request.setAttribute(UPSTREAM, upstream);
     request.setAttribute(EXCHANGE, exchange);
-    exchange.watch = broker.watch(session, failed -> {
-      exchange.endedBecause = failed.reason().name();
-      org.eclipse.jetty.client.Request running = exchange.upstream.get();
-      if (running != null) {
-        running.abort(new IllegalStateException("session " + session.id() + " ended: " + failed.reason()));
-      }
+    exchange.watch = broker.watch(session, failed -> exchange.end(session.id(), failed.reason().name()));
+    // The session's expiry ends the request too, without waiting for a sweep.
+    long untilExpiry = Duration.between(clock.instant(), session.expiresAt()).toMillis();
+    org.eclipse.jetty.util.thread.Scheduler.Task expiry = request.getComponents().getScheduler()
+        .schedule(() -> exchange.end(session.id(), "EXPIRED"), Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
+    exchange.started = System.nanoTime();
+    exchange.decision = decision;
+    Callback closing = Callback.from(callback, () -> {
+      exchange.watch.close();
+      expiry.cancel();
     });
-    Callback closing = Callback.from(callback, exchange.watch::close);
     return super.handle(request, response, closing);
   }
 
-  private GatewayDecision decide(Session session, Classification classification, String decisionId, Instant now) {
+  private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
+      Instant now) {
     PolicyBundle bundle = policy.get();
     Decision decision;
     try {
@@ -198,24 +222,78 @@ public final class GatewayProxy extends ProxyHandler {
           .build());
     } catch (RuntimeException e) {
       LOG.error("policy failed on decision {}", decisionId, e);
-      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
-          classification, false, List.of(), bundle.hash(), "policy could not decide: " + e.getMessage());
+      return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+          session.principal().subject(), classification, false, List.of(), bundle.hash(),
+          "policy could not decide: " + e.getMessage()), Optional.empty());
     }
     if (!decision.allowed()) {
       String reason = decision.reasons().isEmpty() ? "no rule allows " + classification.operation()
           + (classification.sobject().isEmpty() ? "" : " on " + classification.sobject())
           : String.join("; ", decision.reasons());
-      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
-          classification, false, decision.matchedRules(), decision.bundleHash(), reason);
+      return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+          session.principal().subject(), classification, false, decision.matchedRules(), decision.bundleHash(),
+          reason), Optional.empty());
     }
-    if (!decision.obligations().isEmpty()) {
-      List<String> names = decision.obligations().stream().map(Obligation::name).toList();
-      return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
-          classification, false, decision.matchedRules(), decision.bundleHash(), "policy attaches obligations "
-              + names + " that this gateway does not enforce yet; denied rather than forwarded unenforced");
+    Optional<String> forwarded = Optional.empty();
+    boolean isQuery = classification.operation().equals("query") && soql.isPresent();
+    for (Obligation obligation : decision.obligations()) {
+      String refusal = null;
+      switch (obligation.name()) {
+        case "max_records" -> {
+          if (isQuery) {
+            if (obligation.value() instanceof Number max && max.longValue() >= 0) {
+              forwarded = Optional.of(QueryObligations.capped(forwarded.orElse(soql.get()), max.longValue()));
+            } else {
+              refusal = "max_records is not a whole number: " + obligation.value();
+            }
+          }
+        }
+        case "deny_fields" -> {
+          if (isQuery) {
+            refusal = QueryObligations.deniedFieldRead(soql.get(), QueryObligations.texts(obligation.value()))
+                .orElse(null);
+          } else if (classification.operation().equals("read")) {
+            // a record read returns every field the user sees: refused when a denied field is of that object
+            for (String denied : QueryObligations.texts(obligation.value())) {
+              if (denied.regionMatches(true, 0, classification.sobject() + ".", 0, classification.sobject().length() + 1)) {
+                refusal = "reading a whole " + classification.sobject() + " record would return " + denied
+                    + ", a denied field; query the fields you need instead";
+              }
+            }
+          }
+        }
+        default -> refusal = "policy attaches the obligation " + obligation.name() + ", which this gateway does not"
+            + " enforce yet (it enforces " + HONOURED_OBLIGATIONS + "); denied rather than forwarded unenforced";
+      }
+      if (refusal != null) {
+        return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+            session.principal().subject(), classification, false, decision.matchedRules(), decision.bundleHash(),
+            refusal), Optional.empty());
+      }
     }
-    return new GatewayDecision(decisionId, now, session.id(), session.orgAlias(), session.principal().subject(),
-        classification, true, decision.matchedRules(), decision.bundleHash(), "allowed by " + decision.matchedRules());
+    String reason = "allowed by " + decision.matchedRules()
+        + (forwarded.isPresent() ? "; forwarded as: " + forwarded.get() : "");
+    return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+        session.principal().subject(), classification, true, decision.matchedRules(), decision.bundleHash(), reason),
+        forwarded);
+  }
+
+  /** The original query string with {@code q} replaced by {@code soql}, every other parameter kept. */
+  private static String rewrittenQueryString(Fields original, String soql) {
+    StringBuilder query = new StringBuilder("q=").append(encode(soql));
+    for (Fields.Field field : original) {
+      if (field.getName().equals("q")) {
+        continue;
+      }
+      for (String value : field.getValues()) {
+        query.append('&').append(encode(field.getName())).append('=').append(encode(value));
+      }
+    }
+    return query.toString();
+  }
+
+  private static String encode(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private boolean record(GatewayDecision decision) {
@@ -235,8 +313,12 @@ public final class GatewayProxy extends ProxyHandler {
   protected HttpURI rewriteHttpURI(Request request) {
     AccessToken upstream = (AccessToken) request.getAttribute(UPSTREAM);
     URI base = upstream.instanceUrl();
-    return HttpURI.build(request.getHttpURI()).scheme(base.getScheme()).host(base.getHost())
-        .port(base.getPort()).asImmutable();
+    HttpURI.Mutable target = HttpURI.build(request.getHttpURI()).scheme(base.getScheme()).host(base.getHost())
+        .port(base.getPort());
+    if (request.getAttribute(REWRITTEN_QUERY) instanceof String query) {
+      target.query(query);
+    }
+    return target.asImmutable();
   }
 
   @Override
@@ -249,6 +331,50 @@ public final class GatewayProxy extends ProxyHandler {
       }
     }
     return upstream;
+  }
+
+  @Override
+  protected void onProxyToClientResponseComplete(Request clientToProxyRequest,
+      org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
+      Response proxyToClientResponse, Callback callback) {
+    completed(clientToProxyRequest, serverToProxyResponse.getStatus(), null);
+    super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+        proxyToClientResponse, callback);
+  }
+
+  @Override
+  protected void onProxyToClientResponseFailure(Request clientToProxyRequest,
+      org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
+      Response proxyToClientResponse, Callback callback, Throwable failure) {
+    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+        proxyToClientResponse, callback, failure);
+  }
+
+  @Override
+  protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
+      org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
+      Response proxyToClientResponse, Callback proxyToClientCallback, Throwable failure) {
+    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+        proxyToClientResponse, proxyToClientCallback, failure);
+  }
+
+  /** Reports how a forwarded request ended (once), for the ledger's completion entry. */
+  private void completed(Request request, int status, Throwable failure) {
+    if (!(request.getAttribute(EXCHANGE) instanceof Exchange exchange) || exchange.decision == null) {
+      return;
+    }
+    GatewayDecision decision = exchange.decision;
+    exchange.decision = null;
+    String outcome = exchange.endedBecause != null ? "cut: the session ended (" + exchange.endedBecause + ")"
+        : failure != null ? "failed: " + failure.getClass().getSimpleName() : "completed";
+    try {
+      recorder.completed(new GatewayCompletion(decision.decisionId(), decision.sessionId(), decision.org(), status,
+          Request.getContentBytesRead(request), Duration.ofNanos(System.nanoTime() - exchange.started), outcome));
+    } catch (RuntimeException e) {
+      LOG.warn("completion of decision {} not recorded: {}", decision.decisionId(), e.toString());
+    }
   }
 
   @Override

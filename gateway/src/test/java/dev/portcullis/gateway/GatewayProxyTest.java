@@ -51,108 +51,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The gateway in front of orgsim: sessions from the real broker (OIDC exchange, JWT bearer
- * tokens per session), the default policy pack, a Jetty listener, and a recorder that can fail.
- */
-class GatewayProxyTest {
-  static final String CONSUMER_KEY = "3MVG9.portcullis.gateway.test";
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-  @TempDir Path dir;
-  final ObjectMapper json = new ObjectMapper();
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  final List<GatewayDecision> decisions = new CopyOnWriteArrayList<>();
-  volatile boolean recorderFails;
-  OrgSimulator orgs;
-  Org sandbox;
-  OidcIssuerSimulator issuers;
-  Store store;
-  TokenBroker broker;
-  Server jetty;
-  URI gateway;
-
-  @BeforeEach
-  void start() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keys = generator.generateKeyPair();
-    orgs = OrgSimulator.builder().org(OrgSpec.builder("sbx").environment(OrgEnvironment.SANDBOX)
-        .connectedApp(CONSUMER_KEY, selfSigned(keys)).user("reader@acme.example").user("writer@acme.example").build())
-        .start();
-    sandbox = orgs.org("sbx");
-    issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
-    store = Store.open("sqlite:" + dir.resolve("portcullis.db"), dir);
-    store.orgs().upsert(new dev.portcullis.store.Org("sbx", sandbox.orgId(), dev.portcullis.store.Org.Environment.SANDBOX,
-        sandbox.url(), sandbox.url(), Instant.now(), Instant.now()));
-    OrgTarget target = new OrgTarget("sbx", "sandbox", sandbox.orgId(), sandbox.url(), List.of(
-        new IntegrationUser("reader@acme.example", Set.of("api:read")),
-        new IntegrationUser("writer@acme.example", Set.of("api:read", "api:write"))));
-    JwtBearerSalesforceTokens.Builder tokens = JwtBearerSalesforceTokens.builder(
-        new JwtBearerTokenClient(HttpClient.newHttpClient(), Duration.ofSeconds(10)), Clock.systemUTC());
-    tokens.user("sbx", "reader@acme.example", CONSUMER_KEY, keys.getPrivate());
-    tokens.user("sbx", "writer@acme.example", CONSUMER_KEY, keys.getPrivate());
-    PolicyBundle policy = PolicyBundle.loadDefault();
-    broker = TokenBroker.builder()
-        .verifier(OidcVerifier.builder().issuer(TrustedIssuer.of(issuers.github().issuer(), issuers.github().jwksUri(),
-            Set.of("portcullis")).withDialect(TrustedIssuer.Dialect.GITHUB_ACTIONS)).build())
-        .policy(() -> policy).sessions(store.sessions()).revocations(store.sessionRevocations())
-        .salesforceTokens(tokens.build()).org(target).build();
-    DecisionRecorder recorder = decision -> {
-      if (recorderFails) {
-        return CompletableFuture.failedFuture(new IllegalStateException("the ledger is down"));
-      }
-      decisions.add(decision);
-      return CompletableFuture.completedFuture(null);
-    };
-    jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    jetty.addConnector(connector);
-    jetty.setHandler(new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
-        Duration.ofSeconds(5)));
-    jetty.start();
-    gateway = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (jetty != null) {
-      jetty.stop();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (issuers != null) {
-      issuers.close();
-    }
-    if (orgs != null) {
-      orgs.close();
-    }
-  }
-
-  String session(String scope) {
-    ExchangeResult result = broker.exchange(issuers.github().mint(Map.of()), "sbx", scope);
-    assertThat(result).isInstanceOf(ExchangeResult.Issued.class);
-    return ((ExchangeResult.Issued) result).accessToken();
-  }
-
-  HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path)).timeout(TIMEOUT);
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static String query(String soql) {
-    return "/services/data/v62.0/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8);
-  }
-
+/** The proxy with the default policy pack: sessions, classification, decisions, forwarding. */
+class GatewayProxyTest extends GatewayTestBase {
   @Test
   void aReadSessionQueriesThroughTheGatewayWithItsOwnSalesforceToken() throws Exception {
     String token = session("api:read");
@@ -241,11 +141,48 @@ class GatewayProxyTest {
     assertThat(sandbox.requestCount(Endpoint.QUERY)).isZero();
   }
 
-  static X509Certificate selfSigned(KeyPair keys) throws Exception {
-    X500Name name = new X500Name("CN=portcullis-gateway-test");
-    Instant now = Instant.now();
-    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.TWO,
-        Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(86_400)), name, keys.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+
+  @Test
+  void aCompletedRequestIsReportedWithItsStatus() throws Exception {
+    String token = session("api:read");
+    assertThat(get(query("SELECT Id FROM Account"), token).statusCode()).isEqualTo(200);
+    GatewayCompletion completion = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(completion.upstreamStatus()).isEqualTo(200);
+    assertThat(completion.outcome()).isEqualTo("completed");
+    assertThat(completion.decisionId()).isEqualTo(decisions.getFirst().decisionId());
+  }
+
+  @Test
+  void aRevocationCutsARequestInFlight() throws Exception {
+    String token = session("api:read");
+    String sessionId = ((dev.portcullis.identity.broker.Authentication.Active) broker.authenticate(token)).session().id();
+    sandbox.faults().latency(Duration.ofSeconds(8)); // the org answers slowly: the request is in flight
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(HttpRequest.newBuilder(gateway.resolve(query("SELECT Id FROM Account"))).timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    allowed.get(30, java.util.concurrent.TimeUnit.SECONDS); // decided and about to be forwarded
+
+    broker.revoke(sessionId, "test", "cut it");
+
+    GatewayCompletion completion = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(completion.outcome()).contains("cut").contains("REVOKED");
+    HttpResponse<String> response = inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
+  }
+
+  @Test
+  void theSessionsExpiryCutsARequestInFlight() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    ExchangeResult result = broker.exchange(issuers.github().mint(Map.of("iat", now, "nbf", now, "exp", now + 3)),
+        "sbx", "api:read");
+    String token = ((ExchangeResult.Issued) result).accessToken();
+    sandbox.faults().latency(Duration.ofSeconds(8));
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(HttpRequest.newBuilder(gateway.resolve(query("SELECT Id FROM Account"))).timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+
+    GatewayCompletion completion = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(completion.outcome()).contains("cut").contains("EXPIRED");
+    assertThat(inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isGreaterThanOrEqualTo(500);
   }
 }

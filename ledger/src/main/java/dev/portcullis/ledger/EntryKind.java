@@ -174,6 +174,12 @@ public record EntryKind(
               "obligations", FieldType.TEXT_LIST, "decision", FieldType.TEXT, "bundle_sha256", FieldType.SHA256,
               "reason", FieldType.TEXT));
 
+  public static final EntryKind GATEWAY_COMPLETED =
+      kind("gateway.completed", "a request the gateway forwarded ended",
+          fields("decision", FieldType.TEXT, "session", FieldType.TEXT, "org", FieldType.TEXT,
+              "outcome", FieldType.TEXT, "latency_ms", FieldType.INTEGER),
+          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER));
+
   public static final EntryKind DEPLOY_REQUESTED =
       kind("deploy.requested", "a deployment was asked for",
           deployFields(),
@@ -222,7 +228,7 @@ public record EntryKind(
 
   private static final Map<String, EntryKind> KNOWN =
       List.of(SERVER_STARTED, CONFIG_LOADED, SESSION_CREATED, SESSION_REFUSED, IDENTITY_FAILED, SESSION_REVOKED,
-              SESSION_EXPIRED, SESSION_USED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED, GATEWAY_DECISION, DEPLOY_REQUESTED, DEPLOY_APPROVED,
+              SESSION_EXPIRED, SESSION_USED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED, GATEWAY_DECISION, GATEWAY_COMPLETED, DEPLOY_REQUESTED, DEPLOY_APPROVED,
               DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
               SALESFORCE_REQUEST)
           .stream()

@@ -21,7 +21,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * enforcement point applies each.
  */
 final class Obligations {
-  static final List<String> KNOWN = List.of("redact_fields", "max_records", "max_bytes", "require_approval");
+  static final List<String> KNOWN =
+      List.of("redact_fields", "deny_fields", "max_records", "max_bytes", "require_approval");
   private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*\\.[A-Za-z][A-Za-z0-9_]*");
 
   private Obligations() {}
@@ -60,10 +61,10 @@ final class Obligations {
       return Optional.empty();
     }
     return switch (name) {
-      case "redact_fields" -> value instanceof List<?> list && !list.isEmpty()
+      case "redact_fields", "deny_fields" -> value instanceof List<?> list && !list.isEmpty()
               && list.stream().allMatch(item -> item instanceof String s && FIELD.matcher(s).matches())
           ? Optional.empty()
-          : Optional.of("redact_fields takes a list of SObject.Field names, such as [Contact.SSN__c]");
+          : Optional.of(name + " takes a list of SObject.Field names, such as [Contact.SSN__c]");
       case "max_records", "max_bytes" -> value instanceof Long number && number >= 0
           ? Optional.empty()
           : Optional.of(name + " takes a whole number ≥ 0");

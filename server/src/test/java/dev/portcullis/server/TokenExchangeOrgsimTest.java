@@ -109,12 +109,18 @@ class TokenExchangeOrgsimTest {
         .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(describe.statusCode()).as(describe.body()).isEqualTo(200);
     assertThat(json.readTree(describe.body()).get("name").asText()).isEqualTo("Account");
-    // the default pack caps production queries with an obligation this increment does not enforce: denied
+    // the default pack caps production queries (max_records: 2000): forwarded with LIMIT 2000
     HttpResponse<String> query = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
         .resolve("/services/data/v62.0/query?q=SELECT+Id+FROM+Account")).timeout(TIMEOUT)
         .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(query.statusCode()).isEqualTo(403);
-    assertThat(query.body()).contains("PORTCULLIS_DENIED").contains("max_records");
+    assertThat(query.statusCode()).as(query.body()).isEqualTo(200);
+    assertThat(json.readTree(query.body()).get("totalSize").asInt()).isPositive();
+    // an unclassified request is denied in Salesforce's shape
+    HttpResponse<String> apex = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+        .resolve("/services/apexrest/Anything")).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(apex.statusCode()).isEqualTo(403);
+    assertThat(apex.body()).contains("PORTCULLIS_DENIED").contains("unclassified");
 
     assertThat(server.broker().orElseThrow().broker().revoke(sessionId, "test", "done")).isTrue();
     assertThat(server.broker().orElseThrow().broker().holdsSalesforceToken(sessionId)).isFalse();

@@ -189,6 +189,25 @@ final class BrokerLedger implements BrokerEvents {
     }
   }
 
+  /** {@code gateway.completed}, appended without waiting. */
+  void gatewayCompleted(dev.portcullis.gateway.GatewayCompletion completion) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("decision", completion.decisionId());
+    fields.put("session", completion.sessionId());
+    fields.put("org", completion.org());
+    fields.put("outcome", text(completion.outcome()));
+    fields.put("latency_ms", completion.latency().toMillis());
+    if (completion.upstreamStatus() > 0) {
+      fields.put("status", (long) completion.upstreamStatus());
+    }
+    fields.put("request_bytes", completion.requestBytes());
+    try {
+      append(LedgerEntry.of("gateway.completed", Instant.now(), fields));
+    } catch (RuntimeException e) {
+      LOG.error("could not record gateway.completed: {}", e.getMessage());
+    }
+  }
+
   /** {@code policy.bundle.activated}. */
   void bundleActivated(PolicyBundle bundle) {
     Map<String, Object> fields = new LinkedHashMap<>();

@@ -267,8 +267,19 @@ public final class ServerBroker implements AutoCloseable {
 
   /** The enforcement proxy in front of the brokered orgs (issue 6, first increment). */
   public Handler gatewayProxy() {
-    return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, ledger::gatewayDecision, environments,
-        clock, java.time.Duration.ofSeconds(5));
+    dev.portcullis.gateway.DecisionRecorder recorder = new dev.portcullis.gateway.DecisionRecorder() {
+      @Override
+      public java.util.concurrent.CompletableFuture<?> record(dev.portcullis.gateway.GatewayDecision decision) {
+        return ledger.gatewayDecision(decision);
+      }
+
+      @Override
+      public void completed(dev.portcullis.gateway.GatewayCompletion completion) {
+        ledger.gatewayCompleted(completion);
+      }
+    };
+    return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
+        java.time.Duration.ofSeconds(5));
   }
 
   /** {@code /admin/sessions} and {@code /admin/sessions/revoke}. */
