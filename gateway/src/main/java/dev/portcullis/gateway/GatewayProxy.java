@@ -236,6 +236,7 @@ public final class GatewayProxy extends ProxyHandler {
     }
     Optional<String> forwarded = Optional.empty();
     boolean isQuery = classification.operation().equals("query") && soql.isPresent();
+    boolean isSearch = classification.operation().equals("search") && soql.isPresent();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
       switch (obligation.name()) {
@@ -249,7 +250,7 @@ public final class GatewayProxy extends ProxyHandler {
           }
         }
         case "deny_fields" -> {
-          if (isQuery) {
+          if (isQuery || isSearch) {
             refusal = QueryObligations.deniedFieldRead(soql.get(), QueryObligations.texts(obligation.value()))
                 .orElse(null);
           } else if (classification.operation().equals("read")) {

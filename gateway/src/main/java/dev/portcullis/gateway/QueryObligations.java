@@ -41,13 +41,18 @@ final class QueryObligations {
 
   /** Why the query may not run under {@code deniedFields}, or empty when it may. */
   static Optional<String> deniedFieldRead(String soql, List<String> deniedFields) {
-    Query query;
+    AccessSummary summary;
     try {
-      query = SoqlParser.parse(soql);
+      summary = soql.stripLeading().regionMatches(true, 0, "FIND", 0, 4)
+          ? AccessSummary.of(dev.portcullis.salesforce.soql.SoslParser.parse(soql))
+          : AccessSummary.of(SoqlParser.parse(soql));
     } catch (SoqlException e) {
       return Optional.of("the query could not be parsed");
     }
-    AccessSummary summary = AccessSummary.of(query);
+    if (summary.allSearchableObjects()) {
+      return Optional.of("a search without RETURNING may return " + deniedFields + ", denied fields; name the"
+          + " objects and fields to return");
+    }
     for (String denied : deniedFields) {
       int dot = denied.indexOf('.');
       String object = dot < 0 ? "" : denied.substring(0, dot);

@@ -1,6 +1,9 @@
 package dev.portcullis.gateway;
 
+import dev.portcullis.salesforce.soql.AccessSummary;
 import dev.portcullis.salesforce.soql.Query;
+import dev.portcullis.salesforce.soql.Search;
+import dev.portcullis.salesforce.soql.SoslParser;
 import dev.portcullis.salesforce.soql.SoqlException;
 import dev.portcullis.salesforce.soql.SoqlParser;
 import java.util.ArrayList;
@@ -68,6 +71,7 @@ final class RequestClassifier {
       case "limits" -> rest.size() == 1 && m.equals("GET") && api.equals("rest")
           ? Optional.of(Classification.of(api, "limits")) : Optional.empty();
       case "query", "queryAll" -> query(api, m, rest, soql);
+      case "search" -> search(api, m, rest, soql);
       case "sobjects" -> sobjects(api, m, rest.subList(1, rest.size()));
       default -> Optional.empty();
     };
@@ -85,10 +89,52 @@ final class RequestClassifier {
     }
     try {
       Query query = SoqlParser.parse(soql.get());
-      return Optional.of(Classification.of(api, "query", query.from()));
+      return Optional.of(new Classification(api, "query", query.from(), fields(AccessSummary.of(query))));
     } catch (SoqlException e) {
       return Optional.empty(); // not parsed, not guessed: denied as unclassified
     }
+  }
+
+  /** {@code GET …/search?q=FIND …} (REST API "Search"): the first RETURNING object, every field read. */
+  private static Optional<Classification> search(String api, String method, List<String> rest, Optional<String> sosl) {
+    if (!method.equals("GET") || rest.size() != 1 || sosl.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Search search = SoslParser.parse(sosl.get());
+      AccessSummary summary = AccessSummary.of(search);
+      String first = summary.objects().isEmpty() ? "" : summary.objects().get(0);
+      return Optional.of(new Classification(api, "search", first, fields(summary)));
+    } catch (SoqlException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The fields a query or search reads, each as {@code Scope.path}: {@code Contact.Account.Name},
+   * {@code Account.Contacts.LastName} for a subquery's field, {@code Event.What:Account.Phone} for a
+   * TYPEOF branch ({@code Event.What:*} for ELSE), {@code Contact.FIELDS(ALL)} for FIELDS().
+   */
+  static List<String> fields(AccessSummary summary) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (AccessSummary.FieldAccess access : summary.fields()) {
+      out.add(scopeName(access.scope()) + "." + String.join(".", access.path().segments()));
+    }
+    for (AccessSummary.FieldsAccess fields : summary.fieldsFunctions()) {
+      out.add(scopeName(fields.scope()) + ".FIELDS(" + fields.kind() + ")");
+    }
+    return List.copyOf(out);
+  }
+
+  private static String scopeName(AccessSummary.Scope scope) {
+    return switch (scope) {
+      case AccessSummary.Scope.SObject(String name) -> name;
+      case AccessSummary.Scope.ChildRelationship(AccessSummary.Scope parent, String relationship) ->
+          scopeName(parent) + "." + relationship;
+      case AccessSummary.Scope.Polymorphic(AccessSummary.Scope owner, Query.FieldPath relationship,
+          Optional<String> type) -> scopeName(owner) + "." + String.join(".", relationship.segments()) + ":"
+              + type.orElse("*");
+    };
   }
 
   private static Optional<Classification> sobjects(String api, String method, List<String> rest) {
