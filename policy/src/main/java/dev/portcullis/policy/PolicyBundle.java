@@ -105,6 +105,8 @@ public final class PolicyBundle {
               && !file.getFileName().toString().startsWith(".")) {
             try {
               files.put(relative, Files.readAllBytes(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+              // deleted between the listing and the read: not part of the bundle, as if listed a moment later
             } catch (IOException e) {
               unreadable.add(new PolicyProblem(relative, 0, 0, PolicyErrorCode.FILE_UNREADABLE,
                   "cannot read the file (" + e.getClass().getSimpleName() + ")"));
@@ -115,6 +117,9 @@ public final class PolicyBundle {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
+          if (e instanceof java.nio.file.NoSuchFileException) {
+            return FileVisitResult.CONTINUE; // deleted while the directory was walked
+          }
           unreadable.add(new PolicyProblem(relative(directory, file), 0, 0, PolicyErrorCode.FILE_UNREADABLE,
               "cannot read (" + e.getClass().getSimpleName() + ")"));
           return FileVisitResult.CONTINUE;
