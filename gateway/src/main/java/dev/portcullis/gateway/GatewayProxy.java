@@ -65,6 +65,14 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String UPSTREAM = GatewayProxy.class.getName() + ".upstream";
   private static final String EXCHANGE = GatewayProxy.class.getName() + ".exchange";
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
+  /**
+   * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
+   * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
+   * before classification and forwards the collapsed path.
+   */
+  public static final org.eclipse.jetty.http.UriCompliance URI_COMPLIANCE = org.eclipse.jetty.http.UriCompliance.DEFAULT
+      .with("portcullis-gateway", org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
+
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields");
 
@@ -155,7 +163,9 @@ public final class GatewayProxy extends ProxyHandler {
     }
     Instant now = clock.instant();
     String decisionId = "dec_" + SessionTokens.newSessionId(now).substring("ses_".length());
-    String path = Request.getPathInContext(request);
+    // One normalisation before classification, and the request is forwarded as normalised: sf keeps
+    // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
+    String path = collapseSlashes(Request.getPathInContext(request));
     Optional<String> soql = Optional.ofNullable(query.getValue("q"));
     Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
     Verdict verdict;
@@ -316,6 +326,7 @@ public final class GatewayProxy extends ProxyHandler {
     URI base = upstream.instanceUrl();
     HttpURI.Mutable target = HttpURI.build(request.getHttpURI()).scheme(base.getScheme()).host(base.getHost())
         .port(base.getPort());
+    target.path(collapseSlashes(request.getHttpURI().getPath()));
     if (request.getAttribute(REWRITTEN_QUERY) instanceof String query) {
       target.query(query);
     }
@@ -402,6 +413,11 @@ public final class GatewayProxy extends ProxyHandler {
       return null; // Salesforce's cookies belong to the session's Salesforce token, not to the client
     }
     return super.filterServerToProxyResponseField(serverToProxyResponseField);
+  }
+
+  /** {@code path} with every run of slashes made one ({@code //services/data} is {@code /services/data}). */
+  static String collapseSlashes(String path) {
+    return path.indexOf("//") < 0 ? path : path.replaceAll("/{2,}", "/");
   }
 
   /** The session token of {@code Authorization: Bearer X} (or Salesforce's {@code OAuth X}). */

@@ -185,4 +185,16 @@ class GatewayProxyTest extends GatewayTestBase {
     assertThat(completion.outcome()).contains("cut").contains("EXPIRED");
     assertThat(inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isGreaterThanOrEqualTo(500);
   }
+
+  @Test
+  void emptySegmentsAreCollapsedOnceAndForwardedCollapsed() throws Exception {
+    String token = session("api:read");
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/"
+        + query("SELECT Id FROM Account"))).timeout(TIMEOUT).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(decisions.getLast().classification().operation()).isEqualTo("query");
+    assertThat(GatewayProxy.collapseSlashes("//services//data/v62.0///query")).isEqualTo("/services/data/v62.0/query");
+    assertThat(GatewayProxy.collapseSlashes("/services/data")).isEqualTo("/services/data");
+  }
 }

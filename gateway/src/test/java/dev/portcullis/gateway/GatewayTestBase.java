@@ -124,7 +124,9 @@ abstract class GatewayTestBase {
       }
     };
     jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
+    org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+    http.setUriCompliance(GatewayProxy.URI_COMPLIANCE);
+    ServerConnector connector = new ServerConnector(jetty, new org.eclipse.jetty.server.HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     jetty.addConnector(connector);

@@ -40,7 +40,7 @@ final class GatewayHandler extends Handler.AbstractContainer {
     if (PortcullisServer.TOKEN_PATH.equals(path)) {
       return path;
     }
-    return path.startsWith("/services/") ? "/services/*" : "UNKNOWN";
+    return path.replaceAll("^/+", "/").startsWith("/services/") ? "/services/*" : "UNKNOWN";
   }
 
   @Override
@@ -48,7 +48,7 @@ final class GatewayHandler extends Handler.AbstractContainer {
     if (tokenEndpoint.isPresent() && tokenEndpoint.get().handle(request, response, callback)) {
       return true;
     }
-    if (proxy.isPresent() && Request.getPathInContext(request).startsWith("/services/")) {
+    if (proxy.isPresent() && Request.getPathInContext(request).replaceAll("^/+", "/").startsWith("/services/")) {
       return proxy.get().handle(request, response, callback);
     }
     response.setStatus(HttpStatus.NOT_FOUND_404);

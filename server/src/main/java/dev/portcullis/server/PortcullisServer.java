@@ -387,6 +387,9 @@ public final class PortcullisServer implements AutoCloseable {
       throws ServerException {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    // Salesforce serves "//services/…" (sf asks for it: it keeps the instance URL with a trailing
+    // slash); the gateway accepts empty segments and collapses them once before classification.
+    http.setUriCompliance(dev.portcullis.gateway.GatewayProxy.URI_COMPLIANCE);
     ServerConnector connector;
     if (config.server().tls().isPresent()) {
       TlsMaterial.Loaded material;

