@@ -65,6 +65,7 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String UPSTREAM = GatewayProxy.class.getName() + ".upstream";
   private static final String EXCHANGE = GatewayProxy.class.getName() + ".exchange";
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
+  private static final String BODY = GatewayProxy.class.getName() + ".body";
   /**
    * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
    * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
@@ -167,15 +168,30 @@ public final class GatewayProxy extends ProxyHandler {
     // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
     String path = collapseSlashes(Request.getPathInContext(request));
     Optional<String> soql = Optional.ofNullable(query.getValue("q"));
-    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
     Verdict verdict;
-    if (classified.isEmpty()) {
-      verdict = new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-          session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
-          policy.get().hash(), "the request " + request.getMethod() + " " + path + " could not be classified"
-              + " (unclassified)"), Optional.empty());
+    if (CompositeClassifier.isComposite(request.getMethod(), path)) {
+      byte[] body;
+      try {
+        body = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(CompositeClassifier.MAX_BODY_BYTES + 1);
+      } catch (java.io.IOException e) {
+        SalesforceErrors.write(response, callback, 400, "JSON_PARSER_ERROR", "the request body could not be read");
+        return true;
+      }
+      if (body.length > CompositeClassifier.MAX_BODY_BYTES) {
+        SalesforceErrors.write(response, callback, 413, "PORTCULLIS_BODY_TOO_LARGE", "a composite request body over "
+            + CompositeClassifier.MAX_BODY_BYTES + " bytes is refused");
+        return true;
+      }
+      request.setAttribute(BODY, body);
+      Optional<List<Classification>> parts = CompositeClassifier.classify(request.getMethod(), path, body);
+      verdict = parts.isEmpty()
+          ? new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+              session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
+              policy.get().hash(), "the composite request " + request.getMethod() + " " + path
+                  + " or one of its subrequests could not be classified (unclassified)"), Optional.empty())
+          : decideAll(session, parts.get(), decisionId, now);
     } else {
-      verdict = decide(session, classified.get(), soql, decisionId, now);
+      verdict = classify(request, session, path, soql, decisionId, now);
     }
     GatewayDecision decision = verdict.decision();
     if (!record(decision)) {
@@ -212,6 +228,46 @@ public final class GatewayProxy extends ProxyHandler {
       expiry.cancel();
     });
     return super.handle(request, response, closing);
+  }
+
+  private Verdict classify(Request request, Session session, String path, Optional<String> soql, String decisionId,
+      Instant now) {
+    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
+    if (classified.isEmpty()) {
+      return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+          session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
+          policy.get().hash(), "the request " + request.getMethod() + " " + path + " could not be classified"
+              + " (unclassified)"), Optional.empty());
+    }
+    return decide(session, classified.get(), soql, decisionId, now);
+  }
+
+  /**
+   * A composite request: every subrequest decided on its own; one denial denies the whole request
+   * (its reason names the subrequest). Obligations that would change a subrequest cannot be applied
+   * inside the body, so they deny it (docs/GATEWAY.md).
+   */
+  private Verdict decideAll(Session session, List<Classification> parts, String decisionId, Instant now) {
+    java.util.LinkedHashSet<String> rules = new java.util.LinkedHashSet<>();
+    List<String> summary = new java.util.ArrayList<>();
+    String bundleHash = policy.get().hash();
+    for (int i = 0; i < parts.size(); i++) {
+      Classification part = parts.get(i);
+      GatewayDecision one = decide(session, part, Optional.empty(), decisionId, now).decision();
+      rules.addAll(one.rules());
+      bundleHash = one.bundleHash();
+      String label = part.operation() + (part.sobject().isEmpty() ? "" : ":" + part.sobject());
+      summary.add(label);
+      if (!one.allowed()) {
+        return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+            session.principal().subject(), new Classification("rest", "composite", part.sobject(), summary), false,
+            List.copyOf(rules), bundleHash, "subrequest " + (i + 1) + " of " + parts.size() + " (" + label + "): "
+                + one.reason()), Optional.empty());
+      }
+    }
+    return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+        session.principal().subject(), new Classification("rest", "composite", parts.get(0).sobject(), summary), true,
+        List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary), Optional.empty());
   }
 
   private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
@@ -251,7 +307,9 @@ public final class GatewayProxy extends ProxyHandler {
       String refusal = null;
       switch (obligation.name()) {
         case "max_records" -> {
-          if (isQuery) {
+          if (classification.operation().equals("query") && soql.isEmpty()) {
+            refusal = "max_records cannot be applied to a query inside a composite request; send the query on its own";
+          } else if (isQuery) {
             if (obligation.value() instanceof Number max && max.longValue() >= 0) {
               forwarded = Optional.of(QueryObligations.capped(forwarded.orElse(soql.get()), max.longValue()));
             } else {
@@ -260,7 +318,10 @@ public final class GatewayProxy extends ProxyHandler {
           }
         }
         case "deny_fields" -> {
-          if (isQuery || isSearch) {
+          if ((classification.operation().equals("query") || classification.operation().equals("search"))
+              && soql.isEmpty()) {
+            refusal = "deny_fields cannot be checked on a query inside a composite request; send the query on its own";
+          } else if (isQuery || isSearch) {
             refusal = QueryObligations.deniedFieldRead(soql.get(), QueryObligations.texts(obligation.value()))
                 .orElse(null);
           } else if (classification.operation().equals("read")) {
@@ -331,6 +392,16 @@ public final class GatewayProxy extends ProxyHandler {
       target.query(query);
     }
     return target.asImmutable();
+  }
+
+  @Override
+  protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(Request clientToProxyRequest,
+      Response proxyToClientResponse, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    if (clientToProxyRequest.getAttribute(BODY) instanceof byte[] body) { // read to classify: sent as read
+      return new org.eclipse.jetty.client.BytesRequestContent(
+          clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
+    }
+    return super.newProxyToServerRequestContent(clientToProxyRequest, proxyToClientResponse, proxyToServerRequest);
   }
 
   @Override

@@ -197,4 +197,34 @@ class GatewayProxyTest extends GatewayTestBase {
     assertThat(GatewayProxy.collapseSlashes("//services//data/v62.0///query")).isEqualTo("/services/data/v62.0/query");
     assertThat(GatewayProxy.collapseSlashes("/services/data")).isEqualTo("/services/data");
   }
+
+  HttpResponse<String> post(String path, String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(gateway.resolve(path)).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void compositeRequestsAreDecidedPerSubrequest() throws Exception {
+    String read = session("api:read");
+    HttpResponse<String> denied = post("/services/data/v62.0/composite/sobjects", read,
+        "{\"allOrNone\": false, \"records\": [{\"attributes\": {\"type\": \"Account\"}, \"Name\": \"A\"}]}");
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.body()).contains("subrequest 1 of 1 (create:Account)").contains("api:write");
+
+    HttpResponse<String> unclassified = post("/services/data/v62.0/composite", read,
+        "{\"compositeRequest\": [{\"method\": \"GET\", \"url\": \"/services/apexrest/x\", \"referenceId\": \"a\"}]}");
+    assertThat(unclassified.statusCode()).isEqualTo(403);
+    assertThat(unclassified.body()).contains("unclassified");
+
+    String write = session("api:read api:write");
+    post("/services/data/v62.0/composite", write, """
+        {"compositeRequest": [
+          {"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Account", "referenceId": "q"},
+          {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "c", "body": {"LastName": "X"}}]}""");
+    assertThat(decisions.getLast().allowed()).as(decisions.getLast().reason()).isTrue();
+    assertThat(decisions.getLast().classification().fields()).containsExactly("query:Account", "create:Contact");
+    assertThat(completed.get(30, java.util.concurrent.TimeUnit.SECONDS).upstreamStatus())
+        .as("forwarded: the org simulator answers for itself").isPositive();
+  }
 }
