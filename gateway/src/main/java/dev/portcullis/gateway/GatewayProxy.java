@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -66,6 +67,7 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String EXCHANGE = GatewayProxy.class.getName() + ".exchange";
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
   private static final String BODY = GatewayProxy.class.getName() + ".body";
+  private static final String SOAP = GatewayProxy.class.getName() + ".soap";
   /**
    * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
    * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
@@ -131,76 +133,131 @@ public final class GatewayProxy extends ProxyHandler {
     httpClient.setUserAgentField(null); // the client's own User-Agent is forwarded
   }
 
+  /** How errors are answered on this request's API: Salesforce's REST JSON, or a SOAP fault. */
+  private record Answer(Response response, Callback callback, String soapApi) {
+    void invalidSession() {
+      if (soapApi == null) {
+        SalesforceErrors.invalidSession(response, callback);
+      } else {
+        SalesforceErrors.soapFault(response, callback, soapApi, "INVALID_SESSION_ID",
+            "Invalid Session ID found in SessionHeader: Illegal Session");
+      }
+    }
+
+    void error(int status, String code, String message) {
+      if (soapApi == null) {
+        SalesforceErrors.write(response, callback, status, code, message);
+      } else {
+        SalesforceErrors.soapFault(response, callback, soapApi, code, message);
+      }
+    }
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    // One normalisation before classification, and the request is forwarded as normalised: sf keeps
+    // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
+    String path = collapseSlashes(Request.getPathInContext(request));
+    boolean soap = SoapRequest.isSoap(path);
+    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null);
     Fields query;
     try {
       query = Request.extractQueryParameters(request);
     } catch (RuntimeException e) {
-      SalesforceErrors.write(response, callback, 400, "MALFORMED_QUERY", "the query string is not valid URL encoding");
+      answer.error(400, "MALFORMED_QUERY", "the query string is not valid URL encoding");
       return true;
     }
     for (String name : URL_TOKEN_PARAMETERS) {
       if (query.get(name) != null) {
-        SalesforceErrors.write(response, callback, 400, "PORTCULLIS_TOKEN_IN_URL", "a session token in the URL ("
-            + name + ") is refused: URLs are logged; send it in the Authorization header");
+        answer.error(400, "PORTCULLIS_TOKEN_IN_URL", "a session token in the URL (" + name
+            + ") is refused: URLs are logged; send it in the Authorization header");
         return true;
       }
     }
-    Optional<String> token = bearer(request);
+    Optional<SoapRequest.Parsed> envelope = Optional.empty();
+    byte[] soapBody = null;
+    if (soap) {
+      if (!HttpMethod.POST.is(request.getMethod())) {
+        answer.error(405, "soapenv:Client", "SOAP calls are POST");
+        return true;
+      }
+      try {
+        soapBody = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(SoapRequest.MAX_BODY_BYTES + 1);
+      } catch (java.io.IOException e) {
+        answer.error(400, "soapenv:Client", "the SOAP request could not be read");
+        return true;
+      }
+      if (soapBody.length > SoapRequest.MAX_BODY_BYTES) {
+        answer.error(413, "soapenv:Client", "a SOAP request over " + SoapRequest.MAX_BODY_BYTES + " bytes is refused");
+        return true;
+      }
+      envelope = SoapRequest.parse(soapBody);
+      if (envelope.isEmpty()) {
+        answer.error(400, "soapenv:Client", "the request is not a SOAP 1.1 envelope with one operation in its Body"
+            + " (DTDs and entities are refused)");
+        return true;
+      }
+    }
+    Optional<String> headerToken = bearer(request);
+    Optional<String> envelopeToken = envelope.flatMap(SoapRequest.Parsed::sessionId);
+    if (headerToken.isPresent() && envelopeToken.isPresent() && !headerToken.get().equals(envelopeToken.get())) {
+      answer.invalidSession(); // two different sessions in one call: ambiguous, refused
+      return true;
+    }
+    Optional<String> token = envelopeToken.or(() -> headerToken);
     if (token.isEmpty()) {
-      SalesforceErrors.invalidSession(response, callback);
+      answer.invalidSession();
       return true;
     }
     Authentication authentication = broker.authenticate(token.get());
     if (!(authentication instanceof Authentication.Active active)) {
-      SalesforceErrors.invalidSession(response, callback);
+      answer.invalidSession();
       return true;
     }
     Session session = active.session();
     if (session.certThumbprint() != null && !presents(request, session.certThumbprint())) {
-      SalesforceErrors.invalidSession(response, callback); // a stolen token without the key is worth nothing
+      answer.invalidSession(); // a stolen token without the key is worth nothing
       return true;
     }
     Instant now = clock.instant();
     String decisionId = "dec_" + SessionTokens.newSessionId(now).substring("ses_".length());
-    // One normalisation before classification, and the request is forwarded as normalised: sf keeps
-    // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
-    String path = collapseSlashes(Request.getPathInContext(request));
     Optional<String> soql = Optional.ofNullable(query.getValue("q"));
     Verdict verdict;
-    if (CompositeClassifier.isComposite(request.getMethod(), path)) {
+    if (soap) {
+      Optional<Classification> classified = SoapRequest.classify(path, envelope.get());
+      verdict = classified.isEmpty()
+          ? unclassified(session, decisionId, now, "the SOAP call " + envelope.get().operationElement() + " on " + path)
+          : decide(session, classified.get(), envelope.get().soql(), decisionId, now);
+    } else if (CompositeClassifier.isComposite(request.getMethod(), path)) {
       byte[] body;
       try {
         body = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(CompositeClassifier.MAX_BODY_BYTES + 1);
       } catch (java.io.IOException e) {
-        SalesforceErrors.write(response, callback, 400, "JSON_PARSER_ERROR", "the request body could not be read");
+        answer.error(400, "JSON_PARSER_ERROR", "the request body could not be read");
         return true;
       }
       if (body.length > CompositeClassifier.MAX_BODY_BYTES) {
-        SalesforceErrors.write(response, callback, 413, "PORTCULLIS_BODY_TOO_LARGE", "a composite request body over "
+        answer.error(413, "PORTCULLIS_BODY_TOO_LARGE", "a composite request body over "
             + CompositeClassifier.MAX_BODY_BYTES + " bytes is refused");
         return true;
       }
       request.setAttribute(BODY, body);
       Optional<List<Classification>> parts = CompositeClassifier.classify(request.getMethod(), path, body);
       verdict = parts.isEmpty()
-          ? new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-              session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
-              policy.get().hash(), "the composite request " + request.getMethod() + " " + path
-                  + " or one of its subrequests could not be classified (unclassified)"), Optional.empty())
+          ? unclassified(session, decisionId, now, "the composite request " + request.getMethod() + " " + path
+              + " or one of its subrequests")
           : decideAll(session, parts.get(), decisionId, now);
     } else {
       verdict = classify(request, session, path, soql, decisionId, now);
     }
     GatewayDecision decision = verdict.decision();
     if (!record(decision)) {
-      SalesforceErrors.write(response, callback, 503, "SERVER_UNAVAILABLE",
+      answer.error(503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
       return true;
     }
     if (!decision.allowed()) {
-      SalesforceErrors.denied(response, callback, decision.reason(), decisionId);
+      answer.error(403, "PORTCULLIS_DENIED", decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
     AccessToken upstream;
@@ -208,12 +265,23 @@ public final class GatewayProxy extends ProxyHandler {
       upstream = broker.salesforceAccess(session);
     } catch (RuntimeException e) {
       LOG.warn("no Salesforce access for session {}: {}", session.id(), e.getMessage());
-      SalesforceErrors.write(response, callback, 503, "SERVER_UNAVAILABLE",
+      answer.error(503, "SERVER_UNAVAILABLE",
           "Salesforce did not issue a token for this session's integration user; try again later");
       return true;
     }
+    if (soap) {
+      byte[] forwarded = envelopeToken.isPresent()
+          ? SoapRequest.withSession(soapBody, envelopeToken.get(), upstream.accessToken()) : soapBody;
+      if (verdict.soql().isPresent()) { // max_records: the queryString element carries the capped query
+        forwarded = SoapRequest.withQuery(forwarded, verdict.soql().get());
+      }
+      request.setAttribute(BODY, forwarded);
+      request.setAttribute(SOAP, Boolean.TRUE);
+    }
     Exchange exchange = new Exchange();
-    verdict.soql().ifPresent(rewritten -> request.setAttribute(REWRITTEN_QUERY, rewrittenQueryString(query, rewritten)));
+    if (!soap) {
+      verdict.soql().ifPresent(rewritten -> request.setAttribute(REWRITTEN_QUERY, rewrittenQueryString(query, rewritten)));
+    }
     request.setAttribute(UPSTREAM, upstream);
     request.setAttribute(EXCHANGE, exchange);
     exchange.watch = broker.watch(session, failed -> exchange.end(session.id(), failed.reason().name()));
@@ -228,6 +296,12 @@ public final class GatewayProxy extends ProxyHandler {
       expiry.cancel();
     });
     return super.handle(request, response, closing);
+  }
+
+  private Verdict unclassified(Session session, String decisionId, Instant now, String what) {
+    return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+        session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
+        policy.get().hash(), what + " could not be classified (unclassified)"), Optional.empty());
   }
 
   private Verdict classify(Request request, Session session, String path, Optional<String> soql, String decisionId,
@@ -468,7 +542,13 @@ public final class GatewayProxy extends ProxyHandler {
       for (String name : DROPPED_REQUEST_HEADERS) {
         headers.remove(name);
       }
-      headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
+      if (clientToProxyRequest.getAttribute(BODY) != null) { // re-sent as read (or rewritten): its own length
+        headers.remove(HttpHeader.CONTENT_LENGTH);
+        headers.remove(HttpHeader.TRANSFER_ENCODING);
+      }
+      if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
+        headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
+      }
     });
   }
 

@@ -29,6 +29,47 @@ final class SalesforceErrors {
     write(response, callback, 403, "PORTCULLIS_DENIED", reason + " (decision " + decisionId + ")");
   }
 
+  /**
+   * A SOAP 1.1 fault as Salesforce answers on its SOAP APIs: HTTP 500, {@code faultcode} {@code
+   * sf:CODE} in the API's fault namespace, {@code faultstring} {@code "CODE: message"}
+   * (shared/reference/salesforce-formats.md §3.1; jsforce matches {@code <faultcode>[a-zA-Z]+:INVALID_SESSION_ID</faultcode>}).
+   *
+   * @param apiLetter {@code m} (Metadata), {@code u} (partner), {@code c} (enterprise), {@code T} (Tooling)
+   */
+  static void soapFault(Response response, Callback callback, String apiLetter, String code, String message) {
+    String namespace = switch (apiLetter) {
+      case "m" -> "http://soap.sforce.com/2006/04/metadata";
+      case "c" -> "urn:fault.enterprise.soap.sforce.com";
+      case "T" -> "urn:fault.tooling.soap.sforce.com";
+      default -> "urn:fault.partner.soap.sforce.com";
+    };
+    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope"
+        + " xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:sf=\"" + namespace + "\">"
+        + "<soapenv:Body><soapenv:Fault><faultcode>" + (code.contains(":") ? code : "sf:" + code) + "</faultcode>"
+        + "<faultstring>" + escape((code.contains(":") ? "" : code + ": ") + message) + "</faultstring>"
+        + "</soapenv:Fault></soapenv:Body></soapenv:Envelope>";
+    response.setStatus(500);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml;charset=UTF-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, body, callback);
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&apos;");
+        default -> out.append(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : c);
+      }
+    }
+    return out.toString();
+  }
+
   static void write(Response response, Callback callback, int status, String errorCode, String message) {
     Map<String, String> error = new LinkedHashMap<>();
     error.put("message", message);

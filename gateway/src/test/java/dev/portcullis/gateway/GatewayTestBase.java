@@ -84,7 +84,7 @@ abstract class GatewayTestBase {
     generator.initialize(2048);
     KeyPair keys = generator.generateKeyPair();
     orgs = OrgSimulator.builder().org(OrgSpec.builder("sbx").environment(OrgEnvironment.SANDBOX)
-        .connectedApp(CONSUMER_KEY, selfSigned(keys)).user("reader@acme.example").user("writer@acme.example").build())
+        .connectedApp(CONSUMER_KEY, selfSigned(keys)).user("reader@acme.example").user("writer@acme.example").user("deployer@acme.example").build())
         .start();
     sandbox = orgs.org("sbx");
     issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
@@ -93,17 +93,14 @@ abstract class GatewayTestBase {
         sandbox.url(), sandbox.url(), Instant.now(), Instant.now()));
     OrgTarget target = new OrgTarget("sbx", "sandbox", sandbox.orgId(), sandbox.url(), List.of(
         new IntegrationUser("reader@acme.example", Set.of("api:read")),
-        new IntegrationUser("writer@acme.example", Set.of("api:read", "api:write"))));
-    JwtBearerSalesforceTokens.Builder tokens = JwtBearerSalesforceTokens.builder(
-        new JwtBearerTokenClient(HttpClient.newHttpClient(), Duration.ofSeconds(10)), Clock.systemUTC());
-    tokens.user("sbx", "reader@acme.example", CONSUMER_KEY, keys.getPrivate());
-    tokens.user("sbx", "writer@acme.example", CONSUMER_KEY, keys.getPrivate());
+        new IntegrationUser("writer@acme.example", Set.of("api:read", "api:write")),
+        new IntegrationUser("deployer@acme.example", Set.of("api:read", "metadata:deploy", "metadata:retrieve", "tooling"))));
     PolicyBundle policy = policy();
     broker = TokenBroker.builder()
         .verifier(OidcVerifier.builder().issuer(TrustedIssuer.of(issuers.github().issuer(), issuers.github().jwksUri(),
             Set.of("portcullis")).withDialect(TrustedIssuer.Dialect.GITHUB_ACTIONS)).build())
         .policy(() -> policy).sessions(store.sessions()).revocations(store.sessionRevocations())
-        .salesforceTokens(tokens.build()).org(target).build();
+        .salesforceTokens(salesforceTokens(keys)).org(target).build();
     DecisionRecorder recorder = new DecisionRecorder() {
       @Override
       public CompletableFuture<?> record(GatewayDecision decision) {
@@ -153,6 +150,16 @@ abstract class GatewayTestBase {
     if (orgs != null) {
       orgs.close();
     }
+  }
+
+  /** Where the broker gets Salesforce tokens: the JWT bearer flow against orgsim here. */
+  dev.portcullis.identity.broker.SalesforceTokens salesforceTokens(KeyPair keys) throws Exception {
+    JwtBearerSalesforceTokens.Builder tokens = JwtBearerSalesforceTokens.builder(
+        new JwtBearerTokenClient(HttpClient.newHttpClient(), Duration.ofSeconds(10)), Clock.systemUTC());
+    tokens.user("sbx", "reader@acme.example", CONSUMER_KEY, keys.getPrivate());
+    tokens.user("sbx", "writer@acme.example", CONSUMER_KEY, keys.getPrivate());
+    tokens.user("sbx", "deployer@acme.example", CONSUMER_KEY, keys.getPrivate());
+    return tokens.build();
   }
 
   /** The bundle in force; the default pack here. */

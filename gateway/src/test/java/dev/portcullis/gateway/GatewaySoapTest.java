@@ -1,0 +1,140 @@
+package dev.portcullis.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.identity.broker.IntegrationUser;
+import dev.portcullis.identity.broker.OrgTarget;
+import dev.portcullis.identity.broker.SalesforceTokens;
+import dev.portcullis.salesforce.oauth.AccessToken;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SOAP calls (Metadata API, partner API) through the gateway to a recording upstream: the session
+ * comes from {@code SessionHeader} and is replaced there, errors are SOAP faults as Salesforce sends
+ * them (shared/reference/salesforce-formats.md §3.1).
+ */
+class GatewaySoapTest extends GatewayTestBase {
+  static final String DEPLOY = """
+      <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" \
+      xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><SessionHeader><sessionId>%s</sessionId></SessionHeader>\
+      </soapenv:Header><soapenv:Body><deploy><ZipFile>UEsDBA==</ZipFile><DeployOptions><checkOnly>false</checkOnly>\
+      </DeployOptions></deploy></soapenv:Body></soapenv:Envelope>""";
+
+  record Received(String path, String authorization, String body) {}
+
+  final List<Received> received = new CopyOnWriteArrayList<>();
+  Server upstream;
+
+  @Override
+  SalesforceTokens salesforceTokens(KeyPair keys) throws Exception {
+    upstream = new Server();
+    ServerConnector connector = new ServerConnector(upstream);
+    connector.setHost("127.0.0.1");
+    upstream.addConnector(connector);
+    upstream.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        received.add(new Received(Request.getPathInContext(request),
+            request.getHeaders().get("Authorization"), body));
+        response.getHeaders().put("Content-Type", "text/xml;charset=UTF-8");
+        Content.Sink.write(response, true, "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+            + " xmlns=\"http://soap.sforce.com/2006/04/metadata\"><soapenv:Body><deployResponse><result><done>false</done>"
+            + "<id>0Af000000000001AAA</id><state>Queued</state></result></deployResponse></soapenv:Body></soapenv:Envelope>",
+            callback);
+        return true;
+      }
+    });
+    upstream.start();
+    URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    return new SalesforceTokens() {
+      @Override
+      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
+        return new AccessToken(org.orgId() + "!UPSTREAM." + user.username(), base,
+            URI.create(base + "/id/" + org.orgId() + "/005000000000001AAA"), "Bearer", "api", null, org.orgId(),
+            "005000000000001AAA");
+      }
+
+      @Override
+      public void revoke(OrgTarget org, AccessToken token) {}
+    };
+  }
+
+  @AfterEach
+  void stopUpstream() throws Exception {
+    if (upstream != null) {
+      upstream.stop();
+    }
+  }
+
+  HttpResponse<String> soap(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(gateway.resolve(path)).timeout(TIMEOUT)
+        .header("Content-Type", "text/xml; charset=UTF-8").header("SOAPAction", "\"\"")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aDeployWithTheDeployScopeIsForwardedWithTheSessionsOwnTokenInTheSessionHeader() throws Exception {
+    String token = session("api:read metadata:deploy");
+    HttpResponse<String> response = soap("/services/Soap/m/62.0", DEPLOY.formatted(token));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("<id>0Af000000000001AAA</id>");
+    assertThat(received).singleElement().satisfies(call -> {
+      assertThat(call.path()).isEqualTo("/services/Soap/m/62.0");
+      assertThat(call.body()).contains("<sessionId>" + sandbox.orgId() + "!UPSTREAM.deployer@acme.example</sessionId>")
+          .doesNotContain(token).contains("<ZipFile>UEsDBA==</ZipFile>");
+      assertThat(call.authorization()).as("SOAP carries the session in its header only").isNull();
+    });
+    assertThat(decisions.getLast().classification()).isEqualTo(Classification.of("metadata", "deploy"));
+  }
+
+  @Test
+  void soapErrorsAreSoapFaults() throws Exception {
+    String read = session("api:read");
+    HttpResponse<String> denied = soap("/services/Soap/m/62.0", DEPLOY.formatted(read));
+    assertThat(denied.statusCode()).isEqualTo(500);
+    assertThat(denied.body()).contains("<faultcode>sf:PORTCULLIS_DENIED</faultcode>")
+        .contains("the session has no metadata:deploy scope");
+
+    HttpResponse<String> invalid = soap("/services/Soap/m/62.0", DEPLOY.formatted(sandbox.orgId() + "!" + "y".repeat(96)));
+    assertThat(invalid.statusCode()).isEqualTo(500);
+    assertThat(invalid.body()).containsPattern("<faultcode>[a-zA-Z]+:INVALID_SESSION_ID</faultcode>");
+
+    HttpResponse<String> entity = soap("/services/Soap/m/62.0", "<!DOCTYPE x [<!ENTITY e \"e\">]>"
+        + DEPLOY.formatted(read).substring(DEPLOY.indexOf("<soapenv")));
+    assertThat(entity.statusCode()).isEqualTo(500);
+    assertThat(entity.body()).contains("<faultcode>soapenv:Client</faultcode>");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void aPartnerQueryIsCappedInsideTheEnvelopeOnProductionLikeOrgs() throws Exception {
+    String token = session("api:read");
+    String query = """
+        <se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="urn:partner.soap.sforce.com">\
+        <se:Header><p:SessionHeader><p:sessionId>%s</p:sessionId></p:SessionHeader></se:Header>\
+        <se:Body><p:query><p:queryString>SELECT Id FROM Account</p:queryString></p:query></se:Body></se:Envelope>"""
+        .formatted(token);
+    HttpResponse<String> response = soap("/services/Soap/u/62.0", query);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(received).singleElement().satisfies(call ->
+        assertThat(call.body()).contains("<p:queryString>SELECT Id FROM Account</p:queryString>"));
+    assertThat(decisions.getLast().classification().operation()).isEqualTo("query");
+  }
+}
