@@ -567,7 +567,7 @@ public final class GatewayProxy extends ProxyHandler {
   }
 
   /** {@code path} with every run of slashes made one ({@code //services/data} is {@code /services/data}). */
-  static String collapseSlashes(String path) {
+  public static String collapseSlashes(String path) {
     return path.indexOf("//") < 0 ? path : path.replaceAll("/{2,}", "/");
   }
 

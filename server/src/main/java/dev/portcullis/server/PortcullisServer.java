@@ -47,7 +47,10 @@ import dev.portcullis.server.broker.AdminToken;
 import dev.portcullis.server.broker.BrokerStartException;
 import dev.portcullis.server.broker.JwtBearerSalesforceTokensFactory;
 import dev.portcullis.server.broker.ServerBroker;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -87,6 +90,11 @@ public final class PortcullisServer implements AutoCloseable {
   public static final String TOKEN_PATH = "/oauth2/token";
 
   private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
+  /** The gateway's HTTP compliance: none of Jetty's tolerated violations is allowed. */
+  static final HttpCompliance GATEWAY_HTTP_COMPLIANCE = HttpCompliance.from("0");
+  /** The gateway's URI compliance: none of Jetty's tolerated violations is allowed. */
+  static final UriCompliance GATEWAY_URI_COMPLIANCE =
+      UriCompliance.from(java.util.EnumSet.of(UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Config config;
@@ -144,9 +152,11 @@ public final class PortcullisServer implements AutoCloseable {
     } else {
       this.gatewayConnector = Optional.empty();
     }
+    Config.GatewayLimits limits = config.server().gatewayLimits();
     Handler gatewaySide = new HttpMetricsHandler(registry, "gateway", GatewayHandler::template,
-        new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin)),
-            broker.map(ServerBroker::gatewayProxy)));
+        new MinimumDataRateHandler(new GatewayRequestGuard(limits,
+            new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin)),
+                broker.map(ServerBroker::gatewayProxy))), limits.minRequestBytesPerSecond(), 0));
     GracefulHandler graceful = new GracefulHandler(new ConnectorRouter(adminSide, gatewaySide));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(config.server().shutdownGrace().toMillis());
@@ -385,11 +395,17 @@ public final class PortcullisServer implements AutoCloseable {
 
   private ServerConnector gatewayConnector(Config.Listener listener, Optional<ServerBroker> broker)
       throws ServerException {
+    Config.GatewayLimits limits = config.server().gatewayLimits();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
-    // Salesforce serves "//services/…" (sf asks for it: it keeps the instance URL with a trailing
-    // slash); the gateway accepts empty segments and collapses them once before classification.
-    http.setUriCompliance(dev.portcullis.gateway.GatewayProxy.URI_COMPLIANCE);
+    // Request line and headers together, as Salesforce counts them: 414 for a longer request line, 431 otherwise
+    http.setRequestHeaderSize(limits.maxHeaderBytes());
+    // RFC 9110/9112 with no tolerance at all: no Content-Length beside Transfer-Encoding, no differing
+    // Content-Lengths, no obs-fold, no bare LF (Jetty's RFC9110 mode allows it), no whitespace before the colon
+    http.setHttpCompliance(GATEWAY_HTTP_COMPLIANCE);
+    // No ambiguity tolerated in the URI (encoded / or ., ;parameters, %25, bad UTF-8) but empty
+    // segments, which the proxy collapses once (sf asks for "//services/…")
+    http.setUriCompliance(GATEWAY_URI_COMPLIANCE);
     ServerConnector connector;
     if (config.server().tls().isPresent()) {
       TlsMaterial.Loaded material;
@@ -432,6 +448,7 @@ public final class PortcullisServer implements AutoCloseable {
     }
     connector.setHost(listener.host());
     connector.setPort(listener.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     connector.setName("gateway");
     return connector;
   }

@@ -135,6 +135,15 @@ final class TokenEndpointHandler extends Handler.Abstract {
           Optional.empty(), Optional.empty());
     } catch (FormBody.Invalid e) {
       return Failure.of(HttpStatus.BAD_REQUEST_400, OAuthError.INVALID_REQUEST, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // the listener's body limit (GatewayRequestGuard) fails the read with 413
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.eclipse.jetty.http.HttpException http && http.getCode() == 413) {
+          return new Failure(HttpStatus.PAYLOAD_TOO_LARGE_413, OAuthError.INVALID_REQUEST.value(), cause.getMessage(),
+              Optional.empty(), Optional.empty());
+        }
+      }
+      throw e;
     }
     Optional<String> grantType = form.get("grant_type");
     if (grantType.isEmpty()) {

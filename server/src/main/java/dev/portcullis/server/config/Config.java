@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -100,14 +101,21 @@ public record Config(
   /** This configuration with the admin listener on {@code port} (0 = any free port). */
   public Config withAdminPort(int port) {
     Listener admin = new Listener(server.admin().host(), port);
-    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace());
+    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace(), server.gatewayLimits());
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
+  }
+
+  /** This configuration with other request limits on the gateway listener. */
+  public Config withGatewayLimits(GatewayLimits limits) {
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(), limits);
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
   /** This configuration with the gateway listening on {@code port} (on its configured host, else {@link #DEFAULT_HOST}). */
   public Config withGatewayPort(int port) {
     Listener gateway = new Listener(server.gateway().map(Listener::host).orElse(DEFAULT_HOST), port);
-    Server moved = new Server(server.admin(), Optional.of(gateway), server.tls(), server.shutdownGrace());
+    Server moved = new Server(server.admin(), Optional.of(gateway), server.tls(), server.shutdownGrace(),
+        server.gatewayLimits());
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
@@ -140,8 +148,46 @@ public record Config(
    * @param gateway the gateway listener, when configured
    * @param tls the server certificate and key, when configured
    * @param shutdownGrace how long in-flight requests may run on shutdown
+   * @param gatewayLimits the gateway listener's request limits ({@code server.gateway})
    */
-  public record Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace) {}
+  public record Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace,
+      GatewayLimits gatewayLimits) {
+    public Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace) {
+      this(admin, gateway, tls, shutdownGrace, GatewayLimits.DEFAULTS);
+    }
+  }
+
+  /**
+   * Request limits on the gateway listener (docs/GATEWAY.md, "Hardening").
+   *
+   * @param maxHeaderBytes request line and headers together, as Salesforce counts its 16,384 bytes:
+   *     a longer request line is answered 414, longer headers 431
+   * @param maxBodyBytes request body limit per API family ({@link #FAMILIES}); 413 beyond it
+   * @param idleTimeout a connection with nothing to read or write for this long is closed
+   * @param minRequestBytesPerSecond a request body arriving slower than this is cut (0: no minimum)
+   */
+  public record GatewayLimits(int maxHeaderBytes, Map<String, Long> maxBodyBytes, Duration idleTimeout,
+      long minRequestBytesPerSecond) {
+    /** The API families with their own body limit, as {@code server.gateway.max_body_bytes} names them. */
+    public static final List<String> FAMILIES = List.of("rest", "soap", "metadata", "bulk", "bulk2", "token");
+    private static final long MB = 1000L * 1000L;
+    public static final GatewayLimits DEFAULTS = new GatewayLimits(16_384,
+        Map.of("rest", 50 * MB, "soap", 50 * MB, "metadata", 64 * MB, "bulk", 10 * MB, "bulk2", 150 * MB,
+            "token", 64L * 1024),
+        Duration.ofSeconds(30), 1024);
+
+    public GatewayLimits {
+      maxBodyBytes = Map.copyOf(maxBodyBytes);
+      if (!maxBodyBytes.keySet().containsAll(FAMILIES)) {
+        throw new IllegalArgumentException("a body limit for every family " + FAMILIES + " is needed: " + maxBodyBytes);
+      }
+    }
+
+    /** The body limit of {@code family} (one of {@link #FAMILIES}). */
+    public long maxBodyBytes(String family) {
+      return maxBodyBytes.get(family);
+    }
+  }
 
   /** @param port 0 picks a free port */
   public record Listener(String host, int port) {}

@@ -34,6 +34,8 @@ final class ConfigWalk {
   private static final List<String> TOP = List.of("server", "data_dir", "storage", "salesforce", "logging", "ledger", "orgs", "identity", "broker");
   private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
   private static final List<String> LISTENER = List.of("host", "port");
+  private static final List<String> GATEWAY = List.of("host", "port", "max_header_bytes", "max_body_bytes",
+      "idle_timeout", "min_request_bytes_per_second");
   private static final List<String> TLS = List.of("certificate", "private_key");
   private static final List<String> STORAGE = List.of("url");
   private static final List<String> SALESFORCE = List.of("api_version");
@@ -121,12 +123,54 @@ final class ConfigWalk {
     Fields fields = server.get();
     Listener admin = fields.value("admin").map(value -> listener(value, "server.admin", Config.DEFAULT_ADMIN_PORT))
         .orElse(new Listener(Config.DEFAULT_HOST, Config.DEFAULT_ADMIN_PORT));
-    Optional<Listener> gateway =
-        fields.value("gateway").map(value -> listener(value, "server.gateway", Config.DEFAULT_GATEWAY_PORT));
+    Optional<Node> gatewayNode = fields.value("gateway");
+    Optional<Fields> gatewayFields = gatewayNode.flatMap(value -> yaml.mapping(value, "server.gateway", GATEWAY));
+    Optional<Listener> gateway = gatewayNode.map(value -> gatewayFields
+        .map(listener -> listener(listener, "server.gateway", Config.DEFAULT_GATEWAY_PORT))
+        .orElse(new Listener(Config.DEFAULT_HOST, Config.DEFAULT_GATEWAY_PORT)));
+    Config.GatewayLimits limits = gatewayFields.map(this::gatewayLimits).orElse(Config.GatewayLimits.DEFAULTS);
     Optional<Config.Tls> tls = fields.value("tls").flatMap(this::tls);
     Duration grace = fields.value("shutdown_grace").flatMap(value -> duration(value, "server.shutdown_grace"))
         .orElse(Config.DEFAULT_SHUTDOWN_GRACE);
-    return new Config.Server(admin, gateway, tls, grace);
+    return new Config.Server(admin, gateway, tls, grace, limits);
+  }
+
+  private Config.GatewayLimits gatewayLimits(Fields fields) {
+    Config.GatewayLimits defaults = Config.GatewayLimits.DEFAULTS;
+    int header = fields.value("max_header_bytes")
+        .flatMap(value -> count(value, "server.gateway.max_header_bytes", 1024, 1024 * 1024).map(Math::toIntExact))
+        .orElse(defaults.maxHeaderBytes());
+    Map<String, Long> bodies = new java.util.LinkedHashMap<>(defaults.maxBodyBytes());
+    fields.value("max_body_bytes").flatMap(value -> yaml.mapping(value, "server.gateway.max_body_bytes",
+        Config.GatewayLimits.FAMILIES)).ifPresent(families -> {
+          for (String family : Config.GatewayLimits.FAMILIES) {
+            families.value(family).flatMap(value -> count(value, "server.gateway.max_body_bytes." + family, 0,
+                Long.MAX_VALUE)).ifPresent(limit -> bodies.put(family, limit));
+          }
+        });
+    Duration idle = fields.value("idle_timeout").flatMap(value -> duration(value, "server.gateway.idle_timeout"))
+        .orElse(defaults.idleTimeout());
+    long rate = fields.value("min_request_bytes_per_second")
+        .flatMap(value -> count(value, "server.gateway.min_request_bytes_per_second", 0, Long.MAX_VALUE))
+        .orElse(defaults.minRequestBytesPerSecond());
+    return new Config.GatewayLimits(header, bodies, idle, rate);
+  }
+
+  /** A whole number of bytes (or bytes a second) from {@code min} to {@code max}. */
+  private Optional<Long> count(Node node, String what, long min, long max) {
+    return yaml.text(node, what).flatMap(text -> {
+      try {
+        long value = Long.parseLong(text.trim().replace("_", ""));
+        if (value >= min && value <= max) {
+          return Optional.of(value);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " '" + text + "' is not a whole number from " + min
+          + " to " + max, "give a number of bytes, e.g. 16384");
+      return Optional.empty();
+    });
   }
 
   private Listener listener(Node node, String what, int defaultPort) {
@@ -134,7 +178,10 @@ final class ConfigWalk {
     if (listener.isEmpty()) {
       return new Listener(Config.DEFAULT_HOST, defaultPort);
     }
-    Fields fields = listener.get();
+    return listener(listener.get(), what, defaultPort);
+  }
+
+  private Listener listener(Fields fields, String what, int defaultPort) {
     String host = fields.value("host").flatMap(value -> yaml.text(value, what + ".host")).orElse(Config.DEFAULT_HOST);
     if (what.equals("server.admin") && !isLoopback(host)) {
       yaml.warning(fields.value("host").orElseThrow(), ConfigErrorCode.INSECURE_URL,

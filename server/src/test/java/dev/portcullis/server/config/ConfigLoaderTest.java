@@ -308,6 +308,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void gatewayLimitsOverrideTheDefaultsFamilyByFamily() throws Exception {
+    Config config = ConfigLoader.load(config("""
+        server:
+          gateway:
+            port: 0
+            max_header_bytes: 8192
+            max_body_bytes: { rest: 1_000_000, bulk2: 0 }
+            idle_timeout: 10s
+            min_request_bytes_per_second: 0
+        """ + org("")), ENV);
+
+    Config.GatewayLimits limits = config.server().gatewayLimits();
+    assertThat(config.server().gateway()).contains(new Config.Listener("127.0.0.1", 0));
+    assertThat(limits.maxHeaderBytes()).isEqualTo(8192);
+    assertThat(limits.maxBodyBytes("rest")).isEqualTo(1_000_000);
+    assertThat(limits.maxBodyBytes("bulk2")).isZero();
+    assertThat(limits.maxBodyBytes("soap")).isEqualTo(Config.GatewayLimits.DEFAULTS.maxBodyBytes("soap"));
+    assertThat(limits.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(limits.minRequestBytesPerSecond()).isZero();
+  }
+
+  @Test
+  void gatewayLimitErrorsNameTheirPlace() {
+    Problem tooSmall = onlyError("server:\n  gateway:\n    max_header_bytes: 10\n" + org(""));
+    assertThat(tooSmall.message()).startsWith("server.gateway.max_header_bytes '10' is not a whole number from 1024");
+    assertThat(tooSmall.line()).isEqualTo(3);
+    Problem family = onlyError("server:\n  gateway:\n    max_body_bytes: { rest: lots }\n" + org(""));
+    assertThat(family.message()).startsWith("server.gateway.max_body_bytes.rest 'lots'");
+    Problem unknown = onlyError("server:\n  gateway:\n    max_body_bytes: { graphql: 10 }\n" + org(""));
+    assertThat(unknown.message()).contains("graphql");
+  }
+
+  @Test
   void badDurationIsReported() {
     Problem problem = onlyError("server:\n  shutdown_grace: 10 seconds\n");
     assertThat(problem.suggestion()).contains("10s");
