@@ -88,6 +88,35 @@ final class JsonRecordRedactor {
     }
   }
 
+  /**
+   * Why an answer with these headers cannot be redacted, or empty when it can: it must be JSON
+   * ({@code application/json} or {@code +json}), in UTF-8 (the default for JSON), without a
+   * {@code Content-Encoding} other than {@code identity}.
+   */
+  static Optional<String> whyUnredactable(String contentType, String contentEncoding) {
+    if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.strip().equalsIgnoreCase("identity")) {
+      return Optional.of("it is encoded (Content-Encoding: " + contentEncoding + ")");
+    }
+    if (contentType == null) {
+      return Optional.of("it has no Content-Type");
+    }
+    String[] parts = contentType.split(";");
+    String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json") && !media.endsWith("+json")) {
+      return Optional.of("it is " + media + ", and only JSON answers are redacted (ask for application/json)");
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String parameter = parts[i].strip();
+      if (parameter.regionMatches(true, 0, "charset=", 0, 8)) {
+        String charset = parameter.substring(8).replace("\"", "").strip();
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+          return Optional.of("it is in " + charset + ", and only UTF-8 JSON is redacted");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Reads {@code input} (consumed whole) and returns the redacted bytes it completes, maybe none. */
   ByteBuffer feed(ByteBuffer input) throws IOException {
     byte[] bytes = new byte[input.remaining()];
