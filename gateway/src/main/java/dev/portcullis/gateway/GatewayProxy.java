@@ -10,7 +10,9 @@ import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.store.Session;
 import dev.portcullis.store.SessionTokens;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
@@ -76,11 +79,19 @@ public final class GatewayProxy extends ProxyHandler {
   public static final org.eclipse.jetty.http.UriCompliance URI_COMPLIANCE = org.eclipse.jetty.http.UriCompliance.DEFAULT
       .with("portcullis-gateway", org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
 
+  private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
-  static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields");
+  static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields");
 
-  /** A decision and, when an obligation changes the request, the query string to forward instead. */
-  private record Verdict(GatewayDecision decision, Optional<String> soql) {}
+  /**
+   * A decision; when an obligation changes the request, the query string to forward instead; when
+   * one redacts fields, what the answer loses.
+   */
+  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction) {
+    Verdict(GatewayDecision decision, Optional<String> soql) {
+      this(decision, soql, Optional.empty());
+    }
+  }
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
   /** Request headers never forwarded: credentials of the client's, and what identifies the client. */
   private static final List<String> DROPPED_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Cookie2",
@@ -282,6 +293,7 @@ public final class GatewayProxy extends ProxyHandler {
     if (!soap) {
       verdict.soql().ifPresent(rewritten -> request.setAttribute(REWRITTEN_QUERY, rewrittenQueryString(query, rewritten)));
     }
+    verdict.redaction().ifPresent(redaction -> request.setAttribute(REDACTION, redaction));
     request.setAttribute(UPSTREAM, upstream);
     request.setAttribute(EXCHANGE, exchange);
     exchange.watch = broker.watch(session, failed -> exchange.end(session.id(), failed.reason().name()));
@@ -325,9 +337,12 @@ public final class GatewayProxy extends ProxyHandler {
     java.util.LinkedHashSet<String> rules = new java.util.LinkedHashSet<>();
     List<String> summary = new java.util.ArrayList<>();
     String bundleHash = policy.get().hash();
+    java.util.LinkedHashSet<String> redacted = new java.util.LinkedHashSet<>();
     for (int i = 0; i < parts.size(); i++) {
       Classification part = parts.get(i);
-      GatewayDecision one = decide(session, part, Optional.empty(), decisionId, now).decision();
+      Verdict verdictOfPart = decide(session, part, Optional.empty(), decisionId, now);
+      verdictOfPart.redaction().ifPresent(r -> redacted.addAll(r.entries()));
+      GatewayDecision one = verdictOfPart.decision();
       rules.addAll(one.rules());
       bundleHash = one.bundleHash();
       String label = part.operation() + (part.sobject().isEmpty() ? "" : ":" + part.sobject());
@@ -341,7 +356,10 @@ public final class GatewayProxy extends ProxyHandler {
     }
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), new Classification("rest", "composite", parts.get(0).sobject(), summary), true,
-        List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary), Optional.empty());
+        List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary
+            + (redacted.isEmpty() ? "" : "; redacting " + redacted)), Optional.empty(),
+        // records anywhere in the composite answer (each subresponse's body) are redacted by their type
+        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)));
   }
 
   private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
@@ -377,6 +395,7 @@ public final class GatewayProxy extends ProxyHandler {
     Optional<String> forwarded = Optional.empty();
     boolean isQuery = classification.operation().equals("query") && soql.isPresent();
     boolean isSearch = classification.operation().equals("search") && soql.isPresent();
+    List<String> redactedEntries = new java.util.ArrayList<>();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
       switch (obligation.name()) {
@@ -408,6 +427,7 @@ public final class GatewayProxy extends ProxyHandler {
             }
           }
         }
+        case "redact_fields" -> redactedEntries.addAll(QueryObligations.texts(obligation.value()));
         default -> refusal = "policy attaches the obligation " + obligation.name() + ", which this gateway does not"
             + " enforce yet (it enforces " + HONOURED_OBLIGATIONS + "); denied rather than forwarded unenforced";
       }
@@ -417,11 +437,55 @@ public final class GatewayProxy extends ProxyHandler {
             refusal), Optional.empty());
       }
     }
+    Optional<RedactedFields> redaction = Optional.empty();
+    if (!redactedEntries.isEmpty()) {
+      String refusal;
+      try {
+        RedactedFields redacted = RedactedFields.of(redactedEntries);
+        refusal = redactionRefusal(classification, soql, redacted).orElse(null);
+        redaction = Optional.of(redacted);
+      } catch (IllegalArgumentException e) {
+        refusal = e.getMessage();
+      }
+      if (refusal != null) {
+        return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
+            session.principal().subject(), classification, false, decision.matchedRules(), decision.bundleHash(),
+            refusal), Optional.empty());
+      }
+    }
     String reason = "allowed by " + decision.matchedRules()
-        + (forwarded.isPresent() ? "; forwarded as: " + forwarded.get() : "");
+        + (forwarded.isPresent() ? "; forwarded as: " + forwarded.get() : "")
+        + (redaction.isPresent() ? "; redacting " + redaction.get() : "");
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), classification, true, decision.matchedRules(), decision.bundleHash(), reason),
-        forwarded);
+        forwarded, redaction);
+  }
+
+  /**
+   * Why a request may not run under {@code redact_fields}, though its answer would be redacted: a
+   * query filtering, sorting, grouping or aggregating on a redacted field, or a record looked up
+   * (read, upserted, deleted) by a redacted external id field, would reveal the values redaction
+   * hides.
+   */
+  private static Optional<String> redactionRefusal(Classification classification, Optional<String> soql,
+      RedactedFields redacted) {
+    if (classification.operation().equals("query") && soql.isPresent()) {
+      return QueryObligations.redactedFieldMisuse(soql.get(), redacted);
+    }
+    if (classification.operation().equals("search")) {
+      // the search term is matched against the fields of its IN group, which only the schema can list:
+      // a hit on a redacted field would tell which records hold the term
+      return Optional.of("a SOSL search may match its term against " + redacted + ", redacted fields");
+    }
+    if (Set.of("read", "upsert", "delete").contains(classification.operation())) {
+      for (String field : classification.fields()) {
+        if (redacted.redacts(Optional.of(classification.sobject()), field)) {
+          return Optional.of("looking up a " + classification.sobject() + " record by " + field
+              + ", a redacted field, would reveal its values");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The original query string with {@code q} replaced by {@code soql}, every other parameter kept. */
@@ -549,6 +613,9 @@ public final class GatewayProxy extends ProxyHandler {
       if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
         headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
       }
+      if (clientToProxyRequest.getAttribute(REDACTION) != null) {
+        headers.remove(HttpHeader.ACCEPT_ENCODING); // the answer must be readable to be redacted: identity only
+      }
     });
   }
 
@@ -569,6 +636,111 @@ public final class GatewayProxy extends ProxyHandler {
   /** {@code path} with every run of slashes made one ({@code //services/data} is {@code /services/data}). */
   public static String collapseSlashes(String path) {
     return path.indexOf("//") < 0 ? path : path.replaceAll("/{2,}", "/");
+  }
+
+  @Override
+  protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+      Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+      Response proxyToClientResponse, Callback proxyToClientCallback) {
+    if (clientToProxyRequest.getAttribute(REDACTION) instanceof RedactedFields redacted) {
+      return new RedactingResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+          proxyToClientCallback, redacted);
+    }
+    return super.newServerToProxyResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+        proxyToClientCallback);
+  }
+
+  /**
+   * The serverToProxyResponse → proxyToClientResponse hop of a request under {@code redact_fields}:
+   * a JSON answer streams through a {@link JsonRecordRedactor} chunk by chunk, with the same
+   * backpressure as Jetty's own listener (the next chunk is demanded once the redacted bytes are
+   * written). {@code Content-Length} is dropped since the body changes. An answer that cannot be
+   * redacted (not JSON, not UTF-8, encoded although identity was asked for) is never passed on: it
+   * becomes a 502 {@code PORTCULLIS_UNREDACTABLE}; JSON that turns out malformed or truncated ends
+   * the client's answer with an error, after the bytes redacted so far.
+   */
+  private final class RedactingResponseListener extends ProxyResponseListener {
+    private final Response proxyToClientResponse;
+    private final RedactedFields redacted;
+    private final String decisionId;
+    private JsonRecordRedactor redactor;
+    private String unredactable;
+    private boolean discardedBody;
+
+    RedactingResponseListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+        Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted) {
+      super(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+      this.proxyToClientResponse = proxyToClientResponse;
+      this.redacted = redacted;
+      this.decisionId = clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange
+          && exchange.decision != null ? exchange.decision.decisionId() : "unknown";
+    }
+
+    @Override
+    public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
+      super.onHeaders(serverToProxyResponse);
+      proxyToClientResponse.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+      unredactable = JsonRecordRedactor.whyUnredactable(serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_TYPE),
+          serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING)).orElse(null);
+      if (unredactable == null) {
+        redactor = new JsonRecordRedactor(redacted);
+      }
+    }
+
+    @Override
+    public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
+        Runnable demander) {
+      if (redactor == null) { // held back: answered with an error once the body has been read
+        discardedBody |= chunk.hasRemaining();
+        demander.run();
+        return;
+      }
+      ByteBuffer redactedBytes;
+      try {
+        redactedBytes = redactor.feed(chunk.getByteBuffer());
+      } catch (IOException e) {
+        abandon(serverToProxyResponse, e);
+        return;
+      }
+      // The chunk is consumed (the caller releases it on return): the redacted bytes are a copy.
+      if (!redactedBytes.hasRemaining()) {
+        demander.run();
+        return;
+      }
+      proxyToClientResponse.write(false, redactedBytes, Callback.from(demander, serverToProxyResponse::abort));
+    }
+
+    @Override
+    public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
+      if (redactor == null) {
+        if (discardedBody) {
+          LOG.warn("answer to decision {} not passed on: {}", decisionId, unredactable);
+          proxyToClientResponse.getHeaders().clear();
+          SalesforceErrors.write(proxyToClientResponse, this, 502, "PORTCULLIS_UNREDACTABLE",
+              "the answer must have fields redacted, but " + unredactable + "; it was not passed on (decision "
+                  + decisionId + ")");
+        } else {
+          proxyToClientResponse.write(true, org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, this);
+        }
+        return;
+      }
+      ByteBuffer last;
+      try {
+        last = redactor.finish();
+      } catch (IOException e) {
+        LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+            e.getClass().getSimpleName());
+        failed(e);
+        return;
+      }
+      proxyToClientResponse.write(true, last, this);
+    }
+
+    private void abandon(org.eclipse.jetty.client.Response serverToProxyResponse, IOException e) {
+      LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+          e.getClass().getSimpleName()); // never the message: it may quote the answer
+      serverToProxyResponse.abort(new IOException("the answer could not be redacted"));
+    }
   }
 
   /** The session token of {@code Authorization: Bearer X} (or Salesforce's {@code OAuth X}). */

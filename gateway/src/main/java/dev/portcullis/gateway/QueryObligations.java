@@ -79,6 +79,36 @@ final class QueryObligations {
     return Optional.empty();
   }
 
+  /**
+   * Why the query may not run under {@code redacted}, or empty when it may. Redaction removes values
+   * from the answer; a query could still learn them by filtering, sorting, grouping or aggregating
+   * on the field, or by wrapping it in a function whose result comes back under another key. So a
+   * redacted field (matched by name in any path, as for {@code deny_fields}) may appear only as a
+   * bare field in a SELECT list.
+   */
+  static Optional<String> redactedFieldMisuse(String soql, RedactedFields redacted) {
+    Query query;
+    try {
+      query = SoqlParser.parse(soql);
+    } catch (SoqlException e) {
+      return Optional.of("the query could not be parsed");
+    }
+    for (AccessSummary.FieldAccess access : AccessSummary.of(query).fields()) {
+      if (!redacted.redactsName(access.field())) {
+        continue;
+      }
+      if (access.clause() != AccessSummary.Clause.SELECT) {
+        return Optional.of("the query uses " + access.field() + ", a redacted field, in " + access.clause()
+            + "; filtering, sorting or grouping on it would reveal what redaction hides");
+      }
+      if (!access.functions().isEmpty()) {
+        return Optional.of("the query wraps " + access.field() + ", a redacted field, in " + access.functions()
+            + "; only the bare field may be selected (its value is then redacted)");
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The text items of a list obligation value ({@code [A.b, C.d]} or a single string). */
   static List<String> texts(Object value) {
     List<String> out = new ArrayList<>();

@@ -164,10 +164,11 @@ final class RequestClassifier {
       };
     }
     if (rest.size() == 3 && NAME.matcher(rest.get(1)).matches()) { // sObject rows by external id
+      List<String> externalId = List.of(rest.get(1)); // the field the record is looked up by
       return switch (method) {
-        case "GET", "HEAD" -> Optional.of(Classification.of(api, "read", type));
-        case "PATCH" -> Optional.of(Classification.of(api, "upsert", type));
-        case "DELETE" -> Optional.of(Classification.of(api, "delete", type));
+        case "GET", "HEAD" -> Optional.of(new Classification(api, "read", type, externalId));
+        case "PATCH" -> Optional.of(new Classification(api, "upsert", type, externalId));
+        case "DELETE" -> Optional.of(new Classification(api, "delete", type, externalId));
         default -> Optional.empty();
       };
     }

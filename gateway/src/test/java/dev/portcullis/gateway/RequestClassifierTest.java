@@ -26,7 +26,7 @@ class RequestClassifierTest {
     assertThat(classify("DELETE", "/services/data/v62.0/sobjects/Account/001000000000001", null))
         .contains(Classification.of("rest", "delete", "Account"));
     assertThat(classify("PATCH", "/services/data/v62.0/sobjects/Account/Ext_Id__c/42", null))
-        .contains(Classification.of("rest", "upsert", "Account"));
+        .contains(new Classification("rest", "upsert", "Account", java.util.List.of("Ext_Id__c"))); // the lookup field
     assertThat(classify("GET", "/services/data/v62.0/tooling/executeAnonymous", null))
         .contains(Classification.of("tooling", "execute_anonymous"));
     assertThat(classify("GET", "/services/data/v62.0/query/01gD0000002HU6KIAW-2000", null))

@@ -205,6 +205,31 @@ class PolicyBundleTest {
   }
 
   @Test
+  void defaultPackRedactsSsnsForEveryoneButTheUnredactedPrincipals() throws Exception {
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (String name : PolicyBundle.DEFAULT_FILES) {
+      try (var in = getClass().getClassLoader().getResourceAsStream(PolicyBundle.DEFAULT_PACK + name)) {
+        String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        files.put(name, text.replace("unredacted_principals: []", "unredacted_principals: [\"repo:acme/hr:ref:refs/heads/main\"]")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    PolicyBundle bundle = PolicyBundle.fromFiles("edited", files);
+    for (String subject : List.of("repo:acme/hr:ref:refs/heads/main", "repo:acme/sales:ref:refs/heads/main")) {
+      Decision decision = bundle.decide(DecisionInput.builder()
+          .principal(new DecisionInput.Principal("github", "https://token.actions.githubusercontent.com", subject, Map.of()))
+          .session(new DecisionInput.Session("ses_1", List.of("api:read"), "uat", java.time.Duration.ZERO))
+          .request(new DecisionInput.Request("rest", "query", "Contact", List.of(), 0, 0))
+          .org(new DecisionInput.Org("uat", "sandbox", ""))
+          .now(java.time.Instant.EPOCH)
+          .build());
+      assertThat(decision.allowed()).isTrue();
+      assertThat(decision.obligations().stream().anyMatch(o -> o.name().equals("redact_fields")))
+          .as(subject).isEqualTo(!subject.contains("acme/hr"));
+    }
+  }
+
+  @Test
   void defaultPackLetsAnAllowedRepositoryWriteToProductionFromAProtectedBranchOnly() throws Exception {
     Map<String, byte[]> files = new java.util.TreeMap<>();
     for (String name : PolicyBundle.DEFAULT_FILES) {
