@@ -189,6 +189,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     ok &= brokerStep(server, tour);
+    ok &= gatewayStep(server, tour);
 
     for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
       URI uri = server.adminUrl().resolve(path);
@@ -286,6 +287,50 @@ final class DemoCommand implements Callable<Integer> {
       facts.put(fromMain ? "main" : "feature", fact);
     }
     tour.step("broker", ok, text.toString(), facts);
+    return ok;
+  }
+
+  /**
+   * Shows the gateway (issue 6): a read-only pipeline session on prod queries Contact through it
+   * and gets SSN__c redacted; a create with it is denied with the policy's reason; after revocation
+   * the same session gets Salesforce's INVALID_SESSION_ID. Each decision is a ledger entry.
+   */
+  private boolean gatewayStep(PortcullisServer server, Tour tour) {
+    Map<String, URI> issuers = server.demo().map(DemoBootstrap.Demo::oidcIssuers).orElse(Map.of());
+    if (server.broker().isEmpty() || server.gatewayUrl().isEmpty() || !issuers.containsKey("github")) {
+      tour.step("gateway", false, "the demo runs no gateway (no broker configured)", Map.of());
+      return false;
+    }
+    URI gateway = server.gatewayUrl().get();
+    DemoGateway.Result result;
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .sslContext(TlsTrust.withCertificates(server.demo().orElseThrow().caCertificate(), "the demo CA")).build();
+      result = DemoGateway.run(issuers.get("github"), URI.create(gateway + PortcullisServer.TOKEN_PATH), gateway, http,
+          id -> server.broker().orElseThrow().broker().revoke(id, "demo", "revoked by the demo tour"));
+    } catch (Exception e) {
+      tour.step("gateway", false, "the gateway step failed: " + e.getMessage(), Map.of());
+      return false;
+    }
+    boolean redacted = result.queryStatus() == 200 && result.redacted();
+    boolean denied = result.createStatus() == 403 && result.createBody().contains("PORTCULLIS_DENIED");
+    boolean cut = result.afterRevokeStatus() == 401 && result.afterRevokeBody().contains("INVALID_SESSION_ID");
+    StringBuilder text = new StringBuilder("through the gateway at " + gateway + " with a read-only session ("
+        + result.sessionId() + ") on prod, as sf or jsforce would use it (SF_INSTANCE_URL = the gateway):");
+    text.append("\n  ").append(DemoGateway.QUERY).append(" -> ").append(result.queryStatus());
+    if (result.queryBody() != null && result.queryBody().has("records")) {
+      for (var record : result.queryBody().get("records")) {
+        text.append("\n    ").append(record.path("LastName").asText()).append(": SSN__c=")
+            .append(record.path("SSN__c").isNull() ? "null (redacted by the policy's redact_fields)" : "NOT REDACTED");
+      }
+    }
+    text.append("\n  POST sobjects/Account -> ").append(result.createStatus()).append(" ")
+        .append(truncate(result.createBody()));
+    text.append("\n  after `portcullis session revoke ").append(result.sessionId()).append("`: ")
+        .append(result.afterRevokeStatus()).append(" ").append(truncate(result.afterRevokeBody()));
+    boolean ok = redacted && denied && cut;
+    tour.step("gateway", ok, text.toString(), Map.of("session_id", result.sessionId(), "redacted", redacted,
+        "create_denied", denied, "revoked_session_refused", cut));
     return ok;
   }
 
