@@ -211,6 +211,9 @@ final class DemoCommand implements Callable<Integer> {
         return false;
       }
     }
+    // the sessions' use counts are ledger entries too: written now, so that the checkpoint the
+    // witness cosigns below covers everything (the server would write them when it stops)
+    server.broker().ifPresent(running -> running.broker().flushUses());
     return ok & ledgerStep(tour, ledger, queryEntry);
   }
 
