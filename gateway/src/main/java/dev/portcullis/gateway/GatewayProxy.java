@@ -192,14 +192,8 @@ public final class GatewayProxy extends ProxyHandler {
         answer.error(405, "soapenv:Client", "SOAP calls are POST");
         return true;
       }
-      try {
-        soapBody = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(SoapRequest.MAX_BODY_BYTES + 1);
-      } catch (java.io.IOException e) {
-        answer.error(400, "soapenv:Client", "the SOAP request could not be read");
-        return true;
-      }
-      if (soapBody.length > SoapRequest.MAX_BODY_BYTES) {
-        answer.error(413, "soapenv:Client", "a SOAP request over " + SoapRequest.MAX_BODY_BYTES + " bytes is refused");
+      soapBody = readBody(request, answer, SoapRequest.MAX_BODY_BYTES, "soapenv:Client", "a SOAP request");
+      if (soapBody == null) {
         return true;
       }
       envelope = SoapRequest.parse(soapBody);
@@ -240,16 +234,9 @@ public final class GatewayProxy extends ProxyHandler {
           ? unclassified(session, decisionId, now, "the SOAP call " + envelope.get().operationElement() + " on " + path)
           : decide(session, classified.get(), envelope.get().soql(), decisionId, now);
     } else if (CompositeClassifier.isComposite(request.getMethod(), path)) {
-      byte[] body;
-      try {
-        body = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(CompositeClassifier.MAX_BODY_BYTES + 1);
-      } catch (java.io.IOException e) {
-        answer.error(400, "JSON_PARSER_ERROR", "the request body could not be read");
-        return true;
-      }
-      if (body.length > CompositeClassifier.MAX_BODY_BYTES) {
-        answer.error(413, "PORTCULLIS_BODY_TOO_LARGE", "a composite request body over "
-            + CompositeClassifier.MAX_BODY_BYTES + " bytes is refused");
+      byte[] body = readBody(request, answer, CompositeClassifier.MAX_BODY_BYTES, "JSON_PARSER_ERROR",
+          "a composite request body");
+      if (body == null) {
         return true;
       }
       request.setAttribute(BODY, body);
@@ -308,6 +295,27 @@ public final class GatewayProxy extends ProxyHandler {
       expiry.cancel();
     });
     return super.handle(request, response, closing);
+  }
+
+  /**
+   * The request body, read whole because the decision depends on it (at most {@code limit} bytes);
+   * null when it could not be read or was too large, the client then answered (400 with {@code
+   * unreadableCode}, or 413).
+   */
+  private static byte[] readBody(Request request, Answer answer, int limit, String unreadableCode, String what) {
+    byte[] body;
+    try {
+      body = org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes(limit + 1);
+    } catch (java.io.IOException e) {
+      answer.error(400, unreadableCode, what + " could not be read");
+      return null;
+    }
+    if (body.length > limit) {
+      answer.error(413, unreadableCode.startsWith("soapenv") ? unreadableCode : "PORTCULLIS_BODY_TOO_LARGE",
+          what + " over " + limit + " bytes is refused");
+      return null;
+    }
+    return body;
   }
 
   private Verdict unclassified(Session session, String decisionId, Instant now, String what) {
