@@ -81,7 +81,8 @@ public final class GatewayProxy extends ProxyHandler {
 
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
-  static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields");
+  static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
+      "max_requests_per_minute", "max_principal_requests_per_minute");
 
   /**
    * A decision; when an obligation changes the request, the query string to forward instead; when
@@ -104,6 +105,9 @@ public final class GatewayProxy extends ProxyHandler {
   private final Map<String, String> environments;
   private final Clock clock;
   private final Duration recordTimeout;
+  private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+  /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
+  static final String RATE_LIMITED = "rate limit: ";
 
   /** A forwarded request: its upstream request (to abort) and the session watch (to close). */
   private static final class Exchange {
@@ -255,7 +259,8 @@ public final class GatewayProxy extends ProxyHandler {
       return true;
     }
     if (!decision.allowed()) {
-      answer.error(403, "PORTCULLIS_DENIED", decision.reason() + " (decision " + decisionId + ")");
+      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED" : "PORTCULLIS_DENIED",
+          decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
     AccessToken upstream;
@@ -407,6 +412,19 @@ public final class GatewayProxy extends ProxyHandler {
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
       switch (obligation.name()) {
+        case "max_requests_per_minute", "max_principal_requests_per_minute" -> {
+          if (!(obligation.value() instanceof Number limit) || limit.longValue() < 1) {
+            refusal = obligation.name() + " is not a whole number of requests per minute: " + obligation.value();
+          } else {
+            boolean perSession = obligation.name().equals("max_requests_per_minute");
+            String key = perSession ? "session " + session.id()
+                : "principal " + session.principal().issuer() + " " + session.principal().subject();
+            if (!limiter.tryAcquire(key, limit.longValue())) {
+              refusal = RATE_LIMITED + (perSession ? "this session" : "this principal's sessions") + " may make "
+                  + limit.longValue() + " requests a minute (" + obligation.name() + ")";
+            }
+          }
+        }
         case "max_records" -> {
           if (classification.operation().equals("query") && soql.isEmpty()) {
             refusal = "max_records cannot be applied to a query inside a composite request; send the query on its own";

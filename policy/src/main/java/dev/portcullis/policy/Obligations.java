@@ -22,7 +22,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  */
 final class Obligations {
   static final List<String> KNOWN =
-      List.of("redact_fields", "deny_fields", "max_records", "max_bytes", "require_approval");
+      List.of("redact_fields", "deny_fields", "max_records", "max_bytes", "max_requests_per_minute",
+          "max_principal_requests_per_minute", "require_approval");
   private static final Pattern FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*\\.[A-Za-z][A-Za-z0-9_]*");
 
   private Obligations() {}
@@ -68,6 +69,9 @@ final class Obligations {
       case "max_records", "max_bytes" -> value instanceof Long number && number >= 0
           ? Optional.empty()
           : Optional.of(name + " takes a whole number ≥ 0");
+      case "max_requests_per_minute", "max_principal_requests_per_minute" -> value instanceof Long number && number >= 1
+          ? Optional.empty()
+          : Optional.of(name + " takes a whole number ≥ 1 (requests per minute)");
       case "require_approval" -> Boolean.TRUE.equals(value) || approval(value)
           ? Optional.empty()
           : Optional.of("require_approval takes true or a mapping of approvers (a number ≥ 1), from (a list) and reason (text)");
