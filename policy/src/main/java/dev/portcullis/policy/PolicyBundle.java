@@ -299,9 +299,22 @@ public final class PolicyBundle {
     return name -> "params".equals(name) ? params : input.variable(name);
   }
 
+  /**
+   * What went wrong, the same whichever program evaluated the condition (the whole rule's, or one
+   * part's alone): CEL's own wrapper ("evaluation error at FILE:N: …", or without a position) is
+   * dropped for the underlying cause's message ({@code / by zero}, a missing key, …).
+   */
   private static String message(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return PolicyYaml.oneLine(message.replaceFirst("^evaluation error at [^:]*:\\d+: ", ""));
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root != e && root.getMessage() != null && !root.getMessage().isBlank()
+        ? root.getMessage() : e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = root.getClass().getSimpleName();
+    }
+    return PolicyYaml.oneLine(message.replaceFirst("^evaluation error( at [^:]*:\\d+)?: ?", ""));
   }
 
   /** Deny overrides allow; default deny; failed deny rules count against the decision (docs/POLICY.md). */
