@@ -54,21 +54,9 @@ class BrokerReplicasTest {
           gateway: { host: 127.0.0.1, port: 0 }
         storage: { url: "%s" }
         ledger: { backend: postgresql, origin: portcullis.test/broker-replicas }
-        identity:
-          issuers:
-            - { issuer: %s, dialect: github_actions, jwks_url: %s }
-        orgs:
-          - alias: prod
-            environment: production
-            login_url: https://login.salesforce.com
-            instance_url: https://acme.my.salesforce.com
-            consumer_key: 3MVG9TEST
-            username: integration@acme.com
-            private_key: keys/prod.pem
-            org_id: 00D5e000000AbCdEAA
-            integration_users:
-              - { username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
-        """.formatted(LedgerFixture.postgresqlUrl(schema), issuers.github().issuer(), issuers.github().jwksUri())),
+        """.formatted(LedgerFixture.postgresqlUrl(schema))
+        + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
+        + BrokerTestConfig.prodOrgWithReader(BrokerTestConfig.PROD_ID)),
         Map.of());
     a = PortcullisServer.start(config, dir.resolve("a"), c -> new TokenExchangeServerTest.FakeSalesforce());
     // replicas share the ledger's signing key, as they would share a secret volume

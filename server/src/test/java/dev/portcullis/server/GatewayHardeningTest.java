@@ -102,23 +102,10 @@ class GatewayHardeningTest {
         server:
           admin: { host: 127.0.0.1, port: 0 }
           gateway: { host: 127.0.0.1, port: 0 }
-        identity:
-          issuers:
-            - { issuer: %s, dialect: github_actions, jwks_url: %s }
         broker:
           policies: policies
-        orgs:
-          - alias: prod
-            environment: production
-            login_url: https://login.salesforce.com
-            instance_url: https://acme.my.salesforce.com
-            consumer_key: 3MVG9TEST
-            username: integration@acme.com
-            private_key: keys/prod.pem
-            org_id: %s
-            integration_users:
-              - { username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
-        """.formatted(issuers.github().issuer(), issuers.github().jwksUri(), PROD_ID)), Map.of());
+        """ + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
+        + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
     Config.GatewayLimits defaults = config.server().gatewayLimits();
     config = config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
         Duration.ofSeconds(5), defaults.minRequestBytesPerSecond()));

@@ -55,18 +55,7 @@ class MtlsTokenExchangeTest {
             certificate_authorities: [certs/ci-ca.pem]
             identity_from: san_uri
             allowed_prefixes: ["spiffe://acme.example/ci/"]
-        orgs:
-          - alias: prod
-            environment: production
-            login_url: https://login.salesforce.com
-            instance_url: https://acme.my.salesforce.com
-            consumer_key: 3MVG9TEST
-            username: integration@acme.com
-            private_key: keys/prod.pem
-            org_id: 00D5e000000AbCdEAA
-            integration_users:
-              - { username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
-        """), Map.of());
+        """ + BrokerTestConfig.prodOrgWithReader(BrokerTestConfig.PROD_ID)), Map.of());
     TokenExchangeServerTest.FakeSalesforce salesforce = new TokenExchangeServerTest.FakeSalesforce();
     server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
   }

@@ -1,0 +1,38 @@
+package dev.portcullis.server;
+
+/** YAML pieces the broker and gateway tests share (docs/CONFIGURATION.md). */
+final class BrokerTestConfig {
+  /** The production org's id in these tests. */
+  static final String PROD_ID = "00D5e000000AbCdEAA";
+
+  private BrokerTestConfig() {}
+
+  /**
+   * An {@code orgs:} section with the production org {@code prod} (key {@code keys/prod.pem}), its
+   * org id and one integration user, {@code reader@acme.com} with {@code api:read}.
+   */
+  static String prodOrgWithReader(String orgId) {
+    return """
+        orgs:
+          - alias: prod
+            environment: production
+            login_url: https://login.salesforce.com
+            instance_url: https://acme.my.salesforce.com
+            consumer_key: 3MVG9TEST
+            username: integration@acme.com
+            private_key: keys/prod.pem
+            org_id: %s
+            integration_users:
+              - { username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
+        """.formatted(orgId);
+  }
+
+  /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */
+  static String githubIssuer(String issuer, Object jwksUri) {
+    return """
+        identity:
+          issuers:
+            - { issuer: %s, dialect: github_actions, jwks_url: %s }
+        """.formatted(issuer, jwksUri);
+  }
+}
