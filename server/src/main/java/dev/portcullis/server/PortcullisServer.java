@@ -92,7 +92,11 @@ public final class PortcullisServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
   /** The gateway's HTTP compliance: none of Jetty's tolerated violations is allowed. */
   static final HttpCompliance GATEWAY_HTTP_COMPLIANCE = HttpCompliance.from("0");
-  /** The gateway's URI compliance: none of Jetty's tolerated violations is allowed. */
+  /** Streams one HTTP/2 connection may have open at once on the gateway. */
+  static final int HTTP2_MAX_CONCURRENT_STREAMS = 128;
+  /** HTTP/2 control events (resets, pings, settings, …) one connection may cause per second before it is closed. */
+  static final int HTTP2_MAX_EVENTS_PER_SECOND = 128;
+  /** The gateway's URI compliance: none of Jetty's tolerated violations is allowed but empty segments. */
   static final UriCompliance GATEWAY_URI_COMPLIANCE =
       UriCompliance.from(java.util.EnumSet.of(UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -437,8 +441,19 @@ public final class PortcullisServer implements AutoCloseable {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false);
       http.addCustomizer(secure);
-      connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
-          new HttpConnectionFactory(http));
+      // HTTP/2 and HTTP/1.1 over TLS, chosen by ALPN; HTTP/2's stream limits and rate control bound
+      // what one connection may ask for (rapid reset, CVE-2023-44487: resets count as events)
+      HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+      org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory http2 =
+          new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
+      http2.setMaxConcurrentStreams(HTTP2_MAX_CONCURRENT_STREAMS);
+      http2.setRateControlFactory(new org.eclipse.jetty.io.WindowRateControl.Factory(HTTP2_MAX_EVENTS_PER_SECOND));
+      org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn =
+          new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory();
+      alpn.setDefaultProtocol(http11.getProtocol());
+      tls.setCipherComparator(org.eclipse.jetty.http2.HTTP2Cipher.COMPARATOR);
+      connector = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, http2,
+          http11);
     } else {
       if (!Config.isLoopbackHost(listener.host())) {
         LOG.warn("the gateway listens on {} without TLS: session tokens would cross the network in clear;"

@@ -119,4 +119,18 @@ class MtlsTokenExchangeTest {
     assertThat(json.readTree(oidc.body()).get("error").asText()).isEqualTo("invalid_grant");
     assertThat(json.readTree(oidc.body()).get("error_code").asText()).isEqualTo("UNTRUSTED_ISSUER");
   }
+
+  @Test
+  void http2IsNegotiatedOnTheTlsListener() throws Exception {
+    TestPki.Issued client = TestPki.client(clientCa, "spiffe://acme.example/ci/deployer", false);
+    try (HttpClient http = HttpClient.newBuilder().sslContext(TestPki.clientContext(serverCa, client))
+        .version(HttpClient.Version.HTTP_2).build()) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+              .resolve("/oauth2/token")).timeout(TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(FORM)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+  }
 }
