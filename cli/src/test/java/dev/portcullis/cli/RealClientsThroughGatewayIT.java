@@ -1,10 +1,8 @@
 package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,22 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class RealClientsThroughGatewayIT {
   @Test
   void sfCliAndJsforceWorkThroughTheGateway() throws Exception {
-    assumeThat(System.getenv("PORTCULLIS_TEST_REAL_CLIENTS")).as("PORTCULLIS_TEST_REAL_CLIENTS").isNotEqualTo("skip");
-    Path script = Path.of("..", "compat", "run-gateway-clients.sh").toAbsolutePath().normalize();
-    assertThat(script).exists();
-    ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
-    builder.environment().put("JAR", Path.of("target", "portcullis.jar").toAbsolutePath().toString());
-    builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-    builder.environment().put("KEEP", "0");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int failures = process.waitFor();
-    System.out.println(output);
-    assertThat(output)
-        .as("the harness could not install or start the clients (needs npm and the npm registry; "
-            + "set PORTCULLIS_TEST_REAL_CLIENTS=skip to skip on purpose):%n%s", output)
-        .doesNotContain("FAIL install");
-    assertThat(failures).as("failed client steps:%n%s", output).isZero();
+    String output = ClientHarness.runPassing("run-gateway-clients.sh", Map.of());
     assertThat(output).contains("PASS  sf-login-access-token", "PASS  sf-data-query", "PASS  sf-data-create",
         "PASS  js-queryMore", "PASS  denied-create-read-session", "PASS  revoked-session", "0 failed");
   }

@@ -1,11 +1,8 @@
 package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,25 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class RealSalesforceClientsIT {
   @Test
   void sfCliAndJsforceWorkAgainstTheOrgSimulator() throws Exception {
-    assumeThat(System.getenv("PORTCULLIS_TEST_REAL_CLIENTS")).as("PORTCULLIS_TEST_REAL_CLIENTS").isNotEqualTo("skip");
-    Path script = Path.of("..", "compat", "run-clients.sh").toAbsolutePath().normalize();
-    assertThat(script).exists();
-    ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
-        .redirectErrorStream(true);
-    builder.environment().put("JAR", Path.of("target", "portcullis.jar").toAbsolutePath().toString());
-    builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-    builder.environment().put("SKIP_BIG", "1");
-    builder.environment().put("KEEP", "0");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int failures = process.waitFor();
-    System.out.println(output);
-    assertThat(output)
-        .as("the harness could not install or start the clients (needs npm and the npm registry; "
-            + "set PORTCULLIS_TEST_REAL_CLIENTS=skip to skip on purpose):%n%s", output)
-        .doesNotContain("FAIL install");
-    assertThat(failures).as("failed client steps:%n%s", output).isZero();
+    String output = ClientHarness.runPassing("run-clients.sh", Map.of("SKIP_BIG", "1"));
     assertThat(output).contains("PASS  login-jwt-prod", "PASS  query-basic", "PASS  js-queryMore", "0 failed");
-    assertThat(Files.exists(script)).isTrue();
   }
 }

@@ -12,6 +12,15 @@ final class BrokerTestConfig {
    * org id and one integration user, {@code reader@acme.com} with {@code api:read}.
    */
   static String prodOrgWithReader(String orgId) {
+    return prodOrg(orgId, "{ username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }");
+  }
+
+  /** As {@link #prodOrgWithReader} with these integration users (YAML flow mappings, one each). */
+  static String prodOrg(String orgId, String... integrationUsers) {
+    StringBuilder users = new StringBuilder();
+    for (String user : integrationUsers) {
+      users.append("      - ").append(user).append('\n');
+    }
     return """
         orgs:
           - alias: prod
@@ -23,8 +32,7 @@ final class BrokerTestConfig {
             private_key: keys/prod.pem
             org_id: %s
             integration_users:
-              - { username: reader@acme.com, scopes: [api:read], private_key: keys/prod.pem }
-        """.formatted(orgId);
+        """.formatted(orgId) + users;
   }
 
   /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */

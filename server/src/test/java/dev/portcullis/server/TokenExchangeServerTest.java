@@ -118,27 +118,14 @@ class TokenExchangeServerTest {
         server:
           admin: { host: 127.0.0.1, port: 0 }
           gateway: { host: 127.0.0.1, port: 0 }
-        identity:
-          issuers:
-            - issuer: %s
-              dialect: github_actions
-              jwks_url: %s
         broker:
           max_ttl: 15m
           policies: policies
-        orgs:
-          - alias: prod
-            environment: production
-            login_url: https://login.salesforce.com
-            instance_url: https://acme.my.salesforce.com
-            consumer_key: 3MVG9TEST
-            username: integration@acme.com
-            private_key: keys/prod.pem
-            org_id: %s
-            integration_users:
-              - { username: reader@acme.com, scopes: [api:read, metadata:retrieve], private_key: keys/prod.pem }
-              - { username: deployer@acme.com, scopes: [api:read, api:write, metadata:deploy, metadata:retrieve], private_key: keys/prod.pem }
-        """.formatted(issuers.github().issuer(), issuers.github().jwksUri(), PROD_ID));
+        """ + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
+        + BrokerTestConfig.prodOrg(PROD_ID,
+            "{ username: reader@acme.com, scopes: [api:read, metadata:retrieve], private_key: keys/prod.pem }",
+            "{ username: deployer@acme.com, scopes: [api:read, api:write, metadata:deploy, metadata:retrieve],"
+                + " private_key: keys/prod.pem }"));
     Config config = ConfigLoader.load(file, Map.of());
     server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).clock(clock)
         .start();
