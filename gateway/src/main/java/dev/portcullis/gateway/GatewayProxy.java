@@ -17,7 +17,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -382,7 +381,7 @@ public final class GatewayProxy extends ProxyHandler {
     try {
       decision = bundle.decide(DecisionInput.builder()
           .principal(new DecisionInput.Principal(session.principal().kind(), session.principal().issuer(),
-              session.principal().subject(), claims(session.binding())))
+              session.principal().subject(), session.binding().policyClaims()))
           .session(new DecisionInput.Session(session.id(), session.scopes(), session.orgAlias(),
               Duration.between(session.issuedAt(), now)))
           .request(new DecisionInput.Request(classification.api(), classification.operation(), classification.sobject(),
@@ -794,23 +793,5 @@ public final class GatewayProxy extends ProxyHandler {
               java.nio.charset.StandardCharsets.US_ASCII), thumbprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
     return false;
-  }
-
-  private static Map<String, Object> claims(Session.RunBinding binding) {
-    Map<String, Object> claims = new LinkedHashMap<>();
-    put(claims, "repository", binding.repository());
-    put(claims, "ref", binding.ref());
-    put(claims, "sha", binding.sha());
-    put(claims, "workflow", binding.workflow());
-    put(claims, "run_id", binding.runId());
-    put(claims, "run_attempt", binding.runAttempt());
-    put(claims, "actor", binding.actor());
-    return claims;
-  }
-
-  private static void put(Map<String, Object> map, String key, String value) {
-    if (value != null) {
-      map.put(key, value);
-    }
   }
 }

@@ -625,7 +625,8 @@ public final class TokenBroker implements AutoCloseable {
   private static Session.RunBinding binding(Principal principal) {
     return principal.ciRun()
         .map(run -> new Session.RunBinding(orNull(run.repository()), orNull(run.ref()), orNull(run.sha()),
-            orNull(run.workflow()), orNull(run.runId()), orNull(run.attempt()), orNull(run.actor())))
+            orNull(run.workflow()), orNull(run.runId()), orNull(run.attempt()), orNull(run.actor()),
+            principal.runClaims()))
         .orElse(Session.RunBinding.NONE);
   }
 

@@ -231,6 +231,9 @@ final class SessionAdminHandler extends Handler.Abstract {
     putIfSet(binding, "run_id", run.runId());
     putIfSet(binding, "run_attempt", run.runAttempt());
     putIfSet(binding, "actor", run.actor());
+    if (!run.claims().isEmpty()) {
+      binding.put("claims", run.claims());
+    }
     out.put("binding", binding);
     out.put("scopes", session.scopes());
     out.put("integration_user", session.integrationUser());
