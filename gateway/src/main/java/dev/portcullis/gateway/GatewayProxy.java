@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *       to a client certificate (RFC 8705) needs that certificate on the connection.
  *   <li>The request is classified ({@link RequestClassifier}); what is not recognised is denied as
  *       {@code unclassified}, never guessed.
- *   <li>Policy decides on the principal, the session, the request and the org. A deny is 403 {@code
+ *   <li>Policy decides on the principal, the session, the request, the org and the principal's risk score
+ *       ({@link TokenBroker#risk}). A deny is 403 {@code
  *       PORTCULLIS_DENIED} with the reason and the decision id. Obligations this gateway cannot honour
  *       yet deny the request.
  *   <li>The decision is recorded ({@link DecisionRecorder}) and forwarded only once it is durable.
@@ -388,6 +389,7 @@ public final class GatewayProxy extends ProxyHandler {
               classification.fields(), 0, 0))
           .org(new DecisionInput.Org(session.orgAlias(), environments.getOrDefault(session.orgAlias(), ""),
               session.orgId()))
+          .risk(broker.risk(session.principal().issuer(), session.principal().subject()))
           .now(now)
           .build());
     } catch (RuntimeException e) {

@@ -776,6 +776,7 @@ public final class PortcullisServer implements AutoCloseable {
           Handler sessions = running.sessionAdmin(adminToken);
           extraRoutes.putIfAbsent("/admin/sessions", sessions);
           extraRoutes.putIfAbsent("/admin/sessions/revoke", sessions);
+          extraRoutes.putIfAbsent("/admin/risk", running.riskAdmin(adminToken));
         });
       } catch (BrokerStartException e) {
         ledger.ifPresent(ServerLedger::close);

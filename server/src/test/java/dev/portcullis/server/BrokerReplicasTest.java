@@ -111,7 +111,8 @@ class BrokerReplicasTest {
     watch.close();
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
+  /** Copies a directory tree (a replica's keys to another's data directory). */
+  static void copyTree(Path from, Path to) throws Exception {
     try (var paths = Files.walk(from)) {
       for (Path path : paths.toList()) {
         Path target = to.resolve(from.relativize(path).toString());

@@ -1,6 +1,21 @@
 package dev.portcullis.server;
 
-/** YAML pieces the broker and gateway tests share (docs/CONFIGURATION.md). */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.identity.broker.IntegrationUser;
+import dev.portcullis.identity.broker.OrgTarget;
+import dev.portcullis.identity.broker.SalesforceTokens;
+import dev.portcullis.salesforce.oauth.AccessToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** YAML pieces and parts the broker and gateway tests share (docs/CONFIGURATION.md). */
 final class BrokerTestConfig {
   /** The production org's id in these tests. */
   static final String PROD_ID = "00D5e000000AbCdEAA";
@@ -33,6 +48,52 @@ final class BrokerTestConfig {
             org_id: %s
             integration_users:
         """.formatted(orgId) + users;
+  }
+
+  /**
+   * A Salesforce whose every integration user gets a token for {@code orgId} with {@code instanceUrl}
+   * as its instance (a recording upstream), and that revokes nothing.
+   */
+  static SalesforceTokens salesforceAt(URI instanceUrl, String orgId) {
+    return new SalesforceTokens() {
+      @Override
+      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
+        return new AccessToken(orgId + "!upstream", instanceUrl,
+            URI.create("https://login.salesforce.com/id/" + orgId + "/005000000000001AAA"), "Bearer", "api", null,
+            orgId, "005000000000001AAA");
+      }
+
+      @Override
+      public void revoke(OrgTarget org, AccessToken token) {}
+    };
+  }
+
+  /**
+   * Exchanges {@code subjectToken} at the gateway's {@code /oauth2/token} for a session on org {@code
+   * prod} with {@code scope}, and returns the answer (asserting it is a 200).
+   */
+  static JsonNode exchange(HttpClient http, URI gateway, String subjectToken, String scope)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = exchangeResponse(http, gateway, subjectToken, scope);
+    org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body());
+  }
+
+  /** The HTTP status of {@link #exchange}'s answer, whatever it is. */
+  static int exchangeStatus(HttpClient http, URI gateway, String subjectToken, String scope)
+      throws IOException, InterruptedException {
+    return exchangeResponse(http, gateway, subjectToken, scope).statusCode();
+  }
+
+  private static HttpResponse<String> exchangeResponse(HttpClient http, URI gateway, String subjectToken, String scope)
+      throws IOException, InterruptedException {
+    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
+        StandardCharsets.UTF_8) + "&subject_token=" + subjectToken + "&subject_token_type="
+        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
+        + "&audience=prod&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
+    return http.send(HttpRequest.newBuilder(gateway.resolve("/oauth2/token"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */

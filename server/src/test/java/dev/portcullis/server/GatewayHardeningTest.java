@@ -2,13 +2,9 @@ package dev.portcullis.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.identity.broker.IntegrationUser;
-import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
 import dev.portcullis.orgsim.OidcIssuerSimulator;
 import dev.portcullis.policy.PolicyBundle;
-import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
@@ -18,25 +14,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,38 +42,14 @@ class GatewayHardeningTest {
   @TempDir Path dir;
   OidcIssuerSimulator issuers;
   PortcullisServer server;
-  Server upstream;
-  final List<String> forwarded = new CopyOnWriteArrayList<>();
+  RecordingUpstream upstream;
   String session;
   int port;
 
-  /** Salesforce as the gateway sees it: records the path and query of every request, answers {}. */
-  void startUpstream() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        // recorded once the whole request arrived: a body cut on the way is not a request Salesforce serves
-        Content.Source.asString(request, StandardCharsets.UTF_8, org.eclipse.jetty.util.Promise.from(body -> {
-          forwarded.add(request.getMethod() + " " + request.getHttpURI().getPathQuery());
-          response.setStatus(200);
-          response.getHeaders().put("Content-Type", "application/json");
-          Content.Sink.write(response, true, "{}", callback);
-        }, callback::failed));
-        return true;
-      }
-    });
-    upstream.start();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    startUpstream();
-    URI upstreamUrl = URI.create("http://127.0.0.1:" + ((ServerConnector) upstream.getConnectors()[0]).getLocalPort());
+    upstream = RecordingUpstream.start();
+    URI upstreamUrl = upstream.url();
     issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
     Path policies = dir.resolve("policies");
     Files.createDirectories(policies);
@@ -109,33 +69,15 @@ class GatewayHardeningTest {
     Config.GatewayLimits defaults = config.server().gatewayLimits();
     config = config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
         Duration.ofSeconds(5), defaults.minRequestBytesPerSecond()));
-    SalesforceTokens salesforce = new SalesforceTokens() {
-      @Override
-      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
-        return new AccessToken(PROD_ID + "!upstream", upstreamUrl,
-            URI.create("https://login.salesforce.com/id/" + PROD_ID + "/005000000000001AAA"), "Bearer", "api", null,
-            PROD_ID, "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(OrgTarget org, AccessToken token) {}
-    };
+    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
     server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
     port = server.gatewayUrl().orElseThrow().getPort();
     session = exchange();
   }
 
   String exchange() throws Exception {
-    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-        StandardCharsets.UTF_8) + "&subject_token=" + issuers.github().mint(Map.of()) + "&subject_token_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
-        + "&audience=prod&scope=api%3Aread";
-    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(server.gatewayUrl().orElseThrow().resolve("/oauth2/token"))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new ObjectMapper().readTree(response.body()).get("access_token").asText();
+    return BrokerTestConfig.exchange(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+        server.gatewayUrl().orElseThrow(), issuers.github().mint(Map.of()), "api:read").get("access_token").asText();
   }
 
   @AfterEach
@@ -147,7 +89,7 @@ class GatewayHardeningTest {
       issuers.close();
     }
     if (upstream != null) {
-      upstream.stop();
+      upstream.close();
     }
   }
 
@@ -183,7 +125,7 @@ class GatewayHardeningTest {
         + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-    assertThat(forwarded).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+    assertThat(upstream.requests()).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
   }
 
   @Test
@@ -193,7 +135,7 @@ class GatewayHardeningTest {
         + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-    assertThat(forwarded).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+    assertThat(upstream.requests()).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
   }
 
   @ParameterizedTest
@@ -227,7 +169,7 @@ class GatewayHardeningTest {
     Exchange answer = raw(request);
 
     assertThat(answer.text()).startsWith("HTTP/1.1 400 ");
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @Test
@@ -235,7 +177,7 @@ class GatewayHardeningTest {
     Exchange answer = raw("GET /services/data/v62.0/sobjects/Account/describe\r\nHost: gw\r\n" + auth() + "\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(505);
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @ParameterizedTest
@@ -260,7 +202,7 @@ class GatewayHardeningTest {
     Exchange answer = raw("GET " + path + " HTTP/1.1\r\nHost: gw\r\n" + auth() + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(400);
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @Test
@@ -272,7 +214,7 @@ class GatewayHardeningTest {
 
     assertThat(headers.status()).as(headers.text()).isEqualTo(431);
     assertThat(uri.status()).as(uri.text()).isEqualTo(414);
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @Test
@@ -316,7 +258,7 @@ class GatewayHardeningTest {
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(415);
     assertThat(answer.text()).contains("Accept-Encoding: identity").contains("PORTCULLIS_CONTENT_ENCODING");
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @Test
@@ -326,7 +268,7 @@ class GatewayHardeningTest {
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.text()).contains("PORTCULLIS_TOKEN_IN_URL").doesNotContain(session);
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 
   @Test
@@ -368,6 +310,6 @@ class GatewayHardeningTest {
       String text = received.toString(StandardCharsets.ISO_8859_1);
       assertThat(text.isEmpty() || !text.startsWith("HTTP/1.1 200")).as(text).isTrue();
     }
-    assertThat(forwarded).isEmpty();
+    assertThat(upstream.requests()).isEmpty();
   }
 }
