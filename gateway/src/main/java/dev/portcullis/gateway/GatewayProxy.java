@@ -93,6 +93,8 @@ public final class GatewayProxy extends ProxyHandler {
       this(decision, soql, Optional.empty());
     }
   }
+  /** The request header that carries the decision's id ({@code dec_…}) to Salesforce. */
+  public static final String DECISION_HEADER = "X-Portcullis-Decision";
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
   /** Request headers never forwarded: credentials of the client's, and what identifies the client. */
   private static final List<String> DROPPED_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Cookie2",
@@ -648,7 +650,12 @@ public final class GatewayProxy extends ProxyHandler {
 
   @Override
   protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
-    // Nothing about the client or this proxy goes to Salesforce (no Via, no Forwarded).
+    // Nothing about the client or this proxy goes to Salesforce (no Via, no Forwarded), only the decision's id, to
+    // match Salesforce's logs with the ledger; one the client sent is replaced (this runs after the headers' copy).
+    if (clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange && exchange.decision != null) {
+      String decisionId = exchange.decision.decisionId();
+      proxyToServerRequest.headers(headers -> headers.put(DECISION_HEADER, decisionId));
+    }
   }
 
   @Override
