@@ -126,6 +126,24 @@ abstract class AdminTokenHandler extends Handler.Abstract {
     return value == null ? null : value.asText().strip();
   }
 
+  /**
+   * The {@code limit} query parameter, 1 to 1000, 100 when absent; -1 when it is not such a number, the
+   * client then answered 400.
+   */
+  static int limit(Fields query, Response response, Callback callback) throws IOException {
+    int limit;
+    try {
+      limit = Integer.parseInt(value(query, "limit", "100"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "limit must be a number from 1 to 1000");
+      return -1;
+    }
+    return limit;
+  }
+
   /** A query parameter, or {@code fallback} when absent or empty. */
   static String value(Fields query, String name, String fallback) {
     Fields.Field field = query.get(name);

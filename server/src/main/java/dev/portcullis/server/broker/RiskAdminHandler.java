@@ -76,14 +76,8 @@ final class RiskAdminHandler extends AdminTokenHandler {
     Fields query = Request.extractQueryParameters(request);
     String issuer = value(query, "issuer", null);
     String subject = value(query, "subject", null);
-    int limit;
-    try {
-      limit = Integer.parseInt(value(query, "limit", "100"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 1000) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "limit must be a number from 1 to 1000");
+    int limit = limit(query, response, callback);
+    if (limit < 0) {
       return;
     }
     if (issuer != null && subject == null) {

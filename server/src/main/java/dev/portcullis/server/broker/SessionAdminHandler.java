@@ -84,14 +84,8 @@ final class SessionAdminHandler extends AdminTokenHandler {
       error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "state must be active or all");
       return;
     }
-    int limit;
-    try {
-      limit = Integer.parseInt(value(query, "limit", "100"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 1000) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "limit must be a number from 1 to 1000");
+    int limit = limit(query, response, callback);
+    if (limit < 0) {
       return;
     }
     SessionRepository.Filter filter = new SessionRepository.Filter(org, issuer, subject);
