@@ -68,7 +68,8 @@ final class SoapRequest {
 
   /** Parses the envelope; empty when it is not a well-formed SOAP 1.1 envelope with one body element. */
   static Optional<Parsed> parse(byte[] body) {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
+    // the JDK's own StAX, whatever else is on the class path (Aalto, for answers, registers itself too)
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);

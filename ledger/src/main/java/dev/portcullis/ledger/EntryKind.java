@@ -178,7 +178,8 @@ public record EntryKind(
       kind("gateway.completed", "a request the gateway forwarded ended",
           fields("decision", FieldType.TEXT, "session", FieldType.TEXT, "org", FieldType.TEXT,
               "outcome", FieldType.TEXT, "latency_ms", FieldType.INTEGER),
-          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER));
+          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER,
+              "response_bytes", FieldType.INTEGER));
 
   public static final EntryKind DEPLOY_REQUESTED =
       kind("deploy.requested", "a deployment was asked for",
