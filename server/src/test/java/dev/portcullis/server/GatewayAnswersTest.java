@@ -1,0 +1,201 @@
+package dev.portcullis.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.identity.broker.IntegrationUser;
+import dev.portcullis.identity.broker.OrgTarget;
+import dev.portcullis.identity.broker.SalesforceTokens;
+import dev.portcullis.orgsim.OidcIssuerSimulator;
+import dev.portcullis.policy.PolicyBundle;
+import dev.portcullis.salesforce.oauth.AccessToken;
+import dev.portcullis.server.config.Config;
+import dev.portcullis.server.config.ConfigLoader;
+import dev.portcullis.server.config.TestFiles;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Answers through the real server's gateway with {@code server.gateway.public_url} set
+ * (docs/GATEWAY.md, "URLs in answers"): the token exchange hands out the public URL as the instance
+ * URL, links on the org's instance in answers move there, and {@code gateway.completed} in the
+ * ledger carries the bytes sent to the client.
+ */
+class GatewayAnswersTest {
+  static final String PROD_ID = BrokerTestConfig.PROD_ID;
+  static final String PUBLIC_URL = "https://gw.acme.example";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  OidcIssuerSimulator issuers;
+  PortcullisServer server;
+  Server upstream;
+  URI upstreamUrl;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** Salesforce as the gateway sees it: an identity answer full of links on the instance, and a redirect. */
+  void startUpstream() throws Exception {
+    upstream = new Server();
+    ServerConnector connector = new ServerConnector(upstream);
+    connector.setHost("127.0.0.1");
+    upstream.addConnector(connector);
+    upstream.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        if (Request.getPathInContext(request).equals("/services/oauth2/userinfo")) {
+          response.getHeaders().put("Content-Type", "application/json;charset=UTF-8");
+          Content.Sink.write(response, true, """
+              {"profile":"%1$s/005000000000001AAA","urls":{"rest":"%1$s/services/data/v{version}/",
+               "metadata":"%1$s/services/Soap/m/{version}/00D5e000000AbCd"}}""".formatted(upstreamUrl), callback);
+        } else {
+          response.setStatus(302);
+          response.getHeaders().put("Location", upstreamUrl + "/services/data/v62.0/sobjects/Account/describe/");
+          callback.succeeded();
+        }
+        return true;
+      }
+    });
+    upstream.start();
+    upstreamUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    startUpstream();
+    issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
+    Path policies = Files.createDirectories(dir.resolve("policies"));
+    PolicyBundle.writeDefault(policies);
+    Path params = policies.resolve("params.yaml");
+    Files.writeString(params, Files.readString(params).replace("allowed_github_repositories: []",
+        "allowed_github_repositories: [\"acme/salesforce-app\"]"));
+    TestFiles.writeRsaKey(dir.resolve("keys/prod.pem"));
+    Config config = ConfigLoader.load(TestFiles.write(dir.resolve("portcullis.yaml"), """
+        server:
+          admin: { host: 127.0.0.1, port: 0 }
+          gateway: { host: 127.0.0.1, port: 0, public_url: %s }
+        broker:
+          policies: policies
+        """.formatted(PUBLIC_URL) + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
+        + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
+    SalesforceTokens salesforce = new SalesforceTokens() {
+      @Override
+      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
+        return new AccessToken(PROD_ID + "!upstream", upstreamUrl,
+            URI.create("https://login.salesforce.com/id/" + PROD_ID + "/005000000000001AAA"), "Bearer", "api", null,
+            PROD_ID, "005000000000001AAA");
+      }
+
+      @Override
+      public void revoke(OrgTarget org, AccessToken token) {}
+    };
+    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (issuers != null) {
+      issuers.close();
+    }
+    if (upstream != null) {
+      upstream.stop();
+    }
+  }
+
+  JsonNode exchange() throws Exception {
+    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
+        StandardCharsets.UTF_8) + "&subject_token=" + issuers.github().mint(Map.of()) + "&subject_token_type="
+        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
+        + "&audience=prod&scope=api%3Aread";
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/oauth2/token"))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  URI gateway(String path) {
+    return server.gatewayUrl().orElseThrow().resolve(path);
+  }
+
+  /**
+   * An HTTP/1.0 GET as it arrives through the load balancer that {@code public_url} names: with
+   * that {@code Host} (which java.net.http does not let a caller set). The whole answer, head and body.
+   */
+  String throughTheLoadBalancer(String path, String token) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.gatewayUrl().orElseThrow().getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: gw.acme.example\r\nAuthorization: Bearer "
+          + token + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static String body(String answer) {
+    return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+  }
+
+  @Test
+  void clientsAreToldThePublicUrlAndLinksInAnswersLeadThere() throws Exception {
+    JsonNode issued = exchange();
+    assertThat(issued.get("instance_url").asText()).isEqualTo(PUBLIC_URL);
+    String token = issued.get("access_token").asText();
+
+    String identity = throughTheLoadBalancer("/services/oauth2/userinfo", token);
+    assertThat(identity).startsWith("HTTP/1.1 200");
+    JsonNode body = JSON.readTree(body(identity));
+    assertThat(body.at("/urls/rest").asText()).isEqualTo(PUBLIC_URL + "/services/data/v{version}/");
+    assertThat(body.at("/urls/metadata").asText()).isEqualTo(PUBLIC_URL + "/services/Soap/m/{version}/00D5e000000AbCd");
+    assertThat(body.get("profile").asText()).isEqualTo(PUBLIC_URL + "/005000000000001AAA");
+
+    String redirect = throughTheLoadBalancer("/services/data/v62.0/sobjects/Account/describe", token);
+    assertThat(redirect).startsWith("HTTP/1.1 302")
+        .contains("Location: " + PUBLIC_URL + "/services/data/v62.0/sobjects/Account/describe/\r\n");
+
+    JsonNode completion = firstCompletion();
+    assertThat(completion.at("/entry/response_bytes").asLong())
+        .isEqualTo(body(identity).getBytes(StandardCharsets.UTF_8).length);
+    assertThat(completion.at("/entry/request_bytes").asLong()).isZero();
+    assertThat(completion.at("/entry/status").asLong()).isEqualTo(200);
+  }
+
+  /** The {@code gateway.completed} entry of the first forwarded request (appended after its answer: polled for). */
+  JsonNode firstCompletion() throws Exception {
+    URI search = URI.create(server.adminUrl().toString().replaceAll("/$", "") + "/ledger-search?kind=gateway.completed");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      server.ledger().orElseThrow().awaitIndexed(Duration.ofSeconds(30));
+      JsonNode entries = JSON.readTree(http.send(HttpRequest.newBuilder(search).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).get("entries");
+      if (entries != null && !entries.isEmpty()) {
+        return entries.get(0);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polled with a deadline
+    }
+    throw new AssertionError("no gateway.completed entry in the ledger");
+  }
+}
