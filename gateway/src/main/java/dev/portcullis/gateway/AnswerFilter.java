@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Changes an answer's body as it streams from Salesforce to the client: redacts the fields of a
@@ -15,12 +17,86 @@ import java.util.Optional;
  * and nothing more may be passed on. A filter that only rewrites links passes the rest of an
  * unreadable answer on unchanged: a link left alone is not a leak.
  */
-sealed interface AnswerFilter permits JsonAnswerFilter, XmlAnswerFilter {
+abstract sealed class AnswerFilter permits JsonAnswerFilter, XmlAnswerFilter {
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerFilter.class);
+
+  /** What to redact ({@link RedactedFields#isEmpty()}: nothing, and then unreadable input passes on). */
+  final RedactedFields fields;
+  /** The answer's bytes not yet passed on. */
+  final AnswerSplicer bytes = new AnswerSplicer();
+  /** The input could not be read and nothing is redacted: the rest passes on unchanged. */
+  private boolean passingOn;
+
+  AnswerFilter(RedactedFields fields) {
+    this.fields = fields;
+  }
+
   /** Reads {@code input} (consumed whole) and returns the bytes to pass on now, maybe none. */
-  ByteBuffer feed(ByteBuffer input) throws IOException;
+  final ByteBuffer feed(ByteBuffer input) throws IOException {
+    byte[] copy = new byte[input.remaining()]; // the parsers keep what they are fed: a copy of their own
+    input.get(copy);
+    if (copy.length > 0) {
+      bytes.append(copy, 0, copy.length);
+      if (!passingOn) {
+        try {
+          parse(copy);
+        } catch (IOException e) {
+          giveUp(e);
+        }
+      }
+    }
+    return taken();
+  }
+
+  /** As {@link #feed(ByteBuffer)}, from part of an array (not kept). */
+  final ByteBuffer feed(byte[] input, int offset, int length) throws IOException {
+    return feed(ByteBuffer.wrap(input, offset, length));
+  }
 
   /** Ends the input: the last bytes to pass on; fails when a redacting filter's input is incomplete. */
-  ByteBuffer finish() throws IOException;
+  final ByteBuffer finish() throws IOException {
+    if (!passingOn && bytes.end() > 0) { // no body at all has nothing to filter
+      try {
+        end();
+        bytes.copyAll(); // what follows the document (whitespace)
+      } catch (IOException e) {
+        giveUp(e);
+      }
+    }
+    return taken();
+  }
+
+  /** Parses the next bytes of the answer (a fresh array, kept by the parser), splicing {@link #bytes}. */
+  abstract void parse(byte[] chunk) throws IOException;
+
+  /** The input ended: parses what is left, and fails unless the document was complete. */
+  abstract void end() throws IOException;
+
+  /** Every byte before this offset is settled: passed on as it is, or dropped when {@link #dropping()}. */
+  abstract long settled();
+
+  /** Inside a redacted value: settled bytes are dropped, not passed on. */
+  abstract boolean dropping();
+
+  /** Fails when redacting; otherwise passes the rest of the answer on unchanged. */
+  private void giveUp(IOException e) throws IOException {
+    if (!fields.isEmpty()) {
+      throw e;
+    }
+    LOG.debug("an answer is passed on unchanged from byte {}: {}", settled(), e.getClass().getSimpleName());
+    passingOn = true;
+  }
+
+  private ByteBuffer taken() {
+    if (passingOn) {
+      bytes.copyAll();
+    } else if (dropping()) {
+      bytes.dropTo(settled());
+    } else {
+      bytes.copyTo(settled());
+    }
+    return bytes.take();
+  }
 
   /** What happens to an answer's body, from its headers. */
   sealed interface Choice {

@@ -7,12 +7,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Filters a Salesforce JSON answer as the bytes arrive: redacts the fields of a {@code
@@ -54,8 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Without fields to redact, an answer that turns out not to be JSON passes on unchanged from
  * where the parser gave up.
  */
-final class JsonAnswerFilter implements AnswerFilter {
-  private static final Logger LOG = LoggerFactory.getLogger(JsonAnswerFilter.class);
+final class JsonAnswerFilter extends AnswerFilter {
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -75,11 +71,9 @@ final class JsonAnswerFilter implements AnswerFilter {
     }
   }
 
-  private final RedactedFields fields;
   private final InstanceUrlRewriter urls;
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
-  private final AnswerSplicer bytes = new AnswerSplicer();
   private final Deque<Frame> frames = new ArrayDeque<>();
   /** The offset just after the last token read. */
   private long tokenEnd;
@@ -93,15 +87,13 @@ final class JsonAnswerFilter implements AnswerFilter {
   private boolean nextIsType;
   private boolean rootDone;
   private long tokens;
-  /** Not JSON after all, and nothing to redact: the rest passes on unchanged. */
-  private boolean passingOn;
 
   /**
    * @param fields what to redact ({@link RedactedFields#isEmpty()}: nothing)
    * @param urls how links on the instance move to the gateway
    */
   JsonAnswerFilter(RedactedFields fields, InstanceUrlRewriter urls) {
-    this.fields = fields;
+    super(fields);
     this.urls = urls;
     try {
       this.parser = JSON.createNonBlockingByteArrayParser();
@@ -112,63 +104,28 @@ final class JsonAnswerFilter implements AnswerFilter {
   }
 
   @Override
-  public ByteBuffer feed(ByteBuffer input) throws IOException {
-    byte[] copy = new byte[input.remaining()];
-    input.get(copy);
-    return feed(copy, 0, copy.length);
-  }
-
-  /** As {@link #feed(ByteBuffer)}; {@code input} is not kept. */
-  ByteBuffer feed(byte[] input, int offset, int length) throws IOException {
-    if (length > 0) {
-      bytes.append(input, offset, length);
-      if (!passingOn) {
-        try {
-          feeder.feedInput(input, offset, offset + length);
-          drain();
-        } catch (IOException e) {
-          giveUp(e);
-        }
-      }
-    }
-    return taken();
+  void parse(byte[] chunk) throws IOException {
+    feeder.feedInput(chunk, 0, chunk.length);
+    drain();
   }
 
   @Override
-  public ByteBuffer finish() throws IOException {
-    if (!passingOn) {
-      try {
-        feeder.endOfInput();
-        drain();
-        if (!frames.isEmpty() || redactNext || skipping > 0 || (tokens > 0 && !rootDone)) {
-          throw new IOException("the JSON answer ended before its value was complete");
-        }
-        bytes.copyAll(); // whitespace after the value
-      } catch (IOException e) {
-        giveUp(e);
-      }
+  void end() throws IOException {
+    feeder.endOfInput();
+    drain();
+    if (!frames.isEmpty() || redactNext || skipping > 0 || (tokens > 0 && !rootDone)) {
+      throw new IOException("the JSON answer ended before its value was complete");
     }
-    return taken();
   }
 
-  /** Fails when redacting; otherwise passes the rest of the answer on unchanged. */
-  private void giveUp(IOException e) throws IOException {
-    if (!fields.isEmpty()) {
-      throw e;
-    }
-    LOG.debug("an answer labelled JSON is passed on unchanged from byte {}: {}", tokenEnd, e.getClass().getSimpleName());
-    passingOn = true;
+  @Override
+  long settled() {
+    return tokenEnd;
   }
 
-  private ByteBuffer taken() {
-    if (passingOn) {
-      bytes.copyAll();
-    } else if (skipping > 0) {
-      bytes.dropTo(tokenEnd);
-    } else {
-      bytes.copyTo(tokenEnd);
-    }
-    return bytes.take();
+  @Override
+  boolean dropping() {
+    return skipping > 0;
   }
 
   private void drain() throws IOException {

@@ -5,7 +5,6 @@ import com.fasterxml.aalto.AsyncXMLInputFactory;
 import com.fasterxml.aalto.AsyncXMLStreamReader;
 import com.fasterxml.aalto.stax.InputFactoryImpl;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,8 +13,6 @@ import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Filters a Salesforce XML answer (SOAP partner, enterprise and Tooling APIs; REST with {@code
@@ -61,8 +58,7 @@ import org.slf4j.LoggerFactory;
  * than UTF-8 or nesting deeper than {@value #MAX_DEPTH} is an {@link IOException}. Without fields
  * to redact, an answer the parser cannot read passes on unchanged from where it gave up.
  */
-final class XmlAnswerFilter implements AnswerFilter {
-  private static final Logger LOG = LoggerFactory.getLogger(XmlAnswerFilter.class);
+final class XmlAnswerFilter extends AnswerFilter {
   private static final String XSI = XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI;
   /** The namespaces of sObject types: {@code urn:sobject.partner.soap.sforce.com}, {@code …enterprise…}, {@code …tooling…}. */
   private static final String SOBJECT_NAMESPACE_PREFIX = "urn:sobject.";
@@ -99,10 +95,8 @@ final class XmlAnswerFilter implements AnswerFilter {
     }
   }
 
-  private final RedactedFields fields;
   private final InstanceUrlRewriter urls;
   private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
-  private final AnswerSplicer bytes = new AnswerSplicer();
   private final Deque<Frame> frames = new ArrayDeque<>();
   /** The offset just after the last event read. */
   private long eventEnd;
@@ -110,77 +104,53 @@ final class XmlAnswerFilter implements AnswerFilter {
   private int skipping;
   private boolean ended;
   private boolean sawElement;
-  private boolean passingOn;
 
   /**
    * @param fields what to redact ({@link RedactedFields#isEmpty()}: nothing)
    * @param urls how links on the instance move to the gateway
    */
   XmlAnswerFilter(RedactedFields fields, InstanceUrlRewriter urls) {
-    this.fields = fields;
+    super(fields);
     this.urls = urls;
     this.reader = XML.createAsyncForByteArray();
   }
 
   @Override
-  public ByteBuffer feed(ByteBuffer input) throws IOException {
-    byte[] copy = new byte[input.remaining()]; // Aalto's offsets are exact for arrays fed from 0
-    input.get(copy);
-    if (copy.length > 0) {
-      bytes.append(copy, 0, copy.length);
-      if (!passingOn) {
-        try {
-          if (ended) {
-            throw new IOException("the XML answer goes on after its document ended");
-          }
-          reader.getInputFeeder().feedInput(copy, 0, copy.length);
-          drain();
-        } catch (XMLStreamException | RuntimeException e) {
-          giveUp(new IOException("the XML answer is not well-formed: " + e.getClass().getSimpleName()));
-        } catch (IOException e) {
-          giveUp(e);
-        }
-      }
+  void parse(byte[] chunk) throws IOException {
+    if (ended) {
+      throw new IOException("the XML answer goes on after its document ended");
     }
-    return taken();
+    try {
+      reader.getInputFeeder().feedInput(chunk, 0, chunk.length); // Aalto's offsets are exact for arrays fed from 0
+      drain();
+    } catch (XMLStreamException | RuntimeException e) {
+      throw new IOException("the XML answer is not well-formed: " + e.getClass().getSimpleName());
+    }
   }
 
   @Override
-  public ByteBuffer finish() throws IOException {
-    if (!passingOn && bytes.end() > 0) { // no body at all is no document, and nothing to filter
-      try {
-        reader.getInputFeeder().endOfInput();
-        drain();
-        if (sawElement && !ended || skipping > 0) {
-          throw new IOException("the XML answer ended before its document was complete");
-        }
-      } catch (XMLStreamException | RuntimeException e) {
-        giveUp(new IOException("the XML answer is not well-formed: " + e.getClass().getSimpleName()));
-      } catch (IOException e) {
-        giveUp(e);
-      }
+  void end() throws IOException {
+    try {
+      reader.getInputFeeder().endOfInput();
+      drain();
+    } catch (XMLStreamException | RuntimeException e) {
+      throw new IOException("the XML answer is not well-formed: " + e.getClass().getSimpleName());
     }
-    return taken();
+    if (sawElement && !ended || skipping > 0) {
+      throw new IOException("the XML answer ended before its document was complete");
+    }
   }
 
-  private void giveUp(IOException e) throws IOException {
-    if (!fields.isEmpty()) {
-      throw e;
-    }
-    LOG.debug("an answer labelled XML is passed on unchanged from byte {}: {}", eventEnd, e.getMessage());
-    passingOn = true;
+  @Override
+  long settled() {
+    Frame open = frames.peek();
+    return skipping == 0 && open != null && open.linkCandidate && open.text.length() > 0 ? open.contentStart
+        : eventEnd; // a text node that may be a link is held until its element ends
   }
 
-  private ByteBuffer taken() {
-    if (passingOn) {
-      bytes.copyAll();
-    } else if (skipping > 0) {
-      bytes.dropTo(eventEnd);
-    } else {
-      Frame open = frames.peek();
-      bytes.copyTo(open != null && open.linkCandidate && open.text.length() > 0 ? open.contentStart : eventEnd);
-    }
-    return bytes.take();
+  @Override
+  boolean dropping() {
+    return skipping > 0;
   }
 
   private void drain() throws XMLStreamException, IOException {

@@ -35,6 +35,25 @@ final class BrokerTestConfig {
         """.formatted(orgId) + users;
   }
 
+  /**
+   * Salesforce tokens for every integration user of org {@code orgId}, all with {@code instance} as
+   * their instance URL: the gateway then forwards to a fake Salesforce there.
+   */
+  static dev.portcullis.identity.broker.SalesforceTokens salesforceAt(java.net.URI instance, String orgId) {
+    return new dev.portcullis.identity.broker.SalesforceTokens() {
+      @Override
+      public dev.portcullis.salesforce.oauth.AccessToken obtain(dev.portcullis.identity.broker.IntegrationUser user,
+          dev.portcullis.identity.broker.OrgTarget org) {
+        return new dev.portcullis.salesforce.oauth.AccessToken(orgId + "!upstream", instance,
+            java.net.URI.create("https://login.salesforce.com/id/" + orgId + "/005000000000001AAA"), "Bearer", "api",
+            null, orgId, "005000000000001AAA");
+      }
+
+      @Override
+      public void revoke(dev.portcullis.identity.broker.OrgTarget org, dev.portcullis.salesforce.oauth.AccessToken token) {}
+    };
+  }
+
   /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */
   static String githubIssuer(String issuer, Object jwksUri) {
     return """

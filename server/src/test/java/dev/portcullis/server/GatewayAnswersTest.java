@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.identity.broker.IntegrationUser;
-import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
 import dev.portcullis.orgsim.OidcIssuerSimulator;
 import dev.portcullis.policy.PolicyBundle;
-import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
@@ -99,17 +96,7 @@ class GatewayAnswersTest {
           policies: policies
         """.formatted(PUBLIC_URL) + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
         + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
-    SalesforceTokens salesforce = new SalesforceTokens() {
-      @Override
-      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
-        return new AccessToken(PROD_ID + "!upstream", upstreamUrl,
-            URI.create("https://login.salesforce.com/id/" + PROD_ID + "/005000000000001AAA"), "Bearer", "api", null,
-            PROD_ID, "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(OrgTarget org, AccessToken token) {}
-    };
+    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
     server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
   }
 
