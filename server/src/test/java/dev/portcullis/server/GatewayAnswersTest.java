@@ -11,7 +11,6 @@ import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -114,10 +113,7 @@ class GatewayAnswersTest {
   }
 
   JsonNode exchange() throws Exception {
-    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-        StandardCharsets.UTF_8) + "&subject_token=" + issuers.github().mint(Map.of()) + "&subject_token_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
-        + "&audience=prod&scope=api%3Aread";
+    String form = BrokerTestConfig.exchangeForm(issuers.github().mint(Map.of()), "prod", "api:read");
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/oauth2/token"))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -113,10 +112,7 @@ class GatewayHardeningTest {
   }
 
   String exchange() throws Exception {
-    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-        StandardCharsets.UTF_8) + "&subject_token=" + issuers.github().mint(Map.of()) + "&subject_token_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
-        + "&audience=prod&scope=api%3Aread";
+    String form = BrokerTestConfig.exchangeForm(issuers.github().mint(Map.of()), "prod", "api:read");
     HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(server.gatewayUrl().orElseThrow().resolve("/oauth2/token"))
             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
