@@ -90,6 +90,9 @@ final class AnswerSplicer {
       length -= consumed;
       base += consumed;
     }
+    if (held.length > 64 * 1024 && length < held.length / 4) { // a long token has gone: give its room back
+      held = Arrays.copyOf(held, Math.max(256, length * 2));
+    }
     return bytes;
   }
 }
