@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param requesterActor the person behind a CI run ({@code actor}, {@code user_login}), or null
  * @param summary a one-line description for approvers (never a token or record data)
  * @param required how many distinct approvers it needs
+ * @param eligible who may approve (subjects or usernames, as policy's {@code from} lists them); empty:
+ *     any configured approver
  * @param decisionId the decision that asked for it, or null
  * @param requestedAt when it was asked for
  * @param expiresAt after this it can be neither approved nor used
@@ -36,6 +38,7 @@ public record Approval(
     String requesterActor,
     String summary,
     int required,
+    List<String> eligible,
     String decisionId,
     Instant requestedAt,
     Instant expiresAt,
@@ -91,6 +94,12 @@ public record Approval(
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(state, "state");
     votes = List.copyOf(votes);
+    eligible = List.copyOf(eligible);
+    for (String name : eligible) {
+      if (name.isBlank() || name.contains("\n")) {
+        throw new IllegalArgumentException("an eligible approver is a non-blank name on one line");
+      }
+    }
     // to microseconds, as both stores keep instants
     requestedAt = micros(requestedAt);
     expiresAt = micros(expiresAt);
@@ -113,10 +122,10 @@ public record Approval(
 
   /** A new pending approval without votes. */
   public static Approval pending(String id, String kind, String binding, String orgAlias, String requesterIssuer,
-      String requesterSubject, String requesterActor, String summary, int required, String decisionId,
-      Instant requestedAt, Instant expiresAt) {
+      String requesterSubject, String requesterActor, String summary, int required, List<String> eligible,
+      String decisionId, Instant requestedAt, Instant expiresAt) {
     return new Approval(id, kind, binding, orgAlias, requesterIssuer, requesterSubject, requesterActor, summary,
-        required, decisionId, requestedAt, expiresAt, State.PENDING, null, null, null, List.of());
+        required, eligible, decisionId, requestedAt, expiresAt, State.PENDING, null, null, null, List.of());
   }
 
   /** Whether it has expired at {@code now}. */

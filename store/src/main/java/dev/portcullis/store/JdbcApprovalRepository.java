@@ -12,7 +12,7 @@ import java.util.Optional;
 /** {@link ApprovalRepository} on the {@code approval} and {@code approval_vote} tables (V6). */
 final class JdbcApprovalRepository implements ApprovalRepository {
   private static final String COLUMNS = "id, kind, binding, org_alias, requester_issuer, requester_subject,"
-      + " requester_actor, summary, required, decision_id, requested_at, expires_at, state, decided_at, used_at,"
+      + " requester_actor, summary, required, eligible, decision_id, requested_at, expires_at, state, decided_at, used_at,"
       + " used_by_decision";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM approval";
 
@@ -29,10 +29,10 @@ final class JdbcApprovalRepository implements ApprovalRepository {
       throw new IllegalArgumentException("a new approval is pending and has no votes");
     }
     jdbc.inTransaction(Jdbc.Access.WRITE, "storing approval " + approval.id(), connection -> jdbc.update(connection,
-        "INSERT INTO approval (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO approval (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         approval.id(), approval.kind(), approval.binding(), approval.orgAlias(), approval.requesterIssuer(),
         approval.requesterSubject(), approval.requesterActor(), approval.summary(), approval.required(),
-        approval.decisionId(), approval.requestedAt(), approval.expiresAt(), approval.state().value(), null, null,
+        String.join("\n", approval.eligible()), approval.decisionId(), approval.requestedAt(), approval.expiresAt(), approval.state().value(), null, null,
         null));
     return approval;
   }
@@ -131,7 +131,7 @@ final class JdbcApprovalRepository implements ApprovalRepository {
               jdbc.dialect().readInstant(row, "voted_at")), approval.id());
       result.add(new Approval(approval.id(), approval.kind(), approval.binding(), approval.orgAlias(),
           approval.requesterIssuer(), approval.requesterSubject(), approval.requesterActor(), approval.summary(),
-          approval.required(), approval.decisionId(), approval.requestedAt(), approval.expiresAt(), approval.state(),
+          approval.required(), approval.eligible(), approval.decisionId(), approval.requestedAt(), approval.expiresAt(), approval.state(),
           approval.decidedAt(), approval.usedAt(), approval.usedByDecision(), votes));
     }
     return result;
@@ -143,7 +143,9 @@ final class JdbcApprovalRepository implements ApprovalRepository {
       Dialect dialect = jdbc.dialect();
       return new Approval(id, row.getString("kind"), row.getString("binding"), row.getString("org_alias"),
           row.getString("requester_issuer"), row.getString("requester_subject"), row.getString("requester_actor"),
-          row.getString("summary"), row.getInt("required"), row.getString("decision_id"),
+          row.getString("summary"), row.getInt("required"),
+          row.getString("eligible").isEmpty() ? List.of() : List.of(row.getString("eligible").split("\n")),
+          row.getString("decision_id"),
           dialect.readInstant(row, "requested_at"), dialect.readInstant(row, "expires_at"),
           Approval.State.of(row.getString("state")), dialect.readInstant(row, "decided_at"),
           dialect.readInstant(row, "used_at"), row.getString("used_by_decision"), List.of());

@@ -15,6 +15,7 @@ CREATE TABLE approval (
   requester_actor    TEXT,          -- the person behind a CI run (GitHub actor, GitLab user_login), if known
   summary            TEXT NOT NULL,
   required           INTEGER NOT NULL CHECK (required BETWEEN 1 AND 10),
+  eligible           TEXT NOT NULL,  -- who may approve: newline-separated subjects; empty = any configured approver
   decision_id        TEXT,          -- the decision that asked for it
   requested_at       TEXT NOT NULL,
   expires_at         TEXT NOT NULL,

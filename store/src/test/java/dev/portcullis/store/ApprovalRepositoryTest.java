@@ -18,7 +18,7 @@ class ApprovalRepositoryTest {
   private static Approval pending(String id, String binding, int required, Instant at) {
     return Approval.pending(id, "gateway.request", binding, "acme", "https://token.actions.githubusercontent.com",
         "repo:acme/app:ref:refs/heads/main", "octocat", "POST /services/data/v62.0/sobjects/Account", required,
-        "dec_1", at, at.plusSeconds(3600));
+        List.of("alice", "bob", "carol"), "dec_1", at, at.plusSeconds(3600));
   }
 
   private static Approval.Vote approve(String who, Instant at) {
@@ -35,6 +35,7 @@ class ApprovalRepositoryTest {
           assertThat(a.id()).isEqualTo("apr_1");
           assertThat(a.state()).isEqualTo(Approval.State.PENDING);
           assertThat(a.requesterActor()).isEqualTo("octocat");
+          assertThat(a.eligible()).containsExactly("alice", "bob", "carol");
           assertThat(a.expiresAt()).isEqualTo(T0.plusSeconds(3600));
         });
     assertThat(approvals.findOpen("gateway.request", "b".repeat(64), T0)).isEmpty();
