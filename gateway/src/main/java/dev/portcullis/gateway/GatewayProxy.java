@@ -82,15 +82,38 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
-      "max_requests_per_minute", "max_principal_requests_per_minute");
+      "max_requests_per_minute", "max_principal_requests_per_minute", "require_approval");
+  /** The reason of a decision held for approval starts with this (answered PORTCULLIS_APPROVAL_REQUIRED). */
+  static final String APPROVAL_REQUIRED = "approval required: ";
+  /** How long an approval may wait to be granted and used when policy does not say. */
+  static final Duration DEFAULT_APPROVAL_VALIDITY = Duration.ofHours(1);
+  /** The most a body is read to bind an approval to it. */
+  static final int MAX_APPROVAL_BODY_BYTES = 8 * 1024 * 1024;
+
+  /** What {@code require_approval} asks: how many people, and for how long the approval may wait. */
+  private record ApprovalNeed(int required, Duration validFor, List<String> from, String reason) {
+    /** Both needs at once: the most approvers, the shortest wait, approvers eligible under both. */
+    ApprovalNeed stricter(ApprovalNeed other) {
+      List<String> eligible = from.isEmpty() ? other.from : other.from.isEmpty() ? from
+          : from.stream().filter(other.from::contains).toList();
+      if (eligible.isEmpty() && !(from.isEmpty() && other.from.isEmpty())) {
+        eligible = List.of("(nobody: the rules name disjoint approvers)");
+      }
+      return new ApprovalNeed(Math.max(required, other.required),
+          validFor.compareTo(other.validFor) <= 0 ? validFor : other.validFor, eligible,
+          reason.isEmpty() ? other.reason : other.reason.isEmpty() || other.reason.equals(reason) ? reason
+              : reason + "; " + other.reason);
+    }
+  }
 
   /**
    * A decision; when an obligation changes the request, the query string to forward instead; when
    * one redacts fields, what the answer loses.
    */
-  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction) {
+  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction,
+      Optional<ApprovalNeed> approval) {
     Verdict(GatewayDecision decision, Optional<String> soql) {
-      this(decision, soql, Optional.empty());
+      this(decision, soql, Optional.empty(), Optional.empty());
     }
   }
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
@@ -106,6 +129,7 @@ public final class GatewayProxy extends ProxyHandler {
   private final Clock clock;
   private final Duration recordTimeout;
   private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+  private final ApprovalGate approvals;
   /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
   static final String RATE_LIMITED = "rate limit: ";
 
@@ -133,6 +157,13 @@ public final class GatewayProxy extends ProxyHandler {
    */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
       Map<String, String> environments, Clock clock, Duration recordTimeout) {
+    this(broker, policy, recorder, environments, clock, recordTimeout, ApprovalGate.NONE);
+  }
+
+  /** @param approvals where {@code require_approval} is answered */
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals) {
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.broker = Objects.requireNonNull(broker, "broker");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -253,13 +284,30 @@ public final class GatewayProxy extends ProxyHandler {
       verdict = classify(request, session, path, soql, decisionId, now);
     }
     GatewayDecision decision = verdict.decision();
+    if (decision.allowed() && verdict.approval().isPresent()) {
+      byte[] body = soapBody != null && envelopeToken.isPresent()
+          ? SoapRequest.withSession(soapBody, envelopeToken.get(), "") // any session of the principal
+          : soapBody;
+      if (body == null && request.getAttribute(BODY) instanceof byte[] read) {
+        body = read;
+      } else if (body == null && hasBody(request)) {
+        body = readBody(request, answer, MAX_APPROVAL_BODY_BYTES, "JSON_PARSER_ERROR",
+            "a request body that needs approval");
+        if (body == null) {
+          return true;
+        }
+        request.setAttribute(BODY, body); // forwarded exactly as approved
+      }
+      decision = approved(decision, session, request, path, body, verdict.approval().get());
+    }
     if (!record(decision)) {
       answer.error(503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
       return true;
     }
     if (!decision.allowed()) {
-      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED" : "PORTCULLIS_DENIED",
+      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED"
+          : decision.reason().startsWith(APPROVAL_REQUIRED) ? "PORTCULLIS_APPROVAL_REQUIRED" : "PORTCULLIS_DENIED",
           decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
@@ -351,10 +399,15 @@ public final class GatewayProxy extends ProxyHandler {
     List<String> summary = new java.util.ArrayList<>();
     String bundleHash = policy.get().hash();
     java.util.LinkedHashSet<String> redacted = new java.util.LinkedHashSet<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (int i = 0; i < parts.size(); i++) {
       Classification part = parts.get(i);
       Verdict verdictOfPart = decide(session, part, Optional.empty(), decisionId, now);
       verdictOfPart.redaction().ifPresent(r -> redacted.addAll(r.entries()));
+      if (verdictOfPart.approval().isPresent()) { // the whole request waits for the strictest need
+        approval = Optional.of(approval.map(a -> a.stricter(verdictOfPart.approval().get()))
+            .orElse(verdictOfPart.approval().get()));
+      }
       GatewayDecision one = verdictOfPart.decision();
       rules.addAll(one.rules());
       bundleHash = one.bundleHash();
@@ -372,7 +425,7 @@ public final class GatewayProxy extends ProxyHandler {
         List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary
             + (redacted.isEmpty() ? "" : "; redacting " + redacted)), Optional.empty(),
         // records anywhere in the composite answer (each subresponse's body) are redacted by their type
-        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)));
+        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)), approval);
   }
 
   private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
@@ -409,6 +462,7 @@ public final class GatewayProxy extends ProxyHandler {
     boolean isQuery = classification.operation().equals("query") && soql.isPresent();
     boolean isSearch = classification.operation().equals("search") && soql.isPresent();
     List<String> redactedEntries = new java.util.ArrayList<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
       switch (obligation.name()) {
@@ -454,6 +508,14 @@ public final class GatewayProxy extends ProxyHandler {
           }
         }
         case "redact_fields" -> redactedEntries.addAll(QueryObligations.texts(obligation.value()));
+        case "require_approval" -> {
+          try {
+            ApprovalNeed need = approvalNeed(obligation.value());
+            approval = Optional.of(approval.map(a -> a.stricter(need)).orElse(need));
+          } catch (IllegalArgumentException e) {
+            refusal = e.getMessage();
+          }
+        }
         default -> refusal = "policy attaches the obligation " + obligation.name() + ", which this gateway does not"
             + " enforce yet (it enforces " + HONOURED_OBLIGATIONS + "); denied rather than forwarded unenforced";
       }
@@ -484,7 +546,91 @@ public final class GatewayProxy extends ProxyHandler {
         + (redaction.isPresent() ? "; redacting " + redaction.get() : "");
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), classification, true, decision.matchedRules(), decision.bundleHash(), reason),
-        forwarded, redaction);
+        forwarded, redaction, approval);
+  }
+
+  /**
+   * {@code require_approval}'s value, as the policy module checks it: {@code true} (one approver), or
+   * {@code {approvers: N (1 to 10), from: [names], reason: text, valid_for_minutes: M}}.
+   */
+  private static ApprovalNeed approvalNeed(Object value) {
+    if (Boolean.TRUE.equals(value)) {
+      return new ApprovalNeed(1, DEFAULT_APPROVAL_VALIDITY, List.of(), "");
+    }
+    String shape = "require_approval is true or {approvers, from, reason, valid_for_minutes}; not " + value;
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(shape);
+    }
+    int required = 1;
+    Duration validFor = DEFAULT_APPROVAL_VALIDITY;
+    List<String> from = List.of();
+    String why = "";
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object v = entry.getValue();
+      switch (String.valueOf(entry.getKey())) {
+        case "approvers" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1 || n.longValue() > 10) {
+            throw new IllegalArgumentException(shape + " (approvers is from 1 to 10)");
+          }
+          required = n.intValue();
+        }
+        case "valid_for_minutes" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+              || n.longValue() > 7 * 24 * 60) {
+            throw new IllegalArgumentException(shape + " (valid_for_minutes is from 1 to 10080)");
+          }
+          validFor = Duration.ofMinutes(n.longValue());
+        }
+        case "from" -> from = QueryObligations.texts(v);
+        case "reason" -> why = String.valueOf(v);
+        default -> throw new IllegalArgumentException(shape);
+      }
+    }
+    return new ApprovalNeed(required, validFor, from, why);
+  }
+
+  /**
+   * The decision once {@code require_approval} is settled: still allowed, naming the approval it
+   * used, when an approval for exactly this request was granted; otherwise denied as waiting for one
+   * (asked for now if none is pending). The gate failing denies.
+   */
+  private GatewayDecision approved(GatewayDecision decision, Session session, Request request, String path,
+      byte[] body, ApprovalNeed need) {
+    String binding = ApprovalBinding.of(session.orgAlias(), session.principal().issuer(),
+        session.principal().subject(), request.getMethod(), path, request.getHttpURI().getQuery(), body);
+    Classification c = decision.classification();
+    String summary = request.getMethod() + " " + path + " (" + c.api() + " " + c.operation()
+        + (c.sobject().isEmpty() ? "" : " " + c.sobject()) + ") by " + session.principal().subject() + " on "
+        + session.orgAlias() + (body == null ? "" : ", body of " + body.length + " bytes");
+    ApprovalGate.Outcome outcome;
+    try {
+      outcome = approvals.check(new ApprovalGate.Need(decision.decisionId(), session, binding,
+          summary + (need.reason().isEmpty() ? "" : ": " + need.reason()), need.required(), need.from(),
+          need.validFor()));
+    } catch (RuntimeException e) {
+      LOG.error("approvals could not be checked for decision {}: {}", decision.decisionId(), e.toString());
+      return new GatewayDecision(decision.decisionId(), decision.at(), decision.sessionId(), decision.org(),
+          decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          "policy requires an approval, and approvals cannot be checked: " + e.getMessage());
+    }
+    return switch (outcome) {
+      case ApprovalGate.Approved granted -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, true, decision.rules(), decision.bundleHash(),
+          decision.reason() + "; approved by " + granted.approvers() + " (approval " + granted.approvalId() + ")");
+      case ApprovalGate.Waiting waiting -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          APPROVAL_REQUIRED + "policy (" + String.join(", ", decision.rules()) + ") requires " + waiting.required()
+              + (waiting.required() == 1 ? " approval" : " approvals") + " of this exact request"
+              + (need.reason().isEmpty() ? "" : " (" + need.reason() + ")") + "; approval "
+              + waiting.approvalId() + (waiting.requested() ? " was requested" : " is pending") + " ("
+              + waiting.approvals() + " of " + waiting.required() + " so far, until " + waiting.expiresAt()
+              + "): once granted (portcullis approval approve " + waiting.approvalId() + "), send the same request"
+              + " again");
+    };
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   /**

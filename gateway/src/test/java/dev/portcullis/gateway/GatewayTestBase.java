@@ -128,7 +128,7 @@ abstract class GatewayTestBase {
     connector.setPort(0);
     jetty.addConnector(connector);
     jetty.setHandler(new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
-        Duration.ofSeconds(5)));
+        Duration.ofSeconds(5), approvalGate()));
     jetty.start();
     gateway = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
@@ -160,6 +160,11 @@ abstract class GatewayTestBase {
     tokens.user("sbx", "writer@acme.example", CONSUMER_KEY, keys.getPrivate());
     tokens.user("sbx", "deployer@acme.example", CONSUMER_KEY, keys.getPrivate());
     return tokens.build();
+  }
+
+  /** Where require_approval is answered; none here. */
+  ApprovalGate approvalGate() {
+    return ApprovalGate.NONE;
   }
 
   /** The bundle in force; the default pack here. */
