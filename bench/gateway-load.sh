@@ -36,7 +36,8 @@
 #   --big-bytes N       size of the big file (default 1073741824); --no-big skips the streaming run
 #   --h2                also measure HTTP/2 (h2load) against nginx and the gateway
 #   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 2ms)
-#   --only direct,nginx,gateway   measure only these targets (default all three)
+#   --only direct,nginx,gateway   measure only these targets (default all three); --only stream: only
+#                       the streaming run
 #   --keep              keep the work directory (logs, configs) and print where it is
 #   --hold              set everything up, check it, then wait for Ctrl-C instead of measuring (for
 #                       profiling by hand: prints the URLs and the file holding a session token)
@@ -75,7 +76,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case ",$only," in *,gateway,*) ;; *) [ -n "$rate" ] || { echo "gateway-load: --only without gateway needs --rate R" >&2; exit 2; } ;; esac
+case ",$only," in
+  ,stream,) big=1 ;;
+  *,gateway,*) ;;
+  *) [ -n "$rate" ] || { echo "gateway-load: --only without gateway needs --rate R" >&2; exit 2; } ;;
+esac
 
 # ---------------------------------------------------------------- tools
 missing=()
@@ -325,7 +330,8 @@ warm() { # TARGET: a short unmeasured run
     "${url[$1]}$path" >/dev/null
 }
 
-IFS=, read -r -a targets <<<"$only"
+targets=()
+[ "$only" = stream ] || IFS=, read -r -a targets <<<"$only"
 echo "gateway-load: upstream $upstream, nginx ${url[nginx]}, gateway $gateway; ledger: $ledger_mode" >&2
 if [ "$hold" = 1 ]; then
   (umask 077; session >"$work/session-token")
@@ -341,17 +347,19 @@ for t in "${targets[@]}"; do
   warm "$t"
   measure "$t max" "$t" max
 done
-if [ -z "$rate" ]; then
-  rate=$(python3 -c "print(int(float('${result[gateway max]}'.split()[0]) / 2))")
-fi
-for t in "${targets[@]}"; do
-  measure "$t @${rate}/s" "$t" rate
-done
-if [ "$h2" = 1 ]; then
+if [ ${#targets[@]} -gt 0 ]; then
+  if [ -z "$rate" ]; then
+    rate=$(python3 -c "print(int(float('${result[gateway max]}'.split()[0]) / 2))")
+  fi
   for t in "${targets[@]}"; do
-    [ "$t" = direct ] && continue
-    measure "$t h2 max" "$t" h2
+    measure "$t @${rate}/s" "$t" rate
   done
+  if [ "$h2" = 1 ]; then
+    for t in "${targets[@]}"; do
+      [ "$t" = direct ] && continue
+      measure "$t h2 max" "$t" h2
+    done
+  fi
 fi
 
 # ---------------------------------------------------------------- the streaming run
@@ -403,8 +411,8 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at the end; request: GET $path; $duration s per run, wrk -t $threads -c $connections; constant rate: h2load --h1, $rate_clients connections"
 echo "gateway: default policy pack, session api:read on prod; ledger: $ledger_mode"
 echo
-printf '| %-20s | %9s | %8s | %8s | %8s | %12s | %8s | %8s | %6s |\n' target "req/s" "p50 ms" "p99 ms" "p99.9 ms" "CPU ms/req" "RSS MiB" "HWM MiB" errors
-printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' ---------------------- ---------- --------- --------- --------- ------------- --------- --------- -------
+[ ${#targets[@]} -gt 0 ] && printf '| %-20s | %9s | %8s | %8s | %8s | %12s | %8s | %8s | %6s |\n' target "req/s" "p50 ms" "p99 ms" "p99.9 ms" "CPU ms/req" "RSS MiB" "HWM MiB" errors
+[ ${#targets[@]} -gt 0 ] && printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' ---------------------- ---------- --------- --------- --------- ------------- --------- --------- -------
 print_row() { # LABEL
   local r
   read -r -a r <<<"${result[$1]}"
