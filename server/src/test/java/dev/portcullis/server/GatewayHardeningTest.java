@@ -187,6 +187,16 @@ class GatewayHardeningTest {
   }
 
   @Test
+  void theStreamingApisCometdEndpointIsServedByTheProxy() throws Exception {
+    String handshake = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\"}]";
+    Exchange answer = raw("POST /cometd/62.0 HTTP/1.1\r\nHost: gw\r\n" + auth() + "Content-Type: application/json\r\n"
+        + "Content-Length: " + handshake.length() + "\r\nConnection: close\r\n\r\n" + handshake);
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(forwarded).containsExactly("POST /cometd/62.0");
+  }
+
+  @Test
   void runsOfSlashesAreCollapsedOnceAndForwardedCollapsed() throws Exception {
     // sf keeps its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves
     Exchange answer = raw("GET //services/data/v62.0//sobjects/Account/describe HTTP/1.1\r\nHost: gw\r\n" + auth()
