@@ -76,6 +76,15 @@ final class BodyClassifier {
     return Optional.empty();
   }
 
+  /** The body as JSON (strict: duplicate keys refused, nesting bounded); empty when it is not JSON. */
+  static Optional<com.fasterxml.jackson.databind.JsonNode> json(byte[] body) {
+    try {
+      return Optional.ofNullable(CompositeClassifier.JSON.readTree(body));
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
   private static boolean isUiApi(List<String> s) {
     return s.size() >= 4 && s.get(0).equals("services") && s.get(1).equals("data")
         && RequestClassifier.VERSION.matcher(s.get(2)).matches() && s.get(3).equals("ui-api");

@@ -1,8 +1,6 @@
 package dev.portcullis.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -149,32 +146,23 @@ final class Bulk1Classifier {
   private static Optional<Map<String, String>> jobInfo(byte[] body) {
     String text = new String(body, StandardCharsets.UTF_8).replace("\uFEFF", "").stripLeading();
     if (text.startsWith("{")) {
-      try {
-        JsonNode root = CompositeClassifier.JSON.readTree(body);
-        Map<String, String> out = new HashMap<>();
-        for (var member : root.properties()) {
-          if (!member.getValue().isTextual()) {
-            return Optional.empty();
-          }
-          out.put(member.getKey(), member.getValue().asText());
+      Optional<JsonNode> root = BodyClassifier.json(body);
+      Map<String, String> out = new HashMap<>();
+      for (var member : root.map(JsonNode::properties).orElse(java.util.Set.of())) {
+        if (!member.getValue().isTextual()) {
+          return Optional.empty();
         }
-        return Optional.of(out);
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
+        out.put(member.getKey(), member.getValue().asText());
       }
+      return root.isPresent() ? Optional.of(out) : Optional.empty();
     }
     return text.startsWith("<") ? xmlJobInfo(body) : Optional.empty();
   }
 
   private static Optional<Map<String, String>> xmlJobInfo(byte[] body) {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
-    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    factory.setProperty(XMLInputFactory.IS_COALESCING, true);
     XMLStreamReader xml = null;
     try {
-      xml = factory.createXMLStreamReader(new ByteArrayInputStream(body));
+      xml = SoapRequest.reader(body);
       Map<String, String> out = new HashMap<>();
       int depth = 0;
       while (xml.hasNext()) {
@@ -204,13 +192,7 @@ final class Bulk1Classifier {
     } catch (XMLStreamException | RuntimeException e) {
       return Optional.empty();
     } finally {
-      if (xml != null) {
-        try {
-          xml.close();
-        } catch (XMLStreamException e) {
-          // nothing to release
-        }
-      }
+      SoapRequest.close(xml);
     }
   }
 }

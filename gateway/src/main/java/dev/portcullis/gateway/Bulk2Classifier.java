@@ -5,7 +5,6 @@ import dev.portcullis.salesforce.soql.AccessSummary;
 import dev.portcullis.salesforce.soql.Query;
 import dev.portcullis.salesforce.soql.SoqlException;
 import dev.portcullis.salesforce.soql.SoqlParser;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -100,12 +99,7 @@ final class Bulk2Classifier {
     if (!readsBody(method, s)) {
       return Optional.empty();
     }
-    JsonNode root;
-    try {
-      root = CompositeClassifier.JSON.readTree(body);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    JsonNode root = BodyClassifier.json(body).orElse(null);
     if (root == null || !root.isObject()) {
       return Optional.empty();
     }

@@ -372,7 +372,7 @@ public final class GatewayProxy extends ProxyHandler {
     if (Bulk1Classifier.addsBatch(method, segments)) {
       RequestBodyPeek.Start start;
       try {
-        start = RequestBodyPeek.read(request, Bulk1Classifier.PEEK_BYTES, recordTimeout);
+        start = RequestBodyPeek.read(request, Bulk1Classifier.PEEK_BYTES, RequestBodyPeek.WAIT);
       } catch (java.io.IOException e) {
         answer.error(400, unreadable, "the batch could not be read");
         return null;

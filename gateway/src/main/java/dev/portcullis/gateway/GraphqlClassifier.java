@@ -26,7 +26,6 @@ import graphql.language.Value;
 import graphql.language.VariableReference;
 import graphql.parser.Parser;
 import graphql.parser.ParserEnvironment;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -105,12 +104,7 @@ final class GraphqlClassifier {
 
   /** Analyses a request body ({@code {"query": …, "variables": {…}, "operationName": …}}). */
   static Optional<Analysis> analyze(String body) {
-    JsonNode request;
-    try {
-      request = CompositeClassifier.JSON.readTree(body);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    JsonNode request = BodyClassifier.json(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
     JsonNode query = request == null ? null : request.get("query");
     JsonNode variables = request == null ? null : request.get("variables");
     if (query == null || !query.isTextual() || (variables != null && !variables.isNull() && !variables.isObject())) {

@@ -16,6 +16,9 @@ import org.eclipse.jetty.io.Content;
  * start.
  */
 final class RequestBodyPeek {
+  /** How long to wait for each chunk of the start (the listener's own data rate limits apply too). */
+  static final Duration WAIT = Duration.ofSeconds(30);
+
   /** The bytes read (whole chunks, at least the number asked for unless the body ended). */
   record Start(byte[] bytes, boolean complete) {}
 

@@ -1,7 +1,6 @@
 package dev.portcullis.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,12 +38,7 @@ final class StreamingClassifier {
   }
 
   static Optional<BodyClassifier.Classified> classify(byte[] body) {
-    JsonNode root;
-    try {
-      root = CompositeClassifier.JSON.readTree(body);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    JsonNode root = BodyClassifier.json(body).orElse(null);
     if (root == null) {
       return Optional.empty();
     }

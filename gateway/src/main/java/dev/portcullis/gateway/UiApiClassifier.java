@@ -1,7 +1,6 @@
 package dev.portcullis.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,12 +69,7 @@ final class UiApiClassifier {
 
   /** "Create a Record": {@code {"apiName": "Contact", "fields": {"LastName": …}}}. */
   static Optional<BodyClassifier.Classified> create(byte[] body) {
-    JsonNode root;
-    try {
-      root = CompositeClassifier.JSON.readTree(body);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    JsonNode root = BodyClassifier.json(body).orElse(null);
     JsonNode apiName = root == null ? null : root.get("apiName");
     JsonNode fields = root == null ? null : root.get("fields");
     if (apiName == null || !apiName.isTextual() || !name(apiName.asText()) || fields == null || !fields.isObject()) {
