@@ -71,6 +71,10 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
   private static final String BODY = GatewayProxy.class.getName() + ".body";
   private static final String SOAP = GatewayProxy.class.getName() + ".soap";
+  /** The client sent its session in X-SFDC-Session (Bulk API 1.0): the upstream token goes there. */
+  private static final String SFDC_SESSION = GatewayProxy.class.getName() + ".sfdcSession";
+  /** The first bytes of a body read to classify it; the rest streams after them. */
+  private static final String BODY_START = GatewayProxy.class.getName() + ".bodyStart";
   /**
    * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
    * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
@@ -179,10 +183,19 @@ public final class GatewayProxy extends ProxyHandler {
     httpClient.setUserAgentField(null); // the client's own User-Agent is forwarded
   }
 
-  /** How errors are answered on this request's API: Salesforce's REST JSON, or a SOAP fault. */
-  private record Answer(Response response, Callback callback, String soapApi) {
+  /**
+   * How errors are answered on this request's API: Salesforce's REST JSON, a SOAP fault, or a Bulk
+   * API (1.0) {@code error} ({@code bulkFormat} {@code xml} or {@code json}).
+   */
+  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat) {
+    Answer(Response response, Callback callback, String soapApi) {
+      this(response, callback, soapApi, null);
+    }
+
     void invalidSession() {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, 400, "InvalidSessionId", "Invalid session id");
+      } else if (soapApi == null) {
         SalesforceErrors.invalidSession(response, callback);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, "INVALID_SESSION_ID",
@@ -191,7 +204,9 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     void error(int status, String code, String message) {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, status, code, message);
+      } else if (soapApi == null) {
         SalesforceErrors.write(response, callback, status, code, message);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, code, message);
@@ -205,7 +220,10 @@ public final class GatewayProxy extends ProxyHandler {
     // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
     String path = collapseSlashes(Request.getPathInContext(request));
     boolean soap = SoapRequest.isSoap(path);
-    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null);
+    boolean bulk1 = Bulk1Classifier.isBulk1(RequestClassifier.segments(path));
+    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null,
+        bulk1 ? SalesforceErrors.bulkFormat(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+            request.getHeaders().get(HttpHeader.ACCEPT)) : null);
     Fields query;
     try {
       query = Request.extractQueryParameters(request);
@@ -244,7 +262,17 @@ public final class GatewayProxy extends ProxyHandler {
       answer.invalidSession(); // two different sessions in one call: ambiguous, refused
       return true;
     }
-    Optional<String> token = envelopeToken.or(() -> headerToken);
+    // Bulk API 1.0 carries the session in X-SFDC-Session (Bulk API Developer Guide, "Set a Session
+    // Header"); read there, and replaced there when forwarded.
+    Optional<String> sfdcSession = bulk1 ? sfdcSession(request) : Optional.empty();
+    if (headerToken.isPresent() && sfdcSession.isPresent() && !headerToken.get().equals(sfdcSession.get())) {
+      answer.invalidSession();
+      return true;
+    }
+    if (sfdcSession.isPresent()) {
+      request.setAttribute(SFDC_SESSION, Boolean.TRUE);
+    }
+    Optional<String> token = envelopeToken.or(() -> sfdcSession).or(() -> headerToken);
     if (token.isEmpty()) {
       answer.invalidSession();
       return true;
@@ -280,6 +308,12 @@ public final class GatewayProxy extends ProxyHandler {
           ? unclassified(session, decisionId, now, "the composite request " + request.getMethod() + " " + path
               + " or one of its subrequests")
           : decideAll(session, parts.get(), decisionId, now);
+    } else if (BodyClassifier.limit(request.getMethod(), path) > 0
+        || Bulk1Classifier.addsBatch(request.getMethod(), RequestClassifier.segments(path))) {
+      verdict = classifyByBody(request, answer, session, path, decisionId, now);
+      if (verdict == null) {
+        return true; // the body could not be read: answered
+      }
     } else {
       verdict = classify(request, session, path, soql, decisionId, now);
     }
@@ -371,6 +405,81 @@ public final class GatewayProxy extends ProxyHandler {
     return body;
   }
 
+  /**
+   * A request whose body decides what it is ({@link BodyClassifier}; or a Bulk API 1.0 batch, whose
+   * first bytes tell a query from records): the body read, classified and decided, and then
+   * forwarded as read (or, for a batch of records, its start followed by the rest, streamed). Null
+   * when the body could not be read; the client was then answered.
+   */
+  private Verdict classifyByBody(Request request, Answer answer, Session session, String path, String decisionId,
+      Instant now) {
+    String method = request.getMethod();
+    List<String> segments = RequestClassifier.segments(path);
+    String unreadable = Bulk1Classifier.isBulk1(segments) ? "ClientInputError" : "JSON_PARSER_ERROR";
+    Optional<BodyClassifier.Classified> classified;
+    if (Bulk1Classifier.addsBatch(method, segments)) {
+      RequestBodyPeek.Start start;
+      try {
+        start = RequestBodyPeek.read(request, Bulk1Classifier.PEEK_BYTES, RequestBodyPeek.WAIT);
+      } catch (java.io.IOException e) {
+        answer.error(400, unreadable, "the batch could not be read");
+        return null;
+      }
+      byte[] body = start.bytes();
+      boolean whole = start.complete();
+      if (!whole && Bulk1Classifier.looksLikeSoql(body)) { // a query: read whole, to be parsed
+        byte[] rest = readBody(request, answer, Bulk1Classifier.MAX_QUERY_BATCH_BYTES - body.length, unreadable,
+            "a query batch");
+        if (rest == null) {
+          return null;
+        }
+        body = java.util.Arrays.copyOf(body, body.length + rest.length);
+        System.arraycopy(rest, 0, body, body.length - rest.length, rest.length);
+        whole = true;
+      }
+      request.setAttribute(whole ? BODY : BODY_START, body);
+      classified = Bulk1Classifier.classifyBatch(segments, body, whole);
+    } else {
+      byte[] body = readBody(request, answer, BodyClassifier.limit(method, path), unreadable, "the request body");
+      if (body == null) {
+        return null;
+      }
+      request.setAttribute(BODY, body);
+      classified = BodyClassifier.classify(method, path, body);
+    }
+    if (classified.isEmpty()) {
+      return unclassified(session, decisionId, now, "the request " + method + " " + path + " (with its body)");
+    }
+    List<Classification> parts = classified.get().parts();
+    if (parts.size() == 1) {
+      return decide(session, parts.get(0), classified.get().text(), decisionId, now);
+    }
+    String operation = parts.stream().map(Classification::operation).distinct().count() == 1
+        ? parts.get(0).operation() : "mixed";
+    return decideAll(session, parts, classified.get().text(), parts.get(0).api(), operation, decisionId, now);
+  }
+
+  /** The decoded query parameters, by name. */
+  private static Map<String, List<String>> parameters(Request request) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Fields.Field field : Request.extractQueryParameters(request)) {
+      out.put(field.getName(), field.getValues());
+    }
+    return out;
+  }
+
+  /**
+   * The session of {@code X-SFDC-Session} (Bulk API 1.0). Several such headers are ambiguous: they
+   * give an empty token, which no session has.
+   */
+  private static Optional<String> sfdcSession(Request request) {
+    List<String> values = request.getHeaders().getValuesList("X-SFDC-Session");
+    if (values.size() > 1) {
+      return Optional.of("");
+    }
+    return values.isEmpty() || values.get(0).isBlank() ? Optional.empty() : Optional.of(values.get(0).strip());
+  }
+
   private Verdict unclassified(Session session, String decisionId, Instant now, String what) {
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -379,7 +488,8 @@ public final class GatewayProxy extends ProxyHandler {
 
   private Verdict classify(Request request, Session session, String path, Optional<String> soql, String decisionId,
       Instant now) {
-    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
+    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql,
+        parameters(request));
     if (classified.isEmpty()) {
       return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
           session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -395,6 +505,16 @@ public final class GatewayProxy extends ProxyHandler {
    * inside the body, so they deny it (docs/GATEWAY.md).
    */
   private Verdict decideAll(Session session, List<Classification> parts, String decisionId, Instant now) {
+    return decideAll(session, parts, Optional.empty(), "rest", "composite", decisionId, now);
+  }
+
+  /**
+   * @param text what each part's obligations are checked against (a GraphQL document), if any
+   * @param api the API family of the whole request, as recorded
+   * @param operation the operation of the whole request, as recorded
+   */
+  private Verdict decideAll(Session session, List<Classification> parts, Optional<String> text, String api,
+      String operation, String decisionId, Instant now) {
     java.util.LinkedHashSet<String> rules = new java.util.LinkedHashSet<>();
     List<String> summary = new java.util.ArrayList<>();
     String bundleHash = policy.get().hash();
@@ -402,7 +522,7 @@ public final class GatewayProxy extends ProxyHandler {
     Optional<ApprovalNeed> approval = Optional.empty();
     for (int i = 0; i < parts.size(); i++) {
       Classification part = parts.get(i);
-      Verdict verdictOfPart = decide(session, part, Optional.empty(), decisionId, now);
+      Verdict verdictOfPart = decide(session, part, text, decisionId, now);
       verdictOfPart.redaction().ifPresent(r -> redacted.addAll(r.entries()));
       if (verdictOfPart.approval().isPresent()) { // the whole request waits for the strictest need
         approval = Optional.of(approval.map(a -> a.stricter(verdictOfPart.approval().get()))
@@ -415,13 +535,13 @@ public final class GatewayProxy extends ProxyHandler {
       summary.add(label);
       if (!one.allowed()) {
         return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-            session.principal().subject(), new Classification("rest", "composite", part.sobject(), summary), false,
+            session.principal().subject(), new Classification(api, operation, part.sobject(), summary), false,
             List.copyOf(rules), bundleHash, "subrequest " + (i + 1) + " of " + parts.size() + " (" + label + "): "
                 + one.reason()), Optional.empty());
       }
     }
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-        session.principal().subject(), new Classification("rest", "composite", parts.get(0).sobject(), summary), true,
+        session.principal().subject(), new Classification(api, operation, parts.get(0).sobject(), summary), true,
         List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary
             + (redacted.isEmpty() ? "" : "; redacting " + redacted)), Optional.empty(),
         // records anywhere in the composite answer (each subresponse's body) are redacted by their type
@@ -465,7 +585,10 @@ public final class GatewayProxy extends ProxyHandler {
     Optional<ApprovalNeed> approval = Optional.empty();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
-      switch (obligation.name()) {
+      if (FamilyObligations.judges(classification)
+          && (obligation.name().equals("max_records") || obligation.name().equals("deny_fields"))) {
+        refusal = FamilyObligations.refusal(classification, obligation.name(), obligation.value(), soql).orElse(null);
+      } else switch (obligation.name()) {
         case "max_requests_per_minute", "max_principal_requests_per_minute" -> {
           if (!(obligation.value() instanceof Number limit) || limit.longValue() < 1) {
             refusal = obligation.name() + " is not a whole number of requests per minute: " + obligation.value();
@@ -531,7 +654,8 @@ public final class GatewayProxy extends ProxyHandler {
       try {
         RedactedFields redacted = RedactedFields.of(redactedEntries);
         refusal = redactionRefusal(classification, soql, redacted).orElse(null);
-        redaction = Optional.of(redacted);
+        // a Bulk API answer is job or batch information, never records (results are refused above)
+        redaction = FamilyObligations.answerHoldsRecords(classification) ? Optional.of(redacted) : Optional.empty();
       } catch (IllegalArgumentException e) {
         refusal = e.getMessage();
       }
@@ -641,6 +765,9 @@ public final class GatewayProxy extends ProxyHandler {
    */
   private static Optional<String> redactionRefusal(Classification classification, Optional<String> soql,
       RedactedFields redacted) {
+    if (FamilyObligations.judges(classification)) {
+      return FamilyObligations.redactionRefusal(classification, soql, redacted);
+    }
     if (classification.operation().equals("query") && soql.isPresent()) {
       return QueryObligations.redactedFieldMisuse(soql.get(), redacted);
     }
@@ -710,6 +837,11 @@ public final class GatewayProxy extends ProxyHandler {
     if (clientToProxyRequest.getAttribute(BODY) instanceof byte[] body) { // read to classify: sent as read
       return new org.eclipse.jetty.client.BytesRequestContent(
           clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
+    }
+    if (clientToProxyRequest.getAttribute(BODY_START) instanceof byte[] start) { // its start read: sent first
+      return new org.eclipse.jetty.client.ContentSourceRequestContent(
+          new RequestBodyPeek.PrefixedSource(start, clientToProxyRequest),
+          clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE));
     }
     return super.newProxyToServerRequestContent(clientToProxyRequest, proxyToClientResponse, proxyToServerRequest);
   }
@@ -782,7 +914,9 @@ public final class GatewayProxy extends ProxyHandler {
         headers.remove(HttpHeader.CONTENT_LENGTH);
         headers.remove(HttpHeader.TRANSFER_ENCODING);
       }
-      if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
+      if (clientToProxyRequest.getAttribute(SFDC_SESSION) != null) { // Bulk API 1.0: where the client sent it
+        headers.put("X-SFDC-Session", upstream.accessToken());
+      } else if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
         headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
       }
       if (clientToProxyRequest.getAttribute(REDACTION) != null) {

@@ -97,6 +97,29 @@ class GatewayHardeningTest extends GatewayServerFixture {
   }
 
   @Test
+  void theStreamingApisCometdEndpointIsServedByTheProxy() throws Exception {
+    String handshake = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\"}]";
+    Exchange answer = raw("POST /cometd/62.0 HTTP/1.1\r\nHost: gw\r\n" + auth() + "Content-Type: application/json\r\n"
+        + "Content-Length: " + handshake.length() + "\r\nConnection: close\r\n\r\n" + handshake);
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(forwarded).containsExactly("POST /cometd/62.0");
+  }
+
+  @Test
+  void aBulkApiSessionIsReadFromXSfdcSessionAndAnsweredInBulksShape() throws Exception {
+    String job = "<jobInfo xmlns=\"http://www.force.com/2009/06/asyncapi/dataload\"><operation>insert</operation>"
+        + "<object>Account</object></jobInfo>";
+    Exchange answer = raw("POST /services/async/62.0/job HTTP/1.1\r\nHost: gw\r\nX-SFDC-Session: " + session
+        + "\r\nContent-Type: application/xml\r\nContent-Length: " + job.length() + "\r\nConnection: close\r\n\r\n" + job);
+
+    // a read-only production session: authenticated from X-SFDC-Session, then denied (no bulk scope)
+    assertThat(answer.status()).as(answer.text()).isEqualTo(403);
+    assertThat(answer.text()).contains("<exceptionCode>PORTCULLIS_DENIED</exceptionCode>").contains("bulk scope");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
   void runsOfSlashesAreCollapsedOnceAndForwardedCollapsed() throws Exception {
     // sf keeps its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves
     Exchange answer = raw("GET //services/data/v62.0//sobjects/Account/describe HTTP/1.1\r\nHost: gw\r\n" + auth()
