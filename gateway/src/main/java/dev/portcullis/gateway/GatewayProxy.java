@@ -73,6 +73,10 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
   private static final String BODY = GatewayProxy.class.getName() + ".body";
   private static final String SOAP = GatewayProxy.class.getName() + ".soap";
+  /** The client sent its session in X-SFDC-Session (Bulk API 1.0): the upstream token goes there. */
+  private static final String SFDC_SESSION = GatewayProxy.class.getName() + ".sfdcSession";
+  /** The first bytes of a body read to classify it; the rest streams after them. */
+  private static final String BODY_START = GatewayProxy.class.getName() + ".bodyStart";
   /**
    * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
    * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
@@ -84,15 +88,38 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
-      "max_requests_per_minute", "max_principal_requests_per_minute");
+      "max_requests_per_minute", "max_principal_requests_per_minute", "require_approval");
+  /** The reason of a decision held for approval starts with this (answered PORTCULLIS_APPROVAL_REQUIRED). */
+  static final String APPROVAL_REQUIRED = "approval required: ";
+  /** How long an approval may wait to be granted and used when policy does not say. */
+  static final Duration DEFAULT_APPROVAL_VALIDITY = Duration.ofHours(1);
+  /** The most a body is read to bind an approval to it. */
+  static final int MAX_APPROVAL_BODY_BYTES = 8 * 1024 * 1024;
+
+  /** What {@code require_approval} asks: how many people, and for how long the approval may wait. */
+  private record ApprovalNeed(int required, Duration validFor, List<String> from, String reason) {
+    /** Both needs at once: the most approvers, the shortest wait, approvers eligible under both. */
+    ApprovalNeed stricter(ApprovalNeed other) {
+      List<String> eligible = from.isEmpty() ? other.from : other.from.isEmpty() ? from
+          : from.stream().filter(other.from::contains).toList();
+      if (eligible.isEmpty() && !(from.isEmpty() && other.from.isEmpty())) {
+        eligible = List.of("(nobody: the rules name disjoint approvers)");
+      }
+      return new ApprovalNeed(Math.max(required, other.required),
+          validFor.compareTo(other.validFor) <= 0 ? validFor : other.validFor, eligible,
+          reason.isEmpty() ? other.reason : other.reason.isEmpty() || other.reason.equals(reason) ? reason
+              : reason + "; " + other.reason);
+    }
+  }
 
   /**
    * A decision; when an obligation changes the request, the query string to forward instead; when
    * one redacts fields, what the answer loses.
    */
-  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction) {
+  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction,
+      Optional<ApprovalNeed> approval) {
     Verdict(GatewayDecision decision, Optional<String> soql) {
-      this(decision, soql, Optional.empty());
+      this(decision, soql, Optional.empty(), Optional.empty());
     }
   }
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
@@ -108,6 +135,7 @@ public final class GatewayProxy extends ProxyHandler {
   private final Clock clock;
   private final Duration recordTimeout;
   private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+  private final ApprovalGate approvals;
   /** {@code scheme://authority} of the configured public URL, when there is one. */
   private final Optional<String> publicUrl;
   /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
@@ -131,20 +159,28 @@ public final class GatewayProxy extends ProxyHandler {
     }
   }
 
-  /** As the full constructor, without a public URL: links in answers point to the listener's own address. */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
       Map<String, String> environments, Clock clock, Duration recordTimeout) {
-    this(broker, policy, recorder, environments, clock, recordTimeout, Optional.empty());
+    this(broker, policy, recorder, environments, clock, recordTimeout, ApprovalGate.NONE);
+  }
+
+  /** As the full constructor, without a public URL: links in answers point to the listener's own address. */
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals) {
+    this(broker, policy, recorder, environments, clock, recordTimeout, approvals, Optional.empty());
   }
 
   /**
    * @param environments org alias → environment ({@code production}, {@code sandbox}, …), as policy reads {@code org.environment}
    * @param recordTimeout how long a request waits for its decision to be recorded before it is denied
+   * @param approvals where {@code require_approval} is answered
    * @param publicUrl the gateway's URL as clients reach it (behind a load balancer, say), when it is
    *     not the listener's own address: links in answers point there ({@link #externalOrigin})
    */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
-      Map<String, String> environments, Clock clock, Duration recordTimeout, Optional<URI> publicUrl) {
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals,
+      Optional<URI> publicUrl) {
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.publicUrl = publicUrl.map(GatewayProxy::origin);
     this.broker = Objects.requireNonNull(broker, "broker");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -161,10 +197,19 @@ public final class GatewayProxy extends ProxyHandler {
     httpClient.setUserAgentField(null); // the client's own User-Agent is forwarded
   }
 
-  /** How errors are answered on this request's API: Salesforce's REST JSON, or a SOAP fault. */
-  private record Answer(Response response, Callback callback, String soapApi) {
+  /**
+   * How errors are answered on this request's API: Salesforce's REST JSON, a SOAP fault, or a Bulk
+   * API (1.0) {@code error} ({@code bulkFormat} {@code xml} or {@code json}).
+   */
+  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat) {
+    Answer(Response response, Callback callback, String soapApi) {
+      this(response, callback, soapApi, null);
+    }
+
     void invalidSession() {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, 400, "InvalidSessionId", "Invalid session id");
+      } else if (soapApi == null) {
         SalesforceErrors.invalidSession(response, callback);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, "INVALID_SESSION_ID",
@@ -173,7 +218,9 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     void error(int status, String code, String message) {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, status, code, message);
+      } else if (soapApi == null) {
         SalesforceErrors.write(response, callback, status, code, message);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, code, message);
@@ -187,7 +234,10 @@ public final class GatewayProxy extends ProxyHandler {
     // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
     String path = collapseSlashes(Request.getPathInContext(request));
     boolean soap = SoapRequest.isSoap(path);
-    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null);
+    boolean bulk1 = Bulk1Classifier.isBulk1(RequestClassifier.segments(path));
+    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null,
+        bulk1 ? SalesforceErrors.bulkFormat(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+            request.getHeaders().get(HttpHeader.ACCEPT)) : null);
     Fields query;
     try {
       query = Request.extractQueryParameters(request);
@@ -226,7 +276,17 @@ public final class GatewayProxy extends ProxyHandler {
       answer.invalidSession(); // two different sessions in one call: ambiguous, refused
       return true;
     }
-    Optional<String> token = envelopeToken.or(() -> headerToken);
+    // Bulk API 1.0 carries the session in X-SFDC-Session (Bulk API Developer Guide, "Set a Session
+    // Header"); read there, and replaced there when forwarded.
+    Optional<String> sfdcSession = bulk1 ? sfdcSession(request) : Optional.empty();
+    if (headerToken.isPresent() && sfdcSession.isPresent() && !headerToken.get().equals(sfdcSession.get())) {
+      answer.invalidSession();
+      return true;
+    }
+    if (sfdcSession.isPresent()) {
+      request.setAttribute(SFDC_SESSION, Boolean.TRUE);
+    }
+    Optional<String> token = envelopeToken.or(() -> sfdcSession).or(() -> headerToken);
     if (token.isEmpty()) {
       answer.invalidSession();
       return true;
@@ -262,17 +322,40 @@ public final class GatewayProxy extends ProxyHandler {
           ? unclassified(session, decisionId, now, "the composite request " + request.getMethod() + " " + path
               + " or one of its subrequests")
           : decideAll(session, parts.get(), decisionId, now);
+    } else if (BodyClassifier.limit(request.getMethod(), path) > 0
+        || Bulk1Classifier.addsBatch(request.getMethod(), RequestClassifier.segments(path))) {
+      verdict = classifyByBody(request, answer, session, path, decisionId, now);
+      if (verdict == null) {
+        return true; // the body could not be read: answered
+      }
     } else {
       verdict = classify(request, session, path, soql, decisionId, now);
     }
     GatewayDecision decision = verdict.decision();
+    if (decision.allowed() && verdict.approval().isPresent()) {
+      byte[] body = soapBody != null && envelopeToken.isPresent()
+          ? SoapRequest.withSession(soapBody, envelopeToken.get(), "") // any session of the principal
+          : soapBody;
+      if (body == null && request.getAttribute(BODY) instanceof byte[] read) {
+        body = read;
+      } else if (body == null && hasBody(request)) {
+        body = readBody(request, answer, MAX_APPROVAL_BODY_BYTES, "JSON_PARSER_ERROR",
+            "a request body that needs approval");
+        if (body == null) {
+          return true;
+        }
+        request.setAttribute(BODY, body); // forwarded exactly as approved
+      }
+      decision = approved(decision, session, request, path, body, verdict.approval().get());
+    }
     if (!record(decision)) {
       answer.error(503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
       return true;
     }
     if (!decision.allowed()) {
-      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED" : "PORTCULLIS_DENIED",
+      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED"
+          : decision.reason().startsWith(APPROVAL_REQUIRED) ? "PORTCULLIS_APPROVAL_REQUIRED" : "PORTCULLIS_DENIED",
           decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
@@ -336,6 +419,81 @@ public final class GatewayProxy extends ProxyHandler {
     return body;
   }
 
+  /**
+   * A request whose body decides what it is ({@link BodyClassifier}; or a Bulk API 1.0 batch, whose
+   * first bytes tell a query from records): the body read, classified and decided, and then
+   * forwarded as read (or, for a batch of records, its start followed by the rest, streamed). Null
+   * when the body could not be read; the client was then answered.
+   */
+  private Verdict classifyByBody(Request request, Answer answer, Session session, String path, String decisionId,
+      Instant now) {
+    String method = request.getMethod();
+    List<String> segments = RequestClassifier.segments(path);
+    String unreadable = Bulk1Classifier.isBulk1(segments) ? "ClientInputError" : "JSON_PARSER_ERROR";
+    Optional<BodyClassifier.Classified> classified;
+    if (Bulk1Classifier.addsBatch(method, segments)) {
+      RequestBodyPeek.Start start;
+      try {
+        start = RequestBodyPeek.read(request, Bulk1Classifier.PEEK_BYTES, RequestBodyPeek.WAIT);
+      } catch (java.io.IOException e) {
+        answer.error(400, unreadable, "the batch could not be read");
+        return null;
+      }
+      byte[] body = start.bytes();
+      boolean whole = start.complete();
+      if (!whole && Bulk1Classifier.looksLikeSoql(body)) { // a query: read whole, to be parsed
+        byte[] rest = readBody(request, answer, Bulk1Classifier.MAX_QUERY_BATCH_BYTES - body.length, unreadable,
+            "a query batch");
+        if (rest == null) {
+          return null;
+        }
+        body = java.util.Arrays.copyOf(body, body.length + rest.length);
+        System.arraycopy(rest, 0, body, body.length - rest.length, rest.length);
+        whole = true;
+      }
+      request.setAttribute(whole ? BODY : BODY_START, body);
+      classified = Bulk1Classifier.classifyBatch(segments, body, whole);
+    } else {
+      byte[] body = readBody(request, answer, BodyClassifier.limit(method, path), unreadable, "the request body");
+      if (body == null) {
+        return null;
+      }
+      request.setAttribute(BODY, body);
+      classified = BodyClassifier.classify(method, path, body);
+    }
+    if (classified.isEmpty()) {
+      return unclassified(session, decisionId, now, "the request " + method + " " + path + " (with its body)");
+    }
+    List<Classification> parts = classified.get().parts();
+    if (parts.size() == 1) {
+      return decide(session, parts.get(0), classified.get().text(), decisionId, now);
+    }
+    String operation = parts.stream().map(Classification::operation).distinct().count() == 1
+        ? parts.get(0).operation() : "mixed";
+    return decideAll(session, parts, classified.get().text(), parts.get(0).api(), operation, decisionId, now);
+  }
+
+  /** The decoded query parameters, by name. */
+  private static Map<String, List<String>> parameters(Request request) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Fields.Field field : Request.extractQueryParameters(request)) {
+      out.put(field.getName(), field.getValues());
+    }
+    return out;
+  }
+
+  /**
+   * The session of {@code X-SFDC-Session} (Bulk API 1.0). Several such headers are ambiguous: they
+   * give an empty token, which no session has.
+   */
+  private static Optional<String> sfdcSession(Request request) {
+    List<String> values = request.getHeaders().getValuesList("X-SFDC-Session");
+    if (values.size() > 1) {
+      return Optional.of("");
+    }
+    return values.isEmpty() || values.get(0).isBlank() ? Optional.empty() : Optional.of(values.get(0).strip());
+  }
+
   private Verdict unclassified(Session session, String decisionId, Instant now, String what) {
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -344,7 +502,8 @@ public final class GatewayProxy extends ProxyHandler {
 
   private Verdict classify(Request request, Session session, String path, Optional<String> soql, String decisionId,
       Instant now) {
-    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
+    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql,
+        parameters(request));
     if (classified.isEmpty()) {
       return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
           session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -360,14 +519,29 @@ public final class GatewayProxy extends ProxyHandler {
    * inside the body, so they deny it (docs/GATEWAY.md).
    */
   private Verdict decideAll(Session session, List<Classification> parts, String decisionId, Instant now) {
+    return decideAll(session, parts, Optional.empty(), "rest", "composite", decisionId, now);
+  }
+
+  /**
+   * @param text what each part's obligations are checked against (a GraphQL document), if any
+   * @param api the API family of the whole request, as recorded
+   * @param operation the operation of the whole request, as recorded
+   */
+  private Verdict decideAll(Session session, List<Classification> parts, Optional<String> text, String api,
+      String operation, String decisionId, Instant now) {
     java.util.LinkedHashSet<String> rules = new java.util.LinkedHashSet<>();
     List<String> summary = new java.util.ArrayList<>();
     String bundleHash = policy.get().hash();
     java.util.LinkedHashSet<String> redacted = new java.util.LinkedHashSet<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (int i = 0; i < parts.size(); i++) {
       Classification part = parts.get(i);
-      Verdict verdictOfPart = decide(session, part, Optional.empty(), decisionId, now);
+      Verdict verdictOfPart = decide(session, part, text, decisionId, now);
       verdictOfPart.redaction().ifPresent(r -> redacted.addAll(r.entries()));
+      if (verdictOfPart.approval().isPresent()) { // the whole request waits for the strictest need
+        approval = Optional.of(approval.map(a -> a.stricter(verdictOfPart.approval().get()))
+            .orElse(verdictOfPart.approval().get()));
+      }
       GatewayDecision one = verdictOfPart.decision();
       rules.addAll(one.rules());
       bundleHash = one.bundleHash();
@@ -375,17 +549,17 @@ public final class GatewayProxy extends ProxyHandler {
       summary.add(label);
       if (!one.allowed()) {
         return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-            session.principal().subject(), new Classification("rest", "composite", part.sobject(), summary), false,
+            session.principal().subject(), new Classification(api, operation, part.sobject(), summary), false,
             List.copyOf(rules), bundleHash, "subrequest " + (i + 1) + " of " + parts.size() + " (" + label + "): "
                 + one.reason()), Optional.empty());
       }
     }
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-        session.principal().subject(), new Classification("rest", "composite", parts.get(0).sobject(), summary), true,
+        session.principal().subject(), new Classification(api, operation, parts.get(0).sobject(), summary), true,
         List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary
             + (redacted.isEmpty() ? "" : "; redacting " + redacted)), Optional.empty(),
         // records anywhere in the composite answer (each subresponse's body) are redacted by their type
-        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)));
+        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)), approval);
   }
 
   private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
@@ -422,9 +596,13 @@ public final class GatewayProxy extends ProxyHandler {
     boolean isQuery = classification.operation().equals("query") && soql.isPresent();
     boolean isSearch = classification.operation().equals("search") && soql.isPresent();
     List<String> redactedEntries = new java.util.ArrayList<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
-      switch (obligation.name()) {
+      if (FamilyObligations.judges(classification)
+          && (obligation.name().equals("max_records") || obligation.name().equals("deny_fields"))) {
+        refusal = FamilyObligations.refusal(classification, obligation.name(), obligation.value(), soql).orElse(null);
+      } else switch (obligation.name()) {
         case "max_requests_per_minute", "max_principal_requests_per_minute" -> {
           if (!(obligation.value() instanceof Number limit) || limit.longValue() < 1) {
             refusal = obligation.name() + " is not a whole number of requests per minute: " + obligation.value();
@@ -467,6 +645,14 @@ public final class GatewayProxy extends ProxyHandler {
           }
         }
         case "redact_fields" -> redactedEntries.addAll(QueryObligations.texts(obligation.value()));
+        case "require_approval" -> {
+          try {
+            ApprovalNeed need = approvalNeed(obligation.value());
+            approval = Optional.of(approval.map(a -> a.stricter(need)).orElse(need));
+          } catch (IllegalArgumentException e) {
+            refusal = e.getMessage();
+          }
+        }
         default -> refusal = "policy attaches the obligation " + obligation.name() + ", which this gateway does not"
             + " enforce yet (it enforces " + HONOURED_OBLIGATIONS + "); denied rather than forwarded unenforced";
       }
@@ -482,7 +668,8 @@ public final class GatewayProxy extends ProxyHandler {
       try {
         RedactedFields redacted = RedactedFields.of(redactedEntries);
         refusal = redactionRefusal(classification, soql, redacted).orElse(null);
-        redaction = Optional.of(redacted);
+        // a Bulk API answer is job or batch information, never records (results are refused above)
+        redaction = FamilyObligations.answerHoldsRecords(classification) ? Optional.of(redacted) : Optional.empty();
       } catch (IllegalArgumentException e) {
         refusal = e.getMessage();
       }
@@ -497,7 +684,91 @@ public final class GatewayProxy extends ProxyHandler {
         + (redaction.isPresent() ? "; redacting " + redaction.get() : "");
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), classification, true, decision.matchedRules(), decision.bundleHash(), reason),
-        forwarded, redaction);
+        forwarded, redaction, approval);
+  }
+
+  /**
+   * {@code require_approval}'s value, as the policy module checks it: {@code true} (one approver), or
+   * {@code {approvers: N (1 to 10), from: [names], reason: text, valid_for_minutes: M}}.
+   */
+  private static ApprovalNeed approvalNeed(Object value) {
+    if (Boolean.TRUE.equals(value)) {
+      return new ApprovalNeed(1, DEFAULT_APPROVAL_VALIDITY, List.of(), "");
+    }
+    String shape = "require_approval is true or {approvers, from, reason, valid_for_minutes}; not " + value;
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(shape);
+    }
+    int required = 1;
+    Duration validFor = DEFAULT_APPROVAL_VALIDITY;
+    List<String> from = List.of();
+    String why = "";
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object v = entry.getValue();
+      switch (String.valueOf(entry.getKey())) {
+        case "approvers" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1 || n.longValue() > 10) {
+            throw new IllegalArgumentException(shape + " (approvers is from 1 to 10)");
+          }
+          required = n.intValue();
+        }
+        case "valid_for_minutes" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+              || n.longValue() > 7 * 24 * 60) {
+            throw new IllegalArgumentException(shape + " (valid_for_minutes is from 1 to 10080)");
+          }
+          validFor = Duration.ofMinutes(n.longValue());
+        }
+        case "from" -> from = QueryObligations.texts(v);
+        case "reason" -> why = String.valueOf(v);
+        default -> throw new IllegalArgumentException(shape);
+      }
+    }
+    return new ApprovalNeed(required, validFor, from, why);
+  }
+
+  /**
+   * The decision once {@code require_approval} is settled: still allowed, naming the approval it
+   * used, when an approval for exactly this request was granted; otherwise denied as waiting for one
+   * (asked for now if none is pending). The gate failing denies.
+   */
+  private GatewayDecision approved(GatewayDecision decision, Session session, Request request, String path,
+      byte[] body, ApprovalNeed need) {
+    String binding = ApprovalBinding.of(session.orgAlias(), session.principal().issuer(),
+        session.principal().subject(), request.getMethod(), path, request.getHttpURI().getQuery(), body);
+    Classification c = decision.classification();
+    String summary = request.getMethod() + " " + path + " (" + c.api() + " " + c.operation()
+        + (c.sobject().isEmpty() ? "" : " " + c.sobject()) + ") by " + session.principal().subject() + " on "
+        + session.orgAlias() + (body == null ? "" : ", body of " + body.length + " bytes");
+    ApprovalGate.Outcome outcome;
+    try {
+      outcome = approvals.check(new ApprovalGate.Need(decision.decisionId(), session, binding,
+          summary + (need.reason().isEmpty() ? "" : ": " + need.reason()), need.required(), need.from(),
+          need.validFor()));
+    } catch (RuntimeException e) {
+      LOG.error("approvals could not be checked for decision {}: {}", decision.decisionId(), e.toString());
+      return new GatewayDecision(decision.decisionId(), decision.at(), decision.sessionId(), decision.org(),
+          decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          "policy requires an approval, and approvals cannot be checked: " + e.getMessage());
+    }
+    return switch (outcome) {
+      case ApprovalGate.Approved granted -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, true, decision.rules(), decision.bundleHash(),
+          decision.reason() + "; approved by " + granted.approvers() + " (approval " + granted.approvalId() + ")");
+      case ApprovalGate.Waiting waiting -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          APPROVAL_REQUIRED + "policy (" + String.join(", ", decision.rules()) + ") requires " + waiting.required()
+              + (waiting.required() == 1 ? " approval" : " approvals") + " of this exact request"
+              + (need.reason().isEmpty() ? "" : " (" + need.reason() + ")") + "; approval "
+              + waiting.approvalId() + (waiting.requested() ? " was requested" : " is pending") + " ("
+              + waiting.approvals() + " of " + waiting.required() + " so far, until " + waiting.expiresAt()
+              + "): once granted (portcullis approval approve " + waiting.approvalId() + "), send the same request"
+              + " again");
+    };
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   /**
@@ -508,6 +779,9 @@ public final class GatewayProxy extends ProxyHandler {
    */
   private static Optional<String> redactionRefusal(Classification classification, Optional<String> soql,
       RedactedFields redacted) {
+    if (FamilyObligations.judges(classification)) {
+      return FamilyObligations.redactionRefusal(classification, soql, redacted);
+    }
     if (classification.operation().equals("query") && soql.isPresent()) {
       return QueryObligations.redactedFieldMisuse(soql.get(), redacted);
     }
@@ -577,6 +851,11 @@ public final class GatewayProxy extends ProxyHandler {
     if (clientToProxyRequest.getAttribute(BODY) instanceof byte[] body) { // read to classify: sent as read
       return new org.eclipse.jetty.client.BytesRequestContent(
           clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
+    }
+    if (clientToProxyRequest.getAttribute(BODY_START) instanceof byte[] start) { // its start read: sent first
+      return new org.eclipse.jetty.client.ContentSourceRequestContent(
+          new RequestBodyPeek.PrefixedSource(start, clientToProxyRequest),
+          clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE));
     }
     return super.newProxyToServerRequestContent(clientToProxyRequest, proxyToClientResponse, proxyToServerRequest);
   }
@@ -655,7 +934,9 @@ public final class GatewayProxy extends ProxyHandler {
         headers.remove(HttpHeader.CONTENT_LENGTH);
         headers.remove(HttpHeader.TRANSFER_ENCODING);
       }
-      if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
+      if (clientToProxyRequest.getAttribute(SFDC_SESSION) != null) { // Bulk API 1.0: where the client sent it
+        headers.put("X-SFDC-Session", upstream.accessToken());
+      } else if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
         headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
       }
       // answers must be readable to be redacted and to have their links rewritten: identity only

@@ -123,9 +123,9 @@ class GatewayProxyTest extends GatewayTestBase {
   @Test
   void unclassifiedRequestsAndUrlTokensAreRefusedAndAnUnrecordedDecisionIsNotForwarded() throws Exception {
     String token = session("api:read");
-    HttpResponse<String> apexRest = get("/services/apexrest/anything", token);
-    assertThat(apexRest.statusCode()).isEqualTo(403);
-    assertThat(apexRest.body()).contains("PORTCULLIS_DENIED").contains("unclassified");
+    HttpResponse<String> analytics = get("/services/data/v62.0/analytics/reports", token);
+    assertThat(analytics.statusCode()).isEqualTo(403);
+    assertThat(analytics.body()).contains("PORTCULLIS_DENIED").contains("unclassified");
 
     HttpResponse<String> badSoql = get(query("SELECT FROM WHERE"), token);
     assertThat(badSoql.statusCode()).isEqualTo(403);

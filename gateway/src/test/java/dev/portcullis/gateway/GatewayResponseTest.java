@@ -3,10 +3,7 @@ package dev.portcullis.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.identity.broker.IntegrationUser;
-import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
-import dev.portcullis.salesforce.oauth.AccessToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -37,18 +34,7 @@ class GatewayResponseTest extends GatewayTestBase {
   @Override
   SalesforceTokens salesforceTokens(KeyPair keys) throws Exception {
     upstream = new RawUpstream();
-    URI base = upstream.url();
-    return new SalesforceTokens() {
-      @Override
-      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
-        return new AccessToken(org.orgId() + "!UPSTREAM." + user.username(), base,
-            URI.create("https://login.salesforce.com/id/" + org.orgId() + "/005000000000001AAA"), "Bearer", "api", null,
-            org.orgId(), "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(OrgTarget org, AccessToken token) {}
-    };
+    return upstream.tokens();
   }
 
   @AfterEach

@@ -33,6 +33,11 @@ final class RawUpstream implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort());
   }
 
+  /** Tokens for every integration user, pointing at this upstream. */
+  dev.portcullis.identity.broker.SalesforceTokens tokens() {
+    return RecordingUpstream.tokensAt(url());
+  }
+
   /**
    * Answers requests for {@code path} (without query) with {@code raw}, where {@code {{instance}}}
    * is {@link #url()} and {@code {{length}}} the length of the body (what follows the blank line).

@@ -22,9 +22,17 @@ public final class Org {
     return state.spec.environment();
   }
 
-  /** Base URL ({@code http://127.0.0.1:PORT}, no trailing slash): login URL and instance URL. */
+  /**
+   * Base URL ({@code http://127.0.0.1:PORT}, no trailing slash): the login URL, and the instance
+   * URL unless {@link OrgSpec#instanceUrl()} names another.
+   */
   public URI url() {
     return URI.create(state.url());
+  }
+
+  /** What the org's token answers name as {@code instance_url}. */
+  public URI instanceUrl() {
+    return URI.create(state.instanceUrl());
   }
 
   /** The 18-character org id ({@code 00D…}). */

@@ -132,9 +132,14 @@ final class OrgState {
     this.url = url;
   }
 
-  /** The org's base URL, no trailing slash; its login URL and instance URL. */
+  /** The org's base URL, no trailing slash: its login URL, and its instance URL unless the spec names another. */
   String url() {
     return url;
+  }
+
+  /** What token answers name as {@code instance_url}: the spec's, else {@link #url()}. */
+  String instanceUrl() {
+    return spec.instanceUrl() != null ? spec.instanceUrl().toString() : url;
   }
 
   void count(Endpoint endpoint) {

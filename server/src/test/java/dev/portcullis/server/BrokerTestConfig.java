@@ -35,25 +35,6 @@ final class BrokerTestConfig {
         """.formatted(orgId) + users;
   }
 
-  /**
-   * Salesforce tokens for every integration user of org {@code orgId}, all with {@code instance} as
-   * their instance URL: the gateway then forwards to a fake Salesforce there.
-   */
-  static dev.portcullis.identity.broker.SalesforceTokens salesforceAt(java.net.URI instance, String orgId) {
-    return new dev.portcullis.identity.broker.SalesforceTokens() {
-      @Override
-      public dev.portcullis.salesforce.oauth.AccessToken obtain(dev.portcullis.identity.broker.IntegrationUser user,
-          dev.portcullis.identity.broker.OrgTarget org) {
-        return new dev.portcullis.salesforce.oauth.AccessToken(orgId + "!upstream", instance,
-            java.net.URI.create("https://login.salesforce.com/id/" + orgId + "/005000000000001AAA"), "Bearer", "api",
-            null, orgId, "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(dev.portcullis.identity.broker.OrgTarget org, dev.portcullis.salesforce.oauth.AccessToken token) {}
-    };
-  }
-
   /** The form of an RFC 8693 token exchange of CI identity token {@code idToken} for a session on org {@code audience}. */
   static String exchangeForm(String idToken, String audience, String scope) {
     java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.identity.broker.SalesforceTokens;
-import dev.portcullis.orgsim.OidcIssuerSimulator;
-import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.server.config.Config;
-import dev.portcullis.server.config.ConfigLoader;
-import dev.portcullis.server.config.TestFiles;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Answers through the real server's gateway with {@code server.gateway.public_url} set
@@ -39,19 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * URL, links on the org's instance in answers move there, and {@code gateway.completed} in the
  * ledger carries the bytes sent to the client.
  */
-class GatewayAnswersTest {
-  static final String PROD_ID = BrokerTestConfig.PROD_ID;
+class GatewayAnswersTest extends GatewayServerFixture {
   static final String PUBLIC_URL = "https://gw.acme.example";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  OidcIssuerSimulator issuers;
-  PortcullisServer server;
-  Server upstream;
-  URI upstreamUrl;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  volatile URI upstreamUrl;
 
   /** Salesforce as the gateway sees it: an identity answer full of links on the instance, and a redirect. */
+  @Override
   void startUpstream() throws Exception {
     upstream = new Server();
     ServerConnector connector = new ServerConnector(upstream);
@@ -77,63 +61,20 @@ class GatewayAnswersTest {
     upstreamUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    startUpstream();
-    issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
-    Path policies = Files.createDirectories(dir.resolve("policies"));
-    PolicyBundle.writeDefault(policies);
-    Path params = policies.resolve("params.yaml");
-    Files.writeString(params, Files.readString(params).replace("allowed_github_repositories: []",
-        "allowed_github_repositories: [\"acme/salesforce-app\"]"));
-    TestFiles.writeRsaKey(dir.resolve("keys/prod.pem"));
-    Config config = ConfigLoader.load(TestFiles.write(dir.resolve("portcullis.yaml"), """
-        server:
-          admin: { host: 127.0.0.1, port: 0 }
-          gateway: { host: 127.0.0.1, port: 0, public_url: %s }
-        broker:
-          policies: policies
-        """.formatted(PUBLIC_URL) + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
-        + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
-    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
-    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (issuers != null) {
-      issuers.close();
-    }
-    if (upstream != null) {
-      upstream.stop();
-    }
-  }
-
-  JsonNode exchange() throws Exception {
-    String form = BrokerTestConfig.exchangeForm(issuers.github().mint(Map.of()), "prod", "api:read");
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/oauth2/token"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
-  }
-
-  URI gateway(String path) {
-    return server.gatewayUrl().orElseThrow().resolve(path);
+  @Override
+  Config adjust(Config config) {
+    return config.withGatewayPublicUrl(URI.create(PUBLIC_URL));
   }
 
   /**
    * An HTTP/1.0 GET as it arrives through the load balancer that {@code public_url} names: with
    * that {@code Host} (which java.net.http does not let a caller set). The whole answer, head and body.
    */
-  String throughTheLoadBalancer(String path, String token) throws Exception {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.gatewayUrl().orElseThrow().getPort())) {
+  String throughTheLoadBalancer(String path) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
       socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: gw.acme.example\r\nAuthorization: Bearer "
-          + token + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          + session + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -144,18 +85,21 @@ class GatewayAnswersTest {
 
   @Test
   void clientsAreToldThePublicUrlAndLinksInAnswersLeadThere() throws Exception {
-    JsonNode issued = exchange();
-    assertThat(issued.get("instance_url").asText()).isEqualTo(PUBLIC_URL);
-    String token = issued.get("access_token").asText();
+    HttpResponse<String> exchanged = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
+            .resolve("/oauth2/token")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+            BrokerTestConfig.exchangeForm(issuers.github().mint(Map.of()), "prod", "api:read"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(exchanged.body()).get("instance_url").asText()).isEqualTo(PUBLIC_URL);
 
-    String identity = throughTheLoadBalancer("/services/oauth2/userinfo", token);
+    String identity = throughTheLoadBalancer("/services/oauth2/userinfo");
     assertThat(identity).startsWith("HTTP/1.1 200");
     JsonNode body = JSON.readTree(body(identity));
     assertThat(body.at("/urls/rest").asText()).isEqualTo(PUBLIC_URL + "/services/data/v{version}/");
     assertThat(body.at("/urls/metadata").asText()).isEqualTo(PUBLIC_URL + "/services/Soap/m/{version}/00D5e000000AbCd");
     assertThat(body.get("profile").asText()).isEqualTo(PUBLIC_URL + "/005000000000001AAA");
 
-    String redirect = throughTheLoadBalancer("/services/data/v62.0/sobjects/Account/describe", token);
+    String redirect = throughTheLoadBalancer("/services/data/v62.0/sobjects/Account/describe");
     assertThat(redirect).startsWith("HTTP/1.1 302")
         .contains("Location: " + PUBLIC_URL + "/services/data/v62.0/sobjects/Account/describe/\r\n");
 

@@ -3,9 +3,12 @@ package dev.portcullis.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.identity.broker.IntegrationUser;
+import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
 import dev.portcullis.orgsim.OidcIssuerSimulator;
 import dev.portcullis.policy.PolicyBundle;
+import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
@@ -15,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,92 +50,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the broker and a fake Salesforce that records every request it receives. A refused request must
  * never reach it.
  */
-class GatewayHardeningTest {
-  static final String PROD_ID = "00D5e000000AbCdEAA";
+class GatewayHardeningTest extends GatewayServerFixture {
   /** Generous: a refused or cut connection ends long before; a test that waits this long fails. */
   static final int READ_TIMEOUT_MILLIS = 30_000;
 
-  @TempDir Path dir;
-  OidcIssuerSimulator issuers;
-  PortcullisServer server;
-  Server upstream;
-  final List<String> forwarded = new CopyOnWriteArrayList<>();
-  String session;
-  int port;
-
-  /** Salesforce as the gateway sees it: records the path and query of every request, answers {}. */
-  void startUpstream() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        // recorded once the whole request arrived: a body cut on the way is not a request Salesforce serves
-        Content.Source.asString(request, StandardCharsets.UTF_8, org.eclipse.jetty.util.Promise.from(body -> {
-          forwarded.add(request.getMethod() + " " + request.getHttpURI().getPathQuery());
-          response.setStatus(200);
-          response.getHeaders().put("Content-Type", "application/json");
-          Content.Sink.write(response, true, "{}", callback);
-        }, callback::failed));
-        return true;
-      }
-    });
-    upstream.start();
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    startUpstream();
-    URI upstreamUrl = URI.create("http://127.0.0.1:" + ((ServerConnector) upstream.getConnectors()[0]).getLocalPort());
-    issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
-    Path policies = dir.resolve("policies");
-    Files.createDirectories(policies);
-    PolicyBundle.writeDefault(policies);
-    Path params = policies.resolve("params.yaml");
-    Files.writeString(params, Files.readString(params).replace("allowed_github_repositories: []",
-        "allowed_github_repositories: [\"acme/salesforce-app\"]"));
-    TestFiles.writeRsaKey(dir.resolve("keys/prod.pem"));
-    Config config = ConfigLoader.load(TestFiles.write(dir.resolve("portcullis.yaml"), """
-        server:
-          admin: { host: 127.0.0.1, port: 0 }
-          gateway: { host: 127.0.0.1, port: 0 }
-        broker:
-          policies: policies
-        """ + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
-        + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
+  @Override
+  Config adjust(Config config) {
     Config.GatewayLimits defaults = config.server().gatewayLimits();
-    config = config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
+    return config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
         Duration.ofSeconds(5), defaults.minRequestBytesPerSecond()));
-    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
-    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
-    port = server.gatewayUrl().orElseThrow().getPort();
-    session = exchange();
-  }
-
-  String exchange() throws Exception {
-    String form = BrokerTestConfig.exchangeForm(issuers.github().mint(Map.of()), "prod", "api:read");
-    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(server.gatewayUrl().orElseThrow().resolve("/oauth2/token"))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new ObjectMapper().readTree(response.body()).get("access_token").asText();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (issuers != null) {
-      issuers.close();
-    }
-    if (upstream != null) {
-      upstream.stop();
-    }
   }
 
   /** What came back on a raw connection, read until the server closed it. */
@@ -167,6 +94,29 @@ class GatewayHardeningTest {
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
     assertThat(forwarded).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+  }
+
+  @Test
+  void theStreamingApisCometdEndpointIsServedByTheProxy() throws Exception {
+    String handshake = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\"}]";
+    Exchange answer = raw("POST /cometd/62.0 HTTP/1.1\r\nHost: gw\r\n" + auth() + "Content-Type: application/json\r\n"
+        + "Content-Length: " + handshake.length() + "\r\nConnection: close\r\n\r\n" + handshake);
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(forwarded).containsExactly("POST /cometd/62.0");
+  }
+
+  @Test
+  void aBulkApiSessionIsReadFromXSfdcSessionAndAnsweredInBulksShape() throws Exception {
+    String job = "<jobInfo xmlns=\"http://www.force.com/2009/06/asyncapi/dataload\"><operation>insert</operation>"
+        + "<object>Account</object></jobInfo>";
+    Exchange answer = raw("POST /services/async/62.0/job HTTP/1.1\r\nHost: gw\r\nX-SFDC-Session: " + session
+        + "\r\nContent-Type: application/xml\r\nContent-Length: " + job.length() + "\r\nConnection: close\r\n\r\n" + job);
+
+    // a read-only production session: authenticated from X-SFDC-Session, then denied (no bulk scope)
+    assertThat(answer.status()).as(answer.text()).isEqualTo(403);
+    assertThat(answer.text()).contains("<exceptionCode>PORTCULLIS_DENIED</exceptionCode>").contains("bulk scope");
+    assertThat(forwarded).isEmpty();
   }
 
   @Test

@@ -77,6 +77,7 @@ final class SqlStore implements Store {
   private final LedgerHandoff ledgerHandoff;
   private final SessionRevocationFeed sessionRevocations;
   private final SessionRepository sessions;
+  private final ApprovalRepository approvals;
 
   private SqlStore(
       Dialect dialect,
@@ -103,6 +104,7 @@ final class SqlStore implements Store {
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
+    this.approvals = new JdbcApprovalRepository(jdbc);
     this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
     if (dialect == Dialect.POSTGRESQL) {
       PostgresSessionRevocationFeed feed =
@@ -327,6 +329,11 @@ final class SqlStore implements Store {
   @Override
   public SessionRepository sessions() {
     return sessions;
+  }
+
+  @Override
+  public ApprovalRepository approvals() {
+    return approvals;
   }
 
   @Override

@@ -41,6 +41,9 @@ public interface Store extends AutoCloseable {
   /** Sessions issued by the token broker. */
   SessionRepository sessions();
 
+  /** Approvals asked for by policy ({@code require_approval}). */
+  ApprovalRepository approvals();
+
   /**
    * Session revocations made on any replica, delivered to this one within a second (PostgreSQL
    * LISTEN/NOTIFY; in-process for SQLite).

@@ -259,12 +259,12 @@ final class SessionAdminHandler extends Handler.Abstract {
     return value == null ? null : value.asText().strip();
   }
 
-  private static String value(Fields query, String name, String fallback) {
+  static String value(Fields query, String name, String fallback) {
     Fields.Field field = query.get(name);
     return field == null || field.getValue() == null || field.getValue().isEmpty() ? fallback : field.getValue();
   }
 
-  private static void error(Response response, Callback callback, int status, String error, String message)
+  static void error(Response response, Callback callback, int status, String error, String message)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
@@ -272,7 +272,7 @@ final class SessionAdminHandler extends Handler.Abstract {
     write(response, callback, status, body);
   }
 
-  private static void write(Response response, Callback callback, int status, Object body) throws IOException {
+  static void write(Response response, Callback callback, int status, Object body) throws IOException {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");

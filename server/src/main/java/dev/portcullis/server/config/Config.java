@@ -114,6 +114,13 @@ public record Config(
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
+  /** This configuration with the gateway's public URL (links in answers and the token exchange's {@code instance_url}). */
+  public Config withGatewayPublicUrl(URI publicUrl) {
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(),
+        server.gatewayLimits(), Optional.of(publicUrl));
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
+  }
+
   /** This configuration with the gateway listening on {@code port} (on its configured host, else {@link #DEFAULT_HOST}). */
   public Config withGatewayPort(int port) {
     Listener gateway = new Listener(server.gateway().map(Listener::host).orElse(DEFAULT_HOST), port);
@@ -341,18 +348,39 @@ public record Config(
    *
    * @param issuers trusted OIDC issuers (GitHub Actions, GitLab, any issuer with a JWKS)
    * @param mtls client certificates accepted on the gateway listener, when configured
+   * @param approvers the people who may approve what policy holds for approval ({@code require_approval});
+   *     none: nothing can be approved
    */
-  public record Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls) {
-    public static final Identity NONE = new Identity(List.of(), Optional.empty());
+  public record Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls,
+      List<Approver> approvers) {
+    public static final Identity NONE = new Identity(List.of(), Optional.empty(), List.of());
+
+    public Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls) {
+      this(issuers, mtls, List.of());
+    }
 
     public Identity {
       issuers = List.copyOf(issuers);
       Objects.requireNonNull(mtls, "mtls");
+      approvers = List.copyOf(approvers);
     }
 
     /** Whether any identity can be exchanged for a session. */
     public boolean any() {
       return !issuers.isEmpty() || mtls.isPresent();
+    }
+  }
+
+  /**
+   * People of one trusted issuer who may approve.
+   *
+   * @param issuer the {@code iss} of their ID tokens (one of {@code identity.issuers})
+   * @param subjects who: each matches the token's {@code sub}, {@code preferred_username} or {@code email}
+   */
+  public record Approver(String issuer, List<String> subjects) {
+    public Approver {
+      Objects.requireNonNull(issuer, "issuer");
+      subjects = List.copyOf(subjects);
     }
   }
 
