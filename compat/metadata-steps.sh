@@ -60,7 +60,7 @@ metadata_steps() {
     || out FAIL sf-deploy-metadata-dir "exit=$RC$(hang) status=$st $(errmsg $WORK/sf-deploy-mdapi-$org.out) $(tail -c 300 $WORK/sf-deploy-mdapi-$org.err)"
 
   # Retrieve what was deployed and a class the org was seeded with (so it cannot come from the project).
-  rm -f "$proj/force-app/main/default/classes/SimHello.cls"
+  rm -f "$proj/force-app/main/default/classes/SimHello.cls" "$proj/force-app/main/default/classes/SimHello.cls-meta.xml"
   run sf-retrieve-$org "${sfrun[@]}" bash -c "cd '$proj' && sf project retrieve start --metadata ApexClass:SimHello --metadata ApexClass:AccountService --target-org $org --wait 5 --json"
   n=$(jget $WORK/sf-retrieve-$org.out "sorted(f['fullName'] for f in d['result'].get('files', []) if f.get('type') == 'ApexClass')")
   if [[ $RC == 0 && $n == *AccountService*SimHello* ]] && grep -q "return 'hi'" "$proj/force-app/main/default/classes/SimHello.cls" 2>/dev/null \
