@@ -78,13 +78,19 @@ done < <(sed -n '/^\(PASS\|FAIL\) /p' $WORK/jsforce.out)
 
 # ---------------------------------------------------------------- the Metadata API through the gateway
 . "$HERE/metadata-steps.sh"
-# The sandbox session above has api:read api:write but no metadata:deploy: the default policy pack
-# (metadata-changes-need-the-metadata-deploy-scope) denies its deploy, and sf shows the reason.
+# sf probes tooling/sobjects/SourceMember/describe before it deploys or retrieves, so a deploy job's
+# session needs the tooling scope. One with tooling but no metadata:deploy is denied the deploy
+# itself by the default policy pack (metadata-changes-need-the-metadata-deploy-scope), and sf shows why.
+login nodep sandbox "api:read api:write tooling"
+NODEP=$(jget $WORK/nodep.out "d['access_token']")
+NODEP_HOME=$WORK/home-nodeploy; mkdir -p $NODEP_HOME  # its own sf home: same username as the gw org
+run sf-login-nodeploy env HOME=$NODEP_HOME SF_ACCESS_TOKEN="$NODEP" sf org login access-token --instance-url "$IURL" --no-prompt --alias gwnodeploy --json
 DENYPROJ=$WORK/proj-denied; cp -r "$HERE/sfdx-project" $DENYPROJ
-run sf-deploy-denied bash -c "cd '$DENYPROJ' && sf project deploy start --source-dir force-app --target-org gw --wait 5 --json"
+run sf-deploy-denied env HOME=$NODEP_HOME bash -c "cd '$DENYPROJ' && sf project deploy start --source-dir force-app --target-org gwnodeploy --wait 5 --json"
 e=$(jget $WORK/sf-deploy-denied.out "d.get('name'), (d.get('message') or '')[:300]")
 [[ $RC != 0 && $RC != 124 && $e == *PORTCULLIS_DENIED* && $e == *metadata:deploy* ]] \
-  && out PASS sf-deploy-denied-without-scope "sf: $e" || out FAIL sf-deploy-denied-without-scope "exit=$RC$(hang) $e"
+  && out PASS sf-deploy-denied-without-scope "session with api:read api:write tooling: $e" \
+  || out FAIL sf-deploy-denied-without-scope "exit=$RC$(hang) $e (login: $(jget $WORK/sf-login-nodeploy.out "d.get('status'), d.get('message')"))"
 # A pipeline session that carries the deploy scopes, as a CI deploy job asks for them.
 login dep sandbox "api:read api:write metadata:deploy metadata:retrieve tooling"
 DEP=$(jget $WORK/dep.out "d['access_token']")
