@@ -20,7 +20,7 @@ import org.xml.sax.SAXParseException;
  * XML in and out for the Metadata API: SOAP envelopes, {@code package.xml} and component files.
  * Parsing is namespace-aware with DTDs refused outright ({@code disallow-doctype-decl}), so no
  * entity, internal or external, is ever expanded, and JAXP's secure processing limits apply.
- * Writing escapes text for element content.
+ * Writing escapes text for element content with Jetty's {@code StringUtil}.
  */
 final class MetadataXml {
   /** The Metadata API namespace (Metadata API Developer Guide; WSDL targetNamespace). */
@@ -134,20 +134,12 @@ final class MetadataXml {
     return children(parent, name).stream().map(e -> e.getTextContent().strip()).toList();
   }
 
-  /** {@code text} escaped for element content and attribute values. */
+  /**
+   * {@code text} escaped for element content and attribute values (Jetty's {@code
+   * StringUtil.sanitizeXmlString}: the five predefined entities, control characters as '?').
+   */
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        default -> out.append(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : c);
-      }
-    }
-    return out.toString();
+    return org.eclipse.jetty.util.StringUtil.sanitizeXmlString(text);
   }
+
 }

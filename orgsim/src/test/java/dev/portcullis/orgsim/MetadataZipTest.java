@@ -196,14 +196,7 @@ class MetadataZipTest {
   }
 
   private static byte[] zip(Map<String, String> files) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-      for (Map.Entry<String, String> f : files.entrySet()) {
-        out.putNextEntry(new ZipEntry(f.getKey()));
-        out.write(f.getValue().getBytes(StandardCharsets.UTF_8));
-        out.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
+    return MetadataClient.zip(files);
   }
+
 }
