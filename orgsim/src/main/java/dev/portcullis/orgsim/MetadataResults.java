@@ -46,6 +46,12 @@ final class MetadataResults {
    * {@code alwaysDetails} (REST) an empty {@code details} object is written when none is asked for.
    */
   Map<String, Object> deployResult(Deployments.Request r, boolean includeDetails, boolean alwaysDetails) {
+    synchronized (org.deployments) { // a concurrent poll may be completing the same request
+      return deployResultLocked(r, includeDetails, alwaysDetails);
+    }
+  }
+
+  private Map<String, Object> deployResultLocked(Deployments.Request r, boolean includeDetails, boolean alwaysDetails) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("canceledBy", r.canceledBy);
     m.put("canceledByName", r.canceledBy == null ? null : org.userName(r.canceledBy));
@@ -144,6 +150,12 @@ final class MetadataResults {
 
   /** RetrieveResult; {@code zipFile} only when done and {@code includeZip}. */
   Map<String, Object> retrieveResult(Retrievals.Request r, boolean includeZip) {
+    synchronized (org.retrievals) {
+      return retrieveResultLocked(r, includeZip);
+    }
+  }
+
+  private Map<String, Object> retrieveResultLocked(Retrievals.Request r, boolean includeZip) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("done", r.done());
     m.put("fileProperties", r.files.stream().map(this::fileProperties).toList());
