@@ -24,12 +24,7 @@ class GatewayMetadataTest extends GatewayTestBase {
   @Test
   void aRestDeployIsClassifiedStreamedToTheOrgAndPolled() throws Exception {
     String token = session("api:read metadata:deploy");
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(gateway.resolve(
-        "/services/data/v62.0/metadata/deployRequest")).timeout(TIMEOUT)
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(zip("ThroughTheGateway"))))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created = deploy(token, "ThroughTheGateway");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(decisions.getLast().classification()).isEqualTo(Classification.of("metadata", "deploy"));
     String id = json.readTree(created.body()).get("id").asText();
@@ -57,15 +52,19 @@ class GatewayMetadataTest extends GatewayTestBase {
   @Test
   void aRestDeployWithoutTheDeployScopeIsDeniedAndNeverReachesTheOrg() throws Exception {
     String token = session("api:read api:write");
-    HttpResponse<String> denied = http.send(HttpRequest.newBuilder(gateway.resolve(
-        "/services/data/v62.0/metadata/deployRequest")).timeout(TIMEOUT)
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(zip("Refused"))))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> denied = deploy(token, "Refused");
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.body()).contains("PORTCULLIS_DENIED", "the session has no metadata:deploy scope");
     assertThat(sandbox.requestCount(dev.portcullis.orgsim.Endpoint.DEPLOY_REQUEST)).isZero();
+  }
+
+  /** {@code POST …/metadata/deployRequest} of one Apex class, as sf sends it. */
+  HttpResponse<String> deploy(String token, String className) throws Exception {
+    return http.send(HttpRequest.newBuilder(gateway.resolve("/services/data/v62.0/metadata/deployRequest")).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(zip(className))))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The body sf sends (salesforce-clients.md §1.8): the zip as part {@code file}, options as {@code entity_content}. */
