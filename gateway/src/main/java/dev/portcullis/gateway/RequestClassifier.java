@@ -94,6 +94,35 @@ final class RequestClassifier {
           : Optional.empty();
       case "connect", "chatter" -> api.equals("rest") ? ConnectClassifier.classify(m, rest) : Optional.empty();
       case "recent", "parameterizedSearch", "actions" -> RestResourceClassifier.classify(api, m, rest, parameters);
+      case "metadata" -> api.equals("rest") ? deployRequest(m, rest) : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * The REST {@code deployRequest} resource (Metadata API Developer Guide: "Deploy Metadata with
+   * Apex Testing Using REST", meta_rest_deploy.htm; "Check the Status of Your Deployment Using REST
+   * Resources"; "Cancel a Deployment in Progress Using REST"; "Deploy a Recently Validated Component
+   * Set Without Tests"), classified from the method and path alone so that the multipart zip streams
+   * through unread: {@code POST …/metadata/deployRequest} and {@code POST …/deployRequest/<id>} (a
+   * quick deploy) deploy, {@code GET …/deployRequest/<id>} reads its status, {@code PATCH
+   * …/deployRequest/<id>} cancels (the only PATCH the resource takes). API family {@code metadata},
+   * as for the SOAP calls ({@link SoapRequest}).
+   */
+  private static Optional<Classification> deployRequest(String method, List<String> rest) {
+    if (rest.size() < 2 || rest.size() > 3 || !rest.get(1).equals("deployRequest")) {
+      return Optional.empty();
+    }
+    if (rest.size() == 2) {
+      return method.equals("POST") ? Optional.of(Classification.of("metadata", "deploy")) : Optional.empty();
+    }
+    if (!ID.matcher(rest.get(2)).matches()) {
+      return Optional.empty();
+    }
+    return switch (method) {
+      case "GET" -> Optional.of(Classification.of("metadata", "deploy_status"));
+      case "PATCH" -> Optional.of(Classification.of("metadata", "deploy_cancel"));
+      case "POST" -> Optional.of(Classification.of("metadata", "deploy"));
       default -> Optional.empty();
     };
   }
