@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The request goes to the session's org with the session's own Salesforce token: the client's
  *       {@code Authorization} and cookies are never forwarded, nor are {@code Set-Cookie} answers
  *       returned. A revocation heard while the request runs aborts it.
+ *   <li>The answer streams back through an {@link AnswerFilter}: fields under {@code redact_fields}
+ *       redacted, links on the org's instance moved to the gateway ({@link #externalOrigin}).
  * </ol>
  */
 public final class GatewayProxy extends ProxyHandler {
@@ -134,6 +136,8 @@ public final class GatewayProxy extends ProxyHandler {
   private final Duration recordTimeout;
   private final RateLimiter limiter = new RateLimiter(System::nanoTime);
   private final ApprovalGate approvals;
+  /** {@code scheme://authority} of the configured public URL, when there is one. */
+  private final Optional<String> publicUrl;
   /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
   static final String RATE_LIMITED = "rate limit: ";
 
@@ -155,19 +159,29 @@ public final class GatewayProxy extends ProxyHandler {
     }
   }
 
-  /**
-   * @param environments org alias → environment ({@code production}, {@code sandbox}, …), as policy reads {@code org.environment}
-   * @param recordTimeout how long a request waits for its decision to be recorded before it is denied
-   */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
       Map<String, String> environments, Clock clock, Duration recordTimeout) {
     this(broker, policy, recorder, environments, clock, recordTimeout, ApprovalGate.NONE);
   }
 
-  /** @param approvals where {@code require_approval} is answered */
+  /** As the full constructor, without a public URL: links in answers point to the listener's own address. */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
       Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals) {
+    this(broker, policy, recorder, environments, clock, recordTimeout, approvals, Optional.empty());
+  }
+
+  /**
+   * @param environments org alias → environment ({@code production}, {@code sandbox}, …), as policy reads {@code org.environment}
+   * @param recordTimeout how long a request waits for its decision to be recorded before it is denied
+   * @param approvals where {@code require_approval} is answered
+   * @param publicUrl the gateway's URL as clients reach it (behind a load balancer, say), when it is
+   *     not the listener's own address: links in answers point there ({@link #externalOrigin})
+   */
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals,
+      Optional<URI> publicUrl) {
     this.approvals = Objects.requireNonNull(approvals, "approvals");
+    this.publicUrl = publicUrl.map(GatewayProxy::origin);
     this.broker = Objects.requireNonNull(broker, "broker");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -862,7 +876,7 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onProxyToClientResponseComplete(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback callback) {
-    completed(clientToProxyRequest, serverToProxyResponse.getStatus(), null);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse.getStatus(), null);
     super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, callback);
   }
@@ -871,7 +885,8 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onProxyToClientResponseFailure(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback callback, Throwable failure) {
-    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse == null ? 0
+        : serverToProxyResponse.getStatus(), failure);
     super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, callback, failure);
   }
@@ -880,13 +895,17 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback proxyToClientCallback, Throwable failure) {
-    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse == null ? 0
+        : serverToProxyResponse.getStatus(), failure);
     super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, proxyToClientCallback, failure);
   }
 
-  /** Reports how a forwarded request ended (once), for the ledger's completion entry. */
-  private void completed(Request request, int status, Throwable failure) {
+  /**
+   * Reports how a forwarded request ended (once), for the ledger's completion entry: the body bytes
+   * read from the client and written to it (after redaction and rewriting).
+   */
+  private void completed(Request request, Response response, int status, Throwable failure) {
     if (!(request.getAttribute(EXCHANGE) instanceof Exchange exchange) || exchange.decision == null) {
       return;
     }
@@ -896,7 +915,8 @@ public final class GatewayProxy extends ProxyHandler {
         : failure != null ? "failed: " + failure.getClass().getSimpleName() : "completed";
     try {
       recorder.completed(new GatewayCompletion(decision.decisionId(), decision.sessionId(), decision.org(), status,
-          Request.getContentBytesRead(request), Duration.ofNanos(System.nanoTime() - exchange.started), outcome));
+          Request.getContentBytesRead(request), Response.getContentBytesWritten(response),
+          Duration.ofNanos(System.nanoTime() - exchange.started), outcome));
     } catch (RuntimeException e) {
       LOG.warn("completion of decision {} not recorded: {}", decision.decisionId(), e.toString());
     }
@@ -919,9 +939,8 @@ public final class GatewayProxy extends ProxyHandler {
       } else if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
         headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
       }
-      if (clientToProxyRequest.getAttribute(REDACTION) != null) {
-        headers.remove(HttpHeader.ACCEPT_ENCODING); // the answer must be readable to be redacted: identity only
-      }
+      // answers must be readable to be redacted and to have their links rewritten: identity only
+      headers.remove(HttpHeader.ACCEPT_ENCODING);
     });
   }
 
@@ -936,6 +955,9 @@ public final class GatewayProxy extends ProxyHandler {
     if (header == HttpHeader.SET_COOKIE || header == HttpHeader.SET_COOKIE2) {
       return null; // Salesforce's cookies belong to the session's Salesforce token, not to the client
     }
+    if (serverToProxyResponseField.getLowerCaseName().startsWith("proxy-")) {
+      return null; // hop-by-hop: about the connection to Salesforce (Jetty drops the ones it knows)
+    }
     return super.filterServerToProxyResponseField(serverToProxyResponseField);
   }
 
@@ -948,36 +970,102 @@ public final class GatewayProxy extends ProxyHandler {
   protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
       Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
       Response proxyToClientResponse, Callback proxyToClientCallback) {
-    if (clientToProxyRequest.getAttribute(REDACTION) instanceof RedactedFields redacted) {
-      return new RedactingResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
-          proxyToClientCallback, redacted);
-    }
-    return super.newServerToProxyResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
-        proxyToClientCallback);
+    RedactedFields redacted = clientToProxyRequest.getAttribute(REDACTION) instanceof RedactedFields fields
+        ? fields : RedactedFields.of(List.of());
+    AccessToken upstream = (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM);
+    InstanceUrlRewriter urls = new InstanceUrlRewriter(upstream.instanceUrl(), externalOrigin(clientToProxyRequest));
+    return new AnswerListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+        proxyToClientCallback, redacted, urls);
   }
 
   /**
-   * The serverToProxyResponse → proxyToClientResponse hop of a request under {@code redact_fields}:
-   * a JSON answer streams through a {@link JsonRecordRedactor} chunk by chunk, with the same
-   * backpressure as Jetty's own listener (the next chunk is demanded once the redacted bytes are
-   * written). {@code Content-Length} is dropped since the body changes. An answer that cannot be
-   * redacted (not JSON, not UTF-8, encoded although identity was asked for) is never passed on: it
-   * becomes a 502 {@code PORTCULLIS_UNREDACTABLE}; JSON that turns out malformed or truncated ends
-   * the client's answer with an error, after the bytes redacted so far.
+   * {@code scheme://authority} of the gateway as links in answers to this request must name it. The
+   * request's own authority ({@code Host}, or HTTP/2's {@code :authority}) is used only when it is one
+   * of the gateway's: the configured public URL, or the very address and port the connection reached
+   * (an IP literal; {@code localhost} too on a loopback connection). Any other name, which a client
+   * or an intermediary may have forged, is replaced by the public URL, else by the connection's
+   * address, so that answers never point a client, and the session token it sends along, to a host
+   * the gateway does not know as its own.
    */
-  private final class RedactingResponseListener extends ProxyResponseListener {
+  String externalOrigin(Request request) {
+    String scheme = request.isSecure() ? "https" : "http";
+    String localHost = Request.getLocalAddr(request);
+    int localPort = Request.getLocalPort(request);
+    String listener = origin(scheme, localHost, localPort);
+    String host = request.getHttpURI().getHost();
+    if (host != null && !host.isEmpty()) {
+      int port = request.getHttpURI().getPort() > 0 ? request.getHttpURI().getPort()
+          : InstanceUrlRewriter.defaultPort(scheme);
+      String asked = origin(scheme, host, port);
+      if (publicUrl.isPresent() && publicUrl.get().equalsIgnoreCase(asked)) {
+        return publicUrl.get();
+      }
+      boolean loopback = request.getConnectionMetaData().getLocalSocketAddress()
+          instanceof java.net.InetSocketAddress local && local.getAddress() != null
+          && local.getAddress().isLoopbackAddress();
+      if (port == localPort && (sameAddress(host, localHost) || (loopback && host.equalsIgnoreCase("localhost")))) {
+        return asked;
+      }
+    }
+    return publicUrl.orElse(listener);
+  }
+
+  /** Whether the IP literal {@code host} (maybe bracketed) is the address {@code local}; names never match. */
+  private static boolean sameAddress(String host, String local) {
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.contains(":") && !literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+      return false; // a name: never resolved
+    }
+    try {
+      // literals only: no name lookup happens
+      return java.net.InetAddress.getByName(literal).equals(java.net.InetAddress.getByName(local));
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String origin(URI url) {
+    return origin(url.getScheme().toLowerCase(Locale.ROOT), url.getHost(),
+        url.getPort() >= 0 ? url.getPort() : InstanceUrlRewriter.defaultPort(url.getScheme()));
+  }
+
+  /** {@code scheme://host[:port]}, the port left out when it is the scheme's default, an IPv6 host in brackets. */
+  private static String origin(String scheme, String host, int port) {
+    String bracketed = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return scheme + "://" + bracketed + (port == InstanceUrlRewriter.defaultPort(scheme) ? "" : ":" + port);
+  }
+
+  /**
+   * The serverToProxyResponse → proxyToClientResponse hop: headers as Jetty's proxy copies them
+   * (hop-by-hop fields dropped, see {@link #filterServerToProxyResponseField}), then fields named by
+   * Salesforce's {@code Connection} dropped too (RFC 9110 §7.6.1) and {@code Location}/{@code
+   * Content-Location} on the instance moved to the gateway. A JSON or XML body streams through an
+   * {@link AnswerFilter} chunk by chunk, with the same backpressure as Jetty's own listener (the next
+   * chunk is demanded once the filtered bytes are written), and without {@code Content-Length}, since
+   * the body may change; any other body passes on as Jetty passes it. Under {@code redact_fields}, an
+   * answer that cannot be redacted (neither JSON nor XML, not UTF-8, encoded although identity was
+   * asked for) is never passed on: it becomes a 502 {@code PORTCULLIS_UNREDACTABLE}; one that turns
+   * out malformed or truncated ends the client's answer with an error, after the bytes filtered so
+   * far.
+   */
+  private final class AnswerListener extends ProxyResponseListener {
+    private final Request clientToProxyRequest;
     private final Response proxyToClientResponse;
     private final RedactedFields redacted;
+    private final InstanceUrlRewriter urls;
     private final String decisionId;
-    private JsonRecordRedactor redactor;
+    private AnswerFilter filter;
     private String unredactable;
     private boolean discardedBody;
 
-    RedactingResponseListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
-        Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted) {
+    AnswerListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+        Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted,
+        InstanceUrlRewriter urls) {
       super(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+      this.clientToProxyRequest = clientToProxyRequest;
       this.proxyToClientResponse = proxyToClientResponse;
       this.redacted = redacted;
+      this.urls = urls;
       this.decisionId = clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange
           && exchange.decision != null ? exchange.decision.decisionId() : "unknown";
     }
@@ -985,40 +1073,63 @@ public final class GatewayProxy extends ProxyHandler {
     @Override
     public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
       super.onHeaders(serverToProxyResponse);
-      proxyToClientResponse.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
-      unredactable = JsonRecordRedactor.whyUnredactable(serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_TYPE),
-          serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING)).orElse(null);
-      if (unredactable == null) {
-        redactor = new JsonRecordRedactor(redacted);
+      org.eclipse.jetty.http.HttpFields.Mutable headers = proxyToClientResponse.getHeaders();
+      for (String nominated : serverToProxyResponse.getHeaders().getCSV(HttpHeader.CONNECTION, false)) {
+        headers.remove(nominated);
+      }
+      for (HttpHeader link : List.of(HttpHeader.LOCATION, HttpHeader.CONTENT_LOCATION)) {
+        String value = headers.get(link);
+        if (value != null) {
+          urls.rewrite(value).ifPresent(moved -> headers.put(link, moved));
+        }
+      }
+      if (!hasBody(clientToProxyRequest.getMethod(), serverToProxyResponse.getStatus())) {
+        return;
+      }
+      switch (AnswerFilter.choose(serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_TYPE),
+          serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING), redacted, urls)) {
+        case AnswerFilter.Choice.Filter chosen -> {
+          filter = chosen.filter();
+          headers.remove(HttpHeader.CONTENT_LENGTH);
+        }
+        case AnswerFilter.Choice.Refuse refused -> {
+          unredactable = refused.why();
+          headers.remove(HttpHeader.CONTENT_LENGTH);
+        }
+        case AnswerFilter.Choice.PassOn passOn -> { }
       }
     }
 
     @Override
     public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
         Runnable demander) {
-      if (redactor == null) { // held back: answered with an error once the body has been read
+      if (unredactable != null) { // held back: answered with an error once the body has been read
         discardedBody |= chunk.hasRemaining();
         demander.run();
         return;
       }
-      ByteBuffer redactedBytes;
+      if (filter == null) {
+        super.onContent(serverToProxyResponse, chunk, demander);
+        return;
+      }
+      ByteBuffer filtered;
       try {
-        redactedBytes = redactor.feed(chunk.getByteBuffer());
+        filtered = filter.feed(chunk.getByteBuffer());
       } catch (IOException e) {
         abandon(serverToProxyResponse, e);
         return;
       }
-      // The chunk is consumed (the caller releases it on return): the redacted bytes are a copy.
-      if (!redactedBytes.hasRemaining()) {
+      // The chunk is consumed (the caller releases it on return): the filtered bytes are a copy.
+      if (!filtered.hasRemaining()) {
         demander.run();
         return;
       }
-      proxyToClientResponse.write(false, redactedBytes, Callback.from(demander, serverToProxyResponse::abort));
+      proxyToClientResponse.write(false, filtered, Callback.from(demander, serverToProxyResponse::abort));
     }
 
     @Override
     public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
-      if (redactor == null) {
+      if (unredactable != null) {
         if (discardedBody) {
           LOG.warn("answer to decision {} not passed on: {}", decisionId, unredactable);
           proxyToClientResponse.getHeaders().clear();
@@ -1030,11 +1141,15 @@ public final class GatewayProxy extends ProxyHandler {
         }
         return;
       }
+      if (filter == null) {
+        super.onSuccess(serverToProxyResponse);
+        return;
+      }
       ByteBuffer last;
       try {
-        last = redactor.finish();
+        last = filter.finish();
       } catch (IOException e) {
-        LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+        LOG.warn("answer to decision {} cut: it could not be redacted ({})", decisionId,
             e.getClass().getSimpleName());
         failed(e);
         return;
@@ -1043,10 +1158,15 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     private void abandon(org.eclipse.jetty.client.Response serverToProxyResponse, IOException e) {
-      LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+      LOG.warn("answer to decision {} cut: it could not be redacted ({})", decisionId,
           e.getClass().getSimpleName()); // never the message: it may quote the answer
       serverToProxyResponse.abort(new IOException("the answer could not be redacted"));
     }
+  }
+
+  /** Whether an answer to {@code method} with {@code status} has a body (RFC 9110 §6.4.1). */
+  private static boolean hasBody(String method, int status) {
+    return !HttpMethod.HEAD.is(method) && status >= 200 && status != 204 && status != 304;
   }
 
   /** The session token of {@code Authorization: Bearer X} (or Salesforce's {@code OAuth X}). */

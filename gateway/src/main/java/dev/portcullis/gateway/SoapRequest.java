@@ -136,7 +136,8 @@ final class SoapRequest {
    * callers still refuse {@code DTD} and {@code ENTITY_REFERENCE} events.
    */
   static XMLStreamReader reader(byte[] body) throws XMLStreamException {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
+    // the JDK's own StAX, whatever else is on the class path (Aalto, for answers, registers itself too)
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);

@@ -28,7 +28,8 @@ class GatewaySoapTest extends GatewayTestBase {
   @Override
   SalesforceTokens salesforceTokens(KeyPair keys) throws Exception {
     upstream = new RecordingUpstream(call -> new RecordingUpstream.Answer(200, "text/xml;charset=UTF-8",
-        "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+        call.path().startsWith("/services/Soap/u/") ? XmlAnswerFilterTest.PARTNER_QUERY
+            : "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
             + " xmlns=\"http://soap.sforce.com/2006/04/metadata\"><soapenv:Body><deployResponse><result><done>false</done>"
             + "<id>0Af000000000001AAA</id><state>Queued</state></result></deployResponse></soapenv:Body></soapenv:Envelope>"));
     received = upstream.received;
@@ -84,20 +85,23 @@ class GatewaySoapTest extends GatewayTestBase {
   }
 
   @Test
-  void aPartnerQueryUnderRedactionIsForwardedButItsXmlAnswerWithheld() throws Exception {
+  void aPartnerQueryUnderRedactionIsAnsweredWithTheRedactedFieldsNil() throws Exception {
     String token = session("api:read");
     String query = """
         <se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="urn:partner.soap.sforce.com">\
         <se:Header><p:SessionHeader><p:sessionId>%s</p:sessionId></p:SessionHeader></se:Header>\
-        <se:Body><p:query><p:queryString>SELECT Id FROM Account</p:queryString></p:query></se:Body></se:Envelope>"""
-        .formatted(token);
+        <se:Body><p:query><p:queryString>SELECT Id, LastName, SSN__c FROM Contact</p:queryString></p:query></se:Body>\
+        </se:Envelope>""".formatted(token);
     HttpResponse<String> response = soap("/services/Soap/u/62.0", query);
-    // the default pack redacts Contact.SSN__c on every record-returning call; XML answers cannot be
-    // redacted yet, so the answer is withheld (fail closed), never passed on unredacted
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
-    assertThat(response.body()).contains("PORTCULLIS_UNREDACTABLE");
+    // the default pack redacts Contact.SSN__c on every record-returning call: the XML answer streams
+    // through the XML filter, each SSN made xsi:nil as Salesforce sends a null
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(response.body()).doesNotContain("900-").contains("<sf:SSN__c xsi:nil=\"true\"/>")
+        .contains("<sf:LastName>Coyote &amp; Sons</sf:LastName>").contains("<sf:SSN__c>acct-visible</sf:SSN__c>");
     assertThat(received).singleElement().satisfies(call ->
-        assertThat(call.text()).contains("<p:queryString>SELECT Id FROM Account</p:queryString>"));
+        assertThat(call.text()).contains("<p:queryString>SELECT Id, LastName, SSN__c FROM Contact</p:queryString>"));
     assertThat(decisions.getLast().classification().operation()).isEqualTo("query");
+    assertThat(decisions.getLast().reason()).contains("redacting");
   }
 }

@@ -130,7 +130,7 @@ abstract class GatewayTestBase {
     connector.setPort(0);
     jetty.addConnector(connector);
     jetty.setHandler(new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
-        Duration.ofSeconds(5), approvalGate()));
+        Duration.ofSeconds(5), approvalGate(), publicUrl()));
     jetty.start();
     gateway = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
@@ -170,6 +170,11 @@ abstract class GatewayTestBase {
     return ApprovalGate.NONE;
   }
 
+  /** The gateway's configured public URL; none here. */
+  java.util.Optional<URI> publicUrl() {
+    return java.util.Optional.empty();
+  }
+
   /** The bundle in force; the default pack here. */
   PolicyBundle policy() throws Exception {
     return PolicyBundle.loadDefault();
@@ -187,6 +192,17 @@ abstract class GatewayTestBase {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An HTTP/1.0 GET with this {@code Host} (which java.net.http does not let a caller set): the whole answer. */
+  String rawGet(String path, String host, String token) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(gateway.getHost(), gateway.getPort()), 30_000);
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAuthorization: Bearer "
+          + token + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   static String query(String soql) {

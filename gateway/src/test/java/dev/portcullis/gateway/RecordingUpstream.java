@@ -63,6 +63,11 @@ final class RecordingUpstream implements AutoCloseable {
 
   /** Tokens for every integration user, pointing at this upstream. */
   SalesforceTokens tokens() {
+    return tokensAt(base);
+  }
+
+  /** Tokens for every integration user, each {@code <orgId>!UPSTREAM.<username>}, with {@code base} as instance URL. */
+  static SalesforceTokens tokensAt(URI base) {
     return new SalesforceTokens() {
       @Override
       public AccessToken obtain(IntegrationUser user, OrgTarget org) {

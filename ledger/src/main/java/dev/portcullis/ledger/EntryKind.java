@@ -178,7 +178,8 @@ public record EntryKind(
       kind("gateway.completed", "a request the gateway forwarded ended",
           fields("decision", FieldType.TEXT, "session", FieldType.TEXT, "org", FieldType.TEXT,
               "outcome", FieldType.TEXT, "latency_ms", FieldType.INTEGER),
-          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER));
+          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER,
+              "response_bytes", FieldType.INTEGER));
 
   public static final EntryKind APPROVAL_REQUESTED =
       kind("approval.requested", "policy held a request for approval (require_approval)",

@@ -35,6 +35,15 @@ final class BrokerTestConfig {
         """.formatted(orgId) + users;
   }
 
+  /** The form of an RFC 8693 token exchange of CI identity token {@code idToken} for a session on org {@code audience}. */
+  static String exchangeForm(String idToken, String audience, String scope) {
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    return "grant_type=" + java.net.URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", utf8)
+        + "&subject_token=" + idToken + "&subject_token_type="
+        + java.net.URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", utf8)
+        + "&audience=" + audience + "&scope=" + java.net.URLEncoder.encode(scope, utf8);
+  }
+
   /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */
   static String githubIssuer(String issuer, Object jwksUri) {
     return """

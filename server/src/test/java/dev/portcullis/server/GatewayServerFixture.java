@@ -13,7 +13,6 @@ import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -136,10 +135,7 @@ abstract class GatewayServerFixture {
 
   /** A session for {@code idToken} from the token exchange, with {@link #scope()}. */
   String exchange(String idToken) throws Exception {
-    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-        StandardCharsets.UTF_8) + "&subject_token=" + idToken + "&subject_token_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
-        + "&audience=prod&scope=" + URLEncoder.encode(scope(), StandardCharsets.UTF_8);
+    String form = BrokerTestConfig.exchangeForm(idToken, "prod", scope());
     HttpResponse<String> response = http.send(
         HttpRequest.newBuilder(server.gatewayUrl().orElseThrow().resolve("/oauth2/token"))
             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")

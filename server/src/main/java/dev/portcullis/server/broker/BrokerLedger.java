@@ -201,6 +201,7 @@ final class BrokerLedger implements BrokerEvents {
       fields.put("status", (long) completion.upstreamStatus());
     }
     fields.put("request_bytes", completion.requestBytes());
+    fields.put("response_bytes", completion.responseBytes());
     try {
       append(LedgerEntry.of("gateway.completed", Instant.now(), fields));
     } catch (RuntimeException e) {

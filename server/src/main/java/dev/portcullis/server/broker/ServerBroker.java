@@ -267,8 +267,12 @@ public final class ServerBroker implements AutoCloseable {
     return new TokenEndpointHandler(broker, certificates, ledger, instanceUrl, clock);
   }
 
-  /** The enforcement proxy in front of the brokered orgs (issue 6, first increment). */
-  public Handler gatewayProxy() {
+  /**
+   * The enforcement proxy in front of the brokered orgs (issue 6).
+   *
+   * @param publicUrl the gateway as clients reach it, when not the listener's own address: links in answers point there
+   */
+  public Handler gatewayProxy(Optional<URI> publicUrl) {
     dev.portcullis.gateway.DecisionRecorder recorder = new dev.portcullis.gateway.DecisionRecorder() {
       @Override
       public java.util.concurrent.CompletableFuture<?> record(dev.portcullis.gateway.GatewayDecision decision) {
@@ -293,7 +297,7 @@ public final class ServerBroker implements AutoCloseable {
           }
         }, clock, java.time.Duration.ofSeconds(5));
     return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
-        java.time.Duration.ofSeconds(5), approvals);
+        java.time.Duration.ofSeconds(5), approvals, publicUrl);
   }
 
   /** {@code /admin/approvals} and {@code /admin/approvals/vote}. */

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * server:                          # optional
  *   admin:   { host: 127.0.0.1, port: 7400 }   # admin API (healthz, readyz, metrics); port 0 = any free port
- *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; the token exchange (and later the proxy)
+ *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; the token exchange and the proxy
+ *     # public_url: https://gw.acme.example     # optional: the gateway as clients reach it (a load balancer)
  *   tls: { certificate: certs/server.pem, private_key: certs/server-key.pem }   # optional, PEM (key PKCS#8)
  *   shutdown_grace: 10s            # in-flight requests get this long on shutdown (ms, s, m, h)
  * data_dir: ./data                 # optional; the CLI's --data-dir wins
@@ -101,13 +102,22 @@ public record Config(
   /** This configuration with the admin listener on {@code port} (0 = any free port). */
   public Config withAdminPort(int port) {
     Listener admin = new Listener(server.admin().host(), port);
-    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace(), server.gatewayLimits());
+    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace(), server.gatewayLimits(),
+        server.gatewayPublicUrl());
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
   /** This configuration with other request limits on the gateway listener. */
   public Config withGatewayLimits(GatewayLimits limits) {
-    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(), limits);
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(), limits,
+        server.gatewayPublicUrl());
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
+  }
+
+  /** This configuration with the gateway's public URL (links in answers and the token exchange's {@code instance_url}). */
+  public Config withGatewayPublicUrl(URI publicUrl) {
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(),
+        server.gatewayLimits(), Optional.of(publicUrl));
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
@@ -115,7 +125,7 @@ public record Config(
   public Config withGatewayPort(int port) {
     Listener gateway = new Listener(server.gateway().map(Listener::host).orElse(DEFAULT_HOST), port);
     Server moved = new Server(server.admin(), Optional.of(gateway), server.tls(), server.shutdownGrace(),
-        server.gatewayLimits());
+        server.gatewayLimits(), server.gatewayPublicUrl());
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
@@ -149,11 +159,19 @@ public record Config(
    * @param tls the server certificate and key, when configured
    * @param shutdownGrace how long in-flight requests may run on shutdown
    * @param gatewayLimits the gateway listener's request limits ({@code server.gateway})
+   * @param gatewayPublicUrl the gateway's URL as clients reach it ({@code server.gateway.public_url}),
+   *     when it is not the listener's own address: the token exchange's {@code instance_url} and the
+   *     links in answers (docs/GATEWAY.md, "URLs in answers")
    */
   public record Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace,
-      GatewayLimits gatewayLimits) {
+      GatewayLimits gatewayLimits, Optional<URI> gatewayPublicUrl) {
     public Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace) {
       this(admin, gateway, tls, shutdownGrace, GatewayLimits.DEFAULTS);
+    }
+
+    public Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace,
+        GatewayLimits gatewayLimits) {
+      this(admin, gateway, tls, shutdownGrace, gatewayLimits, Optional.empty());
     }
   }
 

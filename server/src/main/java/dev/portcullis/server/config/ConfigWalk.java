@@ -35,7 +35,7 @@ final class ConfigWalk {
   private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
   private static final List<String> LISTENER = List.of("host", "port");
   private static final List<String> GATEWAY = List.of("host", "port", "max_header_bytes", "max_body_bytes",
-      "idle_timeout", "min_request_bytes_per_second");
+      "idle_timeout", "min_request_bytes_per_second", "public_url");
   private static final List<String> TLS = List.of("certificate", "private_key");
   private static final List<String> STORAGE = List.of("url");
   private static final List<String> SALESFORCE = List.of("api_version");
@@ -133,7 +133,9 @@ final class ConfigWalk {
     Optional<Config.Tls> tls = fields.value("tls").flatMap(this::tls);
     Duration grace = fields.value("shutdown_grace").flatMap(value -> duration(value, "server.shutdown_grace"))
         .orElse(Config.DEFAULT_SHUTDOWN_GRACE);
-    return new Config.Server(admin, gateway, tls, grace, limits);
+    Optional<URI> publicUrl = gatewayFields.flatMap(listener -> listener.value("public_url"))
+        .flatMap(value -> orgUrl(value, "server.gateway.public_url"));
+    return new Config.Server(admin, gateway, tls, grace, limits, publicUrl);
   }
 
   private Config.GatewayLimits gatewayLimits(Fields fields) {
