@@ -11,6 +11,7 @@
 #        delete the work directory, INSTALL=1 to rerun npm install.
 # Output: one line per step "PASS|FAIL|XFAIL|XPASS <step> <detail>", then "N passed, N failed".
 # Exit code: the number of FAIL lines (capped at 100). XFAIL = expected failure (not built yet).
+# Metadata API steps (sf project deploy/retrieve, jsforce metadata.*) are in compat/metadata-steps.sh.
 #
 # Only loopback URLs are used. Telemetry and the update check are switched off. If a JWT token POST
 # fails, sf itself retries against login.salesforce.com / test.salesforce.com (its own behaviour).
@@ -196,24 +197,9 @@ if [[ ${SKIP_BIG:-0} != 1 ]]; then
   run big-delete $NODE20 $HERE/js/bulk-accounts.js "$PURL" "$TOK" delete-prefix Bulk
 fi
 
-# ---------------------------------------------------------------- 9. deploy / retrieve (not implemented: expected to fail fast)
-P=$WORK/proj; mkdir -p $P/force-app/main/default/classes
-echo '{"packageDirectories":[{"path":"force-app","default":true}],"name":"simproj","namespace":"","sourceApiVersion":"62.0"}' >$P/sfdx-project.json
-printf 'public class SimHello {\n  public static String hi() { return %s; }\n}\n' "'hi'" >$P/force-app/main/default/classes/SimHello.cls
-printf '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n' >$P/force-app/main/default/classes/SimHello.cls-meta.xml
-for mode in soap rest; do
-  if [[ $mode == rest ]]; then ex=(env SF_ORG_METADATA_REST_DEPLOY=true); else ex=(env); fi
-  run deploy-$mode bash -c "cd $P && ${ex[*]} sf project deploy start --source-dir force-app --target-org prod --wait 1 --json"
-  st=$(jget $WORK/deploy-$mode.out "d.get('status'), d.get('name'), (d.get('message') or '')[:120]")
-  if [[ $RC == 0 ]]; then out XPASS deploy-$mode "deploy succeeded: $(jget $WORK/deploy-$mode.out "d['result'].get('status')")"
-  elif [[ $RC == 124 ]]; then out FAIL deploy-$mode "HANG (timeout ${T}s)"
-  else out XFAIL deploy-$mode "exit=$RC $st"; fi
-done
-run retrieve bash -c "cd $P && sf project retrieve start --metadata ApexClass:SimHello --target-org prod --wait 1 --json"
-st=$(jget $WORK/retrieve.out "d.get('status'), d.get('name'), (d.get('message') or '')[:120]")
-if [[ $RC == 0 ]]; then out XPASS retrieve "retrieve succeeded"
-elif [[ $RC == 124 ]]; then out FAIL retrieve "HANG (timeout ${T}s)"
-else out XFAIL retrieve "exit=$RC $st"; fi
+# ---------------------------------------------------------------- 9. Metadata API: deploy / retrieve
+. "$HERE/metadata-steps.sh"
+metadata_steps prod "$PURL" "$TOK"
 
 echo "-- logs in $WORK"
 echo "$PASSES passed, $FAILS failed"

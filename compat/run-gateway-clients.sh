@@ -4,7 +4,9 @@
 # demo CA) is started; a pipeline session is obtained the way a CI job gets one (demo ci-token ->
 # portcullis login); then sf and jsforce use that session with the gateway as their instance URL.
 # Prints one line per step "PASS|FAIL|XFAIL <step> <detail>", then "N passed, N failed"; the exit
-# code is the number of FAIL lines. XFAIL: not built yet (issue 6), informational.
+# code is the number of FAIL lines. XFAIL: not built yet (issue 6), informational. The Metadata API
+# steps (sf project deploy/retrieve, jsforce metadata.*) are compat/metadata-steps.sh, run with a
+# session that carries metadata:deploy after a deploy without it is denied.
 #
 # Usage: compat/run-gateway-clients.sh   (env as compat/run-clients.sh: JAR, JAVA, PORTCULLIS_COMPAT_CACHE, KEEP)
 WORK_PREFIX=portcullis-gateway-compat
@@ -73,6 +75,32 @@ while read -r s name rest; do
   case $s in PASS|FAIL|XFAIL) out "$s" "$name" "$rest" ;; esac
 done < <(sed -n '/^\(PASS\|FAIL\) /p' $WORK/jsforce.out)
 [[ $RC == 124 ]] && out FAIL jsforce "HANG (timeout ${T}s)"
+
+# ---------------------------------------------------------------- the Metadata API through the gateway
+. "$HERE/metadata-steps.sh"
+# sf probes tooling/sobjects/SourceMember/describe before it deploys or retrieves, so a deploy job's
+# session needs the tooling scope. One with tooling but no metadata:deploy is denied the deploy
+# itself by the default policy pack (metadata-changes-need-the-metadata-deploy-scope), and sf shows why.
+login nodep sandbox "api:read api:write tooling"
+NODEP=$(jget $WORK/nodep.out "d['access_token']")
+NODEP_HOME=$WORK/home-nodeploy; mkdir -p $NODEP_HOME  # its own sf home: same username as the gw org
+run sf-login-nodeploy env HOME=$NODEP_HOME SF_ACCESS_TOKEN="$NODEP" sf org login access-token --instance-url "$IURL" --no-prompt --alias gwnodeploy --json
+DENYPROJ=$WORK/proj-denied; cp -r "$HERE/sfdx-project" $DENYPROJ
+run sf-deploy-denied env HOME=$NODEP_HOME bash -c "cd '$DENYPROJ' && sf project deploy start --source-dir force-app --target-org gwnodeploy --wait 5 --json"
+e=$(jget $WORK/sf-deploy-denied.out "d.get('name'), (d.get('message') or '')[:300]")
+[[ $RC != 0 && $RC != 124 && $e == *PORTCULLIS_DENIED* && $e == *metadata:deploy* ]] \
+  && out PASS sf-deploy-denied-without-scope "session with api:read api:write tooling: $e" \
+  || out FAIL sf-deploy-denied-without-scope "exit=$RC$(hang) $e (login: $(jget $WORK/sf-login-nodeploy.out "d.get('status'), d.get('message')"))"
+# A pipeline session that carries the deploy scopes, as a CI deploy job asks for them.
+login dep sandbox "api:read api:write metadata:deploy metadata:retrieve tooling"
+DEP=$(jget $WORK/dep.out "d['access_token']")
+[[ $RC == 0 && $DEP == 00D*!* ]] && out PASS login-sandbox-deploy "session $(jget $WORK/dep.out "d['session_id']") (metadata:deploy)" \
+  || out FAIL login-sandbox-deploy "exit=$RC $(head -c 300 $WORK/dep.out) $(tail -c 300 $WORK/dep.err)"
+export SF_HOME=$WORK/home-deploy; mkdir -p $SF_HOME  # its own sf home: same username as the gw org
+run sf-login-deploy env HOME=$SF_HOME SF_ACCESS_TOKEN="$DEP" sf org login access-token --instance-url "$IURL" --no-prompt --alias gwdeploy --json
+[[ $RC == 0 ]] || out FAIL sf-login-deploy "exit=$RC $(jget $WORK/sf-login-deploy.out "d.get('name'), (d.get('message') or '')[:300]")"
+metadata_steps gwdeploy "$IURL" "$DEP"
+unset SF_HOME
 
 # ---------------------------------------------------------------- policy at the gateway, as clients see it
 run deny $NODE20 -e '

@@ -8,8 +8,10 @@ import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.demo.DemoBootstrap;
 import dev.portcullis.server.logging.LogConfigurator;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.ServiceLoader;
 import picocli.CommandLine.Option;
 
@@ -48,20 +50,33 @@ final class DemoOptions {
   @Option(names = "--host", paramLabel = "ADDRESS", description = "With --demo: the address to listen on. Default: 127.0.0.1.")
   String host;
 
+  @Option(
+      names = "--orgsim-instance-url",
+      paramLabel = "ALIAS=URL",
+      description = "With --demo: the simulated org ALIAS (prod, sandbox) names URL (http(s)://host[:port]) as its"
+          + " instance_url, so the gateway forwards that org's calls there (e.g. a fixed upstream for"
+          + " bench/gateway-load.sh). Logins stay on the simulator. Repeatable.")
+  Map<String, URI> orgInstanceUrls = Map.of();
+
   boolean dataDirGiven() {
     return !Path.of("./data").equals(dataDir) || System.getenv("PORTCULLIS_DATA_DIR") != null;
   }
 
   DemoBootstrap.Options bootstrapOptions() {
     int firstOrgPort = orgsimPort == null ? DemoBootstrap.Options.DEFAULT_ORGSIM_PORT : orgsimPort;
-    return new DemoBootstrap.Options(
-        host == null ? Config.DEFAULT_HOST : host,
-        adminPort == null ? Config.DEFAULT_ADMIN_PORT : adminPort,
-        gatewayPort == null ? Config.DEFAULT_GATEWAY_PORT : gatewayPort,
-        firstOrgPort,
-        DemoBootstrap.Options.issuerPortAfter(firstOrgPort),
-        () -> ServiceLoader.load(OrgSimulatorProvider.class).findFirst(),
-        Clock.systemUTC());
+    try {
+      return new DemoBootstrap.Options(
+          host == null ? Config.DEFAULT_HOST : host,
+          adminPort == null ? Config.DEFAULT_ADMIN_PORT : adminPort,
+          gatewayPort == null ? Config.DEFAULT_GATEWAY_PORT : gatewayPort,
+          firstOrgPort,
+          DemoBootstrap.Options.issuerPortAfter(firstOrgPort),
+          () -> ServiceLoader.load(OrgSimulatorProvider.class).findFirst(),
+          Clock.systemUTC(),
+          orgInstanceUrls);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, "--orgsim-instance-url " + e.getMessage(), e);
+    }
   }
 
   /** A demo started before left its (editable) configuration: log as it says from the first line. */

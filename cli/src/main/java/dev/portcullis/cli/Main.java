@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       LoginCommand.class,
       SessionCommand.class,
       RiskCommand.class,
+      ApprovalCommand.class,
       ConfigCommand.class,
       LedgerCommand.class,
       PolicyCommand.class,

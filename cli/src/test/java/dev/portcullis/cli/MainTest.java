@@ -119,4 +119,12 @@ class MainTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("absent.yaml");
   }
+
+  @Test
+  void anOrgsimInstanceUrlForAnUnknownOrgIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) {
+    Run run = run("serve", "--demo", "--data-dir", dir.toString(), "--orgsim-instance-url", "uat=http://127.0.0.1:8080");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--orgsim-instance-url 'uat' is not a demo org (the demo orgs are prod, sandbox)");
+    assertThat(dir.resolve("portcullis.yaml")).doesNotExist();
+  }
 }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code sf org login access-token} with the gateway as instance URL, {@code org display}, {@code
  * data query}, {@code data create record}; jsforce queries (relationship paths, paging with
  * queryMore), CRUD and describe; a create with a read-only session denied with the policy's reason;
- * a revoked session answered {@code INVALID_SESSION_ID}. {@code compat/run-gateway-clients.sh} prints
+ * a revoked session answered {@code INVALID_SESSION_ID}; the Metadata API: a deploy denied to a session
+ * without {@code metadata:deploy}, then with one {@code sf project deploy start} (SOAP, REST, {@code
+ * --metadata-dir}), {@code sf project retrieve start}, jsforce {@code metadata.deploy}, {@code
+ * deployRest}, {@code retrieve}. {@code compat/run-gateway-clients.sh} prints
  * one line per step; this test fails when any step fails.
  *
  * <p>Needs npm and the npm registry for the first install. {@code PORTCULLIS_TEST_REAL_CLIENTS=skip}
@@ -25,6 +28,9 @@ class RealClientsThroughGatewayIT {
   void sfCliAndJsforceWorkThroughTheGateway() throws Exception {
     String output = ClientHarness.runPassing("run-gateway-clients.sh", Map.of());
     assertThat(output).contains("PASS  sf-login-access-token", "PASS  sf-data-query", "PASS  sf-data-create",
-        "PASS  js-queryMore", "PASS  denied-create-read-session", "PASS  revoked-session", "0 failed");
+        "PASS  js-queryMore", "PASS  denied-create-read-session", "PASS  revoked-session",
+        "PASS  sf-deploy-denied-without-scope", "PASS  sf-deploy-source-soap", "PASS  sf-deploy-source-rest",
+        "PASS  sf-deploy-metadata-dir", "PASS  sf-retrieve-metadata", "PASS  js-metadata-deploy ",
+        "PASS  js-metadata-deployRest", "PASS  js-metadata-retrieve ", "0 failed");
   }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The real Salesforce CLI ({@code sf} 2.146.3 on node 22) and jsforce 3.10.16 against the org
  * simulator in the shaded jar: JWT and access-token logins, queries (relationship paths,
- * subqueries, COUNT(), paging with queryMore, malformed queries), record CRUD, describe, limits.
+ * subqueries, COUNT(), paging with queryMore, malformed queries), record CRUD, describe, limits, and
+ * the Metadata API: {@code sf project deploy start} (SOAP, REST, {@code --metadata-dir}), {@code sf
+ * project retrieve start}, jsforce {@code metadata.deploy}, {@code deployRest}, {@code retrieve}.
  * {@code compat/run-clients.sh} installs the clients with npm into a cache on first use and prints
  * one PASS/FAIL line per step; this test fails when any step fails.
  *
@@ -22,6 +24,9 @@ class RealSalesforceClientsIT {
   @Test
   void sfCliAndJsforceWorkAgainstTheOrgSimulator() throws Exception {
     String output = ClientHarness.runPassing("run-clients.sh", Map.of("SKIP_BIG", "1"));
-    assertThat(output).contains("PASS  login-jwt-prod", "PASS  query-basic", "PASS  js-queryMore", "0 failed");
+    assertThat(output).contains("PASS  login-jwt-prod", "PASS  query-basic", "PASS  js-queryMore",
+        "PASS  sf-deploy-source-soap", "PASS  sf-deploy-source-rest", "PASS  sf-deploy-metadata-dir",
+        "PASS  sf-retrieve-metadata", "PASS  js-metadata-deploy ", "PASS  js-metadata-deployRest",
+        "PASS  js-metadata-retrieve ", "0 failed");
   }
 }

@@ -30,7 +30,8 @@ final class CompositeClassifier {
   static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
   private static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.0");
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  /** Strict JSON for request bodies the gateway reads: duplicate keys refused, nesting bounded. */
+  static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();

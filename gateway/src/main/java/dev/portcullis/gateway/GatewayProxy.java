@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The request goes to the session's org with the session's own Salesforce token: the client's
  *       {@code Authorization} and cookies are never forwarded, nor are {@code Set-Cookie} answers
  *       returned. A revocation heard while the request runs aborts it.
+ *   <li>The answer streams back through an {@link AnswerFilter}: fields under {@code redact_fields}
+ *       redacted, links on the org's instance moved to the gateway ({@link #externalOrigin}).
  * </ol>
  */
 public final class GatewayProxy extends ProxyHandler {
@@ -71,6 +74,10 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REWRITTEN_QUERY = GatewayProxy.class.getName() + ".query";
   private static final String BODY = GatewayProxy.class.getName() + ".body";
   private static final String SOAP = GatewayProxy.class.getName() + ".soap";
+  /** The client sent its session in X-SFDC-Session (Bulk API 1.0): the upstream token goes there. */
+  private static final String SFDC_SESSION = GatewayProxy.class.getName() + ".sfdcSession";
+  /** The first bytes of a body read to classify it; the rest streams after them. */
+  private static final String BODY_START = GatewayProxy.class.getName() + ".bodyStart";
   /**
    * The URI compliance of the listener in front of the proxy: Jetty's default, plus empty segments
    * ({@code //services/…}, which Salesforce serves and sf asks for); the proxy collapses them once
@@ -82,15 +89,38 @@ public final class GatewayProxy extends ProxyHandler {
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
-      "max_requests_per_minute", "max_principal_requests_per_minute");
+      "max_requests_per_minute", "max_principal_requests_per_minute", "require_approval");
+  /** The reason of a decision held for approval starts with this (answered PORTCULLIS_APPROVAL_REQUIRED). */
+  static final String APPROVAL_REQUIRED = "approval required: ";
+  /** How long an approval may wait to be granted and used when policy does not say. */
+  static final Duration DEFAULT_APPROVAL_VALIDITY = Duration.ofHours(1);
+  /** The most a body is read to bind an approval to it. */
+  static final int MAX_APPROVAL_BODY_BYTES = 8 * 1024 * 1024;
+
+  /** What {@code require_approval} asks: how many people, and for how long the approval may wait. */
+  private record ApprovalNeed(int required, Duration validFor, List<String> from, String reason) {
+    /** Both needs at once: the most approvers, the shortest wait, approvers eligible under both. */
+    ApprovalNeed stricter(ApprovalNeed other) {
+      List<String> eligible = from.isEmpty() ? other.from : other.from.isEmpty() ? from
+          : from.stream().filter(other.from::contains).toList();
+      if (eligible.isEmpty() && !(from.isEmpty() && other.from.isEmpty())) {
+        eligible = List.of("(nobody: the rules name disjoint approvers)");
+      }
+      return new ApprovalNeed(Math.max(required, other.required),
+          validFor.compareTo(other.validFor) <= 0 ? validFor : other.validFor, eligible,
+          reason.isEmpty() ? other.reason : other.reason.isEmpty() || other.reason.equals(reason) ? reason
+              : reason + "; " + other.reason);
+    }
+  }
 
   /**
    * A decision; when an obligation changes the request, the query string to forward instead; when
    * one redacts fields, what the answer loses.
    */
-  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction) {
+  private record Verdict(GatewayDecision decision, Optional<String> soql, Optional<RedactedFields> redaction,
+      Optional<ApprovalNeed> approval) {
     Verdict(GatewayDecision decision, Optional<String> soql) {
-      this(decision, soql, Optional.empty());
+      this(decision, soql, Optional.empty(), Optional.empty());
     }
   }
   /** The request header that carries the decision's id ({@code dec_…}) to Salesforce. */
@@ -108,6 +138,9 @@ public final class GatewayProxy extends ProxyHandler {
   private final Clock clock;
   private final Duration recordTimeout;
   private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+  private final ApprovalGate approvals;
+  /** {@code scheme://authority} of the configured public URL, when there is one. */
+  private final Optional<String> publicUrl;
   /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
   static final String RATE_LIMITED = "rate limit: ";
 
@@ -129,12 +162,29 @@ public final class GatewayProxy extends ProxyHandler {
     }
   }
 
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout) {
+    this(broker, policy, recorder, environments, clock, recordTimeout, ApprovalGate.NONE);
+  }
+
+  /** As the full constructor, without a public URL: links in answers point to the listener's own address. */
+  public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals) {
+    this(broker, policy, recorder, environments, clock, recordTimeout, approvals, Optional.empty());
+  }
+
   /**
    * @param environments org alias → environment ({@code production}, {@code sandbox}, …), as policy reads {@code org.environment}
    * @param recordTimeout how long a request waits for its decision to be recorded before it is denied
+   * @param approvals where {@code require_approval} is answered
+   * @param publicUrl the gateway's URL as clients reach it (behind a load balancer, say), when it is
+   *     not the listener's own address: links in answers point there ({@link #externalOrigin})
    */
   public GatewayProxy(TokenBroker broker, Supplier<PolicyBundle> policy, DecisionRecorder recorder,
-      Map<String, String> environments, Clock clock, Duration recordTimeout) {
+      Map<String, String> environments, Clock clock, Duration recordTimeout, ApprovalGate approvals,
+      Optional<URI> publicUrl) {
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
+    this.publicUrl = publicUrl.map(GatewayProxy::origin);
     this.broker = Objects.requireNonNull(broker, "broker");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -150,10 +200,19 @@ public final class GatewayProxy extends ProxyHandler {
     httpClient.setUserAgentField(null); // the client's own User-Agent is forwarded
   }
 
-  /** How errors are answered on this request's API: Salesforce's REST JSON, or a SOAP fault. */
-  private record Answer(Response response, Callback callback, String soapApi) {
+  /**
+   * How errors are answered on this request's API: Salesforce's REST JSON, a SOAP fault, or a Bulk
+   * API (1.0) {@code error} ({@code bulkFormat} {@code xml} or {@code json}).
+   */
+  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat) {
+    Answer(Response response, Callback callback, String soapApi) {
+      this(response, callback, soapApi, null);
+    }
+
     void invalidSession() {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, 400, "InvalidSessionId", "Invalid session id");
+      } else if (soapApi == null) {
         SalesforceErrors.invalidSession(response, callback);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, "INVALID_SESSION_ID",
@@ -162,7 +221,9 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     void error(int status, String code, String message) {
-      if (soapApi == null) {
+      if (bulkFormat != null) {
+        SalesforceErrors.bulkError(response, callback, bulkFormat, status, code, message);
+      } else if (soapApi == null) {
         SalesforceErrors.write(response, callback, status, code, message);
       } else {
         SalesforceErrors.soapFault(response, callback, soapApi, code, message);
@@ -176,7 +237,10 @@ public final class GatewayProxy extends ProxyHandler {
     // its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves.
     String path = collapseSlashes(Request.getPathInContext(request));
     boolean soap = SoapRequest.isSoap(path);
-    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null);
+    boolean bulk1 = Bulk1Classifier.isBulk1(RequestClassifier.segments(path));
+    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null,
+        bulk1 ? SalesforceErrors.bulkFormat(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+            request.getHeaders().get(HttpHeader.ACCEPT)) : null);
     Fields query;
     try {
       query = Request.extractQueryParameters(request);
@@ -215,7 +279,17 @@ public final class GatewayProxy extends ProxyHandler {
       answer.invalidSession(); // two different sessions in one call: ambiguous, refused
       return true;
     }
-    Optional<String> token = envelopeToken.or(() -> headerToken);
+    // Bulk API 1.0 carries the session in X-SFDC-Session (Bulk API Developer Guide, "Set a Session
+    // Header"); read there, and replaced there when forwarded.
+    Optional<String> sfdcSession = bulk1 ? sfdcSession(request) : Optional.empty();
+    if (headerToken.isPresent() && sfdcSession.isPresent() && !headerToken.get().equals(sfdcSession.get())) {
+      answer.invalidSession();
+      return true;
+    }
+    if (sfdcSession.isPresent()) {
+      request.setAttribute(SFDC_SESSION, Boolean.TRUE);
+    }
+    Optional<String> token = envelopeToken.or(() -> sfdcSession).or(() -> headerToken);
     if (token.isEmpty()) {
       answer.invalidSession();
       return true;
@@ -251,17 +325,40 @@ public final class GatewayProxy extends ProxyHandler {
           ? unclassified(session, decisionId, now, "the composite request " + request.getMethod() + " " + path
               + " or one of its subrequests")
           : decideAll(session, parts.get(), decisionId, now);
+    } else if (BodyClassifier.limit(request.getMethod(), path) > 0
+        || Bulk1Classifier.addsBatch(request.getMethod(), RequestClassifier.segments(path))) {
+      verdict = classifyByBody(request, answer, session, path, decisionId, now);
+      if (verdict == null) {
+        return true; // the body could not be read: answered
+      }
     } else {
       verdict = classify(request, session, path, soql, decisionId, now);
     }
     GatewayDecision decision = verdict.decision();
+    if (decision.allowed() && verdict.approval().isPresent()) {
+      byte[] body = soapBody != null && envelopeToken.isPresent()
+          ? SoapRequest.withSession(soapBody, envelopeToken.get(), "") // any session of the principal
+          : soapBody;
+      if (body == null && request.getAttribute(BODY) instanceof byte[] read) {
+        body = read;
+      } else if (body == null && hasBody(request)) {
+        body = readBody(request, answer, MAX_APPROVAL_BODY_BYTES, "JSON_PARSER_ERROR",
+            "a request body that needs approval");
+        if (body == null) {
+          return true;
+        }
+        request.setAttribute(BODY, body); // forwarded exactly as approved
+      }
+      decision = approved(decision, session, request, path, body, verdict.approval().get());
+    }
     if (!record(decision)) {
       answer.error(503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
       return true;
     }
     if (!decision.allowed()) {
-      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED" : "PORTCULLIS_DENIED",
+      answer.error(403, decision.reason().startsWith(RATE_LIMITED) ? "REQUEST_LIMIT_EXCEEDED"
+          : decision.reason().startsWith(APPROVAL_REQUIRED) ? "PORTCULLIS_APPROVAL_REQUIRED" : "PORTCULLIS_DENIED",
           decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
@@ -325,6 +422,81 @@ public final class GatewayProxy extends ProxyHandler {
     return body;
   }
 
+  /**
+   * A request whose body decides what it is ({@link BodyClassifier}; or a Bulk API 1.0 batch, whose
+   * first bytes tell a query from records): the body read, classified and decided, and then
+   * forwarded as read (or, for a batch of records, its start followed by the rest, streamed). Null
+   * when the body could not be read; the client was then answered.
+   */
+  private Verdict classifyByBody(Request request, Answer answer, Session session, String path, String decisionId,
+      Instant now) {
+    String method = request.getMethod();
+    List<String> segments = RequestClassifier.segments(path);
+    String unreadable = Bulk1Classifier.isBulk1(segments) ? "ClientInputError" : "JSON_PARSER_ERROR";
+    Optional<BodyClassifier.Classified> classified;
+    if (Bulk1Classifier.addsBatch(method, segments)) {
+      RequestBodyPeek.Start start;
+      try {
+        start = RequestBodyPeek.read(request, Bulk1Classifier.PEEK_BYTES, RequestBodyPeek.WAIT);
+      } catch (java.io.IOException e) {
+        answer.error(400, unreadable, "the batch could not be read");
+        return null;
+      }
+      byte[] body = start.bytes();
+      boolean whole = start.complete();
+      if (!whole && Bulk1Classifier.looksLikeSoql(body)) { // a query: read whole, to be parsed
+        byte[] rest = readBody(request, answer, Bulk1Classifier.MAX_QUERY_BATCH_BYTES - body.length, unreadable,
+            "a query batch");
+        if (rest == null) {
+          return null;
+        }
+        body = java.util.Arrays.copyOf(body, body.length + rest.length);
+        System.arraycopy(rest, 0, body, body.length - rest.length, rest.length);
+        whole = true;
+      }
+      request.setAttribute(whole ? BODY : BODY_START, body);
+      classified = Bulk1Classifier.classifyBatch(segments, body, whole);
+    } else {
+      byte[] body = readBody(request, answer, BodyClassifier.limit(method, path), unreadable, "the request body");
+      if (body == null) {
+        return null;
+      }
+      request.setAttribute(BODY, body);
+      classified = BodyClassifier.classify(method, path, body);
+    }
+    if (classified.isEmpty()) {
+      return unclassified(session, decisionId, now, "the request " + method + " " + path + " (with its body)");
+    }
+    List<Classification> parts = classified.get().parts();
+    if (parts.size() == 1) {
+      return decide(session, parts.get(0), classified.get().text(), decisionId, now);
+    }
+    String operation = parts.stream().map(Classification::operation).distinct().count() == 1
+        ? parts.get(0).operation() : "mixed";
+    return decideAll(session, parts, classified.get().text(), parts.get(0).api(), operation, decisionId, now);
+  }
+
+  /** The decoded query parameters, by name. */
+  private static Map<String, List<String>> parameters(Request request) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Fields.Field field : Request.extractQueryParameters(request)) {
+      out.put(field.getName(), field.getValues());
+    }
+    return out;
+  }
+
+  /**
+   * The session of {@code X-SFDC-Session} (Bulk API 1.0). Several such headers are ambiguous: they
+   * give an empty token, which no session has.
+   */
+  private static Optional<String> sfdcSession(Request request) {
+    List<String> values = request.getHeaders().getValuesList("X-SFDC-Session");
+    if (values.size() > 1) {
+      return Optional.of("");
+    }
+    return values.isEmpty() || values.get(0).isBlank() ? Optional.empty() : Optional.of(values.get(0).strip());
+  }
+
   private Verdict unclassified(Session session, String decisionId, Instant now, String what) {
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -333,7 +505,8 @@ public final class GatewayProxy extends ProxyHandler {
 
   private Verdict classify(Request request, Session session, String path, Optional<String> soql, String decisionId,
       Instant now) {
-    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql);
+    Optional<Classification> classified = RequestClassifier.classify(request.getMethod(), path, soql,
+        parameters(request));
     if (classified.isEmpty()) {
       return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
           session.principal().subject(), Classification.of("unclassified", "unclassified"), false, List.of(),
@@ -349,14 +522,29 @@ public final class GatewayProxy extends ProxyHandler {
    * inside the body, so they deny it (docs/GATEWAY.md).
    */
   private Verdict decideAll(Session session, List<Classification> parts, String decisionId, Instant now) {
+    return decideAll(session, parts, Optional.empty(), "rest", "composite", decisionId, now);
+  }
+
+  /**
+   * @param text what each part's obligations are checked against (a GraphQL document), if any
+   * @param api the API family of the whole request, as recorded
+   * @param operation the operation of the whole request, as recorded
+   */
+  private Verdict decideAll(Session session, List<Classification> parts, Optional<String> text, String api,
+      String operation, String decisionId, Instant now) {
     java.util.LinkedHashSet<String> rules = new java.util.LinkedHashSet<>();
     List<String> summary = new java.util.ArrayList<>();
     String bundleHash = policy.get().hash();
     java.util.LinkedHashSet<String> redacted = new java.util.LinkedHashSet<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (int i = 0; i < parts.size(); i++) {
       Classification part = parts.get(i);
-      Verdict verdictOfPart = decide(session, part, Optional.empty(), decisionId, now);
+      Verdict verdictOfPart = decide(session, part, text, decisionId, now);
       verdictOfPart.redaction().ifPresent(r -> redacted.addAll(r.entries()));
+      if (verdictOfPart.approval().isPresent()) { // the whole request waits for the strictest need
+        approval = Optional.of(approval.map(a -> a.stricter(verdictOfPart.approval().get()))
+            .orElse(verdictOfPart.approval().get()));
+      }
       GatewayDecision one = verdictOfPart.decision();
       rules.addAll(one.rules());
       bundleHash = one.bundleHash();
@@ -364,17 +552,17 @@ public final class GatewayProxy extends ProxyHandler {
       summary.add(label);
       if (!one.allowed()) {
         return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-            session.principal().subject(), new Classification("rest", "composite", part.sobject(), summary), false,
+            session.principal().subject(), new Classification(api, operation, part.sobject(), summary), false,
             List.copyOf(rules), bundleHash, "subrequest " + (i + 1) + " of " + parts.size() + " (" + label + "): "
                 + one.reason()), Optional.empty());
       }
     }
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
-        session.principal().subject(), new Classification("rest", "composite", parts.get(0).sobject(), summary), true,
+        session.principal().subject(), new Classification(api, operation, parts.get(0).sobject(), summary), true,
         List.copyOf(rules), bundleHash, "every subrequest allowed: " + summary
             + (redacted.isEmpty() ? "" : "; redacting " + redacted)), Optional.empty(),
         // records anywhere in the composite answer (each subresponse's body) are redacted by their type
-        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)));
+        redacted.isEmpty() ? Optional.empty() : Optional.of(RedactedFields.of(redacted)), approval);
   }
 
   private Verdict decide(Session session, Classification classification, Optional<String> soql, String decisionId,
@@ -412,9 +600,13 @@ public final class GatewayProxy extends ProxyHandler {
     boolean isQuery = classification.operation().equals("query") && soql.isPresent();
     boolean isSearch = classification.operation().equals("search") && soql.isPresent();
     List<String> redactedEntries = new java.util.ArrayList<>();
+    Optional<ApprovalNeed> approval = Optional.empty();
     for (Obligation obligation : decision.obligations()) {
       String refusal = null;
-      switch (obligation.name()) {
+      if (FamilyObligations.judges(classification)
+          && (obligation.name().equals("max_records") || obligation.name().equals("deny_fields"))) {
+        refusal = FamilyObligations.refusal(classification, obligation.name(), obligation.value(), soql).orElse(null);
+      } else switch (obligation.name()) {
         case "max_requests_per_minute", "max_principal_requests_per_minute" -> {
           if (!(obligation.value() instanceof Number limit) || limit.longValue() < 1) {
             refusal = obligation.name() + " is not a whole number of requests per minute: " + obligation.value();
@@ -457,6 +649,14 @@ public final class GatewayProxy extends ProxyHandler {
           }
         }
         case "redact_fields" -> redactedEntries.addAll(QueryObligations.texts(obligation.value()));
+        case "require_approval" -> {
+          try {
+            ApprovalNeed need = approvalNeed(obligation.value());
+            approval = Optional.of(approval.map(a -> a.stricter(need)).orElse(need));
+          } catch (IllegalArgumentException e) {
+            refusal = e.getMessage();
+          }
+        }
         default -> refusal = "policy attaches the obligation " + obligation.name() + ", which this gateway does not"
             + " enforce yet (it enforces " + HONOURED_OBLIGATIONS + "); denied rather than forwarded unenforced";
       }
@@ -472,7 +672,8 @@ public final class GatewayProxy extends ProxyHandler {
       try {
         RedactedFields redacted = RedactedFields.of(redactedEntries);
         refusal = redactionRefusal(classification, soql, redacted).orElse(null);
-        redaction = Optional.of(redacted);
+        // a Bulk API answer is job or batch information, never records (results are refused above)
+        redaction = FamilyObligations.answerHoldsRecords(classification) ? Optional.of(redacted) : Optional.empty();
       } catch (IllegalArgumentException e) {
         refusal = e.getMessage();
       }
@@ -487,7 +688,91 @@ public final class GatewayProxy extends ProxyHandler {
         + (redaction.isPresent() ? "; redacting " + redaction.get() : "");
     return new Verdict(new GatewayDecision(decisionId, now, session.id(), session.orgAlias(),
         session.principal().subject(), classification, true, decision.matchedRules(), decision.bundleHash(), reason),
-        forwarded, redaction);
+        forwarded, redaction, approval);
+  }
+
+  /**
+   * {@code require_approval}'s value, as the policy module checks it: {@code true} (one approver), or
+   * {@code {approvers: N (1 to 10), from: [names], reason: text, valid_for_minutes: M}}.
+   */
+  private static ApprovalNeed approvalNeed(Object value) {
+    if (Boolean.TRUE.equals(value)) {
+      return new ApprovalNeed(1, DEFAULT_APPROVAL_VALIDITY, List.of(), "");
+    }
+    String shape = "require_approval is true or {approvers, from, reason, valid_for_minutes}; not " + value;
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(shape);
+    }
+    int required = 1;
+    Duration validFor = DEFAULT_APPROVAL_VALIDITY;
+    List<String> from = List.of();
+    String why = "";
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object v = entry.getValue();
+      switch (String.valueOf(entry.getKey())) {
+        case "approvers" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1 || n.longValue() > 10) {
+            throw new IllegalArgumentException(shape + " (approvers is from 1 to 10)");
+          }
+          required = n.intValue();
+        }
+        case "valid_for_minutes" -> {
+          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
+              || n.longValue() > 7 * 24 * 60) {
+            throw new IllegalArgumentException(shape + " (valid_for_minutes is from 1 to 10080)");
+          }
+          validFor = Duration.ofMinutes(n.longValue());
+        }
+        case "from" -> from = QueryObligations.texts(v);
+        case "reason" -> why = String.valueOf(v);
+        default -> throw new IllegalArgumentException(shape);
+      }
+    }
+    return new ApprovalNeed(required, validFor, from, why);
+  }
+
+  /**
+   * The decision once {@code require_approval} is settled: still allowed, naming the approval it
+   * used, when an approval for exactly this request was granted; otherwise denied as waiting for one
+   * (asked for now if none is pending). The gate failing denies.
+   */
+  private GatewayDecision approved(GatewayDecision decision, Session session, Request request, String path,
+      byte[] body, ApprovalNeed need) {
+    String binding = ApprovalBinding.of(session.orgAlias(), session.principal().issuer(),
+        session.principal().subject(), request.getMethod(), path, request.getHttpURI().getQuery(), body);
+    Classification c = decision.classification();
+    String summary = request.getMethod() + " " + path + " (" + c.api() + " " + c.operation()
+        + (c.sobject().isEmpty() ? "" : " " + c.sobject()) + ") by " + session.principal().subject() + " on "
+        + session.orgAlias() + (body == null ? "" : ", body of " + body.length + " bytes");
+    ApprovalGate.Outcome outcome;
+    try {
+      outcome = approvals.check(new ApprovalGate.Need(decision.decisionId(), session, binding,
+          summary + (need.reason().isEmpty() ? "" : ": " + need.reason()), need.required(), need.from(),
+          need.validFor()));
+    } catch (RuntimeException e) {
+      LOG.error("approvals could not be checked for decision {}: {}", decision.decisionId(), e.toString());
+      return new GatewayDecision(decision.decisionId(), decision.at(), decision.sessionId(), decision.org(),
+          decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          "policy requires an approval, and approvals cannot be checked: " + e.getMessage());
+    }
+    return switch (outcome) {
+      case ApprovalGate.Approved granted -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, true, decision.rules(), decision.bundleHash(),
+          decision.reason() + "; approved by " + granted.approvers() + " (approval " + granted.approvalId() + ")");
+      case ApprovalGate.Waiting waiting -> new GatewayDecision(decision.decisionId(), decision.at(),
+          decision.sessionId(), decision.org(), decision.actor(), c, false, decision.rules(), decision.bundleHash(),
+          APPROVAL_REQUIRED + "policy (" + String.join(", ", decision.rules()) + ") requires " + waiting.required()
+              + (waiting.required() == 1 ? " approval" : " approvals") + " of this exact request"
+              + (need.reason().isEmpty() ? "" : " (" + need.reason() + ")") + "; approval "
+              + waiting.approvalId() + (waiting.requested() ? " was requested" : " is pending") + " ("
+              + waiting.approvals() + " of " + waiting.required() + " so far, until " + waiting.expiresAt()
+              + "): once granted (portcullis approval approve " + waiting.approvalId() + "), send the same request"
+              + " again");
+    };
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   /**
@@ -498,6 +783,9 @@ public final class GatewayProxy extends ProxyHandler {
    */
   private static Optional<String> redactionRefusal(Classification classification, Optional<String> soql,
       RedactedFields redacted) {
+    if (FamilyObligations.judges(classification)) {
+      return FamilyObligations.redactionRefusal(classification, soql, redacted);
+    }
     if (classification.operation().equals("query") && soql.isPresent()) {
       return QueryObligations.redactedFieldMisuse(soql.get(), redacted);
     }
@@ -568,6 +856,11 @@ public final class GatewayProxy extends ProxyHandler {
       return new org.eclipse.jetty.client.BytesRequestContent(
           clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
     }
+    if (clientToProxyRequest.getAttribute(BODY_START) instanceof byte[] start) { // its start read: sent first
+      return new org.eclipse.jetty.client.ContentSourceRequestContent(
+          new RequestBodyPeek.PrefixedSource(start, clientToProxyRequest),
+          clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    }
     return super.newProxyToServerRequestContent(clientToProxyRequest, proxyToClientResponse, proxyToServerRequest);
   }
 
@@ -587,7 +880,7 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onProxyToClientResponseComplete(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback callback) {
-    completed(clientToProxyRequest, serverToProxyResponse.getStatus(), null);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse.getStatus(), null);
     super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, callback);
   }
@@ -596,7 +889,8 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onProxyToClientResponseFailure(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback callback, Throwable failure) {
-    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse == null ? 0
+        : serverToProxyResponse.getStatus(), failure);
     super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, callback, failure);
   }
@@ -605,13 +899,17 @@ public final class GatewayProxy extends ProxyHandler {
   protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
       org.eclipse.jetty.client.Request proxyToServerRequest, org.eclipse.jetty.client.Response serverToProxyResponse,
       Response proxyToClientResponse, Callback proxyToClientCallback, Throwable failure) {
-    completed(clientToProxyRequest, serverToProxyResponse == null ? 0 : serverToProxyResponse.getStatus(), failure);
+    completed(clientToProxyRequest, proxyToClientResponse, serverToProxyResponse == null ? 0
+        : serverToProxyResponse.getStatus(), failure);
     super.onServerToProxyResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
         proxyToClientResponse, proxyToClientCallback, failure);
   }
 
-  /** Reports how a forwarded request ended (once), for the ledger's completion entry. */
-  private void completed(Request request, int status, Throwable failure) {
+  /**
+   * Reports how a forwarded request ended (once), for the ledger's completion entry: the body bytes
+   * read from the client and written to it (after redaction and rewriting).
+   */
+  private void completed(Request request, Response response, int status, Throwable failure) {
     if (!(request.getAttribute(EXCHANGE) instanceof Exchange exchange) || exchange.decision == null) {
       return;
     }
@@ -621,7 +919,8 @@ public final class GatewayProxy extends ProxyHandler {
         : failure != null ? "failed: " + failure.getClass().getSimpleName() : "completed";
     try {
       recorder.completed(new GatewayCompletion(decision.decisionId(), decision.sessionId(), decision.org(), status,
-          Request.getContentBytesRead(request), Duration.ofNanos(System.nanoTime() - exchange.started), outcome));
+          Request.getContentBytesRead(request), Response.getContentBytesWritten(response),
+          Duration.ofNanos(System.nanoTime() - exchange.started), outcome));
     } catch (RuntimeException e) {
       LOG.warn("completion of decision {} not recorded: {}", decision.decisionId(), e.toString());
     }
@@ -639,12 +938,13 @@ public final class GatewayProxy extends ProxyHandler {
         headers.remove(HttpHeader.CONTENT_LENGTH);
         headers.remove(HttpHeader.TRANSFER_ENCODING);
       }
-      if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
+      if (clientToProxyRequest.getAttribute(SFDC_SESSION) != null) { // Bulk API 1.0: where the client sent it
+        headers.put("X-SFDC-Session", upstream.accessToken());
+      } else if (clientToProxyRequest.getAttribute(SOAP) == null) { // SOAP carries it in SessionHeader, replaced there
         headers.put(HttpHeader.AUTHORIZATION, "Bearer " + upstream.accessToken());
       }
-      if (clientToProxyRequest.getAttribute(REDACTION) != null) {
-        headers.remove(HttpHeader.ACCEPT_ENCODING); // the answer must be readable to be redacted: identity only
-      }
+      // answers must be readable to be redacted and to have their links rewritten: identity only
+      headers.remove(HttpHeader.ACCEPT_ENCODING);
     });
   }
 
@@ -664,6 +964,9 @@ public final class GatewayProxy extends ProxyHandler {
     if (header == HttpHeader.SET_COOKIE || header == HttpHeader.SET_COOKIE2) {
       return null; // Salesforce's cookies belong to the session's Salesforce token, not to the client
     }
+    if (serverToProxyResponseField.getLowerCaseName().startsWith("proxy-")) {
+      return null; // hop-by-hop: about the connection to Salesforce (Jetty drops the ones it knows)
+    }
     return super.filterServerToProxyResponseField(serverToProxyResponseField);
   }
 
@@ -676,36 +979,102 @@ public final class GatewayProxy extends ProxyHandler {
   protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
       Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
       Response proxyToClientResponse, Callback proxyToClientCallback) {
-    if (clientToProxyRequest.getAttribute(REDACTION) instanceof RedactedFields redacted) {
-      return new RedactingResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
-          proxyToClientCallback, redacted);
-    }
-    return super.newServerToProxyResponseListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
-        proxyToClientCallback);
+    RedactedFields redacted = clientToProxyRequest.getAttribute(REDACTION) instanceof RedactedFields fields
+        ? fields : RedactedFields.of(List.of());
+    AccessToken upstream = (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM);
+    InstanceUrlRewriter urls = new InstanceUrlRewriter(upstream.instanceUrl(), externalOrigin(clientToProxyRequest));
+    return new AnswerListener(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+        proxyToClientCallback, redacted, urls);
   }
 
   /**
-   * The serverToProxyResponse → proxyToClientResponse hop of a request under {@code redact_fields}:
-   * a JSON answer streams through a {@link JsonRecordRedactor} chunk by chunk, with the same
-   * backpressure as Jetty's own listener (the next chunk is demanded once the redacted bytes are
-   * written). {@code Content-Length} is dropped since the body changes. An answer that cannot be
-   * redacted (not JSON, not UTF-8, encoded although identity was asked for) is never passed on: it
-   * becomes a 502 {@code PORTCULLIS_UNREDACTABLE}; JSON that turns out malformed or truncated ends
-   * the client's answer with an error, after the bytes redacted so far.
+   * {@code scheme://authority} of the gateway as links in answers to this request must name it. The
+   * request's own authority ({@code Host}, or HTTP/2's {@code :authority}) is used only when it is one
+   * of the gateway's: the configured public URL, or the very address and port the connection reached
+   * (an IP literal; {@code localhost} too on a loopback connection). Any other name, which a client
+   * or an intermediary may have forged, is replaced by the public URL, else by the connection's
+   * address, so that answers never point a client, and the session token it sends along, to a host
+   * the gateway does not know as its own.
    */
-  private final class RedactingResponseListener extends ProxyResponseListener {
+  String externalOrigin(Request request) {
+    String scheme = request.isSecure() ? "https" : "http";
+    String localHost = Request.getLocalAddr(request);
+    int localPort = Request.getLocalPort(request);
+    String listener = origin(scheme, localHost, localPort);
+    String host = request.getHttpURI().getHost();
+    if (host != null && !host.isEmpty()) {
+      int port = request.getHttpURI().getPort() > 0 ? request.getHttpURI().getPort()
+          : InstanceUrlRewriter.defaultPort(scheme);
+      String asked = origin(scheme, host, port);
+      if (publicUrl.isPresent() && publicUrl.get().equalsIgnoreCase(asked)) {
+        return publicUrl.get();
+      }
+      boolean loopback = request.getConnectionMetaData().getLocalSocketAddress()
+          instanceof java.net.InetSocketAddress local && local.getAddress() != null
+          && local.getAddress().isLoopbackAddress();
+      if (port == localPort && (sameAddress(host, localHost) || (loopback && host.equalsIgnoreCase("localhost")))) {
+        return asked;
+      }
+    }
+    return publicUrl.orElse(listener);
+  }
+
+  /** Whether the IP literal {@code host} (maybe bracketed) is the address {@code local}; names never match. */
+  private static boolean sameAddress(String host, String local) {
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.contains(":") && !literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+      return false; // a name: never resolved
+    }
+    try {
+      // literals only: no name lookup happens
+      return java.net.InetAddress.getByName(literal).equals(java.net.InetAddress.getByName(local));
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String origin(URI url) {
+    return origin(url.getScheme().toLowerCase(Locale.ROOT), url.getHost(),
+        url.getPort() >= 0 ? url.getPort() : InstanceUrlRewriter.defaultPort(url.getScheme()));
+  }
+
+  /** {@code scheme://host[:port]}, the port left out when it is the scheme's default, an IPv6 host in brackets. */
+  private static String origin(String scheme, String host, int port) {
+    String bracketed = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return scheme + "://" + bracketed + (port == InstanceUrlRewriter.defaultPort(scheme) ? "" : ":" + port);
+  }
+
+  /**
+   * The serverToProxyResponse → proxyToClientResponse hop: headers as Jetty's proxy copies them
+   * (hop-by-hop fields dropped, see {@link #filterServerToProxyResponseField}), then fields named by
+   * Salesforce's {@code Connection} dropped too (RFC 9110 §7.6.1) and {@code Location}/{@code
+   * Content-Location} on the instance moved to the gateway. A JSON or XML body streams through an
+   * {@link AnswerFilter} chunk by chunk, with the same backpressure as Jetty's own listener (the next
+   * chunk is demanded once the filtered bytes are written), and without {@code Content-Length}, since
+   * the body may change; any other body passes on as Jetty passes it. Under {@code redact_fields}, an
+   * answer that cannot be redacted (neither JSON nor XML, not UTF-8, encoded although identity was
+   * asked for) is never passed on: it becomes a 502 {@code PORTCULLIS_UNREDACTABLE}; one that turns
+   * out malformed or truncated ends the client's answer with an error, after the bytes filtered so
+   * far.
+   */
+  private final class AnswerListener extends ProxyResponseListener {
+    private final Request clientToProxyRequest;
     private final Response proxyToClientResponse;
     private final RedactedFields redacted;
+    private final InstanceUrlRewriter urls;
     private final String decisionId;
-    private JsonRecordRedactor redactor;
+    private AnswerFilter filter;
     private String unredactable;
     private boolean discardedBody;
 
-    RedactingResponseListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
-        Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted) {
+    AnswerListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+        Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted,
+        InstanceUrlRewriter urls) {
       super(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse, proxyToClientCallback);
+      this.clientToProxyRequest = clientToProxyRequest;
       this.proxyToClientResponse = proxyToClientResponse;
       this.redacted = redacted;
+      this.urls = urls;
       this.decisionId = clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange
           && exchange.decision != null ? exchange.decision.decisionId() : "unknown";
     }
@@ -713,40 +1082,63 @@ public final class GatewayProxy extends ProxyHandler {
     @Override
     public void onHeaders(org.eclipse.jetty.client.Response serverToProxyResponse) {
       super.onHeaders(serverToProxyResponse);
-      proxyToClientResponse.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
-      unredactable = JsonRecordRedactor.whyUnredactable(serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_TYPE),
-          serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING)).orElse(null);
-      if (unredactable == null) {
-        redactor = new JsonRecordRedactor(redacted);
+      org.eclipse.jetty.http.HttpFields.Mutable headers = proxyToClientResponse.getHeaders();
+      for (String nominated : serverToProxyResponse.getHeaders().getCSV(HttpHeader.CONNECTION, false)) {
+        headers.remove(nominated);
+      }
+      for (HttpHeader link : List.of(HttpHeader.LOCATION, HttpHeader.CONTENT_LOCATION)) {
+        String value = headers.get(link);
+        if (value != null) {
+          urls.rewrite(value).ifPresent(moved -> headers.put(link, moved));
+        }
+      }
+      if (!hasBody(clientToProxyRequest.getMethod(), serverToProxyResponse.getStatus())) {
+        return;
+      }
+      switch (AnswerFilter.choose(serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_TYPE),
+          serverToProxyResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING), redacted, urls)) {
+        case AnswerFilter.Choice.Filter chosen -> {
+          filter = chosen.filter();
+          headers.remove(HttpHeader.CONTENT_LENGTH);
+        }
+        case AnswerFilter.Choice.Refuse refused -> {
+          unredactable = refused.why();
+          headers.remove(HttpHeader.CONTENT_LENGTH);
+        }
+        case AnswerFilter.Choice.PassOn passOn -> { }
       }
     }
 
     @Override
     public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
         Runnable demander) {
-      if (redactor == null) { // held back: answered with an error once the body has been read
+      if (unredactable != null) { // held back: answered with an error once the body has been read
         discardedBody |= chunk.hasRemaining();
         demander.run();
         return;
       }
-      ByteBuffer redactedBytes;
+      if (filter == null) {
+        super.onContent(serverToProxyResponse, chunk, demander);
+        return;
+      }
+      ByteBuffer filtered;
       try {
-        redactedBytes = redactor.feed(chunk.getByteBuffer());
+        filtered = filter.feed(chunk.getByteBuffer());
       } catch (IOException e) {
         abandon(serverToProxyResponse, e);
         return;
       }
-      // The chunk is consumed (the caller releases it on return): the redacted bytes are a copy.
-      if (!redactedBytes.hasRemaining()) {
+      // The chunk is consumed (the caller releases it on return): the filtered bytes are a copy.
+      if (!filtered.hasRemaining()) {
         demander.run();
         return;
       }
-      proxyToClientResponse.write(false, redactedBytes, Callback.from(demander, serverToProxyResponse::abort));
+      proxyToClientResponse.write(false, filtered, Callback.from(demander, serverToProxyResponse::abort));
     }
 
     @Override
     public void onSuccess(org.eclipse.jetty.client.Response serverToProxyResponse) {
-      if (redactor == null) {
+      if (unredactable != null) {
         if (discardedBody) {
           LOG.warn("answer to decision {} not passed on: {}", decisionId, unredactable);
           proxyToClientResponse.getHeaders().clear();
@@ -758,11 +1150,15 @@ public final class GatewayProxy extends ProxyHandler {
         }
         return;
       }
+      if (filter == null) {
+        super.onSuccess(serverToProxyResponse);
+        return;
+      }
       ByteBuffer last;
       try {
-        last = redactor.finish();
+        last = filter.finish();
       } catch (IOException e) {
-        LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+        LOG.warn("answer to decision {} cut: it could not be redacted ({})", decisionId,
             e.getClass().getSimpleName());
         failed(e);
         return;
@@ -771,10 +1167,15 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     private void abandon(org.eclipse.jetty.client.Response serverToProxyResponse, IOException e) {
-      LOG.warn("answer to decision {} cut: its JSON could not be redacted ({})", decisionId,
+      LOG.warn("answer to decision {} cut: it could not be redacted ({})", decisionId,
           e.getClass().getSimpleName()); // never the message: it may quote the answer
       serverToProxyResponse.abort(new IOException("the answer could not be redacted"));
     }
+  }
+
+  /** Whether an answer to {@code method} with {@code status} has a body (RFC 9110 §6.4.1). */
+  private static boolean hasBody(String method, int status) {
+    return !HttpMethod.HEAD.is(method) && status >= 200 && status != 204 && status != 304;
   }
 
   /** The session token of {@code Authorization: Bearer X} (or Salesforce's {@code OAuth X}). */

@@ -21,11 +21,11 @@ import java.util.regex.Pattern;
  * unclassified}, it never guesses.
  */
 final class RequestClassifier {
-  private static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.0");
+  static final Pattern VERSION = Pattern.compile("v\\d{2,3}\\.0");
   /** sObject API names: letters, digits, underscores (custom {@code __c}, namespaces {@code ns__X__c}). */
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
   /** 15- or 18-character Salesforce ids. */
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
 
   private RequestClassifier() {}
 
@@ -35,8 +35,24 @@ final class RequestClassifier {
    * @param soql the {@code q} parameter of a query, if any
    */
   static Optional<Classification> classify(String method, String path, Optional<String> soql) {
+    return classify(method, path, soql, java.util.Map.of());
+  }
+
+  /**
+   * @param parameters the decoded query parameters, which some resources classify by (UI API's
+   *     {@code fields}, Parameterized Search's {@code sobject})
+   */
+  static Optional<Classification> classify(String method, String path, Optional<String> soql,
+      java.util.Map<String, List<String>> parameters) {
     String m = method.toUpperCase(Locale.ROOT);
     List<String> segments = segments(path);
+    // The API families beyond REST data, each in its own classifier (docs/GATEWAY.md's table).
+    if (segments.size() >= 2 && segments.get(0).equals("services") && segments.get(1).equals("apexrest")) {
+      return ApexRestClassifier.classify(m, segments);
+    }
+    if (Bulk1Classifier.isBulk1(segments)) {
+      return Bulk1Classifier.classify(m, segments);
+    }
     if (segments.size() >= 2 && segments.get(0).equals("services") && segments.get(1).equals("oauth2")) {
       if (segments.size() == 3 && segments.get(2).equals("userinfo") && (m.equals("GET") || m.equals("POST"))) {
         return Optional.of(Classification.of("identity", "userinfo"));
@@ -73,6 +89,40 @@ final class RequestClassifier {
       case "query", "queryAll" -> query(api, m, rest, soql);
       case "search" -> search(api, m, rest, soql);
       case "sobjects" -> sobjects(api, m, rest.subList(1, rest.size()));
+      case "jobs" -> api.equals("rest") ? Bulk2Classifier.classify(m, segments) : Optional.empty();
+      case "ui-api" -> api.equals("rest") ? UiApiClassifier.classify(m, rest.subList(1, rest.size()), parameters)
+          : Optional.empty();
+      case "connect", "chatter" -> api.equals("rest") ? ConnectClassifier.classify(m, rest) : Optional.empty();
+      case "recent", "parameterizedSearch", "actions" -> RestResourceClassifier.classify(api, m, rest, parameters);
+      case "metadata" -> api.equals("rest") ? deployRequest(m, rest) : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * The REST {@code deployRequest} resource (Metadata API Developer Guide: "Deploy Metadata with
+   * Apex Testing Using REST", meta_rest_deploy.htm; "Check the Status of Your Deployment Using REST
+   * Resources"; "Cancel a Deployment in Progress Using REST"; "Deploy a Recently Validated Component
+   * Set Without Tests"), classified from the method and path alone so that the multipart zip streams
+   * through unread: {@code POST …/metadata/deployRequest} and {@code POST …/deployRequest/<id>} (a
+   * quick deploy) deploy, {@code GET …/deployRequest/<id>} reads its status, {@code PATCH
+   * …/deployRequest/<id>} cancels (the only PATCH the resource takes). API family {@code metadata},
+   * as for the SOAP calls ({@link SoapRequest}).
+   */
+  private static Optional<Classification> deployRequest(String method, List<String> rest) {
+    if (rest.size() < 2 || rest.size() > 3 || !rest.get(1).equals("deployRequest")) {
+      return Optional.empty();
+    }
+    if (rest.size() == 2) {
+      return method.equals("POST") ? Optional.of(Classification.of("metadata", "deploy")) : Optional.empty();
+    }
+    if (!ID.matcher(rest.get(2)).matches()) {
+      return Optional.empty();
+    }
+    return switch (method) {
+      case "GET" -> Optional.of(Classification.of("metadata", "deploy_status"));
+      case "PATCH" -> Optional.of(Classification.of("metadata", "deploy_cancel"));
+      case "POST" -> Optional.of(Classification.of("metadata", "deploy"));
       default -> Optional.empty();
     };
   }
@@ -155,6 +205,10 @@ final class RequestClassifier {
     if (rest.size() == 2 && rest.get(1).equals("describe")) {
       return method.equals("GET") ? Optional.of(Classification.of(api, "describe", type)) : Optional.empty();
     }
+    if (rest.size() == 2 && (rest.get(1).equals("updated") || rest.get(1).equals("deleted"))) {
+      // "sObject Get Updated" / "sObject Get Deleted": the ids changed in a time window
+      return method.equals("GET") ? Optional.of(Classification.of(api, "get_" + rest.get(1), type)) : Optional.empty();
+    }
     if (rest.size() == 2 && ID.matcher(rest.get(1)).matches()) {
       return switch (method) {
         case "GET", "HEAD" -> Optional.of(Classification.of(api, "read", type));
@@ -175,7 +229,7 @@ final class RequestClassifier {
     return Optional.empty();
   }
 
-  private static List<String> segments(String path) {
+  static List<String> segments(String path) {
     List<String> segments = new ArrayList<>();
     for (String segment : path.split("/", -1)) {
       if (!segment.isEmpty()) {

@@ -54,6 +54,45 @@ final class SalesforceErrors {
     Content.Sink.write(response, true, body, callback);
   }
 
+  /**
+   * A Bulk API (1.0) error as Salesforce answers it ("Bulk API 2.0 and Bulk API Developer Guide",
+   * "Errors"): {@code <error xmlns="http://www.force.com/2009/06/asyncapi/dataload"><exceptionCode>
+   * InvalidSessionId</exceptionCode><exceptionMessage>…</exceptionMessage></error>}, or the same two
+   * members in JSON for JSON jobs.
+   *
+   * @param format {@code xml} or {@code json}
+   */
+  static void bulkError(Response response, Callback callback, String format, int status, String code, String message) {
+    String body;
+    if (format.equals("json")) {
+      Map<String, String> error = new LinkedHashMap<>();
+      error.put("exceptionCode", code);
+      error.put("exceptionMessage", message);
+      try {
+        body = JSON.writeValueAsString(error);
+      } catch (Exception e) {
+        callback.failed(e);
+        return;
+      }
+    } else {
+      body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><error xmlns=\"http://www.force.com/2009/06/asyncapi/dataload\">"
+          + "<exceptionCode>" + escape(code) + "</exceptionCode><exceptionMessage>" + escape(message)
+          + "</exceptionMessage></error>";
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.equals("json") ? "application/json;charset=UTF-8"
+        : "application/xml;charset=UTF-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    Content.Sink.write(response, true, body, callback);
+  }
+
+  /** The format of Bulk API (1.0) errors for a request: {@code json} when it sends or accepts JSON, else {@code xml}. */
+  static String bulkFormat(String contentType, String accept) {
+    boolean json = (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("json"))
+        || (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("json"));
+    return json ? "json" : "xml";
+  }
+
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {

@@ -68,14 +68,9 @@ final class SoapRequest {
 
   /** Parses the envelope; empty when it is not a well-formed SOAP 1.1 envelope with one body element. */
   static Optional<Parsed> parse(byte[] body) {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
-    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    factory.setProperty(XMLInputFactory.IS_COALESCING, true);
     XMLStreamReader xml = null;
     try {
-      xml = factory.createXMLStreamReader(new ByteArrayInputStream(body));
+      xml = reader(body);
       List<String> path = new ArrayList<>();
       String sessionId = null;
       String operation = null;
@@ -132,12 +127,30 @@ final class SoapRequest {
     } catch (XMLStreamException | RuntimeException e) {
       return Optional.empty();
     } finally {
-      if (xml != null) {
-        try {
-          xml.close();
-        } catch (XMLStreamException e) {
-          // nothing to release
-        }
+      close(xml);
+    }
+  }
+
+  /**
+   * A namespace-aware, coalescing StAX reader of {@code body} with DTDs and external entities off;
+   * callers still refuse {@code DTD} and {@code ENTITY_REFERENCE} events.
+   */
+  static XMLStreamReader reader(byte[] body) throws XMLStreamException {
+    // the JDK's own StAX, whatever else is on the class path (Aalto, for answers, registers itself too)
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+    factory.setProperty(XMLInputFactory.IS_COALESCING, true);
+    return factory.createXMLStreamReader(new ByteArrayInputStream(body));
+  }
+
+  static void close(XMLStreamReader xml) {
+    if (xml != null) {
+      try {
+        xml.close();
+      } catch (XMLStreamException e) {
+        // nothing to release
       }
     }
   }

@@ -123,9 +123,9 @@ class GatewayProxyTest extends GatewayTestBase {
   @Test
   void unclassifiedRequestsAndUrlTokensAreRefusedAndAnUnrecordedDecisionIsNotForwarded() throws Exception {
     String token = session("api:read");
-    HttpResponse<String> apexRest = get("/services/apexrest/anything", token);
-    assertThat(apexRest.statusCode()).isEqualTo(403);
-    assertThat(apexRest.body()).contains("PORTCULLIS_DENIED").contains("unclassified");
+    HttpResponse<String> analytics = get("/services/data/v62.0/analytics/reports", token);
+    assertThat(analytics.statusCode()).isEqualTo(403);
+    assertThat(analytics.body()).contains("PORTCULLIS_DENIED").contains("unclassified");
 
     HttpResponse<String> badSoql = get(query("SELECT FROM WHERE"), token);
     assertThat(badSoql.statusCode()).isEqualTo(403);
@@ -143,11 +143,15 @@ class GatewayProxyTest extends GatewayTestBase {
 
 
   @Test
-  void aCompletedRequestIsReportedWithItsStatus() throws Exception {
+  void aCompletedRequestIsReportedWithItsStatusAndTheBytesEachWay() throws Exception {
     String token = session("api:read");
-    assertThat(get(query("SELECT Id FROM Account"), token).statusCode()).isEqualTo(200);
+    HttpResponse<String> response = get(query("SELECT Id FROM Account"), token);
+    assertThat(response.statusCode()).isEqualTo(200);
     GatewayCompletion completion = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(completion.upstreamStatus()).isEqualTo(200);
+    assertThat(completion.requestBytes()).isZero();
+    assertThat(completion.responseBytes()).isEqualTo(response.body().getBytes(StandardCharsets.UTF_8).length)
+        .isPositive();
     assertThat(completion.outcome()).isEqualTo("completed");
     assertThat(completion.decisionId()).isEqualTo(decisions.getFirst().decisionId());
   }
@@ -184,6 +188,21 @@ class GatewayProxyTest extends GatewayTestBase {
     GatewayCompletion completion = completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(completion.outcome()).contains("cut").contains("EXPIRED");
     assertThat(inFlight.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isGreaterThanOrEqualTo(500);
+  }
+
+  @Test
+  void theIdentityAnswersLinksLeadBackToTheGateway() throws Exception {
+    String token = session("api:read");
+    HttpResponse<String> response = get("/services/oauth2/userinfo", token);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = json.readTree(response.body());
+    for (String link : List.of("enterprise", "metadata", "partner", "rest", "sobjects", "query", "tooling_rest")) {
+      assertThat(body.at("/urls/" + link).asText()).as(link).startsWith(gateway + "/services/");
+    }
+    assertThat(body.at("/urls/custom_domain").asText()).isEqualTo(gateway.toString());
+    assertThat(body.get("profile").asText()).startsWith(gateway + "/005");
+    assertThat(response.body()).doesNotContain(sandbox.url().toString());
   }
 
   @Test

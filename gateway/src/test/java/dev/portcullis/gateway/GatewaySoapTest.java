@@ -2,24 +2,11 @@ package dev.portcullis.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.identity.broker.IntegrationUser;
-import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
-import dev.portcullis.salesforce.oauth.AccessToken;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,50 +22,24 @@ class GatewaySoapTest extends GatewayTestBase {
       </soapenv:Header><soapenv:Body><deploy><ZipFile>UEsDBA==</ZipFile><DeployOptions><checkOnly>false</checkOnly>\
       </DeployOptions></deploy></soapenv:Body></soapenv:Envelope>""";
 
-  record Received(String path, String authorization, String body) {}
-
-  final List<Received> received = new CopyOnWriteArrayList<>();
-  Server upstream;
+  RecordingUpstream upstream;
+  List<RecordingUpstream.Received> received;
 
   @Override
   SalesforceTokens salesforceTokens(KeyPair keys) throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    upstream.addConnector(connector);
-    upstream.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        received.add(new Received(Request.getPathInContext(request),
-            request.getHeaders().get("Authorization"), body));
-        response.getHeaders().put("Content-Type", "text/xml;charset=UTF-8");
-        Content.Sink.write(response, true, "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+    upstream = new RecordingUpstream(call -> new RecordingUpstream.Answer(200, "text/xml;charset=UTF-8",
+        call.path().startsWith("/services/Soap/u/") ? XmlAnswerFilterTest.PARTNER_QUERY
+            : "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
             + " xmlns=\"http://soap.sforce.com/2006/04/metadata\"><soapenv:Body><deployResponse><result><done>false</done>"
-            + "<id>0Af000000000001AAA</id><state>Queued</state></result></deployResponse></soapenv:Body></soapenv:Envelope>",
-            callback);
-        return true;
-      }
-    });
-    upstream.start();
-    URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-    return new SalesforceTokens() {
-      @Override
-      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
-        return new AccessToken(org.orgId() + "!UPSTREAM." + user.username(), base,
-            URI.create(base + "/id/" + org.orgId() + "/005000000000001AAA"), "Bearer", "api", null, org.orgId(),
-            "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(OrgTarget org, AccessToken token) {}
-    };
+            + "<id>0Af000000000001AAA</id><state>Queued</state></result></deployResponse></soapenv:Body></soapenv:Envelope>"));
+    received = upstream.received;
+    return upstream.tokens();
   }
 
   @AfterEach
   void stopUpstream() throws Exception {
     if (upstream != null) {
-      upstream.stop();
+      upstream.close();
     }
   }
 
@@ -97,7 +58,7 @@ class GatewaySoapTest extends GatewayTestBase {
     assertThat(response.body()).contains("<id>0Af000000000001AAA</id>");
     assertThat(received).singleElement().satisfies(call -> {
       assertThat(call.path()).isEqualTo("/services/Soap/m/62.0");
-      assertThat(call.body()).contains("<sessionId>" + sandbox.orgId() + "!UPSTREAM.deployer@acme.example</sessionId>")
+      assertThat(call.text()).contains("<sessionId>" + sandbox.orgId() + "!UPSTREAM.deployer@acme.example</sessionId>")
           .doesNotContain(token).contains("<ZipFile>UEsDBA==</ZipFile>");
       assertThat(call.authorization()).as("SOAP carries the session in its header only").isNull();
     });
@@ -124,20 +85,23 @@ class GatewaySoapTest extends GatewayTestBase {
   }
 
   @Test
-  void aPartnerQueryUnderRedactionIsForwardedButItsXmlAnswerWithheld() throws Exception {
+  void aPartnerQueryUnderRedactionIsAnsweredWithTheRedactedFieldsNil() throws Exception {
     String token = session("api:read");
     String query = """
         <se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="urn:partner.soap.sforce.com">\
         <se:Header><p:SessionHeader><p:sessionId>%s</p:sessionId></p:SessionHeader></se:Header>\
-        <se:Body><p:query><p:queryString>SELECT Id FROM Account</p:queryString></p:query></se:Body></se:Envelope>"""
-        .formatted(token);
+        <se:Body><p:query><p:queryString>SELECT Id, LastName, SSN__c FROM Contact</p:queryString></p:query></se:Body>\
+        </se:Envelope>""".formatted(token);
     HttpResponse<String> response = soap("/services/Soap/u/62.0", query);
-    // the default pack redacts Contact.SSN__c on every record-returning call; XML answers cannot be
-    // redacted yet, so the answer is withheld (fail closed), never passed on unredacted
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
-    assertThat(response.body()).contains("PORTCULLIS_UNREDACTABLE");
+    // the default pack redacts Contact.SSN__c on every record-returning call: the XML answer streams
+    // through the XML filter, each SSN made xsi:nil as Salesforce sends a null
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(response.body()).doesNotContain("900-").contains("<sf:SSN__c xsi:nil=\"true\"/>")
+        .contains("<sf:LastName>Coyote &amp; Sons</sf:LastName>").contains("<sf:SSN__c>acct-visible</sf:SSN__c>");
     assertThat(received).singleElement().satisfies(call ->
-        assertThat(call.body()).contains("<p:queryString>SELECT Id FROM Account</p:queryString>"));
+        assertThat(call.text()).contains("<p:queryString>SELECT Id, LastName, SSN__c FROM Contact</p:queryString>"));
     assertThat(decisions.getLast().classification().operation()).isEqualTo("query");
+    assertThat(decisions.getLast().reason()).contains("redacting");
   }
 }

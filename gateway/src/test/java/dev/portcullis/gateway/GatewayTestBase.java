@@ -84,7 +84,8 @@ abstract class GatewayTestBase {
     generator.initialize(2048);
     KeyPair keys = generator.generateKeyPair();
     orgs = OrgSimulator.builder().org(OrgSpec.builder("sbx").environment(OrgEnvironment.SANDBOX)
-        .connectedApp(CONSUMER_KEY, selfSigned(keys)).user("reader@acme.example").user("writer@acme.example").user("deployer@acme.example").build())
+        .connectedApp(CONSUMER_KEY, selfSigned(keys)).user("reader@acme.example").user("writer@acme.example").user("deployer@acme.example")
+        .user("bulk@acme.example").build())
         .start();
     sandbox = orgs.org("sbx");
     issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
@@ -94,7 +95,8 @@ abstract class GatewayTestBase {
     OrgTarget target = new OrgTarget("sbx", "sandbox", sandbox.orgId(), sandbox.url(), List.of(
         new IntegrationUser("reader@acme.example", Set.of("api:read")),
         new IntegrationUser("writer@acme.example", Set.of("api:read", "api:write")),
-        new IntegrationUser("deployer@acme.example", Set.of("api:read", "metadata:deploy", "metadata:retrieve", "tooling"))));
+        new IntegrationUser("deployer@acme.example", Set.of("api:read", "metadata:deploy", "metadata:retrieve", "tooling")),
+        new IntegrationUser("bulk@acme.example", Set.of("api:read", "api:write", "bulk"))));
     PolicyBundle policy = policy();
     broker = TokenBroker.builder()
         .verifier(OidcVerifier.builder().issuer(TrustedIssuer.of(issuers.github().issuer(), issuers.github().jwksUri(),
@@ -130,7 +132,7 @@ abstract class GatewayTestBase {
     connector.setPort(0);
     jetty.addConnector(connector);
     jetty.setHandler(new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
-        Duration.ofSeconds(5)));
+        Duration.ofSeconds(5), approvalGate(), publicUrl()));
     jetty.start();
     gateway = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
@@ -161,7 +163,18 @@ abstract class GatewayTestBase {
     tokens.user("sbx", "reader@acme.example", CONSUMER_KEY, keys.getPrivate());
     tokens.user("sbx", "writer@acme.example", CONSUMER_KEY, keys.getPrivate());
     tokens.user("sbx", "deployer@acme.example", CONSUMER_KEY, keys.getPrivate());
+    tokens.user("sbx", "bulk@acme.example", CONSUMER_KEY, keys.getPrivate());
     return tokens.build();
+  }
+
+  /** Where require_approval is answered; none here. */
+  ApprovalGate approvalGate() {
+    return ApprovalGate.NONE;
+  }
+
+  /** The gateway's configured public URL; none here. */
+  java.util.Optional<URI> publicUrl() {
+    return java.util.Optional.empty();
   }
 
   /** The bundle in force; the default pack here. */
@@ -181,6 +194,17 @@ abstract class GatewayTestBase {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An HTTP/1.0 GET with this {@code Host} (which java.net.http does not let a caller set): the whole answer. */
+  String rawGet(String path, String host, String token) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(gateway.getHost(), gateway.getPort()), 30_000);
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAuthorization: Bearer "
+          + token + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   static String query(String soql) {

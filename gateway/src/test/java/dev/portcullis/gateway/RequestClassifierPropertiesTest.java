@@ -34,7 +34,7 @@ class RequestClassifierPropertiesTest {
     Optional<Classification> first = RequestClassifier.classify(method, path, Optional.of(q));
     assertThat(RequestClassifier.classify(method, path, Optional.of(q))).isEqualTo(first);
     first.ifPresent(c -> {
-      assertThat(c.api()).isIn(List.of("rest", "tooling", "identity"));
+      assertThat(c.api()).isIn(List.of("rest", "tooling", "identity", "bulk", "apex_rest", "ui_api", "connect"));
       assertThat(c.operation()).isNotBlank();
     });
   }

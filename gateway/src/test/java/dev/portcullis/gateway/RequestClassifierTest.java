@@ -34,6 +34,22 @@ class RequestClassifierTest {
     assertThat(classify("GET", "/services/oauth2/userinfo", null)).contains(Classification.of("identity", "userinfo"));
   }
 
+  /** The REST deployRequest resource (meta_rest_deploy.htm and its status, cancel and quick-deploy pages). */
+  @Test
+  void metadataRestDeploysAreClassifiedFromThePath() {
+    String base = "/services/data/v62.0/metadata/deployRequest";
+    assertThat(classify("POST", base, null)).contains(Classification.of("metadata", "deploy"));
+    assertThat(classify("GET", base + "/0Af000000000001AAA", null)).contains(Classification.of("metadata", "deploy_status"));
+    assertThat(classify("PATCH", base + "/0Af000000000001AAA", null)).contains(Classification.of("metadata", "deploy_cancel"));
+    assertThat(classify("POST", base + "/0Af000000000001", null)).contains(Classification.of("metadata", "deploy"));
+    assertThat(classify("GET", base, null)).isEmpty();
+    assertThat(classify("DELETE", base + "/0Af000000000001AAA", null)).isEmpty();
+    assertThat(classify("GET", base + "/not-an-id", null)).isEmpty();
+    assertThat(classify("GET", base + "/0Af000000000001AAA/more", null)).isEmpty();
+    assertThat(classify("POST", "/services/data/v62.0/metadata/retrieveRequest", null)).isEmpty();
+    assertThat(classify("POST", "/services/data/v62.0/tooling/metadata/deployRequest", null)).isEmpty();
+  }
+
   @Test
   void queriesAndSearchesNameTheirObjectsAndFields() {
     Classification query = classify("GET", "/services/data/v62.0/query",
@@ -59,7 +75,7 @@ class RequestClassifierTest {
     assertThat(classify("GET", "/services/data/v62.0/query", "SELECT FROM")).isEmpty();
     assertThat(classify("GET", "/services/data/v62.0/query", null)).isEmpty();
     assertThat(classify("POST", "/services/data/v62.0/query", "SELECT Id FROM Account")).isEmpty();
-    assertThat(classify("GET", "/services/apexrest/anything", null)).isEmpty();
+    assertThat(classify("GET", "/services/data/v62.0/analytics/reports", null)).isEmpty();
     assertThat(classify("POST", "/services/data/v62.0/composite", null)).isEmpty();
     assertThat(classify("GET", "/services/data/62.0/limits", null)).isEmpty();
     assertThat(classify("GET", "/services/data/v62.0/sobjects/Acc ount", null)).isEmpty();

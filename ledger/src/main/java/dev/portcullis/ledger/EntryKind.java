@@ -187,7 +187,28 @@ public record EntryKind(
       kind("gateway.completed", "a request the gateway forwarded ended",
           fields("decision", FieldType.TEXT, "session", FieldType.TEXT, "org", FieldType.TEXT,
               "outcome", FieldType.TEXT, "latency_ms", FieldType.INTEGER),
-          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER));
+          fields("status", FieldType.INTEGER, "request_bytes", FieldType.INTEGER,
+              "response_bytes", FieldType.INTEGER));
+
+  public static final EntryKind APPROVAL_REQUESTED =
+      kind("approval.requested", "policy held a request for approval (require_approval)",
+          fields("approval", FieldType.TEXT, "approval_kind", FieldType.TEXT, "org", FieldType.TEXT,
+              "actor", FieldType.TEXT, "issuer", FieldType.TEXT, "summary", FieldType.TEXT,
+              "required", FieldType.INTEGER, "binding_sha256", FieldType.SHA256, "expires", FieldType.TIME),
+          fields("run_actor", FieldType.TEXT, "eligible", FieldType.TEXT_LIST, "decision", FieldType.TEXT));
+
+  public static final EntryKind APPROVAL_VOTED =
+      kind("approval.voted", "a person voted on an approval (actor is the approver)",
+          fields("approval", FieldType.TEXT, "org", FieldType.TEXT, "actor", FieldType.TEXT, "issuer", FieldType.TEXT,
+              "verdict", FieldType.TEXT, "outcome", FieldType.TEXT, "requester", FieldType.TEXT,
+              "binding_sha256", FieldType.SHA256),
+          fields("comment", FieldType.TEXT));
+
+  public static final EntryKind APPROVAL_USED =
+      kind("approval.used", "an approved request ran (actor is the requester)",
+          fields("approval", FieldType.TEXT, "org", FieldType.TEXT, "actor", FieldType.TEXT,
+              "decision", FieldType.TEXT, "approvers", FieldType.TEXT_LIST, "binding_sha256", FieldType.SHA256),
+          fields());
 
   public static final EntryKind DEPLOY_REQUESTED =
       kind("deploy.requested", "a deployment was asked for",
@@ -237,8 +258,9 @@ public record EntryKind(
 
   private static final Map<String, EntryKind> KNOWN =
       List.of(SERVER_STARTED, CONFIG_LOADED, SESSION_CREATED, SESSION_REFUSED, IDENTITY_FAILED, SESSION_REVOKED,
-              SESSION_EXPIRED, SESSION_USED, RISK_CHANGED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED, GATEWAY_DECISION, GATEWAY_COMPLETED, DEPLOY_REQUESTED, DEPLOY_APPROVED,
-              DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
+              SESSION_EXPIRED, SESSION_USED, RISK_CHANGED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED,
+              GATEWAY_DECISION, GATEWAY_COMPLETED, APPROVAL_REQUESTED, APPROVAL_VOTED, APPROVAL_USED, DEPLOY_REQUESTED,
+              DEPLOY_APPROVED, DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
               SALESFORCE_REQUEST)
           .stream()
           .collect(Collectors.toUnmodifiableMap(EntryKind::name, Function.identity()));

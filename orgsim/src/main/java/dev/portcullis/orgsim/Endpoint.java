@@ -21,5 +21,9 @@ public enum Endpoint {
   QUERY_ALL,
   QUERY_MORE,
   TOOLING,
+  /** The Metadata API's SOAP binding, {@code /services/Soap/m/NN.0}. */
+  METADATA_SOAP,
+  /** The REST {@code …/metadata/deployRequest} resource. */
+  DEPLOY_REQUEST,
   UNKNOWN
 }

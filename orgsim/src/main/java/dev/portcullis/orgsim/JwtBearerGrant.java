@@ -178,7 +178,7 @@ final class JwtBearerGrant {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", token);
     body.put("scope", "api id web openid");
-    body.put("instance_url", org.url());
+    body.put("instance_url", org.instanceUrl());
     body.put("id", id);
     body.put("token_type", "Bearer");
     body.put("issued_at", issuedAt);

@@ -3,8 +3,10 @@ package dev.portcullis.orgsim;
 import dev.portcullis.salesforce.OrgEnvironment;
 import java.net.URI;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** A running simulated org: its address, ids, faults and request counters. Thread-safe. */
 public final class Org {
@@ -22,9 +24,17 @@ public final class Org {
     return state.spec.environment();
   }
 
-  /** Base URL ({@code http://127.0.0.1:PORT}, no trailing slash): login URL and instance URL. */
+  /**
+   * Base URL ({@code http://127.0.0.1:PORT}, no trailing slash): the login URL, and the instance
+   * URL unless {@link OrgSpec#instanceUrl()} names another.
+   */
   public URI url() {
     return URI.create(state.url());
+  }
+
+  /** What the org's token answers name as {@code instance_url}. */
+  public URI instanceUrl() {
+    return URI.create(state.instanceUrl());
   }
 
   /** The 18-character org id ({@code 00D…}). */
@@ -81,6 +91,20 @@ public final class Org {
       counts.put(e, state.requestCount(e));
     }
     return counts;
+  }
+
+  /**
+   * The files of a metadata component the org holds (seeded or deployed), by zip path relative to
+   * the package root ({@code classes/Foo.cls} and {@code classes/Foo.cls-meta.xml}); empty when the
+   * org has no {@code type} named {@code fullName}.
+   */
+  public Optional<Map<String, byte[]>> metadataFiles(String type, String fullName) {
+    return state.metadata.get(type, fullName).map(MetadataComponent::files);
+  }
+
+  /** The full names of the org's metadata components of {@code type} ({@code ApexClass}, {@code Profile}, …), sorted. */
+  public List<String> metadataNames(String type) {
+    return state.metadata.ofType(type).stream().map(MetadataComponent::fullName).toList();
   }
 
   public void resetRequestCounts() {

@@ -54,13 +54,18 @@ final class OrgData {
   }
 
   String newId(SObjectDef type) {
+    return newId(type.keyPrefix());
+  }
+
+  /** A new id with {@code keyPrefix} (also for what is no sObject: deploy requests, metadata components). */
+  String newId(String keyPrefix) {
     long n = ++sequence;
     char[] digits = new char[10];
     for (int i = 9; i >= 0; i--) {
       digits[i] = BASE62.charAt((int) (n % 62));
       n /= 62;
     }
-    return SalesforceId.to18(type.keyPrefix() + podCode + new String(digits));
+    return SalesforceId.to18(keyPrefix + podCode + new String(digits));
   }
 
   void insert(Row row) {

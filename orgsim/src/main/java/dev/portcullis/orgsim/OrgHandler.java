@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -40,6 +41,8 @@ final class OrgHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(OrgHandler.class);
   private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+\\.\\d)(/.*)?$");
   private static final Pattern ID_PATH = Pattern.compile("^/id/([A-Za-z0-9]{15,18})/([A-Za-z0-9]{15,18})/?$");
+  /** The Metadata API's SOAP endpoint, with the org id the login result's metadataServerUrl carries. */
+  private static final Pattern METADATA_SOAP_PATH = Pattern.compile("^/services/Soap/m/(\\d+\\.\\d)(/[A-Za-z0-9]{15,18})?/?$");
 
   /** What a resource answers: a status and a JSON body ({@code null} for no body). */
   record Reply(int status, Object body) {
@@ -52,12 +55,16 @@ final class OrgHandler extends Handler.Abstract {
   private final JwtBearerGrant jwtBearer;
   private final RestApi rest;
   private final QueryService queries;
+  private final MetadataSoapApi metadataSoap;
+  private final MetadataRestApi metadataRest;
 
   OrgHandler(OrgState org) {
     this.org = org;
     this.jwtBearer = new JwtBearerGrant(org);
     this.rest = new RestApi(org);
     this.queries = new QueryService(org);
+    this.metadataSoap = new MetadataSoapApi(org);
+    this.metadataRest = new MetadataRestApi(org);
   }
 
   @Override
@@ -98,6 +105,10 @@ final class OrgHandler extends Handler.Abstract {
       return true;
     }
 
+    if (endpoint == Endpoint.METADATA_SOAP) {
+      writeSoap(response, callback, soap(request, path));
+      return true;
+    }
     try {
       Reply reply = route(request, endpoint, method, path, version, rest);
       if (version != null) {
@@ -125,6 +136,41 @@ final class OrgHandler extends Handler.Abstract {
           "An unexpected error occurred. Please include this ErrorId if you contact support: " + errorId)));
     }
     return true;
+  }
+
+  /**
+   * A Metadata API SOAP call: the body read whole (at most {@link MetadataRestApi#MAX_BODY_BYTES}),
+   * answered by {@link MetadataSoapApi}; failures are SOAP faults, never REST JSON.
+   */
+  private MetadataSoapApi.Reply soap(Request request, String path) {
+    Matcher m = METADATA_SOAP_PATH.matcher(path);
+    if (!m.matches()) {
+      return MetadataSoapApi.fault("soapenv:Client", "not a Metadata API endpoint: " + path);
+    }
+    if (m.group(2) != null && !org.orgId.startsWith(m.group(2).substring(1, 16))) {
+      return MetadataSoapApi.fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session");
+    }
+    try {
+      byte[] body = Content.Source.asInputStream(request).readNBytes((int) MetadataRestApi.MAX_BODY_BYTES + 1);
+      if (body.length > MetadataRestApi.MAX_BODY_BYTES) {
+        return MetadataSoapApi.fault("soapenv:Client", "the SOAP request is larger than " + MetadataRestApi.MAX_BODY_BYTES
+            + " bytes");
+      }
+      return metadataSoap.call(body, m.group(1));
+    } catch (IOException e) {
+      return MetadataSoapApi.fault("soapenv:Client", "the SOAP request could not be read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      String errorId = Long.toString(System.nanoTime(), 36);
+      LOG.warn("orgsim {}: SOAP {} failed (ErrorId {})", org.spec.alias(), path, errorId, e);
+      return MetadataSoapApi.fault("UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you"
+          + " contact support: " + errorId);
+    }
+  }
+
+  private static void writeSoap(Response response, Callback callback, MetadataSoapApi.Reply reply) {
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml;charset=UTF-8");
+    Content.Sink.write(response, true, reply.xml(), callback);
   }
 
   /** Marks the on-purpose drop as quiet, so Jetty does not log it as a failure. */
@@ -222,6 +268,8 @@ final class OrgHandler extends Handler.Abstract {
           case QUERY_MORE -> queries.more(version, parts[1]);
           // Tooling API Developer Guide, "Tooling API REST Resources" (intro_rest_resources.htm)
           case TOOLING -> this.rest.tooling(parts, query.getValue("q"));
+          // Metadata API Developer Guide, "Deploy Metadata with Apex Testing Using REST" (meta_rest_deploy.htm)
+          case DEPLOY_REQUEST -> metadataRest.handle(request, method, version, parts, query.getValue("includeDetails"), session);
           default -> throw ApiException.notFound();
         };
       }
@@ -264,6 +312,9 @@ final class OrgHandler extends Handler.Abstract {
     if (path.equals("/services/data") || path.equals("/services/data/")) {
       return method.equals("GET") ? Endpoint.VERSIONS : Endpoint.UNKNOWN;
     }
+    if (path.startsWith("/services/Soap/m/")) {
+      return method.equals("POST") ? Endpoint.METADATA_SOAP : Endpoint.UNKNOWN;
+    }
     if (rest == null) {
       return Endpoint.UNKNOWN;
     }
@@ -289,6 +340,9 @@ final class OrgHandler extends Handler.Abstract {
       case "query" -> !get ? Endpoint.UNKNOWN : p.length == 1 ? Endpoint.QUERY : p.length == 2 ? Endpoint.QUERY_MORE : Endpoint.UNKNOWN;
       case "queryAll" -> !get ? Endpoint.UNKNOWN : p.length == 1 ? Endpoint.QUERY_ALL : p.length == 2 ? Endpoint.QUERY_MORE : Endpoint.UNKNOWN;
       case "tooling" -> Endpoint.TOOLING;
+      case "metadata" -> p.length >= 2 && p[1].equals("deployRequest") && p.length <= 3
+          && (p.length == 2 ? method.equals("POST") : Set.of("GET", "PATCH", "POST").contains(method))
+          ? Endpoint.DEPLOY_REQUEST : Endpoint.UNKNOWN;
       default -> Endpoint.UNKNOWN;
     };
   }

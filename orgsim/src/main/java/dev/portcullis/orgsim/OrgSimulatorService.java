@@ -31,6 +31,7 @@ public final class OrgSimulatorService implements OrgSimulatorProvider {
           .environment(org.environment())
           .port(options.firstPort() == 0 ? 0 : options.firstPort() + i)
           .orgId(org.orgId())
+          .instanceUrl(org.instanceUrl())
           .connectedApp(org.consumerKey(), org.certificate())
           .user(org.username());
       for (String username : org.additionalUsers()) {

@@ -4,6 +4,7 @@ import dev.portcullis.salesforce.OrgEnvironment;
 import dev.portcullis.salesforce.SalesforceId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -30,6 +31,10 @@ import java.util.Objects;
  * @param queryBatchSize records per query batch before {@code nextRecordsUrl} (default 2000)
  * @param maxAssertionLifetime the furthest in the future a JWT {@code exp} given in seconds may
  *     lie (default 10 minutes; see {@link JwtBearerGrant})
+ * @param instanceUrl what the org's token answers name as {@code instance_url}, or {@code null}
+ *     for its own URL. Salesforce's login hosts ({@code login.salesforce.com}) answer with the
+ *     org's My Domain, another host; this puts, say, a fixed upstream or a recording proxy where
+ *     clients of the token send their API calls
  */
 public record OrgSpec(
     String alias,
@@ -43,7 +48,8 @@ public record OrgSpec(
     String fixtureYaml,
     Duration sessionTimeout,
     int queryBatchSize,
-    Duration maxAssertionLifetime) {
+    Duration maxAssertionLifetime,
+    URI instanceUrl) {
 
   public OrgSpec {
     Objects.requireNonNull(alias, "alias");
@@ -60,6 +66,18 @@ public record OrgSpec(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("org '" + alias + "': port must be 0..65535, was " + port);
     }
+    if (instanceUrl != null && !isBaseUrl(instanceUrl)) {
+      throw new IllegalArgumentException("org '" + alias + "': instanceUrl must be http(s)://host[:port] with no path,"
+          + " query or fragment, was " + instanceUrl);
+    }
+  }
+
+  /** {@code http(s)://host[:port]}, as Salesforce's {@code instance_url} is. */
+  static boolean isBaseUrl(URI url) {
+    String scheme = url.getScheme();
+    return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null
+        && url.getRawUserInfo() == null && (url.getRawPath() == null || url.getRawPath().isEmpty())
+        && url.getRawQuery() == null && url.getRawFragment() == null;
   }
 
   /**
@@ -99,6 +117,7 @@ public record OrgSpec(
     private Duration sessionTimeout = Duration.ofHours(2);
     private int queryBatchSize = 2000;
     private Duration maxAssertionLifetime = Duration.ofMinutes(10);
+    private URI instanceUrl;
 
     private Builder(String alias) {
       this.alias = alias;
@@ -167,9 +186,15 @@ public record OrgSpec(
       return this;
     }
 
+    /** What token answers name as {@code instance_url}; {@code null} (the default) for the org's own URL. */
+    public Builder instanceUrl(URI instanceUrl) {
+      this.instanceUrl = instanceUrl;
+      return this;
+    }
+
     public OrgSpec build() {
       return new OrgSpec(alias, environment, port, orgId, consumerKey, certificate, users, fixtureName,
-          fixtureYaml, sessionTimeout, queryBatchSize, maxAssertionLifetime);
+          fixtureYaml, sessionTimeout, queryBatchSize, maxAssertionLifetime, instanceUrl);
     }
   }
 }

@@ -35,6 +35,9 @@ final class OrgState {
   final Set<String> preAuthorized = ConcurrentHashMap.newKeySet();
   final byte[] signingSecret = new byte[32];
   final QueryCursors cursors;
+  final MetadataStore metadata = new MetadataStore();
+  final Deployments deployments;
+  final Retrievals retrievals;
   private final Map<Endpoint, AtomicInteger> counts = new EnumMap<>(Endpoint.class);
   private volatile String url;
 
@@ -49,6 +52,8 @@ final class OrgState {
     this.sessions = new SessionStore(orgId.substring(0, 15), clock, spec.sessionTimeout());
     this.faults = new Faults(sessions::expireAll);
     this.cursors = new QueryCursors(clock);
+    this.deployments = new Deployments(this);
+    this.retrievals = new Retrievals(this);
     for (Endpoint e : Endpoint.values()) {
       counts.put(e, new AtomicInteger());
     }
@@ -101,6 +106,22 @@ final class OrgState {
         RecordDefaults.onInsert(row, now, firstUser);
       }
     }
+    metadata.seed(now, firstUser, this::newId);
+  }
+
+  /** A new id with {@code keyPrefix}, unique in this org. */
+  String newId(String keyPrefix) {
+    synchronized (data) {
+      return data.newId(keyPrefix);
+    }
+  }
+
+  /** A user's name as Salesforce shows it ({@code createdByName}): first and last name. */
+  String userName(String userId) {
+    synchronized (data) {
+      return data.byId(userId).map(r -> (r.values.get("FirstName") == null ? "" : r.values.get("FirstName") + " ")
+          + (r.values.get("LastName") == null ? "" : r.values.get("LastName"))).orElse("").strip();
+    }
   }
 
   private static String defaultFixture() {
@@ -132,9 +153,14 @@ final class OrgState {
     this.url = url;
   }
 
-  /** The org's base URL, no trailing slash; its login URL and instance URL. */
+  /** The org's base URL, no trailing slash: its login URL, and its instance URL unless the spec names another. */
   String url() {
     return url;
+  }
+
+  /** What token answers name as {@code instance_url}: the spec's, else {@link #url()}. */
+  String instanceUrl() {
+    return spec.instanceUrl() != null ? spec.instanceUrl().toString() : url;
   }
 
   void count(Endpoint endpoint) {

@@ -83,6 +83,32 @@ class OrgSimulatorServiceTest {
   }
 
   @Test
+  void anInstanceUrlIsWhatTheTokenAnswerNamesWhileTheLoginStaysOnTheOrg() throws Exception {
+    TestKeys keys = TestKeys.generate("prod");
+    URI upstream = URI.create("http://127.0.0.1:18080");
+    var prod = new OrgSimulatorProvider.SimulatedOrg("prod", OrgEnvironment.PRODUCTION, "ci@acme.example", "key-prod",
+        keys.certificate(), null, List.of(), upstream);
+    try (OrgSimulatorProvider.OrgSimulator sim = new OrgSimulatorService().start(
+        new OrgSimulatorProvider.Options("127.0.0.1", 0, List.of(prod), null))) {
+      var reply = new SimulatorClient().token(sim.url("prod"), SimulatorClient.assertion(keys.keyPair().getPrivate(),
+          "key-prod", "ci@acme.example", sim.url("prod").toString(), Instant.now().plusSeconds(60).getEpochSecond(), null));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      assertThat(reply.json().get("instance_url").asText()).isEqualTo("http://127.0.0.1:18080");
+      assertThat(reply.json().get("id").asText()).as("the identity URL stays on the login host, as Salesforce's")
+          .startsWith(sim.url("prod") + "/id/" + sim.orgId("prod") + "/005");
+    }
+  }
+
+  @Test
+  void anInstanceUrlWithAPathIsRefused() {
+    for (String bad : List.of("http://127.0.0.1:1/services", "ftp://127.0.0.1", "http://u@127.0.0.1", "http://h?x=1")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> OrgSpec.builder("prod").instanceUrl(URI.create(bad)).build())
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("org 'prod': instanceUrl must be http(s)://host[:port] with no path, query or fragment, was " + bad);
+    }
+  }
+
+  @Test
   void withoutAnIssuerPortNoIssuerRuns() throws Exception {
     TestKeys keys = TestKeys.generate("prod");
     var options = new OrgSimulatorProvider.Options("127.0.0.1", 0, List.of(new OrgSimulatorProvider.SimulatedOrg(

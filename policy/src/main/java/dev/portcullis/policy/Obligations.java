@@ -74,7 +74,8 @@ final class Obligations {
           : Optional.of(name + " takes a whole number ≥ 1 (requests per minute)");
       case "require_approval" -> Boolean.TRUE.equals(value) || approval(value)
           ? Optional.empty()
-          : Optional.of("require_approval takes true or a mapping of approvers (a number ≥ 1), from (a list) and reason (text)");
+          : Optional.of("require_approval takes true or a mapping of approvers (a number from 1 to 10), from (a list),"
+              + " reason (text) and valid_for_minutes (1 to 10080)");
       default -> Optional.of("unknown obligation '" + name + "'"
           + PolicyYaml.closest(name, KNOWN).map(best -> " (did you mean '" + best + "'?)")
               .orElse(" (known: " + String.join(", ", KNOWN) + "; site-specific ones start with x_)"));
@@ -87,9 +88,10 @@ final class Obligations {
     }
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       boolean ok = switch (String.valueOf(entry.getKey())) {
-        case "approvers" -> entry.getValue() instanceof Long n && n >= 1;
+        case "approvers" -> entry.getValue() instanceof Long n && n >= 1 && n <= 10;
         case "from" -> entry.getValue() instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
         case "reason" -> entry.getValue() instanceof String;
+        case "valid_for_minutes" -> entry.getValue() instanceof Long n && n >= 1 && n <= 7 * 24 * 60;
         default -> false;
       };
       if (!ok) {

@@ -32,6 +32,8 @@ public interface OrgSimulatorProvider {
    * @param orgId the org's 15- or 18-character id ({@code 00D…}), or {@code null} for a generated one
    * @param additionalUsers more active users, pre-authorized on the same connected app (e.g. the
    *     broker's integration users)
+   * @param instanceUrl what the org's token answers name as {@code instance_url} (where clients
+   *     of its tokens send their API calls), or {@code null} for the org's own URL
    */
   record SimulatedOrg(
       String alias,
@@ -40,15 +42,22 @@ public interface OrgSimulatorProvider {
       String consumerKey,
       X509Certificate certificate,
       String orgId,
-      List<String> additionalUsers) {
+      List<String> additionalUsers,
+      URI instanceUrl) {
     public SimulatedOrg {
       additionalUsers = List.copyOf(additionalUsers);
+    }
+
+    /** An org whose token answers name its own URL as {@code instance_url}. */
+    public SimulatedOrg(String alias, OrgEnvironment environment, String username, String consumerKey,
+        X509Certificate certificate, String orgId, List<String> additionalUsers) {
+      this(alias, environment, username, consumerKey, certificate, orgId, additionalUsers, null);
     }
 
     /** An org with a generated id and only its integration user. */
     public SimulatedOrg(
         String alias, OrgEnvironment environment, String username, String consumerKey, X509Certificate certificate) {
-      this(alias, environment, username, consumerKey, certificate, null, List.of());
+      this(alias, environment, username, consumerKey, certificate, null, List.of(), null);
     }
   }
 
@@ -79,7 +88,10 @@ public interface OrgSimulatorProvider {
 
   /** A running simulator. Closing it stops every listener. */
   interface OrgSimulator extends AutoCloseable {
-    /** The org's base URL: its login URL and its instance URL (My Domain), no trailing slash. */
+    /**
+     * The org's base URL, no trailing slash: its login URL, and its instance URL (My Domain) unless
+     * {@link SimulatedOrg#instanceUrl()} names another.
+     */
     URI url(String alias);
 
     /** The org's 18-character id ({@code 00D…}). */

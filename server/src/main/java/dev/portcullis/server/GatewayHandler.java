@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The gateway listener's routes: the token exchange ({@code POST /oauth2/token}), then the
- * enforcement proxy in front of Salesforce's APIs for everything else, when the broker runs;
- * otherwise a JSON 404.
+ * enforcement proxy in front of Salesforce's APIs ({@code /services/…}, and the Streaming API at
+ * {@code /cometd/…}), when the broker runs; otherwise a JSON 404.
  */
 final class GatewayHandler extends Handler.AbstractContainer {
   private final Optional<Handler> tokenEndpoint;
@@ -40,7 +40,14 @@ final class GatewayHandler extends Handler.AbstractContainer {
     if (PortcullisServer.TOKEN_PATH.equals(path)) {
       return path;
     }
-    return path.replaceAll("^/+", "/").startsWith("/services/") ? "/services/*" : "UNKNOWN";
+    String collapsed = path.replaceAll("^/+", "/");
+    return collapsed.startsWith("/services/") ? "/services/*" : collapsed.startsWith("/cometd/") ? "/cometd/*" : "UNKNOWN";
+  }
+
+  /** Whether the enforcement proxy serves {@code path}: Salesforce's APIs, and Streaming API's CometD endpoint. */
+  static boolean proxied(String path) {
+    String collapsed = path.replaceAll("^/+", "/");
+    return collapsed.startsWith("/services/") || collapsed.startsWith("/cometd/");
   }
 
   @Override
@@ -48,7 +55,7 @@ final class GatewayHandler extends Handler.AbstractContainer {
     if (tokenEndpoint.isPresent() && tokenEndpoint.get().handle(request, response, callback)) {
       return true;
     }
-    if (proxy.isPresent() && Request.getPathInContext(request).replaceAll("^/+", "/").startsWith("/services/")) {
+    if (proxy.isPresent() && proxied(Request.getPathInContext(request))) {
       return proxy.get().handle(request, response, callback);
     }
     response.setStatus(HttpStatus.NOT_FOUND_404);

@@ -109,8 +109,9 @@ final class GatewayRequestGuard extends Handler.Wrapper {
     if (path.startsWith("/services/async/")) {
       return "bulk";
     }
-    if (path.startsWith("/services/Soap/m/")) {
-      return "metadata";
+    if (path.startsWith("/services/Soap/m/")
+        || path.matches("/services/data/v\\d{2,3}\\.0/metadata/deployRequest(/.*)?")) {
+      return "metadata"; // the SOAP binding and the REST deployRequest carry the same zips
     }
     if (path.startsWith("/services/Soap/")) {
       return "soap";

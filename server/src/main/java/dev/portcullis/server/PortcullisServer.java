@@ -160,7 +160,8 @@ public final class PortcullisServer implements AutoCloseable {
     Handler gatewaySide = new HttpMetricsHandler(registry, "gateway", GatewayHandler::template,
         new MinimumDataRateHandler(new GatewayRequestGuard(limits,
             new GatewayHandler(broker.map(b -> b.tokenEndpoint(this::gatewayUrlOrAdmin)),
-                broker.map(ServerBroker::gatewayProxy))), limits.minRequestBytesPerSecond(), 0));
+                broker.map(b -> b.gatewayProxy(config.server().gatewayPublicUrl())))),
+            limits.minRequestBytesPerSecond(), 0));
     GracefulHandler graceful = new GracefulHandler(new ConnectorRouter(adminSide, gatewaySide));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(config.server().shutdownGrace().toMillis());
@@ -383,8 +384,9 @@ public final class PortcullisServer implements AutoCloseable {
     });
   }
 
+  /** Where clients reach the gateway: its public URL when configured, else the listener (the admin API without one). */
   private URI gatewayUrlOrAdmin() {
-    return gatewayUrl().orElseGet(this::adminUrl);
+    return config.server().gatewayPublicUrl().or(this::gatewayUrl).orElseGet(this::adminUrl);
   }
 
   /** The running demo (its simulator, CA and issuers), when this server was started with {@code --demo}. */
@@ -777,6 +779,9 @@ public final class PortcullisServer implements AutoCloseable {
           extraRoutes.putIfAbsent("/admin/sessions", sessions);
           extraRoutes.putIfAbsent("/admin/sessions/revoke", sessions);
           extraRoutes.putIfAbsent("/admin/risk", running.riskAdmin(adminToken));
+          Handler approvals = running.approvalAdmin(adminToken);
+          extraRoutes.putIfAbsent("/admin/approvals", approvals);
+          extraRoutes.putIfAbsent("/admin/approvals/vote", approvals);
         });
       } catch (BrokerStartException e) {
         ledger.ifPresent(ServerLedger::close);

@@ -213,7 +213,7 @@ class BrokerReplicasTest {
     assertThat(create.body()).contains("PORTCULLIS_DENIED").contains("the caller's risk score allows reads only");
     assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
     assertThat(onB.authenticate(token)).isInstanceOf(Authentication.Active.class);
-    assertThat(upstream.requests()).as("the read only; the create never reached Salesforce").singleElement()
+    assertThat(upstream.requests).as("the read only; the create never reached Salesforce").singleElement()
         .asString().startsWith("GET /services/data/v62.0/query?q=SELECT%20Id%20FROM%20Account");
   }
 

@@ -87,13 +87,18 @@ final class BrokerTestConfig {
 
   private static HttpResponse<String> exchangeResponse(HttpClient http, URI gateway, String subjectToken, String scope)
       throws IOException, InterruptedException {
-    String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
-        StandardCharsets.UTF_8) + "&subject_token=" + subjectToken + "&subject_token_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
-        + "&audience=prod&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
+    String form = exchangeForm(subjectToken, "prod", scope);
     return http.send(HttpRequest.newBuilder(gateway.resolve("/oauth2/token"))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The form of an RFC 8693 token exchange of CI identity token {@code idToken} for a session on org {@code audience}. */
+  static String exchangeForm(String idToken, String audience, String scope) {
+    return "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
+        + "&subject_token=" + idToken + "&subject_token_type="
+        + URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token", StandardCharsets.UTF_8)
+        + "&audience=" + audience + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
   }
 
   /** An {@code identity:} section trusting one GitHub-Actions-shaped issuer. */

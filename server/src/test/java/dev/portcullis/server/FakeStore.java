@@ -47,6 +47,11 @@ final class FakeStore implements Store {
   }
 
   @Override
+  public dev.portcullis.store.ApprovalRepository approvals() {
+    throw new UnsupportedOperationException("the fake store keeps no approvals");
+  }
+
+  @Override
   public dev.portcullis.store.SessionRevocationFeed sessionRevocations() {
     throw new UnsupportedOperationException("the fake store keeps no sessions");
   }

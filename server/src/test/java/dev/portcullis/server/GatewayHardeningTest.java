@@ -2,9 +2,13 @@ package dev.portcullis.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.identity.broker.IntegrationUser;
+import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
 import dev.portcullis.orgsim.OidcIssuerSimulator;
 import dev.portcullis.policy.PolicyBundle;
+import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
@@ -14,13 +18,25 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,63 +50,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the broker and a fake Salesforce that records every request it receives. A refused request must
  * never reach it.
  */
-class GatewayHardeningTest {
-  static final String PROD_ID = "00D5e000000AbCdEAA";
+class GatewayHardeningTest extends GatewayServerFixture {
   /** Generous: a refused or cut connection ends long before; a test that waits this long fails. */
   static final int READ_TIMEOUT_MILLIS = 30_000;
 
-  @TempDir Path dir;
-  OidcIssuerSimulator issuers;
-  PortcullisServer server;
-  RecordingUpstream upstream;
-  String session;
-  int port;
-
-  @BeforeEach
-  void start() throws Exception {
-    upstream = RecordingUpstream.start();
-    URI upstreamUrl = upstream.url();
-    issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
-    Path policies = dir.resolve("policies");
-    Files.createDirectories(policies);
-    PolicyBundle.writeDefault(policies);
-    Path params = policies.resolve("params.yaml");
-    Files.writeString(params, Files.readString(params).replace("allowed_github_repositories: []",
-        "allowed_github_repositories: [\"acme/salesforce-app\"]"));
-    TestFiles.writeRsaKey(dir.resolve("keys/prod.pem"));
-    Config config = ConfigLoader.load(TestFiles.write(dir.resolve("portcullis.yaml"), """
-        server:
-          admin: { host: 127.0.0.1, port: 0 }
-          gateway: { host: 127.0.0.1, port: 0 }
-        broker:
-          policies: policies
-        """ + BrokerTestConfig.githubIssuer(issuers.github().issuer(), issuers.github().jwksUri())
-        + BrokerTestConfig.prodOrgWithReader(PROD_ID)), Map.of());
+  @Override
+  Config adjust(Config config) {
     Config.GatewayLimits defaults = config.server().gatewayLimits();
-    config = config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
+    return config.withGatewayLimits(new Config.GatewayLimits(defaults.maxHeaderBytes(), defaults.maxBodyBytes(),
         Duration.ofSeconds(5), defaults.minRequestBytesPerSecond()));
-    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
-    server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
-    port = server.gatewayUrl().orElseThrow().getPort();
-    session = exchange();
-  }
-
-  String exchange() throws Exception {
-    return BrokerTestConfig.exchange(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
-        server.gatewayUrl().orElseThrow(), issuers.github().mint(Map.of()), "api:read").get("access_token").asText();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (issuers != null) {
-      issuers.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   /** What came back on a raw connection, read until the server closed it. */
@@ -125,7 +93,30 @@ class GatewayHardeningTest {
         + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-    assertThat(upstream.requests()).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+    assertThat(forwarded).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+  }
+
+  @Test
+  void theStreamingApisCometdEndpointIsServedByTheProxy() throws Exception {
+    String handshake = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\"}]";
+    Exchange answer = raw("POST /cometd/62.0 HTTP/1.1\r\nHost: gw\r\n" + auth() + "Content-Type: application/json\r\n"
+        + "Content-Length: " + handshake.length() + "\r\nConnection: close\r\n\r\n" + handshake);
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(forwarded).containsExactly("POST /cometd/62.0");
+  }
+
+  @Test
+  void aBulkApiSessionIsReadFromXSfdcSessionAndAnsweredInBulksShape() throws Exception {
+    String job = "<jobInfo xmlns=\"http://www.force.com/2009/06/asyncapi/dataload\"><operation>insert</operation>"
+        + "<object>Account</object></jobInfo>";
+    Exchange answer = raw("POST /services/async/62.0/job HTTP/1.1\r\nHost: gw\r\nX-SFDC-Session: " + session
+        + "\r\nContent-Type: application/xml\r\nContent-Length: " + job.length() + "\r\nConnection: close\r\n\r\n" + job);
+
+    // a read-only production session: authenticated from X-SFDC-Session, then denied (no bulk scope)
+    assertThat(answer.status()).as(answer.text()).isEqualTo(403);
+    assertThat(answer.text()).contains("<exceptionCode>PORTCULLIS_DENIED</exceptionCode>").contains("bulk scope");
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -156,7 +147,7 @@ class GatewayHardeningTest {
         + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-    assertThat(upstream.requests()).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
+    assertThat(forwarded).containsExactly("GET /services/data/v62.0/sobjects/Account/describe");
   }
 
   @ParameterizedTest
@@ -190,7 +181,7 @@ class GatewayHardeningTest {
     Exchange answer = raw(request);
 
     assertThat(answer.text()).startsWith("HTTP/1.1 400 ");
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -198,7 +189,7 @@ class GatewayHardeningTest {
     Exchange answer = raw("GET /services/data/v62.0/sobjects/Account/describe\r\nHost: gw\r\n" + auth() + "\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(505);
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @ParameterizedTest
@@ -223,7 +214,7 @@ class GatewayHardeningTest {
     Exchange answer = raw("GET " + path + " HTTP/1.1\r\nHost: gw\r\n" + auth() + "Connection: close\r\n\r\n");
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(400);
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -235,7 +226,7 @@ class GatewayHardeningTest {
 
     assertThat(headers.status()).as(headers.text()).isEqualTo(431);
     assertThat(uri.status()).as(uri.text()).isEqualTo(414);
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -279,7 +270,7 @@ class GatewayHardeningTest {
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(415);
     assertThat(answer.text()).contains("Accept-Encoding: identity").contains("PORTCULLIS_CONTENT_ENCODING");
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -289,7 +280,7 @@ class GatewayHardeningTest {
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.text()).contains("PORTCULLIS_TOKEN_IN_URL").doesNotContain(session);
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 
   @Test
@@ -331,6 +322,6 @@ class GatewayHardeningTest {
       String text = received.toString(StandardCharsets.ISO_8859_1);
       assertThat(text.isEmpty() || !text.startsWith("HTTP/1.1 200")).as(text).isTrue();
     }
-    assertThat(upstream.requests()).isEmpty();
+    assertThat(forwarded).isEmpty();
   }
 }

@@ -139,10 +139,10 @@ class GatewayRapidResetTest {
     }
 
     System.out.printf("rapid reset: %d streams written, %s, %d reached the upstream%n", flooded, goaway,
-        upstream.requests().size());
+        upstream.requests.size());
     assertThat(goaway).as("the server said why it closed the connection").isNotNull();
     assertThat(goaway.errorCode()).as("GOAWAY error code").isEqualTo(ENHANCE_YOUR_CALM);
-    int reached = upstream.requests().size();
+    int reached = upstream.requests.size();
     assertThat(reached).as("reset streams that reached Salesforce anyway")
         .isLessThanOrEqualTo(PortcullisServer.HTTP2_MAX_CONCURRENT_STREAMS);
     assertThat(goaway.lastStreamId()).as("the last stream the server took: no more streams than control events allowed")
@@ -154,7 +154,7 @@ class GatewayRapidResetTest {
       assertThat(normal.statusCode()).as(normal.body()).isEqualTo(200);
       assertThat(normal.version()).isEqualTo(HttpClient.Version.HTTP_2);
     }
-    assertThat(upstream.requests()).hasSize(reached + 1);
+    assertThat(upstream.requests).hasSize(reached + 1);
   }
 
   /**

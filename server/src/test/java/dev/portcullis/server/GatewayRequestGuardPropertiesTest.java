@@ -51,4 +51,15 @@ class GatewayRequestGuardPropertiesTest {
     return Arbitraries.of(".", "%2e", "%2E", "%c0%ae", "%e0%80%ae").list().ofMinSize(1).ofMaxSize(2)
         .map(parts -> String.join("", parts));
   }
+
+  /** The REST deployRequest carries the same zips as the SOAP binding, so it has the metadata body limit. */
+  @org.junit.jupiter.api.Test
+  void metadataDeploysOverSoapAndRestShareTheMetadataFamily() {
+    assertThat(GatewayRequestGuard.family("/services/Soap/m/62.0")).isEqualTo("metadata");
+    assertThat(GatewayRequestGuard.family("/services/data/v62.0/metadata/deployRequest")).isEqualTo("metadata");
+    assertThat(GatewayRequestGuard.family("/services/data/v62.0/metadata/deployRequest/0Af000000000001AAA"))
+        .isEqualTo("metadata");
+    assertThat(GatewayRequestGuard.family("/services/data/v62.0/metadata/deployRequests")).isEqualTo("rest");
+    assertThat(GatewayRequestGuard.family("/services/data/v62.0/sobjects/Account")).isEqualTo("rest");
+  }
 }

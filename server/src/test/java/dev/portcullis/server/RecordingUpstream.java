@@ -28,6 +28,8 @@ final class RecordingUpstream implements AutoCloseable {
   record Received(String request, String decision) {}
 
   final List<Received> received = new CopyOnWriteArrayList<>();
+  /** What arrived, as {@code METHOD /path?query}, in order (a live list). */
+  final List<String> requests = new CopyOnWriteArrayList<>();
   private final Server server = new Server();
   private final ServerConnector connector = new ServerConnector(server);
 
@@ -45,6 +47,7 @@ final class RecordingUpstream implements AutoCloseable {
           String pathQuery = request.getHttpURI().getPathQuery();
           upstream.received.add(new Received(request.getMethod() + " " + pathQuery,
               request.getHeaders().get("X-Portcullis-Decision")));
+          upstream.requests.add(request.getMethod() + " " + pathQuery);
           response.setStatus(200);
           response.getHeaders().put("Content-Type", "application/json");
           if (pathQuery.contains(HOLD)) {
@@ -63,11 +66,6 @@ final class RecordingUpstream implements AutoCloseable {
 
   URI url() {
     return URI.create("http://127.0.0.1:" + connector.getLocalPort());
-  }
-
-  /** What arrived, as {@code METHOD /path?query}, in order. */
-  List<String> requests() {
-    return received.stream().map(Received::request).toList();
   }
 
   @Override

@@ -117,7 +117,7 @@ class TokenExchangeOrgsimTest {
     assertThat(json.readTree(query.body()).get("totalSize").asInt()).isPositive();
     // an unclassified request is denied in Salesforce's shape
     HttpResponse<String> apex = http.send(HttpRequest.newBuilder(server.gatewayUrl().orElseThrow()
-        .resolve("/services/apexrest/Anything")).timeout(TIMEOUT)
+        .resolve("/services/data/v62.0/analytics/reports")).timeout(TIMEOUT)
         .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(apex.statusCode()).isEqualTo(403);
     assertThat(apex.body()).contains("PORTCULLIS_DENIED").contains("unclassified");

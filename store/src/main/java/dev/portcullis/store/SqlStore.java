@@ -78,6 +78,7 @@ final class SqlStore implements Store {
   private final SessionRevocationFeed sessionRevocations;
   private final SessionRepository sessions;
   private final RiskRepository risks;
+  private final ApprovalRepository approvals;
 
   private SqlStore(
       Dialect dialect,
@@ -105,6 +106,7 @@ final class SqlStore implements Store {
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
     this.risks = new JdbcRiskRepository(jdbc);
+    this.approvals = new JdbcApprovalRepository(jdbc);
     this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
     if (dialect == Dialect.POSTGRESQL) {
       PostgresSessionRevocationFeed feed =
@@ -334,6 +336,11 @@ final class SqlStore implements Store {
   @Override
   public RiskRepository risks() {
     return risks;
+  }
+
+  @Override
+  public ApprovalRepository approvals() {
+    return approvals;
   }
 
   @Override

@@ -44,6 +44,9 @@ public interface Store extends AutoCloseable {
   /** Principals' risk scores (what policy reads as {@code risk}). */
   RiskRepository risks();
 
+  /** Approvals asked for by policy ({@code require_approval}). */
+  ApprovalRepository approvals();
+
   /**
    * Session revocations made on any replica, delivered to this one within a second (PostgreSQL
    * LISTEN/NOTIFY; in-process for SQLite).

@@ -202,10 +202,72 @@ final class BrokerLedger implements BrokerEvents {
       fields.put("status", (long) completion.upstreamStatus());
     }
     fields.put("request_bytes", completion.requestBytes());
+    fields.put("response_bytes", completion.responseBytes());
     try {
       append(LedgerEntry.of("gateway.completed", Instant.now(), fields));
     } catch (RuntimeException e) {
       LOG.error("could not record gateway.completed: {}", e.getMessage());
+    }
+  }
+
+  /** {@code approval.requested}: policy held a request for approval; durable before the requester hears of it. */
+  CompletableFuture<?> approvalRequested(dev.portcullis.store.Approval approval) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("approval", approval.id());
+    fields.put("approval_kind", approval.kind());
+    fields.put("org", approval.orgAlias());
+    fields.put("actor", text(approval.requesterSubject()));
+    fields.put("issuer", text(approval.requesterIssuer()));
+    putText(fields, "run_actor", approval.requesterActor());
+    fields.put("summary", text(approval.summary()));
+    fields.put("required", (long) approval.required());
+    if (!approval.eligible().isEmpty()) {
+      fields.put("eligible", approval.eligible().stream().map(BrokerLedger::text).toList());
+    }
+    fields.put("binding_sha256", approval.binding());
+    fields.put("expires", LedgerEntry.formatTime(approval.expiresAt()));
+    putText(fields, "decision", approval.decisionId());
+    return appendNow(LedgerEntry.of("approval.requested", approval.requestedAt(), fields));
+  }
+
+  /** {@code approval.voted}: one approver's vote and what it did. */
+  CompletableFuture<?> approvalVoted(dev.portcullis.store.Approval approval, dev.portcullis.store.Approval.Vote vote,
+      dev.portcullis.store.ApprovalRepository.VoteOutcome outcome) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("approval", approval.id());
+    fields.put("org", approval.orgAlias());
+    fields.put("actor", text(vote.approverSubject()));
+    fields.put("issuer", text(vote.approverIssuer()));
+    fields.put("verdict", vote.approve() ? "approve" : "deny");
+    fields.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+    putText(fields, "comment", vote.comment());
+    fields.put("requester", text(approval.requesterSubject()));
+    fields.put("binding_sha256", approval.binding());
+    return appendNow(LedgerEntry.of("approval.voted", vote.at(), fields));
+  }
+
+  /** {@code approval.used}: the approved request ran, under this decision. */
+  CompletableFuture<?> approvalUsed(dev.portcullis.store.Approval approval, String decisionId) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("approval", approval.id());
+    fields.put("org", approval.orgAlias());
+    fields.put("actor", text(approval.requesterSubject()));
+    fields.put("decision", decisionId);
+    fields.put("approvers", approval.votes().stream().filter(dev.portcullis.store.Approval.Vote::approve)
+        .map(v -> text(v.approverSubject())).toList());
+    fields.put("binding_sha256", approval.binding());
+    return appendNow(LedgerEntry.of("approval.used", Instant.now(), fields));
+  }
+
+  private CompletableFuture<?> appendNow(LedgerEntry entry) {
+    if (ledger.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the server has no ledger (its signing key is not loaded)"));
+    }
+    try {
+      return ledger.get().append(entry);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 

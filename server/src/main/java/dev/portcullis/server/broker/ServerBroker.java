@@ -67,10 +67,12 @@ public final class ServerBroker implements AutoCloseable {
 
   private final List<X509Certificate> clientCas;
   private final java.util.Map<String, String> environments;
+  private final List<Config.Approver> approvers;
 
   private ServerBroker(TokenBroker broker, Optional<OidcVerifier> verifier,
       Optional<ClientCertificateVerifier> certificates, List<X509Certificate> clientCas, PolicyWatcher watcher, BrokerLedger ledger, Store store,
-      Clock clock, Path policyDirectory) {
+      Clock clock, Path policyDirectory, List<Config.Approver> approvers) {
+    this.approvers = List.copyOf(approvers);
     this.broker = broker;
     this.verifier = verifier;
     this.certificates = certificates;
@@ -153,7 +155,7 @@ public final class ServerBroker implements AutoCloseable {
           config.identity().issuers().size(), certificates.isPresent() ? ", client certificates" : "",
           watcher.current().hash().substring(0, 12), policies);
       return Optional.of(new ServerBroker(broker, verifier, certificates, clientCas, watcher, events, store, clock,
-          policies));
+          policies, config.identity().approvers()));
     } catch (IOException | RuntimeException e) {
       verifier.ifPresent(OidcVerifier::close);
       closeQuietly(watcher);
@@ -287,8 +289,12 @@ public final class ServerBroker implements AutoCloseable {
     return new TokenEndpointHandler(broker, certificates, ledger, instanceUrl, clock);
   }
 
-  /** The enforcement proxy in front of the brokered orgs (issue 6, first increment). */
-  public Handler gatewayProxy() {
+  /**
+   * The enforcement proxy in front of the brokered orgs (issue 6).
+   *
+   * @param publicUrl the gateway as clients reach it, when not the listener's own address: links in answers point there
+   */
+  public Handler gatewayProxy(Optional<URI> publicUrl) {
     dev.portcullis.gateway.DecisionRecorder recorder = new dev.portcullis.gateway.DecisionRecorder() {
       @Override
       public java.util.concurrent.CompletableFuture<?> record(dev.portcullis.gateway.GatewayDecision decision) {
@@ -300,8 +306,25 @@ public final class ServerBroker implements AutoCloseable {
         ledger.gatewayCompleted(completion);
       }
     };
+    dev.portcullis.gateway.StoreApprovalGate approvals = new dev.portcullis.gateway.StoreApprovalGate(
+        store.approvals(), new dev.portcullis.gateway.StoreApprovalGate.Events() {
+          @Override
+          public java.util.concurrent.CompletableFuture<?> requested(dev.portcullis.store.Approval approval) {
+            return ledger.approvalRequested(approval);
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<?> used(dev.portcullis.store.Approval approval, String decision) {
+            return ledger.approvalUsed(approval, decision);
+          }
+        }, clock, java.time.Duration.ofSeconds(5));
     return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
-        java.time.Duration.ofSeconds(5));
+        java.time.Duration.ofSeconds(5), approvals, publicUrl);
+  }
+
+  /** {@code /admin/approvals} and {@code /admin/approvals/vote}. */
+  public Handler approvalAdmin(AdminToken token) {
+    return new ApprovalAdminHandler(token, store.approvals(), verifier, approvers, ledger, clock);
   }
 
   /** {@code /admin/risk}: principals' risk scores, shown and set. */

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * server:                          # optional
  *   admin:   { host: 127.0.0.1, port: 7400 }   # admin API (healthz, readyz, metrics); port 0 = any free port
- *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; the token exchange (and later the proxy)
+ *   gateway: { host: 127.0.0.1, port: 7443 }   # optional; the token exchange and the proxy
+ *     # public_url: https://gw.acme.example     # optional: the gateway as clients reach it (a load balancer)
  *   tls: { certificate: certs/server.pem, private_key: certs/server-key.pem }   # optional, PEM (key PKCS#8)
  *   shutdown_grace: 10s            # in-flight requests get this long on shutdown (ms, s, m, h)
  * data_dir: ./data                 # optional; the CLI's --data-dir wins
@@ -102,13 +103,22 @@ public record Config(
   /** This configuration with the admin listener on {@code port} (0 = any free port). */
   public Config withAdminPort(int port) {
     Listener admin = new Listener(server.admin().host(), port);
-    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace(), server.gatewayLimits());
+    Server moved = new Server(admin, server.gateway(), server.tls(), server.shutdownGrace(), server.gatewayLimits(),
+        server.gatewayPublicUrl());
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
   /** This configuration with other request limits on the gateway listener. */
   public Config withGatewayLimits(GatewayLimits limits) {
-    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(), limits);
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(), limits,
+        server.gatewayPublicUrl());
+    return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
+  }
+
+  /** This configuration with the gateway's public URL (links in answers and the token exchange's {@code instance_url}). */
+  public Config withGatewayPublicUrl(URI publicUrl) {
+    Server moved = new Server(server.admin(), server.gateway(), server.tls(), server.shutdownGrace(),
+        server.gatewayLimits(), Optional.of(publicUrl));
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
@@ -116,7 +126,7 @@ public record Config(
   public Config withGatewayPort(int port) {
     Listener gateway = new Listener(server.gateway().map(Listener::host).orElse(DEFAULT_HOST), port);
     Server moved = new Server(server.admin(), Optional.of(gateway), server.tls(), server.shutdownGrace(),
-        server.gatewayLimits());
+        server.gatewayLimits(), server.gatewayPublicUrl());
     return new Config(file, moved, dataDir, storage, salesforce, logging, ledger, orgs, identity, broker, warnings);
   }
 
@@ -150,11 +160,19 @@ public record Config(
    * @param tls the server certificate and key, when configured
    * @param shutdownGrace how long in-flight requests may run on shutdown
    * @param gatewayLimits the gateway listener's request limits ({@code server.gateway})
+   * @param gatewayPublicUrl the gateway's URL as clients reach it ({@code server.gateway.public_url}),
+   *     when it is not the listener's own address: the token exchange's {@code instance_url} and the
+   *     links in answers (docs/GATEWAY.md, "URLs in answers")
    */
   public record Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace,
-      GatewayLimits gatewayLimits) {
+      GatewayLimits gatewayLimits, Optional<URI> gatewayPublicUrl) {
     public Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace) {
       this(admin, gateway, tls, shutdownGrace, GatewayLimits.DEFAULTS);
+    }
+
+    public Server(Listener admin, Optional<Listener> gateway, Optional<Tls> tls, Duration shutdownGrace,
+        GatewayLimits gatewayLimits) {
+      this(admin, gateway, tls, shutdownGrace, gatewayLimits, Optional.empty());
     }
   }
 
@@ -331,18 +349,39 @@ public record Config(
    *
    * @param issuers trusted OIDC issuers (GitHub Actions, GitLab, any issuer with a JWKS)
    * @param mtls client certificates accepted on the gateway listener, when configured
+   * @param approvers the people who may approve what policy holds for approval ({@code require_approval});
+   *     none: nothing can be approved
    */
-  public record Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls) {
-    public static final Identity NONE = new Identity(List.of(), Optional.empty());
+  public record Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls,
+      List<Approver> approvers) {
+    public static final Identity NONE = new Identity(List.of(), Optional.empty(), List.of());
+
+    public Identity(List<dev.portcullis.identity.TrustedIssuer> issuers, Optional<Mtls> mtls) {
+      this(issuers, mtls, List.of());
+    }
 
     public Identity {
       issuers = List.copyOf(issuers);
       Objects.requireNonNull(mtls, "mtls");
+      approvers = List.copyOf(approvers);
     }
 
     /** Whether any identity can be exchanged for a session. */
     public boolean any() {
       return !issuers.isEmpty() || mtls.isPresent();
+    }
+  }
+
+  /**
+   * People of one trusted issuer who may approve.
+   *
+   * @param issuer the {@code iss} of their ID tokens (one of {@code identity.issuers})
+   * @param subjects who: each matches the token's {@code sub}, {@code preferred_username} or {@code email}
+   */
+  public record Approver(String issuer, List<String> subjects) {
+    public Approver {
+      Objects.requireNonNull(issuer, "issuer");
+      subjects = List.copyOf(subjects);
     }
   }
 

@@ -35,7 +35,7 @@ final class ConfigWalk {
   private static final List<String> SERVER = List.of("admin", "gateway", "tls", "shutdown_grace");
   private static final List<String> LISTENER = List.of("host", "port");
   private static final List<String> GATEWAY = List.of("host", "port", "max_header_bytes", "max_body_bytes",
-      "idle_timeout", "min_request_bytes_per_second");
+      "idle_timeout", "min_request_bytes_per_second", "public_url");
   private static final List<String> TLS = List.of("certificate", "private_key");
   private static final List<String> STORAGE = List.of("url");
   private static final List<String> SALESFORCE = List.of("api_version");
@@ -45,7 +45,8 @@ final class ConfigWalk {
           "org_id", "integration_users");
   private static final List<String> INTEGRATION_USER =
       List.of("username", "scopes", "consumer_key", "private_key", "keystore");
-  private static final List<String> IDENTITY = List.of("issuers", "mtls");
+  private static final List<String> IDENTITY = List.of("issuers", "mtls", "approvers");
+  private static final List<String> APPROVER = List.of("issuer", "subjects");
   private static final List<String> ISSUER =
       List.of("issuer", "jwks_url", "audiences", "algorithms", "dialect", "clock_skew", "max_token_age");
   private static final List<String> MTLS = List.of("certificate_authorities", "identity_from", "allowed_prefixes");
@@ -132,7 +133,9 @@ final class ConfigWalk {
     Optional<Config.Tls> tls = fields.value("tls").flatMap(this::tls);
     Duration grace = fields.value("shutdown_grace").flatMap(value -> duration(value, "server.shutdown_grace"))
         .orElse(Config.DEFAULT_SHUTDOWN_GRACE);
-    return new Config.Server(admin, gateway, tls, grace, limits);
+    Optional<URI> publicUrl = gatewayFields.flatMap(listener -> listener.value("public_url"))
+        .flatMap(value -> orgUrl(value, "server.gateway.public_url"));
+    return new Config.Server(admin, gateway, tls, grace, limits, publicUrl);
   }
 
   private Config.GatewayLimits gatewayLimits(Fields fields) {
@@ -575,7 +578,42 @@ final class ConfigWalk {
       issuer(item, seen).ifPresent(issuers::add);
     }
     Optional<Config.Mtls> mtls = fields.value("mtls").flatMap(this::mtls);
-    return new Config.Identity(issuers, mtls);
+    List<Config.Approver> approvers = new ArrayList<>();
+    for (Node item : fields.value("approvers").flatMap(value -> yaml.sequence(value, "identity.approvers"))
+        .orElse(List.of())) {
+      approver(item, seen).ifPresent(approvers::add);
+    }
+    return new Config.Identity(issuers, mtls, approvers);
+  }
+
+  /** An {@code identity.approvers} entry: people of a trusted issuer, by name. */
+  private Optional<Config.Approver> approver(Node node, Map<String, Node> issuers) {
+    Optional<Fields> approver = yaml.mapping(node, "identity.approvers entry", APPROVER);
+    if (approver.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields fields = approver.get();
+    Optional<String> issuer = required(fields, "issuer", "identity.approvers entry").map(String::trim);
+    if (issuer.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!issuers.containsKey(issuer.get())) {
+      yaml.error(fields.value("issuer").orElseThrow(), ConfigErrorCode.INVALID_VALUE, "identity.approvers issuer "
+          + issuer.get() + " is not one of identity.issuers", "list the people's identity provider under"
+          + " identity.issuers first (its tokens are verified like any other)");
+      return Optional.empty();
+    }
+    List<String> subjects = new ArrayList<>();
+    for (Node item : fields.value("subjects").flatMap(value -> yaml.sequence(value, "identity.approvers subjects"))
+        .orElse(List.of())) {
+      yaml.text(item, "identity.approvers subject").map(String::trim).filter(text -> !text.isEmpty())
+          .ifPresent(subjects::add);
+    }
+    if (subjects.isEmpty()) {
+      missing(fields, "subjects", "identity.approvers entry", "the people (sub, preferred_username or email) who may approve");
+      return Optional.empty();
+    }
+    return Optional.of(new Config.Approver(issuer.get(), subjects));
   }
 
   private Optional<dev.portcullis.identity.TrustedIssuer> issuer(Node node, Map<String, Node> seen) {

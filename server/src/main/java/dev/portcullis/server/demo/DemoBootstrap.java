@@ -78,6 +78,10 @@ public final class DemoBootstrap {
    * @param oidcIssuerPort the simulated CI OIDC issuers' port, 0 = a free port
    * @param providers finds the simulator; {@link #defaults()} uses {@link ServiceLoader}
    * @param clock for certificate validity
+   * @param orgInstanceUrls by demo org alias, what the simulated org's token answers name as {@code
+   *     instance_url} instead of its own URL ({@code http(s)://host[:port]}): the gateway then forwards
+   *     that org's sessions' calls there, e.g. to a fixed upstream for a load test
+   *     ({@code bench/gateway-load.sh}). The configuration's {@code instance_url} follows
    */
   public record Options(
       String host,
@@ -86,10 +90,35 @@ public final class DemoBootstrap {
       int orgsimFirstPort,
       int oidcIssuerPort,
       Supplier<Optional<OrgSimulatorProvider>> providers,
-      Clock clock) {
+      Clock clock,
+      Map<String, URI> orgInstanceUrls) {
     public static final int DEFAULT_ORGSIM_PORT = 7501;
     /** The port after the orgs' ({@code 7501}, {@code 7502}). */
     public static final int DEFAULT_OIDC_ISSUER_PORT = DEFAULT_ORGSIM_PORT + 2;
+
+    /** @throws IllegalArgumentException naming the alias that is not a demo org, or the URL that is not a base URL */
+    public Options {
+      orgInstanceUrls = Map.copyOf(orgInstanceUrls);
+      for (Map.Entry<String, URI> entry : orgInstanceUrls.entrySet()) {
+        if (!ORGS.contains(entry.getKey())) {
+          throw new IllegalArgumentException("'" + entry.getKey() + "' is not a demo org (the demo orgs are "
+              + String.join(", ", ORGS) + ")");
+        }
+        URI url = entry.getValue();
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+            || url.getRawUserInfo() != null || !(url.getRawPath() == null || url.getRawPath().isEmpty())
+            || url.getRawQuery() != null || url.getRawFragment() != null) {
+          throw new IllegalArgumentException(entry.getKey() + ": instance URL '" + url
+              + "' must be http(s)://host[:port] only, e.g. http://127.0.0.1:8080");
+        }
+      }
+    }
+
+    /** The simulated orgs name their own URLs as {@code instance_url}. */
+    public Options(String host, int adminPort, int gatewayPort, int orgsimFirstPort, int oidcIssuerPort,
+        Supplier<Optional<OrgSimulatorProvider>> providers, Clock clock) {
+      this(host, adminPort, gatewayPort, orgsimFirstPort, oidcIssuerPort, providers, clock, Map.of());
+    }
 
     /**
      * The gateway on 7443, or on a free port when {@code adminPort} is 0; the issuers on the port
@@ -174,13 +203,16 @@ public final class DemoBootstrap {
         "the org simulator is not in this build; --demo needs it (build with the orgsim module on the class path)"));
     Path configFile = data.resolve(CONFIG_FILE);
     boolean firstStart = !Files.exists(configFile);
-    List<SimulatedOrg> orgs = firstStart ? newOrgs(files) : orgsFrom(ConfigLoader.load(configFile, env), files);
+    List<SimulatedOrg> orgs = firstStart ? newOrgs(files, options.orgInstanceUrls())
+        : orgsFrom(ConfigLoader.load(configFile, env), files, options.orgInstanceUrls());
     OrgSimulator simulator = provider.start(new OrgSimulatorProvider.Options(options.host(), options.orgsimFirstPort(),
         orgs, null, options.oidcIssuerPort()));
     try {
       Map<String, URI> urls = new LinkedHashMap<>();
+      Map<String, URI> instanceUrls = new LinkedHashMap<>();
       for (SimulatedOrg org : orgs) {
         urls.put(org.alias(), simulator.url(org.alias()));
+        instanceUrls.put(org.alias(), org.instanceUrl() != null ? org.instanceUrl() : simulator.url(org.alias()));
       }
       Map<String, URI> issuers = simulator.oidcIssuers();
       if (firstStart) {
@@ -190,7 +222,7 @@ public final class DemoBootstrap {
         AtomicFiles.write(configFile, DemoConfig.render(options, orgs, urls, issuers).getBytes(StandardCharsets.UTF_8),
             false);
       } else {
-        patchUrls(configFile, urls, issuers);
+        patchUrls(configFile, urls, instanceUrls, issuers);
       }
       return new Demo(configFile, files.caCertificate(), urls, issuers, simulator);
     } catch (IOException | RuntimeException e) {
@@ -212,7 +244,7 @@ public final class DemoBootstrap {
       writePolicies(data.resolve(POLICIES));
     }
     Path configFile = data.resolve(CONFIG_FILE);
-    AtomicFiles.write(configFile, DemoConfig.render(options, newOrgs(files), urls, issuers)
+    AtomicFiles.write(configFile, DemoConfig.render(options, newOrgs(files, options.orgInstanceUrls()), urls, issuers)
         .getBytes(StandardCharsets.UTF_8), false);
     return configFile;
   }
@@ -260,7 +292,7 @@ public final class DemoBootstrap {
     }
   }
 
-  private static List<SimulatedOrg> newOrgs(DemoFiles files) throws IOException {
+  private static List<SimulatedOrg> newOrgs(DemoFiles files, Map<String, URI> instanceUrls) throws IOException {
     SecureRandom random = new SecureRandom();
     List<SimulatedOrg> orgs = new ArrayList<>();
     for (String alias : ORGS) {
@@ -270,12 +302,14 @@ public final class DemoBootstrap {
       }
       OrgEnvironment environment = alias.equals("prod") ? OrgEnvironment.PRODUCTION : OrgEnvironment.SANDBOX;
       orgs.add(new SimulatedOrg(alias, environment, "integration@" + alias + ".demo.portcullis.dev",
-          consumerKey.toString(), files.orgCertificate(alias), ORG_IDS.get(alias), integrationUsers(alias)));
+          consumerKey.toString(), files.orgCertificate(alias), ORG_IDS.get(alias), integrationUsers(alias),
+          instanceUrls.get(alias)));
     }
     return orgs;
   }
 
-  private static List<SimulatedOrg> orgsFrom(Config config, DemoFiles files) throws IOException {
+  private static List<SimulatedOrg> orgsFrom(Config config, DemoFiles files, Map<String, URI> instanceUrls)
+      throws IOException {
     List<SimulatedOrg> orgs = new ArrayList<>();
     for (String alias : ORGS) {
       Optional<Config.Org> org = config.org(alias);
@@ -283,20 +317,21 @@ public final class DemoBootstrap {
         // The configuration (possibly edited) decides the org id and who exists in the simulated org.
         List<String> users = org.get().integrationUsers().stream().map(Config.IntegrationUser::username).toList();
         orgs.add(new SimulatedOrg(alias, org.get().environment(), org.get().username(), org.get().consumerKey(),
-            files.orgCertificate(alias), org.get().orgId().orElse(ORG_IDS.get(alias)), users));
+            files.orgCertificate(alias), org.get().orgId().orElse(ORG_IDS.get(alias)), users, instanceUrls.get(alias)));
       }
     }
     return orgs;
   }
 
   /**
-   * Rewrites, in place and only where they differ, the demo orgs' {@code login_url} and {@code
-   * instance_url}, and the {@code issuer} and {@code jwks_url} of the trusted issuers that are the
-   * simulated ones: an {@code http} issuer whose path is {@code /github} or {@code /gitlab} (so a
-   * real issuer the user added is never touched). Everything else, comments included, stays as
-   * written.
+   * Rewrites, in place and only where they differ, the demo orgs' {@code login_url} (to {@code
+   * urls}) and {@code instance_url} (to {@code instanceUrls}), and the {@code issuer} and {@code
+   * jwks_url} of the trusted issuers that are the simulated ones: an {@code http} issuer whose path
+   * is {@code /github} or {@code /gitlab} (so a real issuer the user added is never touched).
+   * Everything else, comments included, stays as written.
    */
-  static void patchUrls(Path configFile, Map<String, URI> urls, Map<String, URI> issuers) throws IOException {
+  static void patchUrls(Path configFile, Map<String, URI> urls, Map<String, URI> instanceUrls, Map<String, URI> issuers)
+      throws IOException {
     String text = Files.readString(configFile, StandardCharsets.UTF_8);
     Optional<Node> root = new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString(text);
     List<Edit> edits = new ArrayList<>();
@@ -309,7 +344,7 @@ public final class DemoBootstrap {
             String url = urls.get(alias.getValue()).toString();
             Map<String, Node> fields = fields(org);
             edit(edits, fields.get("login_url"), url);
-            edit(edits, fields.get("instance_url"), url);
+            edit(edits, fields.get("instance_url"), instanceUrls.getOrDefault(alias.getValue(), URI.create(url)).toString());
           }
         }
       }

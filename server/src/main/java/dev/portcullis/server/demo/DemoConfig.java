@@ -111,6 +111,7 @@ final class DemoConfig {
         """);
     for (SimulatedOrg org : orgs) {
       String url = urls.get(org.alias()).toString();
+      String instanceUrl = org.instanceUrl() != null ? org.instanceUrl().toString() : url;
       yaml.append("""
             - alias: %s
               environment: %s
@@ -119,8 +120,8 @@ final class DemoConfig {
               consumer_key: %s
               username: %s
               private_key: demo/%s-key.pem
-          """.formatted(org.alias(), org.environment().configName(), url, url, org.consumerKey(), org.username(),
-          org.alias()));
+          """.formatted(org.alias(), org.environment().configName(), url, instanceUrl, org.consumerKey(),
+          org.username(), org.alias()));
       if (broker && org.orgId() != null) {
         yaml.append("""
                 # The org's 18-character id: the broker refuses a Salesforce token for any other org.

@@ -330,6 +330,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theGatewaysPublicUrlIsAnHttpsOriginOrLoopback() throws Exception {
+    Config config = ConfigLoader.load(config("server:\n  gateway:\n    public_url: https://gw.acme.example/\n" + org("")),
+        ENV);
+    assertThat(config.server().gatewayPublicUrl()).contains(java.net.URI.create("https://gw.acme.example"));
+    assertThat(ConfigLoader.load(config(org("")), ENV).server().gatewayPublicUrl()).isEmpty();
+
+    Problem plain = onlyError("server:\n  gateway:\n    public_url: http://gw.acme.example\n" + org(""));
+    assertThat(plain.code()).isEqualTo(ConfigErrorCode.INSECURE_URL);
+    assertThat(plain.message()).startsWith("server.gateway.public_url 'http://gw.acme.example' uses plain http");
+    assertThat(onlyError("server:\n  gateway:\n    public_url: gw.acme.example\n" + org("")).code())
+        .isEqualTo(ConfigErrorCode.BAD_URL);
+  }
+
+  @Test
   void gatewayLimitErrorsNameTheirPlace() {
     Problem tooSmall = onlyError("server:\n  gateway:\n    max_header_bytes: 10\n" + org(""));
     assertThat(tooSmall.message()).startsWith("server.gateway.max_header_bytes '10' is not a whole number from 1024");

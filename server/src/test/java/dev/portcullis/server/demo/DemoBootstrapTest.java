@@ -297,6 +297,43 @@ class DemoBootstrapTest {
   }
 
   @Test
+  void anOrgInstanceUrlGoesToTheSimulatorAndTheConfigurationUntilAStartWithoutIt() throws Exception {
+    URI upstream = URI.create("http://127.0.0.1:18080");
+    DemoBootstrap.Options plain = options(0);
+    DemoBootstrap.Options withUpstream = new DemoBootstrap.Options(plain.host(), plain.adminPort(), plain.gatewayPort(),
+        plain.orgsimFirstPort(), plain.oidcIssuerPort(), plain.providers(), plain.clock(), Map.of("prod", upstream));
+    for (boolean firstStart : List.of(true, false)) {
+      try (DemoBootstrap.Demo demo = DemoBootstrap.prepare(dir, Map.of(), withUpstream)) {
+        assertThat(simulator.lastOptions.orgs()).extracting(o -> o.instanceUrl()).as("first start " + firstStart)
+            .containsExactly(upstream, null);
+        Config config = ConfigLoader.load(demo.configFile(), Map.of());
+        assertThat(config.org("prod").orElseThrow().instanceUrl()).isEqualTo(upstream);
+        assertThat(config.org("prod").orElseThrow().loginUrl()).isEqualTo(demo.orgUrls().get("prod"));
+        assertThat(config.org("sandbox").orElseThrow().instanceUrl()).isEqualTo(demo.orgUrls().get("sandbox"));
+      }
+    }
+    try (DemoBootstrap.Demo demo = DemoBootstrap.prepare(dir, Map.of(), plain)) {
+      assertThat(simulator.lastOptions.orgs().get(0).instanceUrl()).isNull();
+      assertThat(ConfigLoader.load(demo.configFile(), Map.of()).org("prod").orElseThrow().instanceUrl())
+          .isEqualTo(demo.orgUrls().get("prod"));
+    }
+  }
+
+  @Test
+  void anOrgInstanceUrlNamesADemoOrgAndIsABaseUrl() {
+    DemoBootstrap.Options plain = options(0);
+    for (var bad : List.of(
+        Map.entry(Map.of("uat", URI.create("http://127.0.0.1:1")), "'uat' is not a demo org (the demo orgs are prod, sandbox)"),
+        Map.entry(Map.of("prod", URI.create("http://127.0.0.1:1/services")), "prod: instance URL 'http://127.0.0.1:1/services'"
+            + " must be http(s)://host[:port] only"),
+        Map.entry(Map.of("prod", URI.create("ftp://127.0.0.1")), "must be http(s)://host[:port] only"),
+        Map.entry(Map.of("prod", URI.create("//127.0.0.1:8080")), "must be http(s)://host[:port] only"))) {
+      assertThatThrownBy(() -> new DemoBootstrap.Options(plain.host(), 0, 0, 0, 0, plain.providers(), plain.clock(),
+          bad.getKey())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getValue());
+    }
+  }
+
+  @Test
   void withoutASimulatorTheErrorSaysWhatIsMissing() {
     DemoBootstrap.Options none = new DemoBootstrap.Options("127.0.0.1", 0, 0, Optional::empty, Clock.systemUTC());
     assertThatThrownBy(() -> DemoBootstrap.prepare(dir, Map.of(), none))

@@ -81,7 +81,7 @@ class DemoConfigPropertiesTest {
       throws IOException {
     Files.writeString(file, before.render(), StandardCharsets.UTF_8);
 
-    DemoBootstrap.patchUrls(file, after.orgs(), after.oidcIssuers());
+    DemoBootstrap.patchUrls(file, after.orgs(), after.orgs(), after.oidcIssuers());
 
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(after.render());
   }
@@ -92,7 +92,7 @@ class DemoConfigPropertiesTest {
     long modified = Files.getLastModifiedTime(file).toMillis();
     Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(modified - 60_000));
 
-    DemoBootstrap.patchUrls(file, ports.orgs(), ports.oidcIssuers());
+    DemoBootstrap.patchUrls(file, ports.orgs(), ports.orgs(), ports.oidcIssuers());
 
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(ports.render());
     assertThat(Files.getLastModifiedTime(file).toMillis()).as("not rewritten").isEqualTo(modified - 60_000);

@@ -19,10 +19,11 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Random Salesforce-shaped answers (query results with relationship records and subquery results
- * nested to depth 4, record reads), split into random chunk sizes: the redacted output parses,
- * holds no value of a redacted field, and equals the input everywhere else.
+ * nested to depth 4, record reads, links on the instance and on look-alike hosts), split into random
+ * chunk sizes: the output holds no value of a redacted field, has every link on the instance moved to
+ * the gateway, and is byte for byte the input everywhere else.
  */
-class JsonRecordRedactorPropertiesTest {
+class JsonAnswerFilterPropertiesTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   static final RedactedFields REDACTED = RedactedFields.of(List.of("Contact.SSN__c", "Case.Description"));
@@ -38,11 +39,16 @@ class JsonRecordRedactorPropertiesTest {
     JsonNode input = random.nextInt(4) == 0 ? record(random, 0) : page(random, 0);
     byte[] bytes = JSON.writeValueAsBytes(input);
 
-    byte[] output = JsonRecordRedactorTest.redact(REDACTED, bytes, chunk);
+    byte[] output = JsonAnswerFilterTest.redact(REDACTED, bytes, chunk);
 
     JsonNode redacted = JSON.readTree(output);
-    assertThat(new String(output, StandardCharsets.UTF_8)).doesNotContain("SECRET");
+    assertThat(new String(output, StandardCharsets.UTF_8)).doesNotContain("SECRET")
+        .doesNotContain("https://acme.my.salesforce.com/");
     assertThat(redacted).isEqualTo(expected(input));
+    // the input is compact Jackson output: the filter changes values in place, so its output is
+    // byte for byte Jackson's output of the expected tree
+    assertThat(new String(output, StandardCharsets.UTF_8))
+        .isEqualTo(new String(JSON.writeValueAsBytes(expected(input)), StandardCharsets.UTF_8));
   }
 
   /** The reference: the tree with every redacted field of every typed record set to null. */
@@ -56,6 +62,9 @@ class JsonRecordRedactorPropertiesTest {
         copy.set(field.getKey(), redacted ? NODES.nullNode() : expected(field.getValue()));
       }
       return copy;
+    }
+    if (node.isTextual()) {
+      return JsonAnswerFilterTest.LINKS.rewrite(node.asText()).<JsonNode>map(NODES::textNode).orElse(node);
     }
     if (node instanceof ArrayNode array) {
       ArrayNode copy = NODES.arrayNode();
@@ -112,7 +121,11 @@ class JsonRecordRedactorPropertiesTest {
   }
 
   static JsonNode scalar(Random random) {
-    return switch (random.nextInt(6)) {
+    return switch (random.nextInt(8)) {
+      case 6 -> NODES.textNode("https://acme.my.salesforce.com" + (random.nextBoolean() ? "" : "/services/data/v62.0/"
+          + "sobjects/Contact/003?x=\"" + random.nextInt(1000) + "\"&y=\u00e9"));
+      case 7 -> NODES.textNode(new String[] {"https://acme.my.salesforce.com.example.net/x", "http://acme.my.salesforce.com/x",
+          "https://acme.file.force.com/x", "/services/data/v62.0/query/01g-2000", "h"}[random.nextInt(5)]);
       case 0 -> NODES.textNode("visible-" + random.nextInt(1000));
       case 1 -> NODES.numberNode(random.nextInt());
       case 2 -> NODES.numberNode(random.nextLong());

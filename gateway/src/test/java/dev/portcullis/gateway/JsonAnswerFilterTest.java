@@ -7,18 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JsonRecordRedactorTest {
+/** The JSON filter: redaction by record type, links moved to the gateway, everything else byte for byte. */
+class JsonAnswerFilterTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final RedactedFields SSN = RedactedFields.of(List.of("Contact.SSN__c"));
+  static final RedactedFields NOTHING = RedactedFields.of(List.of());
+  static final InstanceUrlRewriter LINKS = new InstanceUrlRewriter(URI.create("https://acme.my.salesforce.com"),
+      "https://gw.example.com:8443");
 
-  /** Runs {@code input} through a redactor in chunks of {@code chunk} bytes. */
+  /** Runs {@code input} through a filter in chunks of {@code chunk} bytes. */
   static byte[] redact(RedactedFields fields, byte[] input, int chunk) throws IOException {
-    JsonRecordRedactor redactor = new JsonRecordRedactor(fields);
+    JsonAnswerFilter redactor = new JsonAnswerFilter(fields, LINKS);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int at = 0; at < input.length; at += chunk) {
       write(out, redactor.feed(input, at, Math.min(chunk, input.length - at)));
@@ -94,7 +99,7 @@ class JsonRecordRedactorTest {
   void anAnswerFarLargerThanAnyBufferStreamsChunkByChunk() throws Exception {
     // 500,000 records (~41 MB, more than any buffer the gateway would allow) fed in 16 KiB chunks: each chunk's output is about its input's size,
     // so nothing is held back beyond the token in progress.
-    JsonRecordRedactor redactor = new JsonRecordRedactor(SSN);
+    JsonAnswerFilter redactor = new JsonAnswerFilter(SSN, LINKS);
     byte[] head = "{\"totalSize\":500000,\"done\":true,\"records\":[".getBytes(StandardCharsets.UTF_8);
     long out = redactor.feed(head, 0, head.length).remaining();
     byte[] record = "{\"attributes\":{\"type\":\"Contact\"},\"Id\":\"003000000000001AAA\",\"SSN__c\":\"900-12-3456\"},"
@@ -123,5 +128,84 @@ class JsonRecordRedactorTest {
     redactor.feed(end, 0, end.length);
     assertThat(tail.remaining() + redactor.finish().remaining()).isPositive();
     assertThat(in).isGreaterThan(32L << 20);
+  }
+
+  static String filtered(RedactedFields fields, String input, int chunk) throws IOException {
+    return new String(redact(fields, input.getBytes(StandardCharsets.UTF_8), chunk), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void whatIsNotChangedPassesByteForByteWhitespaceEscapesAndNumberFormsIncluded() throws Exception {
+    String input = "\n{ \"totalSize\" : 1.0E+2 ,\"done\":true,\t\"records\" : [ {\"attributes\":{\"type\":\"Contact\"},"
+        + "\"Name\":\"J\\u00e9r\\u00f4me \\\"JJ\\\" \\/ Smith\",\"N\":-0.50e-3,\"SSN__c\" :\t\"900-1\" } ] }\r\n";
+    String expected = input.replace("\"900-1\"", "null");
+    for (int chunk : new int[] {1, 2, 5, 4096}) {
+      assertThat(filtered(NOTHING, input, chunk)).isEqualTo(input);
+      assertThat(filtered(SSN, input, chunk)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void absoluteLinksOnTheInstanceMoveToTheGatewayAndNothingElseDoes() throws Exception {
+    String input = """
+        {"id":"https://login.salesforce.com/id/00D5e000000AbCdEAA/005000000000001AAA",
+         "instance_url":"https://acme.my.salesforce.com",
+         "urls":{"enterprise":"https://acme.my.salesforce.com/services/Soap/c/{version}/00D5e000000AbCd",
+                 "rest":"HTTPS://ACME.my.salesforce.com:443/services/data/v{version}/",
+                 "escaped":"https:\\/\\/acme.my.salesforce.com\\/services\\/data",
+                 "profile":"https://acme.my.salesforce.com/005000000000001AAA?x=1#y",
+                 "photo":"https://acme.file.force.com/profilephoto/005/F",
+                 "lookalike":"https://acme.my.salesforce.com.example.net/services",
+                 "userinfo":"https://x@acme.my.salesforce.com/services",
+                 "plain_http":"http://acme.my.salesforce.com/services",
+                 "other_port":"https://acme.my.salesforce.com:8443/services",
+                 "text":"see https://acme.my.salesforce.com/005"},
+         "https://acme.my.salesforce.com/key":"keys are never rewritten",
+         "nextRecordsUrl":"/services/data/v62.0/query/01gD0000002HU6KIAW-2000"}""";
+    for (int chunk : new int[] {1, 3, 4096}) {
+      JsonNode out = JSON.readTree(filtered(NOTHING, input, chunk));
+      assertThat(out.get("instance_url").asText()).isEqualTo("https://gw.example.com:8443");
+      assertThat(out.at("/urls/enterprise").asText())
+          .isEqualTo("https://gw.example.com:8443/services/Soap/c/{version}/00D5e000000AbCd");
+      assertThat(out.at("/urls/rest").asText()).isEqualTo("https://gw.example.com:8443/services/data/v{version}/");
+      assertThat(out.at("/urls/escaped").asText()).isEqualTo("https://gw.example.com:8443/services/data");
+      assertThat(out.at("/urls/profile").asText()).isEqualTo("https://gw.example.com:8443/005000000000001AAA?x=1#y");
+      JsonNode in = JSON.readTree(input);
+      for (String untouched : List.of("/id", "/urls/photo", "/urls/lookalike", "/urls/userinfo", "/urls/plain_http",
+          "/urls/other_port", "/urls/text", "/nextRecordsUrl")) {
+        assertThat(out.at(untouched)).as(untouched).isEqualTo(in.at(untouched));
+      }
+      assertThat(out.has("https://acme.my.salesforce.com/key")).isTrue();
+    }
+  }
+
+  @Test
+  void everySplitPointGivesTheSameOutput() throws Exception {
+    String input = """
+        {"totalSize":1,"done":true,"records":[{"attributes":{"type":"Contact","url":"/services/data/v62.0/sobjects/Contact/003A"},
+        "SSN__c":{"nested":["900-12-3456",1.5e3]},"Link":"https://acme.my.salesforce.com/003A","Name":"\\u00e9 \u4e2d",
+        "Account":{"attributes":{"type":"Account"},"SSN__c":-12.75}}]}""";
+    byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+    byte[] whole = redact(SSN, bytes, bytes.length);
+    assertThat(new String(whole, StandardCharsets.UTF_8)).doesNotContain("900-")
+        .contains("\"SSN__c\":null,\"Link\":\"https://gw.example.com:8443/003A\"").contains("\"SSN__c\":-12.75");
+    for (int split = 0; split <= bytes.length; split++) {
+      JsonAnswerFilter filter = new JsonAnswerFilter(SSN, LINKS);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      write(out, filter.feed(bytes, 0, split));
+      write(out, filter.feed(bytes, split, bytes.length - split));
+      write(out, filter.finish());
+      assertThat(out.toByteArray()).as("split at %d", split).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void withNothingToRedactAnAnswerThatIsNotJsonPassesOnUnchanged() throws Exception {
+    for (String notJson : new String[] {"<html>Service Unavailable</html>", "{\"a\":1}{\"b\":\"https://acme.my.salesforce.com\"}",
+        "{\"truncated\":[1,", "{\"u\":\"https://acme.my.salesforce.com/x\", oops}"}) {
+      String out = filtered(NOTHING, notJson, 3);
+      assertThat(out).as(notJson).isEqualTo(notJson.startsWith("{\"u\"")
+          ? notJson.replace("https://acme.my.salesforce.com", "https://gw.example.com:8443") : notJson);
+    }
   }
 }

@@ -1,34 +1,41 @@
 package dev.portcullis.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 
 /**
- * Redacts the fields of a {@code redact_fields} obligation from a Salesforce JSON answer, as the
- * bytes arrive: a push (non-blocking) Jackson parser reads each chunk and a generator writes the
- * redacted tokens at once, so memory stays flat whatever the answer's size.
+ * Filters a Salesforce JSON answer as the bytes arrive: redacts the fields of a {@code
+ * redact_fields} obligation and rewrites absolute links on the org's instance
+ * ({@link InstanceUrlRewriter}). A push (non-blocking) Jackson parser reads each chunk; the bytes
+ * themselves pass through an {@link AnswerSplicer}, so whatever is not changed goes out byte for
+ * byte as Salesforce sent it (whitespace, escapes and number forms included), and memory stays flat
+ * whatever the answer's size.
  *
  * <h2>Design</h2>
  *
  * <p>Salesforce marks every record object with {@code "attributes": {"type": "Contact", …}}, first
  * of its keys: query and queryAll results, their next pages, record reads, relationship records
  * nested in a record ({@code "Account": {"attributes": …}}) and the records of subquery results
- * ({@code "Contacts": {"totalSize": 1, "records": [{"attributes": …}]}}) alike. The redactor keeps a
+ * ({@code "Contacts": {"totalSize": 1, "records": [{"attributes": …}]}}) alike. The filter keeps a
  * stack of the open objects and arrays; an object learns its type when its {@code attributes.type}
  * is read. A field listed for that type has its value, scalar or structure, replaced by {@code
- * null}: the key stays so that clients still see the column.
+ * null}: the key stays so that clients still see the column. A string value (never a key) that is
+ * an absolute URL on the instance is replaced by the same URL on the gateway.
  *
- * <p>Invariants, each failing closed:
+ * <p>Where a token is in the bytes: Jackson reports where each token ends (the offset after its
+ * last byte, exact across chunk boundaries); between the end of one token and the start of the next
+ * there is only whitespace, {@code :} and {@code ,}. A replaced value is the span from there to its
+ * end (to the end of its closing bracket for a structure).
+ *
+ * <p>Invariants, each failing closed when fields are redacted:
  *
  * <ul>
  *   <li>An object whose type is not known (no {@code attributes}, or fields before it) has every
@@ -36,39 +43,43 @@ import java.util.Optional;
  *       reveal.
  *   <li>The input must be one complete JSON value (or nothing); truncated, malformed, doubled or
  *       duplicate-key input is an {@link IOException}, and the caller must not pass on anything
- *       unredacted. Parse errors never carry source text (Jackson leaves it out by default).
- *   <li>Only whole tokens are written; a token split across chunks is held by the parser until it
- *       is complete (within Jackson's read constraints: 20 MB per string, nesting 1000).
+ *       more. Parse errors never carry source text (Jackson leaves it out by default).
+ *   <li>Only bytes before the token in progress are passed on: a token split across chunks is held
+ *       until it is complete (within Jackson's read constraints: 20 MB per string, nesting 1000).
  * </ul>
+ *
+ * <p>Without fields to redact, an answer that turns out not to be JSON passes on unchanged from
+ * where the parser gave up.
  */
-final class JsonRecordRedactor {
+final class JsonAnswerFilter extends AnswerFilter {
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
       .build();
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+  /** What may stand between two tokens (and a UTF-8 byte order mark before the first). */
+  private static final String BETWEEN_TOKENS = " \t\r\n,:\u00ef\u00bb\u00bf";
 
   /** An open object or array; an object's {@code type} is set by its {@code attributes}. */
   private static final class Frame {
-    final boolean object;
     /** For the {@code attributes} object of a record: that record's frame. */
     final Frame attributesOf;
     String type;
 
-    Frame(boolean object, Frame attributesOf) {
-      this.object = object;
+    Frame(Frame attributesOf) {
       this.attributesOf = attributesOf;
     }
   }
 
-  private final RedactedFields fields;
+  private final InstanceUrlRewriter urls;
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final JsonGenerator generator;
   private final Deque<Frame> frames = new ArrayDeque<>();
+  /** The offset just after the last token read. */
+  private long tokenEnd;
   /** The next value belongs to a redacted field. */
   private boolean redactNext;
-  /** Depth inside a redacted structure being skipped; 0 when not skipping. */
+  /** Depth inside a redacted structure being dropped; 0 when not dropping. */
   private int skipping;
   /** The next object is the {@code attributes} of the current record. */
   private boolean nextIsAttributes;
@@ -77,86 +88,57 @@ final class JsonRecordRedactor {
   private boolean rootDone;
   private long tokens;
 
-  JsonRecordRedactor(RedactedFields fields) {
-    this.fields = fields;
+  /**
+   * @param fields what to redact ({@link RedactedFields#isEmpty()}: nothing)
+   * @param urls how links on the instance move to the gateway
+   */
+  JsonAnswerFilter(RedactedFields fields, InstanceUrlRewriter urls) {
+    super(fields);
+    this.urls = urls;
     try {
       this.parser = JSON.createNonBlockingByteArrayParser();
       this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-      this.generator = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a JSON parser", e);
     }
   }
 
-  /**
-   * Why an answer with these headers cannot be redacted, or empty when it can: it must be JSON
-   * ({@code application/json} or {@code +json}), in UTF-8 (the default for JSON), without a
-   * {@code Content-Encoding} other than {@code identity}.
-   */
-  static Optional<String> whyUnredactable(String contentType, String contentEncoding) {
-    if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.strip().equalsIgnoreCase("identity")) {
-      return Optional.of("it is encoded (Content-Encoding: " + contentEncoding + ")");
-    }
-    if (contentType == null) {
-      return Optional.of("it has no Content-Type");
-    }
-    String[] parts = contentType.split(";");
-    String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
-    if (!media.equals("application/json") && !media.endsWith("+json")) {
-      return Optional.of("it is " + media + ", and only JSON answers are redacted (ask for application/json)");
-    }
-    for (int i = 1; i < parts.length; i++) {
-      String parameter = parts[i].strip();
-      if (parameter.regionMatches(true, 0, "charset=", 0, 8)) {
-        String charset = parameter.substring(8).replace("\"", "").strip();
-        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-          return Optional.of("it is in " + charset + ", and only UTF-8 JSON is redacted");
-        }
-      }
-    }
-    return Optional.empty();
+  @Override
+  void parse(byte[] chunk) throws IOException {
+    feeder.feedInput(chunk, 0, chunk.length);
+    drain();
   }
 
-  /** Reads {@code input} (consumed whole) and returns the redacted bytes it completes, maybe none. */
-  ByteBuffer feed(ByteBuffer input) throws IOException {
-    byte[] bytes = new byte[input.remaining()];
-    input.get(bytes);
-    return feed(bytes, 0, bytes.length);
-  }
-
-  ByteBuffer feed(byte[] input, int offset, int length) throws IOException {
-    if (length > 0) {
-      feeder.feedInput(input, offset, offset + length);
-      drain();
-    }
-    return flushed();
-  }
-
-  /** Ends the input: returns the last redacted bytes, or fails when the JSON is incomplete. */
-  ByteBuffer finish() throws IOException {
+  @Override
+  void end() throws IOException {
     feeder.endOfInput();
     drain();
     if (!frames.isEmpty() || redactNext || skipping > 0 || (tokens > 0 && !rootDone)) {
       throw new IOException("the JSON answer ended before its value was complete");
     }
-    return flushed();
   }
 
-  private ByteBuffer flushed() throws IOException {
-    generator.flush();
-    ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray());
-    out.reset();
-    return bytes;
+  @Override
+  long settled() {
+    return tokenEnd;
+  }
+
+  @Override
+  boolean dropping() {
+    return skipping > 0;
   }
 
   private void drain() throws IOException {
     JsonToken token;
     while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
-      process(token);
+      long start = tokenEnd;
+      tokenEnd = parser.currentLocation().getByteOffset();
+      process(token, start);
     }
   }
 
-  private void process(JsonToken token) throws IOException {
+  /** @param after the offset after the previous token: this one starts there, past whitespace and separators */
+  private void process(JsonToken token, long after) throws IOException {
     tokens++;
     if (skipping > 0) {
       if (token.isStructStart()) {
@@ -165,6 +147,7 @@ final class JsonRecordRedactor {
         skipping--;
         valueEnded();
       }
+      bytes.dropTo(tokenEnd);
       return;
     }
     if (rootDone) {
@@ -172,7 +155,7 @@ final class JsonRecordRedactor {
     }
     if (redactNext) {
       redactNext = false;
-      generator.writeNull();
+      bytes.replace(bytes.skip(after, BETWEEN_TOKENS), tokenEnd, NULL);
       if (token.isStructStart()) {
         skipping = 1;
       }
@@ -182,17 +165,14 @@ final class JsonRecordRedactor {
       case START_OBJECT -> {
         Frame attributesOf = nextIsAttributes ? frames.peek() : null;
         nextIsAttributes = false;
-        frames.push(new Frame(true, attributesOf));
-        generator.writeStartObject();
+        frames.push(new Frame(attributesOf));
       }
       case START_ARRAY -> {
         nextIsAttributes = false;
-        frames.push(new Frame(false, null));
-        generator.writeStartArray();
+        frames.push(new Frame(null));
       }
       case END_OBJECT, END_ARRAY -> {
         frames.pop();
-        generator.copyCurrentEvent(parser);
         valueEnded();
       }
       case FIELD_NAME -> {
@@ -207,18 +187,36 @@ final class JsonRecordRedactor {
         } else if (fields.redacts(Optional.ofNullable(frame.type), name)) {
           redactNext = true;
         }
-        generator.writeFieldName(name);
       }
-      default -> { // scalars
-        if (nextIsType && token == JsonToken.VALUE_STRING) {
+      case VALUE_STRING -> {
+        if (nextIsType) {
           frames.peek().attributesOf.type = parser.getText();
+        } else if (InstanceUrlRewriter.mayBeUrl(parser.getTextCharacters(), parser.getTextOffset(),
+            parser.getTextLength())) {
+          Optional<String> moved = urls.rewrite(parser.getText());
+          if (moved.isPresent()) {
+            bytes.replace(bytes.skip(after, BETWEEN_TOKENS), tokenEnd, quoted(moved.get()));
+          }
         }
         nextIsType = false;
         nextIsAttributes = false;
-        generator.copyCurrentEventExact(parser);
+        valueEnded();
+      }
+      default -> { // other scalars
+        nextIsType = false;
+        nextIsAttributes = false;
         valueEnded();
       }
     }
+  }
+
+  private static byte[] quoted(String text) {
+    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+    byte[] quoted = new byte[escaped.length + 2];
+    quoted[0] = '"';
+    System.arraycopy(escaped, 0, quoted, 1, escaped.length);
+    quoted[quoted.length - 1] = '"';
+    return quoted;
   }
 
   private void valueEnded() {
