@@ -69,6 +69,14 @@ final class SecretGuard {
 
   private SecretGuard() {}
 
+  /**
+   * Names already judged: entries reuse a small set of field names, so each is split into words
+   * once. Bounded: past the limit names are judged again each time, never wrongly.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED_NAMES = 4096;
+
   /** Refuses {@code fields} if any member at any depth holds or is named like a secret. */
   static void check(Map<String, Object> fields) {
     for (Map.Entry<String, Object> member : fields.entrySet()) {
@@ -78,6 +86,18 @@ final class SecretGuard {
 
   /** Whether {@code name} names a secret (see the class comment); a {@code _sha256} name does not. */
   static boolean isSecretName(String name) {
+    Boolean known = NAMES.get(name);
+    if (known != null) {
+      return known;
+    }
+    boolean secret = judgeName(name);
+    if (NAMES.size() < MAX_CACHED_NAMES) {
+      NAMES.putIfAbsent(name, secret);
+    }
+    return secret;
+  }
+
+  private static boolean judgeName(String name) {
     if (name.endsWith("_sha256")) {
       return false;
     }
@@ -95,8 +115,16 @@ final class SecretGuard {
     return flat.contains("password") || flat.contains("privatekey") || flat.contains("accesstoken");
   }
 
-  /** What credential {@code value} looks like, or {@code null} when it looks like none. */
+  /**
+   * What credential {@code value} looks like, or {@code null} when it looks like none. A value
+   * without any character that every shape needs (the {@code .} of a JWT, the {@code !} of a
+   * Salesforce token, the dashes of a PEM block, the words {@code bearer} or {@code authorization}
+   * in any case) is none, without running the patterns: most values are ids, names and times.
+   */
   static String credentialShape(String value) {
+    if (!mayHoldCredential(value)) {
+      return null;
+    }
     for (Shape shape : CREDENTIAL_SHAPES) {
       if (shape.pattern().matcher(value).find()) {
         return shape.what();
@@ -105,12 +133,29 @@ final class SecretGuard {
     return null;
   }
 
+  /** A necessary condition of every credential shape; false means none can match. */
+  static boolean mayHoldCredential(String value) {
+    if (value.indexOf('.') >= 0 || value.indexOf('!') >= 0 || value.contains("-----")) {
+      return true;
+    }
+    for (int i = 0; i + 6 <= value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c == 'b' || c == 'B') && value.regionMatches(true, i, "bearer", 0, 6)) {
+        return true;
+      }
+      if ((c == 'a' || c == 'A') && value.regionMatches(true, i, "authorization", 0, 13)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void checkMember(String parent, String name, Object value) {
-    String path = JsonPointer.member(parent, name);
+    // the field's JSON Pointer is built only when it is needed: for a refusal or to descend
     if (name.endsWith("_sha256")) {
       if (!(value instanceof String hash) || !HASH.matcher(hash).matches()) {
         throw refuse(
-            path,
+            JsonPointer.member(parent, name),
             "is named as a SHA-256 but does not hold 64 lower-case hex digits; it may hold the"
                 + " secret itself (use LedgerEntry.sha256)");
       }
@@ -118,11 +163,18 @@ final class SecretGuard {
     }
     if (isSecretName(name)) {
       throw refuse(
-          path,
+          JsonPointer.member(parent, name),
           "is named like a secret; record its hash instead, as '" + name
               + "_sha256' (LedgerEntry.sha256)");
     }
-    checkValue(path, value);
+    if (value instanceof String text) {
+      String shape = credentialShape(text);
+      if (shape != null) {
+        throw refuse(JsonPointer.member(parent, name), "holds what looks like " + shape + "; record its hash instead");
+      }
+    } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
+      checkValue(JsonPointer.member(parent, name), value);
+    }
   }
 
   private static void checkValue(String path, Object value) {

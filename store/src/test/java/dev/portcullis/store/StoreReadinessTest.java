@@ -12,7 +12,7 @@ class StoreReadinessTest {
     Store.Readiness readiness = store.readiness();
 
     assertThat(readiness.ready()).as(readiness.detail()).isTrue();
-    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 4");
+    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 6");
   }
 
   @StoreSpec
@@ -56,7 +56,7 @@ class StoreReadinessTest {
 
     Store.Readiness readiness = store.readiness();
     assertThat(readiness.ready()).isFalse();
-    assertThat(readiness.detail()).contains("4 migration(s) not applied: 1, 2, 3, 4");
+    assertThat(readiness.detail()).contains("6 migration(s) not applied: 1, 2, 3, 4, 5, 6");
   }
 
   @StoreSpec
