@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LoginCommand.class,
       SessionCommand.class,
+      RiskCommand.class,
       ApprovalCommand.class,
       ConfigCommand.class,
       LedgerCommand.class,

@@ -32,21 +32,7 @@ final class SessionTable {
           state.equals("active") ? expiresIn(session.path("expires_at").asText(""), now) : "-",
           session.path("use_count").isNumber() ? session.path("use_count").asText() : "?"));
     }
-    int[] widths = new int[HEADER.size()];
-    for (List<String> row : rows) {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size(); i++) {
-        line.append(i == 0 ? "" : "  ").append(i == row.size() - 1 ? row.get(i) : pad(row.get(i), widths[i]));
-      }
-      out.append(line.toString().stripTrailing()).append('\n');
-    }
-    return out.toString();
+    return TextColumns.render(rows);
   }
 
   private static String expiresIn(String expiresAt, Instant now) {
@@ -71,9 +57,5 @@ final class SessionTable {
 
   private static String cell(String text) {
     return Printable.of(text);
-  }
-
-  private static String pad(String text, int width) {
-    return text + " ".repeat(width - text.length());
   }
 }

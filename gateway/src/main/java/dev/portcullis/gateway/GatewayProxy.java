@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       to a client certificate (RFC 8705) needs that certificate on the connection.
  *   <li>The request is classified ({@link RequestClassifier}); what is not recognised is denied as
  *       {@code unclassified}, never guessed.
- *   <li>Policy decides on the principal, the session, the request and the org. A deny is 403 {@code
+ *   <li>Policy decides on the principal, the session, the request, the org and the principal's risk score
+ *       ({@link TokenBroker#risk}). A deny is 403 {@code
  *       PORTCULLIS_DENIED} with the reason and the decision id. Obligations this gateway cannot honour
  *       yet deny the request.
  *   <li>The decision is recorded ({@link DecisionRecorder}) and forwarded only once it is durable.
@@ -122,6 +123,8 @@ public final class GatewayProxy extends ProxyHandler {
       this(decision, soql, Optional.empty(), Optional.empty());
     }
   }
+  /** The request header that carries the decision's id ({@code dec_…}) to Salesforce. */
+  public static final String DECISION_HEADER = "X-Portcullis-Decision";
   private static final Set<String> URL_TOKEN_PARAMETERS = Set.of("access_token", "sid", "oauth_token");
   /** Request headers never forwarded: credentials of the client's, and what identifies the client. */
   private static final List<String> DROPPED_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Cookie2",
@@ -569,13 +572,14 @@ public final class GatewayProxy extends ProxyHandler {
     try {
       decision = bundle.decide(DecisionInput.builder()
           .principal(new DecisionInput.Principal(session.principal().kind(), session.principal().issuer(),
-              session.principal().subject(), claims(session.binding())))
+              session.principal().subject(), session.binding().policyClaims()))
           .session(new DecisionInput.Session(session.id(), session.scopes(), session.orgAlias(),
               Duration.between(session.issuedAt(), now)))
           .request(new DecisionInput.Request(classification.api(), classification.operation(), classification.sobject(),
               classification.fields(), 0, 0))
           .org(new DecisionInput.Org(session.orgAlias(), environments.getOrDefault(session.orgAlias(), ""),
               session.orgId()))
+          .risk(broker.risk(session.principal().issuer(), session.principal().subject()))
           .now(now)
           .build());
     } catch (RuntimeException e) {
@@ -946,7 +950,12 @@ public final class GatewayProxy extends ProxyHandler {
 
   @Override
   protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
-    // Nothing about the client or this proxy goes to Salesforce (no Via, no Forwarded).
+    // Nothing about the client or this proxy goes to Salesforce (no Via, no Forwarded), only the decision's id, to
+    // match Salesforce's logs with the ledger; one the client sent is replaced (this runs after the headers' copy).
+    if (clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange && exchange.decision != null) {
+      String decisionId = exchange.decision.decisionId();
+      proxyToServerRequest.headers(headers -> headers.put(DECISION_HEADER, decisionId));
+    }
   }
 
   @Override
@@ -1194,23 +1203,5 @@ public final class GatewayProxy extends ProxyHandler {
               java.nio.charset.StandardCharsets.US_ASCII), thumbprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
     return false;
-  }
-
-  private static Map<String, Object> claims(Session.RunBinding binding) {
-    Map<String, Object> claims = new LinkedHashMap<>();
-    put(claims, "repository", binding.repository());
-    put(claims, "ref", binding.ref());
-    put(claims, "sha", binding.sha());
-    put(claims, "workflow", binding.workflow());
-    put(claims, "run_id", binding.runId());
-    put(claims, "run_attempt", binding.runAttempt());
-    put(claims, "actor", binding.actor());
-    return claims;
-  }
-
-  private static void put(Map<String, Object> map, String key, String value) {
-    if (value != null) {
-      map.put(key, value);
-    }
   }
 }

@@ -100,7 +100,9 @@ abstract class GatewayTestBase {
     PolicyBundle policy = policy();
     broker = TokenBroker.builder()
         .verifier(OidcVerifier.builder().issuer(TrustedIssuer.of(issuers.github().issuer(), issuers.github().jwksUri(),
-            Set.of("portcullis")).withDialect(TrustedIssuer.Dialect.GITHUB_ACTIONS)).build())
+            Set.of("portcullis")).withDialect(TrustedIssuer.Dialect.GITHUB_ACTIONS))
+            .issuer(TrustedIssuer.of(issuers.gitlab().issuer(), issuers.gitlab().jwksUri(), Set.of("portcullis"))
+                .withDialect(TrustedIssuer.Dialect.GITLAB)).build())
         .policy(() -> policy).sessions(store.sessions()).revocations(store.sessionRevocations())
         .salesforceTokens(salesforceTokens(keys)).org(target).build();
     DecisionRecorder recorder = new DecisionRecorder() {

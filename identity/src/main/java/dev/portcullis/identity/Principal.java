@@ -90,6 +90,46 @@ public record Principal(
     return claim(name).orElse("");
   }
 
+  /**
+   * GitHub Actions' OIDC claims a session keeps of its run (GitHub, "About security hardening with
+   * OpenID Connect", the token's claims), besides the standard JWT ones.
+   */
+  static final java.util.List<String> GITHUB_RUN_CLAIMS = java.util.List.of("actor", "actor_id", "base_ref",
+      "environment", "event_name", "head_ref", "job_workflow_ref", "job_workflow_sha", "ref", "ref_protected",
+      "ref_type", "repository", "repository_id", "repository_owner", "repository_owner_id", "repository_visibility",
+      "run_attempt", "run_id", "run_number", "runner_environment", "sha", "workflow", "workflow_ref", "workflow_sha");
+
+  /**
+   * GitLab CI's ID token claims a session keeps of its run (GitLab, "OpenID Connect (OIDC)
+   * Authentication Using ID Tokens", token payload); {@code user_email} is left out on purpose.
+   */
+  static final java.util.List<String> GITLAB_RUN_CLAIMS = java.util.List.of("ci_config_ref_uri", "ci_config_sha",
+      "deployment_tier", "environment", "environment_action", "environment_protected", "job_id", "namespace_id", "namespace_path",
+      "pipeline_id", "pipeline_source", "project_id", "project_path", "project_visibility", "ref", "ref_path",
+      "ref_protected", "ref_type", "runner_environment", "runner_id", "sha", "user_access_level", "user_id",
+      "user_login");
+
+  /**
+   * The claims of a CI run that a session keeps, under the issuer's own names, with the values the
+   * token gave when they are strings (as GitHub and GitLab send them): GitHub's {@code repository},
+   * {@code ref_type}, …, GitLab's {@code project_path}, {@code ref_protected}, {@code pipeline_id}, ….
+   * Empty for other issuers and for certificates.
+   */
+  public Map<String, String> runClaims() {
+    java.util.List<String> names = switch (dialect) {
+      case GITHUB_ACTIONS -> GITHUB_RUN_CLAIMS;
+      case GITLAB -> GITLAB_RUN_CLAIMS;
+      case GENERIC -> java.util.List.of();
+    };
+    Map<String, String> kept = new java.util.TreeMap<>();
+    for (String name : names) {
+      if (claims.get(name) instanceof String value) {
+        kept.put(name, value);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(kept);
+  }
+
   /** The principal as policy input: {@code kind}, {@code issuer}, {@code subject}, {@code claims}, {@code thumbprint}. */
   public Map<String, Object> toPolicyInput() {
     Map<String, Object> input = new LinkedHashMap<>();

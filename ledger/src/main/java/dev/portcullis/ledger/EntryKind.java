@@ -44,6 +44,8 @@ public record EntryKind(
     TEXT,
     /** An integer (at most 2^53 in magnitude). */
     INTEGER,
+    /** A finite number: an integer or a decimal (integral values are kept as integers). */
+    NUMBER,
     /** {@code true} or {@code false}. */
     BOOLEAN,
     /** A list of non-empty strings (may be empty). */
@@ -69,6 +71,7 @@ public record EntryKind(
       return switch (this) {
         case TEXT -> value instanceof String s && !s.isEmpty() ? null : "a non-empty string";
         case INTEGER -> value instanceof Long ? null : "an integer";
+        case NUMBER -> value instanceof Long || value instanceof Double ? null : "a number";
         case BOOLEAN -> value instanceof Boolean ? null : "true or false";
         case TEXT_LIST ->
             value instanceof List<?> list
@@ -153,6 +156,12 @@ public record EntryKind(
       kind("session.used", "requests made with a session, counted over a window",
           fields("session", FieldType.TEXT, "uses", FieldType.INTEGER, "until", FieldType.TIME),
           fields("org", FieldType.TEXT, "since", FieldType.TIME));
+
+  public static final EntryKind RISK_CHANGED =
+      kind("risk.changed", "a principal's risk score was set",
+          fields("actor", FieldType.TEXT, "issuer", FieldType.TEXT, "score", FieldType.NUMBER, "by", FieldType.TEXT),
+          fields("reasons", FieldType.TEXT_LIST, "previous_score", FieldType.NUMBER,
+              "revoke_at_risk", FieldType.NUMBER));
 
   public static final EntryKind POLICY_BUNDLE_ACTIVATED =
       kind("policy.bundle.activated", "a policy bundle became the one decisions are made with",
@@ -249,9 +258,9 @@ public record EntryKind(
 
   private static final Map<String, EntryKind> KNOWN =
       List.of(SERVER_STARTED, CONFIG_LOADED, SESSION_CREATED, SESSION_REFUSED, IDENTITY_FAILED, SESSION_REVOKED,
-              SESSION_EXPIRED, SESSION_USED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED, GATEWAY_DECISION, GATEWAY_COMPLETED,
-              APPROVAL_REQUESTED, APPROVAL_VOTED, APPROVAL_USED, DEPLOY_REQUESTED, DEPLOY_APPROVED,
-              DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
+              SESSION_EXPIRED, SESSION_USED, RISK_CHANGED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED,
+              GATEWAY_DECISION, GATEWAY_COMPLETED, APPROVAL_REQUESTED, APPROVAL_VOTED, APPROVAL_USED, DEPLOY_REQUESTED,
+              DEPLOY_APPROVED, DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
               SALESFORCE_REQUEST)
           .stream()
           .collect(Collectors.toUnmodifiableMap(EntryKind::name, Function.identity()));

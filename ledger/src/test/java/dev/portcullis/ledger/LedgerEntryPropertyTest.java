@@ -85,6 +85,8 @@ class LedgerEntryPropertyTest {
     return switch (type) {
       case TEXT -> nonEmptyText().map(v -> v);
       case INTEGER -> Arbitraries.longs().between(-1_000_000, 1_000_000).map(v -> v);
+      case NUMBER -> Arbitraries.oneOf(Arbitraries.longs().between(-1_000, 1_000).map(v -> (Object) v),
+          Arbitraries.doubles().between(-1_000, 1_000).ofScale(3).map(v -> (Object) v));
       case BOOLEAN -> Arbitraries.of(true, false).map(v -> v);
       case TEXT_LIST -> nonEmptyText().list().ofMaxSize(4).map(v -> v);
       case TIME -> time().map(EntryTime::format).map(v -> v);

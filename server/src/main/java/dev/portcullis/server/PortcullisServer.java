@@ -778,6 +778,7 @@ public final class PortcullisServer implements AutoCloseable {
           Handler sessions = running.sessionAdmin(adminToken);
           extraRoutes.putIfAbsent("/admin/sessions", sessions);
           extraRoutes.putIfAbsent("/admin/sessions/revoke", sessions);
+          extraRoutes.putIfAbsent("/admin/risk", running.riskAdmin(adminToken));
           Handler approvals = running.approvalAdmin(adminToken);
           extraRoutes.putIfAbsent("/admin/approvals", approvals);
           extraRoutes.putIfAbsent("/admin/approvals/vote", approvals);

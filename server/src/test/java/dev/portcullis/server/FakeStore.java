@@ -42,6 +42,11 @@ final class FakeStore implements Store {
   }
 
   @Override
+  public dev.portcullis.store.RiskRepository risks() {
+    throw new UnsupportedOperationException("the fake store keeps no risk scores");
+  }
+
+  @Override
   public dev.portcullis.store.ApprovalRepository approvals() {
     throw new UnsupportedOperationException("the fake store keeps no approvals");
   }

@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,15 +34,16 @@ class GatewayAnswersTest extends GatewayServerFixture {
   static final ObjectMapper JSON = new ObjectMapper();
 
   volatile URI upstreamUrl;
+  Server answers;
 
   /** Salesforce as the gateway sees it: an identity answer full of links on the instance, and a redirect. */
   @Override
-  void startUpstream() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
+  URI startUpstream() throws Exception {
+    answers = new Server();
+    ServerConnector connector = new ServerConnector(answers);
     connector.setHost("127.0.0.1");
-    upstream.addConnector(connector);
-    upstream.setHandler(new Handler.Abstract() {
+    answers.addConnector(connector);
+    answers.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         if (Request.getPathInContext(request).equals("/services/oauth2/userinfo")) {
@@ -57,8 +59,16 @@ class GatewayAnswersTest extends GatewayServerFixture {
         return true;
       }
     });
-    upstream.start();
+    answers.start();
     upstreamUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    return upstreamUrl;
+  }
+
+  @AfterEach
+  void stopAnswers() throws Exception {
+    if (answers != null) {
+      answers.stop();
+    }
   }
 
   @Override

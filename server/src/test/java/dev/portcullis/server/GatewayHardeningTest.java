@@ -120,6 +120,27 @@ class GatewayHardeningTest extends GatewayServerFixture {
   }
 
   @Test
+  void theForwardedRequestCarriesItsDecisionIdAndNotOneTheClientSent() throws Exception {
+    Exchange answer = raw("GET /services/data/v62.0/sobjects/Account/describe HTTP/1.1\r\nHost: gw\r\n" + auth()
+        + "X-Portcullis-Decision: dec_forged\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    String decision = upstream.received.getFirst().decision();
+    assertThat(decision).matches("dec_[0-9A-Z]{26}");
+    server.ledger().orElseThrow().awaitPublished();
+    dev.portcullis.ledger.LedgerReader reader = server.ledger().orElseThrow().reader();
+    long size = server.ledger().orElseThrow().size();
+    java.util.List<Object> decided = new java.util.ArrayList<>();
+    dev.portcullis.ledger.LedgerEntries.forEach(reader, 0, size, size, (index, bytes) -> {
+      dev.portcullis.ledger.LedgerEntry entry = dev.portcullis.ledger.LedgerEntry.parse(bytes);
+      if (entry.kind().equals("gateway.decision")) {
+        decided.add(entry.fields().get("decision"));
+      }
+    });
+    assertThat(decided).as("the id Salesforce saw is the recorded decision's").containsExactly(decision);
+  }
+
+  @Test
   void runsOfSlashesAreCollapsedOnceAndForwardedCollapsed() throws Exception {
     // sf keeps its instance URL with a trailing slash and asks for "//services/…", which Salesforce serves
     Exchange answer = raw("GET //services/data/v62.0//sobjects/Account/describe HTTP/1.1\r\nHost: gw\r\n" + auth()

@@ -1,35 +1,16 @@
 package dev.portcullis.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.identity.broker.IntegrationUser;
-import dev.portcullis.identity.broker.OrgTarget;
 import dev.portcullis.identity.broker.SalesforceTokens;
 import dev.portcullis.orgsim.OidcIssuerSimulator;
 import dev.portcullis.policy.PolicyBundle;
-import dev.portcullis.salesforce.oauth.AccessToken;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.TestFiles;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,33 +26,22 @@ abstract class GatewayServerFixture {
   @TempDir Path dir;
   OidcIssuerSimulator issuers;
   PortcullisServer server;
-  Server upstream;
-  final List<String> forwarded = new CopyOnWriteArrayList<>();
+  /** Salesforce as the gateway sees it; null when a subclass brings its own ({@link #startUpstream}). */
+  RecordingUpstream upstream;
+  /** What reached the recording upstream, {@code METHOD /path?query}, in order. */
+  List<String> forwarded = List.of();
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   String session;
   int port;
 
-  /** Salesforce as the gateway sees it: records the method, path and query of every request, answers {}. */
-  void startUpstream() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        // recorded once the whole request arrived: a body cut on the way is not a request Salesforce serves
-        Content.Source.asString(request, StandardCharsets.UTF_8, org.eclipse.jetty.util.Promise.from(body -> {
-          forwarded.add(request.getMethod() + " " + request.getHttpURI().getPathQuery());
-          response.setStatus(200);
-          response.getHeaders().put("Content-Type", "application/json");
-          Content.Sink.write(response, true, "{}", callback);
-        }, callback::failed));
-        return true;
-      }
-    });
-    upstream.start();
+  /**
+   * Starts Salesforce as the gateway sees it and returns its URL: a {@link RecordingUpstream} (every
+   * request recorded, answered {@code {}}) unless a subclass brings its own, which it then stops.
+   */
+  java.net.URI startUpstream() throws Exception {
+    upstream = RecordingUpstream.start();
+    forwarded = upstream.requests;
+    return upstream.url();
   }
 
   /** The policy directory's content: the default pack, allowing the test repository. */
@@ -104,8 +74,7 @@ abstract class GatewayServerFixture {
 
   @BeforeEach
   void start() throws Exception {
-    startUpstream();
-    URI upstreamUrl = URI.create("http://127.0.0.1:" + ((ServerConnector) upstream.getConnectors()[0]).getLocalPort());
+    java.net.URI upstreamUrl = startUpstream();
     issuers = OidcIssuerSimulator.builder().port(0).githubAudience("portcullis").start();
     Path policies = Files.createDirectories(dir.resolve("policies"));
     writePolicies(policies);
@@ -117,17 +86,7 @@ abstract class GatewayServerFixture {
         broker:
           policies: policies
         """ + identityYaml() + orgsYaml()), Map.of()));
-    SalesforceTokens salesforce = new SalesforceTokens() {
-      @Override
-      public AccessToken obtain(IntegrationUser user, OrgTarget org) {
-        return new AccessToken(PROD_ID + "!upstream", upstreamUrl,
-            URI.create("https://login.salesforce.com/id/" + PROD_ID + "/005000000000001AAA"), "Bearer", "api", null,
-            PROD_ID, "005000000000001AAA");
-      }
-
-      @Override
-      public void revoke(OrgTarget org, AccessToken token) {}
-    };
+    SalesforceTokens salesforce = BrokerTestConfig.salesforceAt(upstreamUrl, PROD_ID);
     server = new PortcullisServer.Builder(config, dir.resolve("data")).salesforceTokens(c -> salesforce).start();
     port = server.gatewayUrl().orElseThrow().getPort();
     session = exchange(issuers.github().mint(Map.of()));
@@ -135,13 +94,8 @@ abstract class GatewayServerFixture {
 
   /** A session for {@code idToken} from the token exchange, with {@link #scope()}. */
   String exchange(String idToken) throws Exception {
-    String form = BrokerTestConfig.exchangeForm(idToken, "prod", scope());
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(server.gatewayUrl().orElseThrow().resolve("/oauth2/token"))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new ObjectMapper().readTree(response.body()).get("access_token").asText();
+    return BrokerTestConfig.exchange(http, server.gatewayUrl().orElseThrow(), idToken, scope())
+        .get("access_token").asText();
   }
 
   @AfterEach
@@ -153,7 +107,7 @@ abstract class GatewayServerFixture {
       issuers.close();
     }
     if (upstream != null) {
-      upstream.stop();
+      upstream.close();
     }
   }
 }

@@ -115,6 +115,7 @@ final class Jdbc {
         case String text -> statement.setString(index, text);
         case Long number -> statement.setLong(index, number);
         case Integer number -> statement.setInt(index, number);
+        case Double number -> statement.setDouble(index, number);
         case byte[] bytes -> statement.setBytes(index, bytes);
         case java.sql.Array array -> statement.setArray(index, array);
         default ->

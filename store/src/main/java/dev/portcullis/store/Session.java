@@ -77,12 +77,75 @@ public record Session(
    * The CI run a session is bound to. Every field is optional ({@code null} when the issuer does
    * not state it); the names are GitHub Actions' OIDC claim names, and the values are kept as the
    * claims give them (strings, also {@code run_id} and {@code run_attempt}).
+   *
+   * @param claims the run's OIDC claims under the issuer's own names, as the token stated them
+   *     (GitHub's {@code repository}, {@code ref_type}, …; GitLab's {@code project_path}, {@code
+   *     ref_protected}, {@code pipeline_id}, …): what the gateway gives policy as {@code
+   *     principal.claims}, so that a rule reads the same claims at the exchange and on every request.
+   *     Names are lower-case claim names ({@link #CLAIM_NAME}), values strings, at most {@value
+   *     #MAX_CLAIMS}; empty for sessions issued before they were kept, and for callers that are not CI jobs
    */
   public record RunBinding(
-      String repository, String ref, String sha, String workflow, String runId, String runAttempt, String actor) {
+      String repository, String ref, String sha, String workflow, String runId, String runAttempt, String actor,
+      java.util.Map<String, String> claims) {
 
     /** No run: the caller is not a CI job. */
     public static final RunBinding NONE = new RunBinding(null, null, null, null, null, null, null);
+    /** A kept claim's name. */
+    public static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    /** The most claims a binding keeps. */
+    public static final int MAX_CLAIMS = 64;
+
+    public RunBinding {
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      if (claims != null) {
+        if (claims.size() > MAX_CLAIMS) {
+          throw new IllegalArgumentException("a run binding keeps at most " + MAX_CLAIMS + " claims, was given "
+              + claims.size());
+        }
+        claims.forEach((name, value) -> {
+          if (name == null || !CLAIM_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a run binding's claim name is 1 to 64 lower-case letters, digits"
+                + " and '_', starting with a letter: '" + name + "'");
+          }
+          sorted.put(name, Objects.requireNonNull(value, () -> "the value of claim " + name));
+        });
+      }
+      claims = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /** A binding without the issuer's own claims. */
+    public RunBinding(
+        String repository, String ref, String sha, String workflow, String runId, String runAttempt, String actor) {
+      this(repository, ref, sha, workflow, runId, runAttempt, actor, java.util.Map.of());
+    }
+
+    /**
+     * The run as policy reads {@code principal.claims} on a gateway request: the kept {@link #claims}
+     * when there are any, else the binding's fields under GitHub Actions' names ({@code repository},
+     * {@code ref}, {@code sha}, {@code workflow}, {@code run_id}, {@code run_attempt}, {@code actor}).
+     */
+    public java.util.Map<String, Object> policyClaims() {
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      if (!claims.isEmpty()) {
+        out.putAll(claims);
+        return out;
+      }
+      putIfSet(out, "repository", repository);
+      putIfSet(out, "ref", ref);
+      putIfSet(out, "sha", sha);
+      putIfSet(out, "workflow", workflow);
+      putIfSet(out, "run_id", runId);
+      putIfSet(out, "run_attempt", runAttempt);
+      putIfSet(out, "actor", actor);
+      return out;
+    }
+
+    private static void putIfSet(java.util.Map<String, Object> map, String key, String value) {
+      if (value != null) {
+        map.put(key, value);
+      }
+    }
   }
 
   /**

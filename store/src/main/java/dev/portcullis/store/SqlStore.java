@@ -77,6 +77,7 @@ final class SqlStore implements Store {
   private final LedgerHandoff ledgerHandoff;
   private final SessionRevocationFeed sessionRevocations;
   private final SessionRepository sessions;
+  private final RiskRepository risks;
   private final ApprovalRepository approvals;
 
   private SqlStore(
@@ -104,6 +105,7 @@ final class SqlStore implements Store {
     this.tokenIssuances = new JdbcTokenIssuanceRepository(jdbc);
     this.ledgerStorage = dialect == Dialect.POSTGRESQL ? new PostgresLedgerStorage(writer, jdbc) : null;
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
+    this.risks = new JdbcRiskRepository(jdbc);
     this.approvals = new JdbcApprovalRepository(jdbc);
     this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
     if (dialect == Dialect.POSTGRESQL) {
@@ -329,6 +331,11 @@ final class SqlStore implements Store {
   @Override
   public SessionRepository sessions() {
     return sessions;
+  }
+
+  @Override
+  public RiskRepository risks() {
+    return risks;
   }
 
   @Override

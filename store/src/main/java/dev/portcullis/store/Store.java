@@ -41,6 +41,9 @@ public interface Store extends AutoCloseable {
   /** Sessions issued by the token broker. */
   SessionRepository sessions();
 
+  /** Principals' risk scores (what policy reads as {@code risk}). */
+  RiskRepository risks();
+
   /** Approvals asked for by policy ({@code require_approval}). */
   ApprovalRepository approvals();
 

@@ -14,11 +14,12 @@ class StoreMigrationTest {
             fixture.queryStrings(
                 "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
                     + " ORDER BY installed_rank"))
-        .containsExactly("1", "2", "3", "4", "6");
+        .containsExactly("1", "2", "3", "4", "5", "6");
     assertThat(fixture.queryStrings("SELECT count(*) FROM org")).containsExactly("0");
     assertThat(fixture.queryStrings("SELECT count(*) FROM token_issuance")).containsExactly("0");
     assertThat(fixture.queryStrings("SELECT count(*) FROM ledger_index")).containsExactly("0");
     assertThat(fixture.queryStrings("SELECT count(*) FROM session")).containsExactly("0");
+    assertThat(fixture.queryStrings("SELECT count(*) FROM principal_risk")).containsExactly("0");
   }
 
   @StoreSpec

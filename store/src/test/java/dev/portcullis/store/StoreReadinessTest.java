@@ -56,7 +56,7 @@ class StoreReadinessTest {
 
     Store.Readiness readiness = store.readiness();
     assertThat(readiness.ready()).isFalse();
-    assertThat(readiness.detail()).contains("5 migration(s) not applied: 1, 2, 3, 4, 6");
+    assertThat(readiness.detail()).contains("6 migration(s) not applied: 1, 2, 3, 4, 5, 6");
   }
 
   @StoreSpec

@@ -1,6 +1,7 @@
 package dev.portcullis.identity.broker;
 
 import dev.portcullis.identity.IdentityErrorCode;
+import dev.portcullis.store.PrincipalRisk;
 import dev.portcullis.store.Session;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,16 @@ public interface BrokerEvents {
       this(sessionId, orgAlias, expiredAt, 0);
     }
   }
+
+  /**
+   * A principal's risk score was set through this broker.
+   *
+   * @param previous the row before, empty when the principal had none
+   * @param current the row now
+   * @param revokeAtRisk the broker's {@code revoke_at_risk}: at or above it the principal's sessions end
+   */
+  record RiskChanged(Optional<PrincipalRisk> previous, PrincipalRisk current, double revokeAtRisk)
+      implements Event {}
 
   /**
    * Sessions were used: the uses this replica counted in a window, as written to the store by

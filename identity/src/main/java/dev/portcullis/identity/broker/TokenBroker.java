@@ -9,6 +9,8 @@ import dev.portcullis.policy.DecisionInput;
 import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.policy.SessionLimits;
 import dev.portcullis.salesforce.oauth.AccessToken;
+import dev.portcullis.store.PrincipalRisk;
+import dev.portcullis.store.RiskRepository;
 import dev.portcullis.store.Session;
 import dev.portcullis.store.SessionRepository;
 import dev.portcullis.store.SessionRevocationFeed;
@@ -64,6 +66,18 @@ import org.slf4j.LoggerFactory;
  * session in memory; {@link #flushUses} writes the counts. {@link #watch} tells a request in
  * flight that its session ended.
  *
+ * <h2>Risk</h2>
+ * With a {@link Builder#risks risk repository}, every decision the broker makes or serves gets the
+ * principal's current score and reasons ({@link #risk}, what policy reads as {@code risk}), from a
+ * copy in memory that {@link #refreshRisks} keeps within a second of the store ({@link RiskScores}
+ * has the design note; a copy older than a second is refreshed before it is used, and a store that
+ * does not answer fails the decision). A score at or above {@code revokeAtRisk} ends the principal's
+ * sessions on every replica, with reason {@value #RISK_REVOCATION_REASON}: at once when it is set
+ * through {@link #setRisk} (the revocation feed tells every replica), when another replica's change
+ * is read by {@link #refreshRisks}, and, should a session slip through (issued while the score was
+ * being raised), at its next {@link #authenticate} or at the end of its exchange. No session is
+ * issued to such a principal.
+ *
  * <h2>Invariants</h2>
  * <ul>
  *   <li>A Salesforce token lives only in {@link #salesforceTokens}, one per session, never shared,
@@ -85,6 +99,20 @@ public final class TokenBroker implements AutoCloseable {
   /** How many sessions (and revoked session ids) the broker remembers when not told otherwise. */
   public static final int DEFAULT_CACHE_CAPACITY = 100_000;
 
+  /** The risk score (0 to 100) at or above which a principal's sessions end, when not told otherwise. */
+  public static final double DEFAULT_REVOKE_AT_RISK = 80;
+
+  /** The revocation reason of sessions ended because their principal's risk score reached {@code revokeAtRisk}. */
+  public static final String RISK_REVOCATION_REASON = "RISK";
+
+  /** How old the risk scores in memory may be when a decision reads them. */
+  static final Duration RISK_MAX_AGE = Duration.ofSeconds(1);
+
+  /** After the store failed to answer for the risk scores, how long decisions fail at once before it is asked again. */
+  static final Duration RISK_RETRY_AFTER = Duration.ofSeconds(1);
+
+  private static final DecisionInput.Risk NO_RISK = new DecisionInput.Risk(0, List.of());
+
   private static final Logger LOG = LoggerFactory.getLogger(TokenBroker.class);
   private static final String BROKER = "token-broker";
 
@@ -104,6 +132,10 @@ public final class TokenBroker implements AutoCloseable {
   private final Map<String, Long> pendingUses = new ConcurrentHashMap<>();
   /** The start of the current use-count window. Guarded by {@code this}. */
   private Instant usesSince;
+  /** Null when the broker keeps no risk scores (every principal's score is then 0). */
+  private final RiskRepository riskRepository;
+  private final RiskScores risks;
+  private final double revokeAtRisk;
 
   /** A Salesforce token held for a session, with the session's end (held tokens never outlive it). */
   private record HeldToken(OrgTarget org, AccessToken token, Instant sessionExpiresAt) {}
@@ -135,6 +167,14 @@ public final class TokenBroker implements AutoCloseable {
     if (builder.cacheCapacity < 1) {
       throw new IllegalArgumentException("the broker's cache capacity must be at least 1, was " + builder.cacheCapacity);
     }
+    this.riskRepository = builder.risks;
+    this.risks = riskRepository == null ? null
+        : new RiskScores(riskRepository, clock, RISK_MAX_AGE, RISK_RETRY_AFTER);
+    if (!(builder.revokeAtRisk > PrincipalRisk.MIN_SCORE && builder.revokeAtRisk <= PrincipalRisk.MAX_SCORE)) {
+      throw new IllegalArgumentException("the broker's revoke_at_risk must be above 0 and at most 100, was "
+          + builder.revokeAtRisk);
+    }
+    this.revokeAtRisk = builder.revokeAtRisk;
     SessionRevocationFeed feed = builder.revocations;
     // Revoked ids whose expiry is unknown are remembered for the longest life a session of this
     // configuration can have: every replica shares it.
@@ -214,12 +254,23 @@ public final class TokenBroker implements AutoCloseable {
       return refuse(refusal(OAuthError.INVALID_SCOPE, scopeProblem), subjectTokenHash);
     }
 
+    DecisionInput.Risk risk;
+    try {
+      risk = risk(principal.issuer(), principal.subject());
+    } catch (IllegalStateException e) {
+      return refuse(refusal(OAuthError.TEMPORARILY_UNAVAILABLE, e.getMessage()), subjectTokenHash);
+    }
+    if (risk.score() >= revokeAtRisk) {
+      return refuse(refusal(OAuthError.ACCESS_DENIED, riskTooHigh(risk.score(), risk.reasons())), subjectTokenHash);
+    }
+
     PolicyBundle bundle = policy.get();
     Decision decision = bundle.decide(DecisionInput.builder()
         .principal(new DecisionInput.Principal(policyKind(principal), principal.issuer(), principal.subject(),
             principal.claims()))
         .session(new DecisionInput.Session("", List.copyOf(requested), org.alias(), Duration.ZERO))
         .org(new DecisionInput.Org(org.alias(), org.environment(), org.orgId()))
+        .risk(risk)
         .now(now)
         .build());
     String decisionId = newDecisionId(now);
@@ -291,6 +342,12 @@ public final class TokenBroker implements AutoCloseable {
     salesforceTokens.put(stored.id(), new HeldToken(org, salesforceToken, stored.expiresAt()));
     cache.admit(stored, generation, now);
     events.on(new BrokerEvents.SessionCreated(stored, Duration.ofSeconds(expiresIn)));
+    Optional<PrincipalRisk> raised = riskReached(principal.issuer(), principal.subject());
+    if (raised.isPresent()) { // raised while this exchange ran: the principal's revocation may have missed it
+      revoke(stored.id(), raised.get().setBy(), RISK_REVOCATION_REASON);
+      return refuse(new ExchangeResult.Refused(OAuthError.ACCESS_DENIED, riskTooHigh(raised.get().score(),
+          raised.get().reasons()), Optional.empty(), Optional.of(decisionId), List.of()), subjectTokenHash);
+    }
     return new ExchangeResult.Issued(stored.id(), token, expiresIn, List.copyOf(granted), decisionId);
   }
 
@@ -337,6 +394,12 @@ public final class TokenBroker implements AutoCloseable {
   }
 
   private Authentication active(Session session) {
+    Optional<PrincipalRisk> raised = riskReached(session.principal().issuer(), session.principal().subject());
+    if (raised.isPresent()) { // issued while the score was raised, or its revocation not heard yet
+      revoke(session.id(), raised.get().setBy(), RISK_REVOCATION_REASON);
+      return new Authentication.Failed(Authentication.Reason.REVOKED, "session " + session.id() + " was revoked: "
+          + riskTooHigh(raised.get().score(), raised.get().reasons()));
+    }
     pendingUses.merge(session.id(), 1L, Long::sum);
     return new Authentication.Active(session);
   }
@@ -431,6 +494,100 @@ public final class TokenBroker implements AutoCloseable {
           reason, now, session.map(this::useCount).orElse(0L)));
     }
     return revoked;
+  }
+
+  /**
+   * The principal's current risk score and reasons, as policy reads {@code risk}: a score of 0 with
+   * no reasons when none was ever set or this broker keeps no scores. Read from memory refreshed
+   * within a second (see "Risk" above).
+   *
+   * @throws IllegalStateException naming the cause when the scores cannot be read from the store;
+   *     decide nothing then
+   */
+  public DecisionInput.Risk risk(String issuer, String subject) {
+    if (risks == null) {
+      return NO_RISK;
+    }
+    return risks.current(issuer, subject).map(r -> new DecisionInput.Risk(r.score(), r.reasons())).orElse(NO_RISK);
+  }
+
+  /**
+   * Sets the principal's risk score and reasons (replacing the previous ones) in the store, which
+   * every replica reads within a second, and reports the change ({@link BrokerEvents.RiskChanged}).
+   * When the score is at or above {@code revokeAtRisk}, every active session of the principal is
+   * revoked with reason {@value #RISK_REVOCATION_REASON}, each reported as {@link
+   * BrokerEvents.SessionRevoked}: the revocation feed ends them, and cuts their requests in flight,
+   * on every replica.
+   *
+   * @param setBy who or what set it (an administrator, a detection)
+   * @throws IllegalStateException when this broker keeps no risk scores
+   * @throws IllegalArgumentException when the score is not from 0 to 100 or a reason is blank or too long
+   */
+  public RiskChange setRisk(String issuer, String subject, double score, List<String> reasons, String setBy) {
+    if (risks == null) {
+      throw new IllegalStateException("this broker keeps no risk scores (it was built without a risk repository)");
+    }
+    Instant now = clock.instant();
+    RiskRepository.Change change = riskRepository.set(issuer, subject, score, reasons, setBy, now);
+    risks.apply(change.current());
+    events.on(new BrokerEvents.RiskChanged(change.previous(), change.current(), revokeAtRisk));
+    List<String> revoked = change.current().score() >= revokeAtRisk ? revokeForRisk(change.current(), now)
+        : List.of();
+    return new RiskChange(change.previous(), change.current(), revoked);
+  }
+
+  /**
+   * Reads the risk changes made since the last refresh, on any replica, and ends the active sessions
+   * of every principal whose new score is at or above {@code revokeAtRisk} (the replica that set it
+   * did already, unless it stopped first). Call it on a schedule: every half second keeps every
+   * replica within a second of a change.
+   *
+   * @return how many changes were read
+   */
+  public int refreshRisks() {
+    if (risks == null) {
+      return 0;
+    }
+    List<PrincipalRisk> changed = risks.refresh();
+    Instant now = clock.instant();
+    for (PrincipalRisk row : changed) {
+      if (row.score() >= revokeAtRisk
+          && !sessions.listActive(now, SessionRepository.Filter.principal(row.issuer(), row.subject())).isEmpty()) {
+        revokeForRisk(row, now);
+      }
+    }
+    return changed.size();
+  }
+
+  /** The score at or above which a principal's sessions end (0 to 100). */
+  public double revokeAtRisk() {
+    return revokeAtRisk;
+  }
+
+  /** The principal's remembered risk when it is at or above {@code revokeAtRisk}; never reads the store. */
+  private Optional<PrincipalRisk> riskReached(String issuer, String subject) {
+    return risks == null ? Optional.empty()
+        : risks.remembered(issuer, subject).filter(risk -> risk.score() >= revokeAtRisk);
+  }
+
+  /** Revokes the principal's active sessions with reason {@value #RISK_REVOCATION_REASON}; returns their ids. */
+  private List<String> revokeForRisk(PrincipalRisk risk, Instant now) {
+    List<Session> revoked = sessions.revokeByPrincipal(risk.issuer(), risk.subject(), risk.setBy(),
+        RISK_REVOCATION_REASON, now);
+    List<String> ids = revoked.stream().map(Session::id).toList();
+    // The store's feed has told this broker already; without a feed, this is how the cache hears it.
+    cache.revoked(Set.copyOf(ids), now);
+    for (Session session : revoked) {
+      dropSalesforceToken(session.id(), "the principal's risk score reached " + revokeAtRisk);
+      events.on(new BrokerEvents.SessionRevoked(session.id(), session.orgAlias(), risk.setBy(),
+          RISK_REVOCATION_REASON, now, useCount(session)));
+    }
+    return ids;
+  }
+
+  private String riskTooHigh(double score, List<String> reasons) {
+    return "the principal's risk score " + score + " is at or above broker.revoke_at_risk (" + revokeAtRisk + ")"
+        + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
   }
 
   /**
@@ -625,7 +782,8 @@ public final class TokenBroker implements AutoCloseable {
   private static Session.RunBinding binding(Principal principal) {
     return principal.ciRun()
         .map(run -> new Session.RunBinding(orNull(run.repository()), orNull(run.ref()), orNull(run.sha()),
-            orNull(run.workflow()), orNull(run.runId()), orNull(run.attempt()), orNull(run.actor())))
+            orNull(run.workflow()), orNull(run.runId()), orNull(run.attempt()), orNull(run.actor()),
+            principal.runClaims()))
         .orElse(Session.RunBinding.NONE);
   }
 
@@ -640,7 +798,7 @@ public final class TokenBroker implements AutoCloseable {
 
   /**
    * Builds a broker; every part is required except {@link #maxTtl}, {@link #events}, {@link
-   * #revocations} and {@link #cacheCapacity}.
+   * #revocations}, {@link #cacheCapacity}, {@link #risks} and {@link #revokeAtRisk}.
    */
   public static final class Builder {
     private OidcVerifier verifier;
@@ -653,6 +811,8 @@ public final class TokenBroker implements AutoCloseable {
     private Duration maxTtl = DEFAULT_MAX_TTL;
     private SessionRevocationFeed revocations;
     private int cacheCapacity = DEFAULT_CACHE_CAPACITY;
+    private RiskRepository risks;
+    private double revokeAtRisk = DEFAULT_REVOKE_AT_RISK;
 
     private Builder() {}
 
@@ -665,6 +825,25 @@ public final class TokenBroker implements AutoCloseable {
      */
     public Builder revocations(SessionRevocationFeed revocations) {
       this.revocations = revocations;
+      return this;
+    }
+
+    /**
+     * The store's risk scores ({@code Store.risks()}): decisions read the principal's score, and a
+     * score at or above {@link #revokeAtRisk} ends its sessions. Optional; without it every
+     * principal's score is 0 and {@link TokenBroker#setRisk} fails.
+     */
+    public Builder risks(RiskRepository risks) {
+      this.risks = risks;
+      return this;
+    }
+
+    /**
+     * The score (above 0, at most 100) at or above which a principal's sessions end and no session is
+     * issued to it; {@link TokenBroker#DEFAULT_REVOKE_AT_RISK} (80) by default.
+     */
+    public Builder revokeAtRisk(double revokeAtRisk) {
+      this.revokeAtRisk = revokeAtRisk;
       return this;
     }
 

@@ -430,6 +430,40 @@ class TokenBrokerTest {
   }
 
   @Test
+  void aCiRunsSessionKeepsItsClaimsUnderTheIssuersOwnNames() throws Exception {
+    Path policies = Files.createDirectories(dir.resolve("ci-policies"));
+    Files.writeString(policies.resolve("p.yaml"), """
+        rules:
+          - id: ci-runs
+            effect: allow
+            when: principal.kind in ["github", "gitlab"]
+            session: { scopes: [api:read], max_ttl: 10m }
+        """);
+    policy = PolicyBundle.load(policies);
+    TokenBroker broker = broker();
+    String gitlabToken = gitlab.mint(Map.of("exp", START.plusSeconds(3600).getEpochSecond()));
+    secrets.add(gitlabToken);
+
+    Session gitlabSession = store.sessions().findById(issued(broker.exchange(gitlabToken, "prod", "api:read"))
+        .sessionId()).orElseThrow();
+    Session githubSession = store.sessions().findById(issued(broker.exchange(mainRun(Duration.ofHours(1)), "prod",
+        "api:read")).sessionId()).orElseThrow();
+
+    assertThat(gitlabSession.binding().claims())
+        .containsEntry("project_path", "acme/salesforce-app").containsEntry("ref_protected", "true")
+        .containsEntry("pipeline_id", "574").containsEntry("job_id", "302").containsEntry("ref_type", "branch")
+        .containsEntry("namespace_path", "acme").containsEntry("environment_protected", "true")
+        .doesNotContainKeys("user_email", "runner_id", "sub", "aud", "iss", "exp", "jti", "repository");
+    assertThat(gitlabSession.binding().policyClaims()).isEqualTo(Map.copyOf(gitlabSession.binding().claims()));
+    assertThat(gitlabSession.binding().repository()).as("the normalised run stays as it was")
+        .isEqualTo("acme/salesforce-app");
+    assertThat(githubSession.binding().claims()).containsEntry("repository", "acme/salesforce-app")
+        .containsEntry("ref_type", "branch").containsEntry("workflow", "deploy")
+        .containsEntry("job_workflow_ref", "acme/salesforce-app/.github/workflows/deploy.yml@refs/heads/main")
+        .doesNotContainKeys("project_path", "sub", "aud");
+  }
+
+  @Test
   void theOrgDescriptorRejectsBadConfiguration() {
     IntegrationUser reader = new IntegrationUser("reader@acme.example", Set.of("api:read"));
     URI login = URI.create("https://login.salesforce.com");

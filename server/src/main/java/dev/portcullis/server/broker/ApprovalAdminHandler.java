@@ -89,7 +89,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
       if (path.equals(LIST)) {
         if (!HttpMethod.GET.is(request.getMethod())) {
           response.getHeaders().put(HttpHeader.ALLOW, "GET");
-          SessionAdminHandler.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use GET");
+          AdminTokenHandler.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use GET");
           return true;
         }
         if (bearer == null || !(token.matches(bearer) || approver(bearer).isPresent())) {
@@ -101,13 +101,13 @@ final class ApprovalAdminHandler extends Handler.Abstract {
       }
       if (!HttpMethod.POST.is(request.getMethod())) {
         response.getHeaders().put(HttpHeader.ALLOW, "POST");
-        SessionAdminHandler.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use POST");
+        AdminTokenHandler.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use POST");
         return true;
       }
       vote(request, response, callback, bearer);
     } catch (StoreException e) {
       LOG.error("admin approval route failed: {}", e.getMessage());
-      SessionAdminHandler.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unavailable",
+      AdminTokenHandler.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unavailable",
           "the approval store is unavailable: " + e.code());
     }
     return true;
@@ -115,25 +115,25 @@ final class ApprovalAdminHandler extends Handler.Abstract {
 
   private void list(Request request, Response response, Callback callback) throws IOException {
     Fields query = Request.extractQueryParameters(request);
-    String state = SessionAdminHandler.value(query, "state", "pending");
+    String state = AdminTokenHandler.value(query, "state", "pending");
     Approval.State filter = null;
     if (!state.equals("all")) {
       try {
         filter = Approval.State.of(state);
       } catch (IllegalArgumentException e) {
-        SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+        AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
             "state must be pending, approved, denied, used or all");
         return;
       }
     }
     int limit;
     try {
-      limit = Integer.parseInt(SessionAdminHandler.value(query, "limit", "100"));
+      limit = Integer.parseInt(AdminTokenHandler.value(query, "limit", "100"));
     } catch (NumberFormatException e) {
       limit = -1;
     }
     if (limit < 1 || limit > 1000) {
-      SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
           "limit must be a number from 1 to 1000");
       return;
     }
@@ -142,7 +142,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     for (Approval approval : approvals.list(filter, limit)) {
       out.add(describe(approval, now));
     }
-    SessionAdminHandler.write(response, callback, HttpStatus.OK_200, Map.of("approvals", out));
+    AdminTokenHandler.write(response, callback, HttpStatus.OK_200, Map.of("approvals", out));
   }
 
   private void vote(Request request, Response response, Callback callback, String bearer) throws IOException {
@@ -164,7 +164,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     boolean listed = approvers.stream().anyMatch(a -> a.issuer().equals(person.issuer())
         && a.subjects().stream().anyMatch(s -> names.contains(s.toLowerCase(Locale.ROOT))));
     if (!listed) {
-      SessionAdminHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "not_an_approver", person.subject()
+      AdminTokenHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "not_an_approver", person.subject()
           + " of " + person.issuer() + " is not listed under identity.approvers");
       return;
     }
@@ -176,29 +176,29 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     String verdict = body.path("verdict").asText("");
     String comment = body.path("comment").asText("").strip();
     if (id.isEmpty() || !(verdict.equals("approve") || verdict.equals("deny"))) {
-      SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
           "give id and verdict (approve or deny), and optionally a comment");
       return;
     }
     if (comment.length() > MAX_COMMENT) {
-      SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
           "the comment is longer than " + MAX_COMMENT + " characters");
       return;
     }
     Optional<Approval> found = approvals.findById(id);
     if (found.isEmpty()) {
-      SessionAdminHandler.error(response, callback, HttpStatus.NOT_FOUND_404, "not_found", "no approval " + id);
+      AdminTokenHandler.error(response, callback, HttpStatus.NOT_FOUND_404, "not_found", "no approval " + id);
       return;
     }
     Approval approval = found.get();
     Optional<String> conflict = separationOfDuties(approval, person, names);
     if (conflict.isPresent()) {
-      SessionAdminHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "separation_of_duties", conflict.get());
+      AdminTokenHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "separation_of_duties", conflict.get());
       return;
     }
     if (!approval.eligible().isEmpty()
         && approval.eligible().stream().noneMatch(e -> names.contains(e.toLowerCase(Locale.ROOT)))) {
-      SessionAdminHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "not_eligible", "policy lets only "
+      AdminTokenHandler.error(response, callback, HttpStatus.FORBIDDEN_403, "not_eligible", "policy lets only "
           + approval.eligible() + " approve " + id);
       return;
     }
@@ -206,26 +206,26 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     Approval.Vote vote = new Approval.Vote(person.issuer(), person.subject(), verdict.equals("approve"), comment, now);
     ApprovalRepository.VoteOutcome outcome = approvals.vote(id, vote, now);
     switch (outcome) {
-      case NOT_FOUND -> SessionAdminHandler.error(response, callback, HttpStatus.NOT_FOUND_404, "not_found",
+      case NOT_FOUND -> AdminTokenHandler.error(response, callback, HttpStatus.NOT_FOUND_404, "not_found",
           "no approval " + id);
-      case CLOSED -> SessionAdminHandler.error(response, callback, HttpStatus.CONFLICT_409, "closed", "approval " + id
+      case CLOSED -> AdminTokenHandler.error(response, callback, HttpStatus.CONFLICT_409, "closed", "approval " + id
           + " is " + (approval.expiredAt(now) && approval.state() == Approval.State.PENDING ? "expired"
               : approval.state().value()) + ": it takes no more votes");
-      case ALREADY_VOTED -> SessionAdminHandler.error(response, callback, HttpStatus.CONFLICT_409, "already_voted",
+      case ALREADY_VOTED -> AdminTokenHandler.error(response, callback, HttpStatus.CONFLICT_409, "already_voted",
           person.subject() + " has voted on " + id + " already");
       default -> {
         try {
           ledger.approvalVoted(approval, vote, outcome).get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.error("the vote on {} is stored but not recorded in the ledger: {}", id, e.toString());
-          SessionAdminHandler.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unrecorded",
+          AdminTokenHandler.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unrecorded",
               "the vote is stored but the ledger did not record it: " + e.getMessage());
           return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
         out.put("approval", describe(approvals.findById(id).orElse(approval), now));
-        SessionAdminHandler.write(response, callback, HttpStatus.OK_200, out);
+        AdminTokenHandler.write(response, callback, HttpStatus.OK_200, out);
       }
     }
   }
@@ -313,7 +313,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
   private static ObjectNode body(Request request, Response response, Callback callback) throws IOException {
     byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
     if (bytes.length > MAX_BODY) {
-      SessionAdminHandler.error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request",
           "the body is larger than 16 KiB");
       return null;
     }
@@ -321,18 +321,18 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     try {
       body = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
           "the body is not JSON: " + e.getOriginalMessage());
       return null;
     }
     if (!(body instanceof ObjectNode object)) {
-      SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+      AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
           "the body must be a JSON object");
       return null;
     }
     for (Map.Entry<String, JsonNode> field : object.properties()) {
       if (!VOTE_FIELDS.contains(field.getKey()) || !field.getValue().isTextual()) {
-        SessionAdminHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+        AdminTokenHandler.error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
             "field '" + FormBody.printable(field.getKey()) + "' is unknown or not a string (known: id, verdict, comment)");
         return null;
       }
@@ -351,6 +351,6 @@ final class ApprovalAdminHandler extends Handler.Abstract {
 
   private static void unauthorized(Response response, Callback callback, String message) throws IOException {
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
-    SessionAdminHandler.error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized", message);
+    AdminTokenHandler.error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized", message);
   }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes what the token broker and the policy watcher report into the ledger (docs/LEDGER.md,
- * "Entries": {@code session.*}, {@code identity.failed}, {@code policy.bundle.*}).
+ * "Entries": {@code session.*}, {@code identity.failed}, {@code risk.changed}, {@code policy.bundle.*}).
  *
  * <p>Durability before the answer: entries appended while a token exchange runs are collected per
  * thread ({@link #capture}), and the token endpoint waits for them to be committed before it hands
@@ -131,6 +131,7 @@ final class BrokerLedger implements BrokerEvents {
           fields.put("uses", expired.useCount());
           append(LedgerEntry.of("session.expired", Instant.now(), fields));
         }
+        case RiskChanged changed -> append(riskChanged(changed));
         case SessionsUsed used -> {
           for (Map.Entry<String, Long> session : used.uses().entrySet()) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -312,6 +313,21 @@ final class BrokerLedger implements BrokerEvents {
     putText(fields, "job", run.runId());
     putText(fields, "cert_thumbprint", session.certThumbprint());
     return LedgerEntry.of("session.created", session.issuedAt(), fields);
+  }
+
+  private static LedgerEntry riskChanged(RiskChanged changed) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("actor", text(changed.current().subject()));
+    fields.put("issuer", text(changed.current().issuer()));
+    fields.put("score", changed.current().score());
+    fields.put("by", text(changed.current().setBy()));
+    List<String> reasons = changed.current().reasons().stream().map(BrokerLedger::text).toList();
+    if (!reasons.isEmpty()) {
+      fields.put("reasons", reasons);
+    }
+    changed.previous().ifPresent(previous -> fields.put("previous_score", previous.score()));
+    fields.put("revoke_at_risk", changed.revokeAtRisk());
+    return LedgerEntry.of("risk.changed", changed.current().setAt(), fields);
   }
 
   private static LedgerEntry refused(SessionRefused refused) {

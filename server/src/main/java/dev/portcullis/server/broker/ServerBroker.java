@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * The token broker as the server runs it: trusted issuers and client CAs from {@code identity},
  * the policy bundle from {@code broker.policies} (watched; a bad change keeps the last good bundle
  * and is reported), the brokered orgs registered in the store with their org ids, every broker
- * event recorded in the ledger, and a sweep every second that reports expired sessions and drops
- * their Salesforce tokens.
+ * event recorded in the ledger, a sweep every second that reports expired sessions and drops
+ * their Salesforce tokens, and every half second a read of the risk score changes made on any
+ * replica (see {@code TokenBroker}, "Risk").
  */
 public final class ServerBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerBroker.class);
@@ -51,6 +52,8 @@ public final class ServerBroker implements AutoCloseable {
   public static final String DEFAULT_POLICY_DIRECTORY = "policies";
   /** How often session use counts are written to the store and the ledger. */
   static final long USE_FLUSH_SECONDS = 15;
+  /** How often risk score changes made on any replica are read: within a second everywhere. */
+  static final long RISK_REFRESH_MILLIS = 500;
 
   private final TokenBroker broker;
   private final Optional<OidcVerifier> verifier;
@@ -90,6 +93,8 @@ public final class ServerBroker implements AutoCloseable {
       return thread;
     });
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(this::refreshRisks, RISK_REFRESH_MILLIS, RISK_REFRESH_MILLIS,
+        TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::flushUses, USE_FLUSH_SECONDS, USE_FLUSH_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -131,12 +136,20 @@ public final class ServerBroker implements AutoCloseable {
           .salesforceTokens(tokens.apply(config))
           .clock(clock)
           .events(events)
-          .maxTtl(config.broker().maxTtl());
+          .maxTtl(config.broker().maxTtl())
+          .risks(store.risks())
+          .revokeAtRisk(config.broker().revokeAtRisk());
       verifier.ifPresent(builder::verifier);
       for (Config.Org org : brokered) {
         builder.org(target(org));
       }
       TokenBroker broker = builder.build();
+      try {
+        broker.refreshRisks(); // every principal's score in memory before the first decision
+      } catch (RuntimeException e) {
+        broker.close();
+        throw new IllegalStateException("the principals' risk scores could not be read: " + e.getMessage(), e);
+      }
       watcher.start(config.broker().policyPollInterval());
       LOG.info("token broker: {} org(s), {} trusted issuer(s){}, policy bundle {} from {}", brokered.size(),
           config.identity().issuers().size(), certificates.isPresent() ? ", client certificates" : "",
@@ -231,6 +244,15 @@ public final class ServerBroker implements AutoCloseable {
     }
   }
 
+  private void refreshRisks() {
+    try {
+      broker.refreshRisks();
+    } catch (RuntimeException e) {
+      LOG.warn("risk scores not refreshed (retried in {} ms; decisions fail closed once they are a second old): {}",
+          RISK_REFRESH_MILLIS, e.getMessage());
+    }
+  }
+
   private void sweep() {
     try {
       broker.sweepExpired(500);
@@ -303,6 +325,11 @@ public final class ServerBroker implements AutoCloseable {
   /** {@code /admin/approvals} and {@code /admin/approvals/vote}. */
   public Handler approvalAdmin(AdminToken token) {
     return new ApprovalAdminHandler(token, store.approvals(), verifier, approvers, ledger, clock);
+  }
+
+  /** {@code /admin/risk}: principals' risk scores, shown and set. */
+  public Handler riskAdmin(AdminToken token) {
+    return new RiskAdminHandler(token, store.risks(), store.sessions(), broker, ledger);
   }
 
   /** {@code /admin/sessions} and {@code /admin/sessions/revoke}. */

@@ -1,14 +1,10 @@
 package dev.portcullis.server.broker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.identity.broker.TokenBroker;
 import dev.portcullis.store.Session;
 import dev.portcullis.store.SessionRepository;
-import dev.portcullis.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,11 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -43,19 +35,15 @@ import org.slf4j.LoggerFactory;
  *       token revoked, ledger entry, every replica told).
  * </ul>
  *
- * A missing or wrong token is 401 without saying which; errors are JSON {@code {error, message}}.
+ * Token checks, errors and bodies as {@link AdminTokenHandler} says.
  */
-final class SessionAdminHandler extends Handler.Abstract {
+final class SessionAdminHandler extends AdminTokenHandler {
   static final String LIST = "/admin/sessions";
   static final String REVOKE = "/admin/sessions/revoke";
   static final Set<String> PATHS = Set.of(LIST, REVOKE);
-  private static final int MAX_BODY = 16 * 1024;
-  private static final Set<String> REVOKE_FIELDS = Set.of("id", "issuer", "subject", "org", "reason");
+  private static final List<String> REVOKE_FIELDS = List.of("id", "issuer", "subject", "org", "reason");
   private static final Logger LOG = LoggerFactory.getLogger(SessionAdminHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
-  private final AdminToken token;
   private final SessionRepository sessions;
   private final TokenBroker broker;
   private final Clock clock;
@@ -63,56 +51,27 @@ final class SessionAdminHandler extends Handler.Abstract {
 
   SessionAdminHandler(AdminToken token, SessionRepository sessions, TokenBroker broker, Clock clock,
       BrokerLedger ledger) {
+    super(token, PATHS);
     this.ledger = ledger;
-    this.token = token;
     this.sessions = sessions;
     this.broker = broker;
     this.clock = clock;
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    String path = Request.getPathInContext(request);
-    if (!PATHS.contains(path)) {
-      return false;
-    }
-    if (!authorized(request)) {
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
-      error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
-          "this route needs the admin token (Authorization: Bearer, from DATA_DIR/" + AdminToken.FILE + ")");
-      return true;
-    }
-    String method = request.getMethod();
-    try {
-      if (path.equals(LIST)) {
-        if (!HttpMethod.GET.is(method)) {
-          response.getHeaders().put(HttpHeader.ALLOW, "GET");
-          error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use GET");
-          return true;
-        }
-        list(request, response, callback);
-      } else {
-        if (!HttpMethod.POST.is(method)) {
-          response.getHeaders().put(HttpHeader.ALLOW, "POST");
-          error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method_not_allowed", "use POST");
-          return true;
-        }
-        revoke(request, response, callback);
-      }
-    } catch (StoreException e) {
-      LOG.error("admin session route failed: {}", e.getMessage());
-      error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "unavailable",
-          "the session store is unavailable: " + e.code());
-    }
-    return true;
+  String what() {
+    return "the session store";
   }
 
-  private boolean authorized(Request request) {
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+  @Override
+  void route(String path, Request request, Response response, Callback callback) throws IOException {
+    if (path.equals(LIST)) {
+      if (method("GET", request, response, callback)) {
+        list(request, response, callback);
+      }
+    } else if (method("POST", request, response, callback)) {
+      revoke(request, response, callback);
     }
-    return token.matches(header.substring(7).strip());
   }
 
   private void list(Request request, Response response, Callback callback) throws IOException {
@@ -125,14 +84,8 @@ final class SessionAdminHandler extends Handler.Abstract {
       error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "state must be active or all");
       return;
     }
-    int limit;
-    try {
-      limit = Integer.parseInt(value(query, "limit", "100"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 1000) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "limit must be a number from 1 to 1000");
+    int limit = limit(query, response, callback);
+    if (limit < 0) {
       return;
     }
     SessionRepository.Filter filter = new SessionRepository.Filter(org, issuer, subject);
@@ -146,29 +99,11 @@ final class SessionAdminHandler extends Handler.Abstract {
   }
 
   private void revoke(Request request, Response response, Callback callback) throws IOException {
-    byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
-    if (bytes.length > MAX_BODY) {
-      error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request", "the body is larger than 16 KiB");
-      return;
-    }
-    JsonNode body;
-    try {
-      body = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "the body is not JSON: "
-          + e.getOriginalMessage());
-      return;
-    }
-    if (!(body instanceof ObjectNode object)) {
-      error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "the body must be a JSON object");
+    ObjectNode object = readObject(request, response, callback, REVOKE_FIELDS);
+    if (object == null) {
       return;
     }
     for (Map.Entry<String, JsonNode> field : object.properties()) {
-      if (!REVOKE_FIELDS.contains(field.getKey())) {
-        error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "unknown field '"
-            + FormBody.printable(field.getKey()) + "' (known: id, issuer, subject, org, reason)");
-        return;
-      }
       if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
         error(response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request", "field '" + field.getKey()
             + "' must be a non-empty string");
@@ -231,6 +166,9 @@ final class SessionAdminHandler extends Handler.Abstract {
     putIfSet(binding, "run_id", run.runId());
     putIfSet(binding, "run_attempt", run.runAttempt());
     putIfSet(binding, "actor", run.actor());
+    if (!run.claims().isEmpty()) {
+      binding.put("claims", run.claims());
+    }
     out.put("binding", binding);
     out.put("scopes", session.scopes());
     out.put("integration_user", session.integrationUser());
@@ -252,30 +190,5 @@ final class SessionAdminHandler extends Handler.Abstract {
     if (value != null) {
       map.put(key, value);
     }
-  }
-
-  private static String text(ObjectNode object, String field) {
-    JsonNode value = object.get(field);
-    return value == null ? null : value.asText().strip();
-  }
-
-  static String value(Fields query, String name, String fallback) {
-    Fields.Field field = query.get(name);
-    return field == null || field.getValue() == null || field.getValue().isEmpty() ? fallback : field.getValue();
-  }
-
-  static void error(Response response, Callback callback, int status, String error, String message)
-      throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", error);
-    body.put("message", message);
-    write(response, callback, status, body);
-  }
-
-  static void write(Response response, Callback callback, int status, Object body) throws IOException {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    Content.Sink.write(response, true, JSON.writeValueAsString(body) + "\n", callback);
   }
 }

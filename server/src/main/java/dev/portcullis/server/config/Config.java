@@ -59,6 +59,7 @@ import java.util.regex.Pattern;
  *   max_ttl: 15m
  *   policies: policies             # default DATA_DIR/policies (the default pack is written there)
  *   policy_poll_interval: 2s
+ *   revoke_at_risk: 80             # a principal's risk score at or above this ends its sessions
  * }</pre>
  *
  * <p>Secrets ({@link Secret}, the storage URL's password) never appear in {@code toString()}.
@@ -407,14 +408,26 @@ public record Config(
    *     is written on first start
    * @param policyPollInterval how often the directory is checked for changes besides file-system
    *     notifications
+   * @param revokeAtRisk the risk score (above 0, at most 100) at or above which a principal's sessions
+   *     are revoked (reason {@code RISK}) and no session is issued to it
    */
-  public record Broker(Duration maxTtl, Optional<Path> policies, Duration policyPollInterval) {
-    public static final Broker DEFAULTS = new Broker(DEFAULT_MAX_TTL, Optional.empty(), Duration.ofSeconds(2));
+  public record Broker(Duration maxTtl, Optional<Path> policies, Duration policyPollInterval, double revokeAtRisk) {
+    public static final double DEFAULT_REVOKE_AT_RISK = 80;
+    public static final Broker DEFAULTS =
+        new Broker(DEFAULT_MAX_TTL, Optional.empty(), Duration.ofSeconds(2), DEFAULT_REVOKE_AT_RISK);
 
     public Broker {
       Objects.requireNonNull(maxTtl, "maxTtl");
       Objects.requireNonNull(policies, "policies");
       Objects.requireNonNull(policyPollInterval, "policyPollInterval");
+      if (!(revokeAtRisk > 0 && revokeAtRisk <= 100)) {
+        throw new IllegalArgumentException("revokeAtRisk must be above 0 and at most 100, was " + revokeAtRisk);
+      }
+    }
+
+    /** Without a risk cut-off given: the default, {@value #DEFAULT_REVOKE_AT_RISK}. */
+    public Broker(Duration maxTtl, Optional<Path> policies, Duration policyPollInterval) {
+      this(maxTtl, policies, policyPollInterval, DEFAULT_REVOKE_AT_RISK);
     }
   }
 

@@ -50,7 +50,7 @@ final class ConfigWalk {
   private static final List<String> ISSUER =
       List.of("issuer", "jwks_url", "audiences", "algorithms", "dialect", "clock_skew", "max_token_age");
   private static final List<String> MTLS = List.of("certificate_authorities", "identity_from", "allowed_prefixes");
-  private static final List<String> BROKER = List.of("max_ttl", "policies", "policy_poll_interval");
+  private static final List<String> BROKER = List.of("max_ttl", "policies", "policy_poll_interval", "revoke_at_risk");
   private static final Pattern ORG_ID_18 = Pattern.compile("00D[0-9A-Za-z]{15}");
   private static final Pattern ORG_ID_15 = Pattern.compile("00D[0-9A-Za-z]{12}");
   private static final List<String> LEDGER =
@@ -757,7 +757,24 @@ final class ConfigWalk {
     });
     Duration poll = fields.value("policy_poll_interval").flatMap(value -> boundedDuration(value,
         "broker.policy_poll_interval", Duration.ofMillis(100), Duration.ofHours(1))).orElse(Config.Broker.DEFAULTS.policyPollInterval());
-    return new Config.Broker(maxTtl, policies, poll);
+    double revokeAtRisk = fields.value("revoke_at_risk").flatMap(value -> riskScore(value, "broker.revoke_at_risk"))
+        .orElse(Config.Broker.DEFAULTS.revokeAtRisk());
+    return new Config.Broker(maxTtl, policies, poll, revokeAtRisk);
+  }
+
+  /** A risk score cut-off: a number above 0 and at most 100 (policy's {@code risk.score} scale). */
+  private Optional<Double> riskScore(Node node, String what) {
+    return yaml.text(node, what).flatMap(text -> {
+      if (text.trim().matches("[0-9]{1,3}(\\.[0-9]{1,6})?")) { // plain decimals only: no 1e2, NaN or 80d
+        double value = Double.parseDouble(text.trim());
+        if (value > 0 && value <= 100) {
+          return Optional.of(value);
+        }
+      }
+      yaml.error(node, ConfigErrorCode.INVALID_VALUE, what + " '" + text + "' is not a risk score above 0 and at most"
+          + " 100", "risk scores run from 0 to 100 (docs/POLICY.md); the default is 80");
+      return Optional.empty();
+    });
   }
 
   private Optional<OrgEnvironment> environment(Node node, String where) {

@@ -64,6 +64,7 @@ class ConfigBrokerSectionsTest {
         broker:
           max_ttl: 10m
           policies: policies
+          revoke_at_risk: 72.5
         """ + ORG + """
             org_id: 00D5e000000AbCdEAA
             integration_users:
@@ -92,6 +93,7 @@ class ConfigBrokerSectionsTest {
     assertThat(mtls.allowedPrefixes()).containsExactly("spiffe://acme.example/ci/");
     assertThat(config.broker().maxTtl()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.broker().policies()).contains(dir.resolve("policies"));
+    assertThat(config.broker().revokeAtRisk()).isEqualTo(72.5);
     Config.Org org = config.orgs().get(0);
     assertThat(org.brokered()).isTrue();
     assertThat(org.orgId()).contains("00D5e000000AbCdEAA");
@@ -107,6 +109,7 @@ class ConfigBrokerSectionsTest {
     Config config = ConfigLoader.load(file(ORG), Map.of());
     assertThat(config.identity().any()).isFalse();
     assertThat(config.broker()).isEqualTo(Config.Broker.DEFAULTS);
+    assertThat(config.broker().revokeAtRisk()).isEqualTo(80);
     assertThat(config.orgs().get(0).brokered()).isFalse();
   }
 
@@ -174,6 +177,12 @@ class ConfigBrokerSectionsTest {
         broker:
           max_ttl: 2d
         """)).singleElement().satisfies(p -> assertThat(p.message()).contains("broker.max_ttl"));
+    for (String bad : List.of("0", "100.5", "NaN", "1e2", "80d", "high", "-5")) {
+      assertThat(errors("broker:\n  revoke_at_risk: " + bad + "\n")).as(bad).singleElement().satisfies(p -> {
+        assertThat(p.message()).contains("broker.revoke_at_risk '" + bad + "'").contains("above 0 and at most 100");
+        assertThat(p.line()).isEqualTo(2);
+      });
+    }
     assertThat(errors("""
         broker:
           policies: no-such-dir

@@ -131,7 +131,7 @@ public final class LedgerFixture {
    * Polls {@code probe} until it yields a value, failing after {@link #TIMEOUT}. The pause between polls is the
    * poll interval of a deadline-bound wait (as Awaitility does), not a synchronisation point.
    */
-  static <T> T eventually(String what, Supplier<Optional<T>> probe) {
+  public static <T> T eventually(String what, Supplier<Optional<T>> probe) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       Optional<T> value = probe.get();

@@ -1,0 +1,28 @@
+-- Principal risk scores (SQLite). Keep equivalent to postgresql/V5__principal_risk.sql.
+-- One row per principal (issuer + subject, as in session.principal_issuer/principal_subject) whose
+-- risk score was ever set: its current score (0 to 100, as policy reads risk.score, docs/POLICY.md)
+-- and the reasons for it. Setting a score replaces the row; every change is also a risk.changed
+-- ledger entry, which keeps the history. Rows are never deleted by Portcullis (a score of 0 stays).
+--
+-- version orders changes across replicas: each change takes the next value of the single counter
+-- in principal_risk_version, updating that row first, so writers queue on it and commit in version
+-- order. A replica that has read every change up to version N misses none when it next asks for
+-- version > N.
+
+CREATE TABLE principal_risk (
+  principal_issuer  TEXT NOT NULL CHECK (length(principal_issuer) >= 1),
+  principal_subject TEXT NOT NULL CHECK (length(principal_subject) >= 1),
+  score             REAL NOT NULL CHECK (score >= 0 AND score <= 100),
+  reasons           TEXT NOT NULL CHECK (substr(reasons, 1, 1) = '['),  -- JSON array of strings
+  set_by            TEXT NOT NULL CHECK (length(set_by) >= 1),
+  set_at            TEXT NOT NULL,
+  version           INTEGER NOT NULL UNIQUE CHECK (version >= 1),
+  PRIMARY KEY (principal_issuer, principal_subject)
+) STRICT;
+
+CREATE TABLE principal_risk_version (
+  id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL CHECK (version >= 0)
+) STRICT;
+
+INSERT INTO principal_risk_version (id, version) VALUES (1, 0);
