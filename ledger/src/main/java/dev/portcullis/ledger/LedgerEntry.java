@@ -56,6 +56,15 @@ public final class LedgerEntry {
    *     LedgerErrorCode#ENTRY_TOO_LARGE}, naming the kind and the field
    */
   public static LedgerEntry of(String kind, Instant time, Map<String, ?> fields) {
+    return build(kind, time, fields, null);
+  }
+
+  /**
+   * {@link #of}, with the entry's canonical bytes when they are already known (read back and checked
+   * to be canonical, and its time spelled as this build spells it): then they are not serialised
+   * again.
+   */
+  private static LedgerEntry build(String kind, Instant time, Map<String, ?> fields, byte[] knownCanonical) {
     if (kind == null || !EntryKind.NAME.matcher(kind).matches()) {
       throw new LedgerException(
           LedgerErrorCode.INVALID_ENTRY_KIND,
@@ -92,7 +101,8 @@ public final class LedgerEntry {
     SortedMap<String, Object> immutable = Collections.unmodifiableSortedMap(copy);
     SecretGuard.check(immutable);
     EntryKind.known(kind).ifPresent(known -> known.check(immutable));
-    byte[] canonical = CanonicalJson.serialize(envelope(kind, millis, immutable));
+    byte[] canonical = knownCanonical != null ? knownCanonical
+        : CanonicalJson.serialize(envelope(kind, millis, immutable));
     if (canonical.length > MAX_SIZE) {
       throw new LedgerException(
           LedgerErrorCode.ENTRY_TOO_LARGE,
@@ -157,7 +167,9 @@ public final class LedgerEntry {
         fields.put(name, member.getValue());
       }
     }
-    return of(kind, time, fields);
+    // the bytes are canonical (checked above); when the time reads back as written, rebuilding the
+    // envelope would give these very bytes, so they are kept rather than serialised again
+    return build(kind, time, fields, EntryTime.format(time).equals(timeValue) ? bytes : null);
   }
 
   /** {@code instant} in the entry time format ({@code 2026-11-28T12:00:00.000Z}), for fields of type time. */

@@ -47,25 +47,42 @@ final class SecretGuard {
   private static final Pattern WORD_BOUNDARY =
       Pattern.compile("[_\\-.\\s]+|(?<=[a-z0-9])(?=[A-Z])");
 
-  private record Shape(String what, Pattern pattern) {}
+  /**
+   * A credential shape: what it is, its pattern, and a substring every match contains (checked
+   * first, case-insensitively when the pattern is, so that most values never reach the pattern).
+   */
+  private record Shape(String what, Pattern pattern, String needle, boolean ignoreCase) {
+    boolean mayMatch(String value) {
+      if (!ignoreCase) {
+        return value.contains(needle);
+      }
+      int n = needle.length();
+      for (int i = 0; i + n <= value.length(); i++) {
+        if (value.regionMatches(true, i, needle, 0, n)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private static final List<Shape> CREDENTIAL_SHAPES =
       List.of(
           new Shape(
               "a JWT",
-              Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*")),
+              Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), "eyJ", false),
           new Shape(
               "a Salesforce access token or session ID",
-              Pattern.compile("00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?![^\\s\"]{16,}")),
+              Pattern.compile("00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?![^\\s\"]{16,}"), "!", false),
           new Shape(
               "a PEM private key",
-              Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
+              Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"), "-----BEGIN ", false),
           new Shape(
               "an HTTP Bearer credential",
-              Pattern.compile("(?i)(?:^\\s*bearer\\s+\\S|\\bbearer\\s+[A-Za-z0-9\\-._~+/]{20,})")),
+              Pattern.compile("(?i)(?:^\\s*bearer\\s+\\S|\\bbearer\\s+[A-Za-z0-9\\-._~+/]{20,})"), "bearer", true),
           new Shape(
               "an HTTP Authorization header",
-              Pattern.compile("(?i)\\bauthorization\\s*:\\s*\\S")));
+              Pattern.compile("(?i)\\bauthorization\\s*:\\s*\\S"), "authorization", true));
 
   private SecretGuard() {}
 
@@ -126,7 +143,7 @@ final class SecretGuard {
       return null;
     }
     for (Shape shape : CREDENTIAL_SHAPES) {
-      if (shape.pattern().matcher(value).find()) {
+      if (shape.mayMatch(value) && shape.pattern().matcher(value).find()) {
         return shape.what();
       }
     }

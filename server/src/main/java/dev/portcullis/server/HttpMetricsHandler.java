@@ -51,15 +51,30 @@ final class HttpMetricsHandler extends Handler.Wrapper {
     return super.handle(request, response, timed);
   }
 
+  /** Timers already registered, by method, status and route: looked up, not rebuilt, per request. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED_TIMERS = 1024;
+
   private void record(Request request, Response response, String uri, long start) {
     int status = response.getStatus() == 0 ? 200 : response.getStatus();
-    Timer.builder("http.server.requests")
+    String key = request.getMethod() + ' ' + status + ' ' + uri;
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer = timer(request.getMethod(), status, uri);
+      if (timers.size() < MAX_CACHED_TIMERS) {
+        timers.putIfAbsent(key, timer);
+      }
+    }
+    timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(String method, int status, String uri) {
+    return Timer.builder("http.server.requests")
         .description("HTTP requests served, by route template")
         .tag("listener", listener)
-        .tag("method", request.getMethod())
+        .tag("method", method)
         .tag("status", Integer.toString(status))
         .tag("uri", uri)
-        .register(registry)
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        .register(registry);
   }
 }
