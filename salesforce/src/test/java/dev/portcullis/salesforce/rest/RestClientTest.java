@@ -551,14 +551,19 @@ class RestClientTest {
   @Test
   void tlsFailureHasItsOwnCode() throws Exception {
     // A server that answers the TLS ClientHello with plain-text HTTP: the handshake fails at once.
-    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    // Every connection is answered so (the client may retry a connection that failed early), and
+    // only once the ClientHello has arrived, so the client is inside its handshake when it reads it.
+    try (ServerSocket plain = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
       Thread.ofPlatform().daemon().start(() -> {
-        try (Socket socket = plain.accept()) {
-          socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-          socket.getOutputStream().flush();
-          socket.getInputStream().read();
-        } catch (IOException ignored) {
-          // the client hung up
+        while (!plain.isClosed()) {
+          try (Socket socket = plain.accept()) {
+            socket.getInputStream().read();
+            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.getInputStream().read();
+          } catch (IOException ignored) {
+            // the client hung up, or the test is over
+          }
         }
       });
       String url = "https://127.0.0.1:" + plain.getLocalPort();
