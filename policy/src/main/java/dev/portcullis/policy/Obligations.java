@@ -165,7 +165,7 @@ final class Obligations {
         union = new LinkedHashSet<>(x);
         union.addAll(y);
       } else {
-        Optional<Object> merged = mergeValues(value, next);
+        Optional<Object> merged = mergeValues(name, value, next);
         if (merged.isEmpty()) {
           return false;
         }
@@ -180,6 +180,43 @@ final class Obligations {
     Obligation obligation() {
       return new Obligation(name, union == null ? value : List.copyOf(union), rules);
     }
+  }
+
+  /**
+   * {@link #mergeValues(Object, Object)}, except for {@code require_approval}'s mappings, whose
+   * strictest combination is not the generic one: the most {@code approvers}, only the people in
+   * every {@code from} (no one in common: not merged, so each must be met), the shortest {@code
+   * valid_for_minutes}; two different {@code reason}s do not merge.
+   */
+  static Optional<Object> mergeValues(String name, Object a, Object b) {
+    if ("require_approval".equals(name) && a instanceof Map<?, ?> x && b instanceof Map<?, ?> y && !x.equals(y)) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      x.forEach((k, v) -> out.put(String.valueOf(k), v));
+      for (Map.Entry<?, ?> entry : y.entrySet()) {
+        String key = String.valueOf(entry.getKey());
+        Object have = out.get(key);
+        Object next = entry.getValue();
+        if (have == null) {
+          out.put(key, next);
+        } else if (key.equals("approvers") && have instanceof Long p && next instanceof Long q) {
+          out.put(key, Math.max(p, q));
+        } else if (key.equals("from") && have instanceof List<?> p && next instanceof List<?> q) {
+          List<Object> common = p.stream().filter(q::contains).distinct().map(Object.class::cast).toList();
+          if (common.isEmpty()) {
+            return Optional.empty();
+          }
+          out.put(key, common);
+        } else {
+          Optional<Object> merged = mergeValues(have, next); // valid_for_minutes: the smallest; reason: equal
+          if (merged.isEmpty()) {
+            return Optional.empty();
+          }
+          out.put(key, merged.get());
+        }
+      }
+      return Optional.of(java.util.Collections.unmodifiableMap(out));
+    }
+    return mergeValues(a, b);
   }
 
   static Optional<Object> mergeValues(Object a, Object b) {

@@ -15,6 +15,30 @@ import net.jqwik.api.Property;
 class ObligationsPropertiesTest {
   private static final List<String> NAMES = List.of("redact_fields", "max_records", "x_note", "require_approval");
 
+  @Property(tries = 300)
+  void approvalsMergeToTheStrictestCombination(@ForAll("approvalNeeds") Map<String, Object> a,
+      @ForAll("approvalNeeds") Map<String, Object> b) {
+    Optional<Object> merged = Obligations.mergeValues("require_approval", a, b);
+    if (merged.isEmpty()) {
+      return; // left as two obligations, each applied
+    }
+    Map<?, ?> m = (Map<?, ?>) merged.get();
+    assertThat((Long) m.get("approvers")).isEqualTo(Math.max((Long) a.get("approvers"), (Long) b.get("approvers")));
+    assertThat((List<?>) m.get("from")).isNotEmpty()
+        .allMatch(name -> ((List<?>) a.get("from")).contains(name) && ((List<?>) b.get("from")).contains(name));
+    assertThat((Long) m.get("valid_for_minutes"))
+        .isEqualTo(Math.min((Long) a.get("valid_for_minutes"), (Long) b.get("valid_for_minutes")));
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<Map<String, Object>> approvalNeeds() {
+    return net.jqwik.api.Combinators.combine(net.jqwik.api.Arbitraries.longs().between(1, 10),
+        net.jqwik.api.Arbitraries.of("alice", "bob", "carol", "dave").set().ofMinSize(1).map(List::copyOf),
+        net.jqwik.api.Arbitraries.longs().between(1, 600))
+        .as((approvers, from, minutes) -> Map.<String, Object>of("approvers", approvers, "from", from,
+            "valid_for_minutes", minutes));
+  }
+
   @Property(tries = 1000)
   void mergingEqualsMergingPairByPair(@ForAll long seed) {
     Random random = new Random(seed);
@@ -34,7 +58,7 @@ class ObligationsPropertiesTest {
 
   /** Values of every kind that merge or do not: lists (with repeats), numbers, booleans, texts, mappings. */
   private static Object value(Random random) {
-    return switch (random.nextInt(7)) {
+    return switch (random.nextInt(8)) {
       case 0, 1 -> {
         List<String> fields = new ArrayList<>();
         for (int i = random.nextInt(4); i >= 0; i--) {
@@ -46,7 +70,9 @@ class ObligationsPropertiesTest {
       case 3 -> random.nextInt(10) / 2.0;
       case 4 -> random.nextBoolean();
       case 5 -> random.nextBoolean() ? "a" : "b";
-      default -> random.nextBoolean() ? Map.of("approvers", (long) random.nextInt(3)) : Map.of("reason", "x");
+      case 6 -> random.nextBoolean() ? Map.of("approvers", (long) random.nextInt(3)) : Map.of("reason", "x");
+      default -> Map.of("approvers", (long) random.nextInt(3), "from", List.of("alice", "bob", "carol").subList(0,
+          1 + random.nextInt(3)), "valid_for_minutes", (long) (1 + random.nextInt(60)));
     };
   }
 
@@ -59,7 +85,7 @@ class ObligationsPropertiesTest {
         for (int i = 0; i < merged.size() && !absorbed; i++) {
           Obligation have = merged.get(i);
           if (have.name().equals(next.name())) {
-            Optional<Object> value = Obligations.mergeValues(have.value(), next.value());
+            Optional<Object> value = Obligations.mergeValues(have.name(), have.value(), next.value());
             if (value.isPresent()) {
               List<String> from = new ArrayList<>(have.rules());
               if (!from.contains(rule.id())) {
