@@ -35,7 +35,7 @@
 #                       /services/data/v62.0/sobjects/Account/001Dn00000AbCdE instead (JSON, redacted)
 #   --big-bytes N       size of the big file (default 1073741824); --no-big skips the streaming run
 #   --h2                also measure HTTP/2 (h2load) against nginx and the gateway
-#   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 0ms)
+#   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 2ms)
 #   --only direct,nginx,gateway   measure only these targets (default all three); --only stream: only
 #                       the streaming run
 #   --keep              keep the work directory (logs, configs) and print where it is
@@ -209,7 +209,7 @@ section = m.group(1) if m else ""
 backend = re.search(r"backend:\s*(\S+)", section)
 wait = re.search(r"batch_wait:\s*(\S+)", section)
 print("%s backend, write-ahead log fdatasynced per batch; batch_wait %s" % (
-    backend.group(1) if backend else "filesystem", wait.group(1) + " (set)" if wait else "0ms (default)"))
+    backend.group(1) if backend else "filesystem", wait.group(1) + " (set)" if wait else "2ms (default)"))
 EOF
 )
 
