@@ -710,25 +710,23 @@ public final class GatewayProxy extends ProxyHandler {
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       Object v = entry.getValue();
       switch (String.valueOf(entry.getKey())) {
-        case "approvers" -> {
-          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1 || n.longValue() > 10) {
-            throw new IllegalArgumentException(shape + " (approvers is from 1 to 10)");
-          }
-          required = n.intValue();
-        }
-        case "valid_for_minutes" -> {
-          if (!(v instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 1
-              || n.longValue() > 7 * 24 * 60) {
-            throw new IllegalArgumentException(shape + " (valid_for_minutes is from 1 to 10080)");
-          }
-          validFor = Duration.ofMinutes(n.longValue());
-        }
+        case "approvers" -> required = (int) wholeNumber(v, 1, 10, shape + " (approvers is from 1 to 10)");
+        case "valid_for_minutes" -> validFor = Duration.ofMinutes(
+            wholeNumber(v, 1, 7 * 24 * 60, shape + " (valid_for_minutes is from 1 to 10080)"));
         case "from" -> from = QueryObligations.texts(v);
         case "reason" -> why = String.valueOf(v);
         default -> throw new IllegalArgumentException(shape);
       }
     }
     return new ApprovalNeed(required, validFor, from, why);
+  }
+
+  /** {@code value} as a whole number from {@code min} to {@code max}, else refused with {@code refusal}. */
+  private static long wholeNumber(Object value, long min, long max, String refusal) {
+    if (value instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= min && n.longValue() <= max) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException(refusal);
   }
 
   /**
