@@ -55,6 +55,7 @@ abstract class AdminTokenHandler extends Handler.Abstract {
     }
     if (!authorized(request)) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
+      closeAfter(response);
       error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
           "this route needs the admin token (Authorization: Bearer, from DATA_DIR/" + AdminToken.FILE + ")");
       return true;
@@ -77,6 +78,14 @@ abstract class AdminTokenHandler extends Handler.Abstract {
     return token.matches(header.substring(7).strip());
   }
 
+  /**
+   * Answers with {@code Connection: close}: the request's body is left unread, and a server that closes the
+   * connection after answering without saying so lets a client reuse a connection that is already gone.
+   */
+  static void closeAfter(Response response) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+  }
+
   /** Whether the request uses {@code method}; else answers 405 naming the one to use. */
   static boolean method(String method, Request request, Response response, Callback callback) throws IOException {
     if (method.equalsIgnoreCase(request.getMethod())) {
@@ -95,6 +104,7 @@ abstract class AdminTokenHandler extends Handler.Abstract {
       throws IOException {
     byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
     if (bytes.length > MAX_BODY) {
+      closeAfter(response);
       error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request", "the body is larger than 16 KiB");
       return null;
     }

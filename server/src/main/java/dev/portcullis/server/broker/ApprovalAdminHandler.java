@@ -351,6 +351,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
 
   private static void unauthorized(Response response, Callback callback, String message) throws IOException {
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
+    AdminTokenHandler.closeAfter(response);
     AdminTokenHandler.error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized", message);
   }
 }

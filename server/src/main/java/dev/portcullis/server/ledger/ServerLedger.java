@@ -281,7 +281,10 @@ public final class ServerLedger implements AutoCloseable {
   /** Whether a tile belongs to the tree of the latest published checkpoint (or an earlier one). */
   private boolean published(dev.portcullis.ledger.TilePath path) {
     try {
-      return LedgerStorage.Batch.leavesDetermining(path) <= size();
+      long leaves = LedgerStorage.Batch.leavesDetermining(path);
+      // the storage holds a committed batch's checkpoint (and serves it) a moment before the sequencer counts it
+      return leaves <= size() || leaves <= storage.latestCheckpoint()
+          .map(note -> Checkpoint.of(SignedNote.parse(note)).size()).orElse(0L);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
