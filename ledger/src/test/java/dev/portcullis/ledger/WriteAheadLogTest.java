@@ -166,6 +166,122 @@ class WriteAheadLogTest {
     }
   }
 
+  @Test
+  void aRecordCarriesWhatItsBatchAddsAndDecodesToTheWholeTiles() throws Exception {
+    Path root = Files.createDirectories(dir()).toRealPath();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    java.util.Map<TilePath, LedgerStorage.Tile> bases = new java.util.HashMap<>();
+    List<LedgerStorage.Batch> batches = new ArrayList<>();
+    try (WriteAheadLog wal = WriteAheadLog.open(root, 1 << 22)) {
+      wal.start(0);
+      for (int i = 0; i < 40; i++) {
+        LedgerStorage.Batch batch = log.next(1 + i % 9);
+        byte[] delta = WriteAheadLog.encode(batch, bases);
+        byte[] whole = WriteAheadLog.encode(batch);
+        if (i > 0) { // every batch after the first extends the partial bundle and level-0 tile of the one before
+          assertThat(delta.length).as("batch %d", i).isLessThan(whole.length);
+        }
+        wal.append(delta);
+        batches.add(batch);
+        for (LedgerStorage.Tile tile : batch.tiles()) {
+          if (tile.path().isFull()) {
+            bases.remove(PartialTiles.full(tile.path()));
+          } else {
+            bases.put(PartialTiles.full(tile.path()), tile);
+          }
+        }
+      }
+    }
+    try (WriteAheadLog wal = WriteAheadLog.open(root, 1 << 22)) {
+      List<WriteAheadLog.Entry> entries = wal.unflushed().entries();
+      assertThat(entries).hasSize(batches.size());
+      for (int i = 0; i < batches.size(); i++) {
+        assertThat(entries.get(i).size()).isEqualTo(batches.get(i).size());
+        assertThat(entries.get(i).tiles()).hasSameSizeAs(batches.get(i).tiles());
+        for (int t = 0; t < entries.get(i).tiles().size(); t++) {
+          assertThat(entries.get(i).tiles().get(t).path()).isEqualTo(batches.get(i).tiles().get(t).path());
+          assertThat(entries.get(i).tiles().get(t).data()).as("batch %d tile %d", i, t)
+              .isEqualTo(batches.get(i).tiles().get(t).data());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aDeltaRecordWhoseEarlierTileIsNotInItsSegmentIsRefused() throws Exception {
+    Path root = Files.createDirectories(dir()).toRealPath();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    LedgerStorage.Batch first = log.next(3);
+    java.util.Map<TilePath, LedgerStorage.Tile> bases = new java.util.HashMap<>();
+    for (LedgerStorage.Tile tile : first.tiles()) {
+      bases.put(PartialTiles.full(tile.path()), tile);
+    }
+    try (WriteAheadLog wal = WriteAheadLog.open(root, 1 << 20)) {
+      wal.start(0);
+      wal.append(WriteAheadLog.encode(log.next(2), bases)); // its base record was never written here
+    }
+    try (WriteAheadLog wal = WriteAheadLog.open(root, 1 << 20)) {
+      assertThatThrownBy(wal::unflushed).isInstanceOf(LedgerException.class)
+          .satisfies(e -> assertThat(((LedgerException) e).code()).isEqualTo(LedgerErrorCode.HISTORY_CORRUPT))
+          .hasMessageContaining("extends width 3");
+    }
+  }
+
+  @Test
+  void aPublisherThatFellBehindWritesOnlyTheWidestPartialsAndReadersCutTheOthersFromIt() throws Exception {
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    List<LedgerStorage.Batch> batches = new ArrayList<>();
+    try (FileSystemLedgerStorage storage = open()) {
+      storage.acquireSequencerLock();
+      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      storage.onPublisherForTest(() -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      for (int count : new int[] {3, 2, 4}) { // sizes 3, 5, 9: one bundle widened three times
+        LedgerStorage.Batch batch = log.next(count);
+        storage.commit(batch);
+        batches.add(batch);
+      }
+      hold.countDown();
+      storage.awaitPublished();
+      assertThat(dir().resolve("tile/entries/000.p/9")).exists();
+      assertThat(dir().resolve("tile/entries/000.p/3")).doesNotExist();
+      assertThat(dir().resolve("tile/entries/000.p/5")).doesNotExist();
+      assertThat(dir().resolve("tile/0/000.p/5")).doesNotExist();
+      for (LedgerStorage.Batch batch : batches) { // each published tree still reads whole, at its own widths
+        for (LedgerStorage.Tile tile : batch.tiles()) {
+          assertThat(storage.read(tile.path())).as(tile.path().format()).contains(tile.data());
+        }
+      }
+      assertEverythingIsThere(storage, log, batches);
+    }
+    try (FileSystemLedgerStorage reader = open()) { // without the lock, from the files alone
+      for (LedgerStorage.Tile tile : batches.getFirst().tiles()) {
+        assertThat(reader.read(tile.path())).as(tile.path().format()).contains(tile.data());
+      }
+    }
+  }
+
+  @Test
+  void aNarrowerTileIsNeverCutFromAFileBeyondTheCommittedTree() throws Exception {
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    try (FileSystemLedgerStorage storage = open()) {
+      storage.acquireSequencerLock();
+      storage.commit(log.next(4));
+      storage.awaitPublished();
+      Files.delete(dir().resolve("tile/entries/000.p/4"));
+      // a leftover wider bundle (no batch committed it) must not stand in for the missing one
+      Files.write(dir().resolve("tile/entries/000.p/7"), new byte[] {0, 1, 'x', 0, 1, 'y', 0, 1, 'z', 0, 1, 'w',
+          0, 0, 0, 0, 0, 0});
+      assertThat(storage.read(TilePath.entryBundle(0, 4))).isEmpty();
+      assertThat(storage.read(TilePath.entryBundle(0, 2))).isEmpty(); // the tree of 4 has no width 2 to cut from
+    }
+  }
+
   private static void assertEverythingIsThere(FileSystemLedgerStorage storage, LedgerStorageFixture log,
       List<LedgerStorage.Batch> batches) throws IOException {
     assertThat(storage.latestCheckpoint()).contains(batches.getLast().signedCheckpoint());
