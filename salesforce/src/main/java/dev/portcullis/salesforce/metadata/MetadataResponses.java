@@ -84,7 +84,7 @@ final class MetadataResponses {
     return new DeployMessage(text(m, "componentType"), text(m, "fullName"), text(m, "fileName"), text(m, "id"),
         bool(m, "success", type, where), bool(m, "created", type, where), bool(m, "changed", type, where),
         bool(m, "deleted", type, where), text(m, "problem"), text(m, "problemType"),
-        integer(m, "lineNumber", type, where), integer(m, "columnNumber", type, where), date(m, "createdDate", type, where));
+        position(m, "lineNumber", type, where), position(m, "columnNumber", type, where), date(m, "createdDate", type, where));
   }
 
   static RunTestsResult runTestsResult(XmlElement t, String where) {
@@ -97,8 +97,8 @@ final class MetadataResponses {
     List<RunTestsResult.CodeCoverageResult> coverage = list(t, "codeCoverage", c -> new RunTestsResult.CodeCoverageResult(
         text(c, "id"), text(c, "name"), text(c, "namespace"), text(c, "type"), integer(c, "numLocations", "CodeCoverageResult", where),
         integer(c, "numLocationsNotCovered", "CodeCoverageResult", where),
-        list(c, "locationsNotCovered", l -> new RunTestsResult.CodeLocation(integer(l, "line", "CodeLocation", where),
-            integer(l, "column", "CodeLocation", where), integer(l, "numExecutions", "CodeLocation", where),
+        list(c, "locationsNotCovered", l -> new RunTestsResult.CodeLocation(position(l, "line", "CodeLocation", where),
+            position(l, "column", "CodeLocation", where), integer(l, "numExecutions", "CodeLocation", where),
             decimal(l, "time", "CodeLocation", where)))));
     List<RunTestsResult.CodeCoverageWarning> warnings = list(t, "codeCoverageWarnings", w -> new RunTestsResult.CodeCoverageWarning(
         text(w, "id"), text(w, "name"), text(w, "namespace"), text(w, "message")));
@@ -233,6 +233,19 @@ final class MetadataResponses {
     }
   }
 
+  /** A line or column: a negative one means unknown, as an absent one does (0). */
+  private static int position(XmlElement parent, String name, String type, String where) {
+    Optional<String> value = parent.text(name).map(String::strip);
+    if (value.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(value.get()));
+    } catch (NumberFormatException e) {
+      throw bad(type + " '" + name + "' is '" + snippet(value.get()) + "', not a whole number", where);
+    }
+  }
+
   private static double decimal(XmlElement parent, String name, String type, String where) {
     Optional<String> value = parent.text(name).map(String::strip);
     if (value.isEmpty()) {
@@ -240,7 +253,8 @@ final class MetadataResponses {
     }
     try {
       double d = Double.parseDouble(value.get());
-      if (!Double.isFinite(d) || d < 0 || value.get().matches(".*[^0-9.eE+-].*")) {
+      // Salesforce writes -1.0 for the time of a location not covered: negatives are fine, NaN and infinities not.
+      if (!Double.isFinite(d) || value.get().matches(".*[^0-9.eE+-].*")) {
         throw new NumberFormatException();
       }
       return d;
