@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -152,7 +153,7 @@ public final class MetadataClient {
     byte[] tail = deployTail(options).getBytes(UTF_8);
     long length = head.length + Base64EncodingInputStream.encodedLength(size) + tail.length;
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(java.util.Collections.enumeration(List.of(
+        HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(Collections.enumeration(List.of(
             new ByteArrayInputStream(head), new Base64EncodingInputStream(zip.get(), size), new ByteArrayInputStream(tail))))),
         length);
     return MetadataResponses.asyncResult(result(call("deploy", body, session)), where("deploy"));
@@ -361,8 +362,11 @@ public final class MetadataClient {
     if (status != 200) {
       throw httpError(status, bytes, where, session, "a SOAP answer without a fault");
     }
-    XmlElement answer = envelope.child("Body").flatMap(b -> b.children().isEmpty() ? java.util.Optional.<XmlElement>empty()
-        : java.util.Optional.of(b.children().get(0))).orElseThrow(() -> MetadataResponses.bad("the SOAP Body is empty", where + ", HTTP 200"));
+    List<XmlElement> bodyElements = envelope.child("Body").map(XmlElement::children).orElse(List.of());
+    if (bodyElements.isEmpty()) {
+      throw MetadataResponses.bad("the SOAP Body is missing or empty", where + ", HTTP 200");
+    }
+    XmlElement answer = bodyElements.get(0);
     if (!answer.name().equals(operation + "Response") || !SoapEnvelope.METADATA_NS.equals(answer.namespace())) {
       throw MetadataResponses.bad("expected {" + SoapEnvelope.METADATA_NS + "}" + operation + "Response, got {" + answer.namespace()
           + "}" + answer.name(), where + ", HTTP 200");
