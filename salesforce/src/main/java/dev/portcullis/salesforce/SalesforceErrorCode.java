@@ -7,7 +7,9 @@ package dev.portcullis.salesforce;
  * <p>{@code OAUTH_*} codes mirror the {@code error} value of Salesforce's OAuth error response
  * (help.salesforce.com "OAuth 2.0 Authorization Errors", RFC 6749 §5.2, RFC 7523 §3.1). {@code
  * REST_*} codes mirror the {@code errorCode} of the REST API's error array (REST API Developer
- * Guide, "Status Codes and Error Responses").
+ * Guide, "Status Codes and Error Responses"). {@code METADATA_*} codes mirror the {@code faultcode} of
+ * a Metadata API SOAP fault ({@code sf:INVALID_SESSION_ID}; Metadata API Developer Guide, "Error
+ * Handling", meta_calls_intro.htm, and the SOAP API's "ExceptionCode" list).
  */
 public enum SalesforceErrorCode {
   /** {@code invalid_grant}: the assertion was refused (signature, audience, expiry, user not approved). */
@@ -66,6 +68,27 @@ public enum SalesforceErrorCode {
   /** Any other REST {@code errorCode}; the original is in {@link SalesforceException#errors()}. */
   REST_OTHER(Kind.REST),
 
+  /** {@code INVALID_SESSION_ID} fault: the session in the SessionHeader expired or was revoked. */
+  METADATA_INVALID_SESSION_ID(Kind.METADATA),
+  /** {@code INVALID_ID_FIELD} fault: no such deploy or retrieve id, a deploy already completed, a validation not quick-deployable. */
+  METADATA_INVALID_ID_FIELD(Kind.METADATA),
+  /** {@code INVALID_OPERATION} fault, e.g. {@code NoTestRun} in production or too many listMetadata queries. */
+  METADATA_INVALID_OPERATION(Kind.METADATA),
+  /** {@code INVALID_TYPE} fault: an unknown metadata type. */
+  METADATA_INVALID_TYPE(Kind.METADATA),
+  /** {@code UNSUPPORTED_API_VERSION} fault: the version in {@code /services/Soap/m/NN.0} is not served. */
+  METADATA_UNSUPPORTED_API_VERSION(Kind.METADATA),
+  /** {@code REQUEST_LIMIT_EXCEEDED} fault: the org's API request limit is used up. */
+  METADATA_REQUEST_LIMIT_EXCEEDED(Kind.METADATA),
+  /** {@code INSUFFICIENT_ACCESS} or {@code INSUFFICIENT_ACCESS_OR_READONLY} fault: the user lacks Modify Metadata. */
+  METADATA_INSUFFICIENT_ACCESS(Kind.METADATA),
+  /** {@code API_DISABLED_FOR_ORG} or {@code API_CURRENTLY_DISABLED} fault. */
+  METADATA_API_DISABLED(Kind.METADATA),
+  /** A SOAP {@code Client}, {@code VersionMismatch} or {@code MustUnderstand} fault: the server could not read the request. */
+  METADATA_CLIENT_FAULT(Kind.METADATA),
+  /** Any other fault code; the original is in {@link SalesforceException#errors()}. */
+  METADATA_OTHER(Kind.METADATA),
+
   /** Salesforce answered HTTP 5xx without a Salesforce error body; retry later. */
   SERVER_ERROR(Kind.TRANSPORT),
   /** The connection failed: refused, reset, DNS, or the connect timeout passed. */
@@ -89,6 +112,8 @@ public enum SalesforceErrorCode {
     OAUTH,
     /** Salesforce's REST API refused the request. */
     REST,
+    /** Salesforce's Metadata API answered with a SOAP fault. */
+    METADATA,
     /** Salesforce could not be reached or failed; the same request may succeed later. */
     TRANSPORT,
     /** Salesforce (or whatever answered) broke the documented wire format. */
