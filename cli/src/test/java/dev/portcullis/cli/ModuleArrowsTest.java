@@ -38,7 +38,8 @@ class ModuleArrowsTest {
           "dev.portcullis.policy",
           "dev.portcullis.orgsim",
           "dev.portcullis.identity",
-          "dev.portcullis.gateway"
+          "dev.portcullis.gateway",
+          "dev.portcullis.deploy"
         }) {
       org.assertj.core.api.Assertions.assertThat(
               production.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
@@ -155,6 +156,19 @@ class ModuleArrowsTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.orgsim..")
+        .check(production);
+  }
+
+  /** ARCHITECTURE.md: deploy -> salesforce, policy, ledger, store. */
+  @Test
+  void deployDependsOnlyOnSalesforcePolicyLedgerAndStore() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.deploy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.orgsim..",
+            "dev.portcullis.gateway..", "dev.portcullis.identity..")
         .check(production);
   }
 
