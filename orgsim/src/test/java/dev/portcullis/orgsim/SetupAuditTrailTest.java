@@ -193,6 +193,28 @@ class SetupAuditTrailTest {
   }
 
   @Test
+  void theHttpHookRecordsAHandMadeChangeForTheDemo() throws Exception {
+    sim.clock.advance(Duration.ofMinutes(1));
+    Reply made = sim.client.send(sim.org.url(), "POST", "/_orgsim/setup-audit-trail", null, "{\"username\":\"" + ADA
+        + "\",\"action\":\"PermSetEnableUserPerm\",\"section\":\"Manage Users\",\"display\":\"Changed permission"
+        + " set Data Steward: Author Apex permission was changed from disabled to enabled\",\"delegate_user\":\"sam\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    String id = made.json().get("id").asText();
+    JsonNode row = query("SELECT Id, DelegateUser, CreatedBy.Username FROM SetupAuditTrail WHERE Id = '" + id + "'")
+        .get("records").get(0);
+    assertThat(row.get("DelegateUser").asText()).isEqualTo("sam");
+    assertThat(row.get("CreatedBy").get("Username").asText()).isEqualTo(ADA);
+
+    Reply missing = sim.client.send(sim.org.url(), "POST", "/_orgsim/setup-audit-trail", null, "{\"username\":\"" + ADA + "\"}");
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.json().get(0).get("message").asText()).contains("action", "section", "display");
+    Reply stranger = sim.client.send(sim.org.url(), "POST", "/_orgsim/setup-audit-trail", null,
+        "{\"username\":\"x@y\",\"action\":\"a\",\"section\":\"s\",\"display\":\"d\"}");
+    assertThat(stranger.status()).isEqualTo(400);
+    assertThat(stranger.json().get(0).get("message").asText()).contains("has no user 'x@y'");
+  }
+
+  @Test
   void theHookRefusesAUserTheOrgDoesNotHave() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.org.recordSetupChange("nobody@acme.example",
         "changedApexClass", "Apex Class", "Changed X Apex Class code"))
