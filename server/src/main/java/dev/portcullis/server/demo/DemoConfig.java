@@ -88,8 +88,8 @@ final class DemoConfig {
         String comment = switch (shape) {
           case "github" -> "Read the token as GitHub Actions writes it (repository, ref, workflow, run_id, ...).";
           case "gitlab" -> "Read the token as GitLab CI writes it (project_path, ref, ref_protected, pipeline_id, ...).";
-          default -> "The people's identity provider: ID tokens of persons (sub, preferred_username, email),"
-              + " for approvers. Mint one with `portcullis demo person-token --user NAME`.";
+          default -> "The people's identity provider: ID tokens of persons (sub, preferred_username, email)\n"
+              + "      # for approvers; mint one with `portcullis demo person-token --user NAME`.";
         };
         String dialect = switch (shape) {
           case "github" -> "github_actions";
