@@ -101,7 +101,7 @@ final class DemoCiTokenCommand implements Callable<Integer> {
     JsonNode url = root.path("oidc_issuers").path(shape.segment);
     if (!url.isTextual()) {
       throw new CliException(ExitCode.UNAVAILABLE, endpoints + ": has no \"oidc_issuers\"." + shape.segment
-          + " (is this server a `portcullis demo`? only the demo runs simulated CI issuers)");
+          + " (is this server a `portcullis demo` of this version? only the demo runs simulated issuers)");
     }
     try {
       return URI.create(url.asText());
@@ -110,7 +110,7 @@ final class DemoCiTokenCommand implements Callable<Integer> {
     }
   }
 
-  private static JsonNode payload(String token) {
+  static JsonNode payload(String token) {
     String[] parts = token.split("\\.");
     try {
       return new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));

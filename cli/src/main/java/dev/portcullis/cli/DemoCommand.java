@@ -45,7 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    subcommands = {DemoCiTokenCommand.class},
+    subcommands = {DemoCiTokenCommand.class, DemoPersonTokenCommand.class},
     description = "Start everything on embedded defaults with two simulated orgs and run a guided tour.",
     footer = {
       "",

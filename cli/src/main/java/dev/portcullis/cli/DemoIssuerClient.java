@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Mints CI identity tokens from the demo's simulated OIDC issuers (orgsim's {@code
- * OidcIssuerSimulator}), over HTTP: {@code POST <origin>/_orgsim/oidc/<github|gitlab>/token} with a
+ * Mints identity tokens from the demo's simulated OIDC issuers (orgsim's {@code
+ * OidcIssuerSimulator}), CI runs' and people's, over HTTP: {@code POST
+ * <origin>/_orgsim/oidc/<github|gitlab|people>/token} with a
  * JSON object of claim overrides ({@code null} removes a claim), answered by {@code {"value":"<jwt>"}}
  * (docs/ORGSIM.md). Production code does not depend on orgsim; this client only speaks its wire format.
  */
@@ -27,10 +28,11 @@ final class DemoIssuerClient {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  /** The two issuer shapes and their path segments. */
+  /** The issuer shapes and their path segments: two CI issuers and the people's identity provider. */
   enum Shape {
     GITHUB("github"),
-    GITLAB("gitlab");
+    GITLAB("gitlab"),
+    PEOPLE("people");
 
     final String segment;
 
@@ -38,8 +40,9 @@ final class DemoIssuerClient {
       this.segment = segment;
     }
 
+    /** A CI issuer's shape by name ({@code --issuer}). */
     static Shape of(String name) {
-      for (Shape shape : values()) {
+      for (Shape shape : List.of(GITHUB, GITLAB)) {
         if (shape.segment.equals(name)) {
           return shape;
         }
@@ -108,7 +111,23 @@ final class DemoIssuerClient {
         claims.put("ref_protected", branch.equals("main") ? "true" : "false");
         claims.put("sub", "project_path:" + DEMO_REPOSITORY + ":ref_type:branch:ref:" + branch);
       }
+      case PEOPLE -> throw new IllegalArgumentException("a person's token is no CI run");
     }
+    return claims;
+  }
+
+  /**
+   * Overrides for the ID token of the person {@code user}: {@code sub} and {@code preferred_username}
+   * (what {@code identity.approvers} lists), {@code name}, and {@code email} (the user itself when it
+   * is an address, else {@code USER@acme.example}).
+   */
+  static ObjectNode person(String user) {
+    ObjectNode claims = JSON.createObjectNode();
+    claims.put("aud", AUDIENCE);
+    claims.put("sub", user);
+    claims.put("preferred_username", user);
+    claims.put("name", user);
+    claims.put("email", user.contains("@") ? user : user + "@acme.example");
     return claims;
   }
 

@@ -24,7 +24,8 @@ import java.util.Optional;
  * for Salesforce's clients, nothing is saved; without, the good components are saved and the
  * status is SucceededPartial), then the Apex tests the test level asks for run ({@link
  * ApexTests}) against the org as it would be, and a failing test fails the deploy with nothing
- * saved. {@code checkOnly} decides the same way and saves nothing; a check-only deploy that
+ * saved. What a saved deploy changed is written to Setup Audit Trail as the deploying user
+ * ({@link SetupAuditTrail}). {@code checkOnly} decides the same way and saves nothing; a check-only deploy that
  * succeeded with tests run may be quick-deployed within 10 days. A cancel of a queued deploy
  * ends it at once; of a running one, it is Canceling until the next step, then Canceled. All
  * state is guarded by this object's monitor.
@@ -250,6 +251,7 @@ final class Deployments {
       after.put(c.key(), c);
     }
     List<MetadataComponent> toSave = new ArrayList<>();
+    List<SetupAuditActions.Change> audited = new ArrayList<>();
     List<Message> saved = new ArrayList<>();
     for (MetadataPackage.Candidate c : contents.components()) {
       Optional<MetadataComponent> existing = org.metadata.get(c.type().xmlName(), c.fullName());
@@ -263,6 +265,10 @@ final class Deployments {
           changed ? now : existing.get().lastModifiedDate(),
           changed ? request.createdBy : existing.get().lastModifiedById());
       toSave.add(component);
+      if (changed) {
+        audited.add(new SetupAuditActions.Change(c.type(), c.fullName(), existing.map(MetadataComponent::files),
+            Optional.of(c.files())));
+      }
       after.put(component.key(), component);
       saved.add(new Message(changed, c.type().xmlName(), created, component.createdDate(), false, c.fileName(),
           c.fullName(), id, true, null, null, 0, 0));
@@ -281,6 +287,8 @@ final class Deployments {
         continue;
       }
       toDelete.add(d);
+      audited.add(new SetupAuditActions.Change(d.type(), existing.get().fullName(),
+          Optional.of(existing.get().files()), Optional.empty()));
       after.remove(existing.get().key());
       saved.add(new Message(true, d.type().xmlName(), false, existing.get().createdDate(), true, d.fileName(),
           d.fullName(), existing.get().id(), true, null, null, 0, 0));
@@ -317,6 +325,7 @@ final class Deployments {
     if (!request.options.checkOnly()) {
       toSave.forEach(org.metadata::put);
       toDelete.forEach(d -> org.metadata.remove(d.type().xmlName(), d.fullName()));
+      org.setupAuditTrail.recordDeploy(audited, request.createdBy, now);
     }
   }
 

@@ -25,5 +25,7 @@ public enum Endpoint {
   METADATA_SOAP,
   /** The REST {@code …/metadata/deployRequest} resource. */
   DEPLOY_REQUEST,
+  /** TEST ONLY: {@code POST /_orgsim/setup-audit-trail} records a change made by hand in Setup. */
+  SETUP_CHANGE,
   UNKNOWN
 }

@@ -3,6 +3,8 @@ package dev.portcullis.orgsim;
 import dev.portcullis.orgsim.OrgData.Row;
 import dev.portcullis.orgsim.Schema.FieldDef;
 import dev.portcullis.orgsim.Schema.SObjectDef;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +42,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *       _preAuthorized: true   # pre-authorized for the connected app
  * </pre>
  *
+ * <p>A date-time value may be relative to the org's clock at seeding: {@code now}, or {@code now-}
+ * and an ISO-8601 duration ({@code now-P3D}, {@code now-PT2H30M}), so that seeded audit-trail rows
+ * stay recent whenever the simulator starts.
+ *
  * <p>The YAML is read as a node tree (snakeyaml-engine's composer), not as Java objects, so that
  * every error can name the line and column of the node at fault: {@code fixture.yaml:12:7:
  * unknown field 'Foo' on Account}. Values are converted by the field's describe type, so YAML's
@@ -54,10 +60,12 @@ final class FixtureLoader {
 
   private final String source;
   private final Schema schema;
+  private final Instant now;
 
-  private FixtureLoader(String source, Schema schema) {
+  private FixtureLoader(String source, Schema schema, Instant now) {
     this.source = source;
     this.schema = schema;
+    this.now = now;
   }
 
   /**
@@ -65,8 +73,8 @@ final class FixtureLoader {
    *
    * @throws IllegalArgumentException naming {@code source}, line and column on any error
    */
-  static Result load(String yaml, String source, OrgData data) {
-    return new FixtureLoader(source, data.schema).apply(yaml, data);
+  static Result load(String yaml, String source, OrgData data, Instant now) {
+    return new FixtureLoader(source, data.schema, now).apply(yaml, data);
   }
 
   private Result apply(String yaml, OrgData data) {
@@ -186,10 +194,24 @@ final class FixtureLoader {
       return null;
     }
     try {
+      if (def.type() == Schema.FieldType.DATETIME && value.getValue().startsWith("now")) {
+        return relative(value.getValue());
+      }
       return Values.coerce(def, value.getValue());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       throw error(value, "bad value for " + def.name() + " (" + def.type().describeName + "): " + e.getMessage());
     }
+  }
+
+  /** {@code now} or {@code now-DURATION} against the seeding clock. */
+  private Instant relative(String text) {
+    if (text.equals("now")) {
+      return now;
+    }
+    if (!text.startsWith("now-")) {
+      throw new IllegalArgumentException("expected now or now-DURATION (ISO-8601, e.g. now-P3D), not '" + text + "'");
+    }
+    return now.minus(Duration.parse(text.substring(4)));
   }
 
   private MappingNode mapping(Node node, String what) {

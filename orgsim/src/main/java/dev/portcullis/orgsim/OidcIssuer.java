@@ -35,8 +35,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One simulated CI OIDC issuer, GitHub-Actions-shaped or GitLab-shaped: it mints signed identity
- * tokens with the provider's documented claim set, serves its JWKS and discovery document (through
+ * One simulated OIDC issuer, GitHub-Actions-shaped or GitLab-shaped for CI runs, or a people's
+ * identity provider (the kind approvers log in with): it mints signed identity tokens with the
+ * provider's documented claim set, serves its JWKS and discovery document (through
  * {@link OidcIssuerSimulator}), and rotates keys. A test double: the private keys live in memory
  * and anyone who can reach the simulator's token endpoint can mint tokens.
  *
@@ -58,6 +59,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ci_config_ref_uri ci_config_sha}; ids and booleans are JSON strings, e.g. {@code
  *       "ref_protected": "true"}; the documented example has {@code nbf} 5 s before {@code iat} and
  *       {@code exp} an hour after it).
+ *   <li>People: an OpenID Connect ID token (OpenID Connect Core 1.0, section 2: {@code iss sub aud
+ *       exp iat auth_time amr}; section 5.1 standard claims {@code name preferred_username email
+ *       email_verified}), valid for an hour as workforce identity providers issue them. The default
+ *       person is {@link #DEFAULT_PERSON}; {@code portcullis demo person-token --user NAME} overrides
+ *       {@code sub}, {@code preferred_username}, {@code name} and {@code email}.
  * </ul>
  *
  * <p>Keys: {@link #rotateKey()} adds a key with a new {@code kid} and signs with it from then on;
@@ -70,7 +76,9 @@ public final class OidcIssuer {
     /** GitHub Actions: JWKS at {@code /.well-known/jwks}. */
     GITHUB_ACTIONS("github", "/.well-known/jwks"),
     /** GitLab CI {@code id_tokens}: JWKS at {@code /oauth/discovery/keys}. */
-    GITLAB("gitlab", "/oauth/discovery/keys");
+    GITLAB("gitlab", "/oauth/discovery/keys"),
+    /** A people's identity provider (ID tokens of persons): JWKS at {@code /.well-known/jwks.json}. */
+    PEOPLE("people", "/.well-known/jwks.json");
 
     private final String pathSegment;
     private final String jwksPath;
@@ -90,6 +98,9 @@ public final class OidcIssuer {
       return jwksPath;
     }
   }
+
+  /** The person a {@link Shape#PEOPLE} token names unless overridden. */
+  public static final String DEFAULT_PERSON = "bob";
 
   private final Shape shape;
   private final JWSAlgorithm algorithm;
@@ -358,6 +369,19 @@ public final class OidcIssuer {
         c.put("exp", now + 3600);
         c.put("sub", "project_path:acme/salesforce-app:ref_type:branch:ref:main");
         c.put("aud", defaultAudience);
+      }
+      case PEOPLE -> {
+        c.put("iss", issuer);
+        c.put("sub", DEFAULT_PERSON);
+        c.put("aud", defaultAudience);
+        c.put("iat", now);
+        c.put("exp", now + 3600);
+        c.put("auth_time", now);
+        c.put("amr", List.of("pwd", "mfa"));
+        c.put("name", "Bob");
+        c.put("preferred_username", DEFAULT_PERSON);
+        c.put("email", DEFAULT_PERSON + "@acme.example");
+        c.put("email_verified", true);
       }
     }
     return c;

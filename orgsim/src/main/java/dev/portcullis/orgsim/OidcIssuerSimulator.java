@@ -18,9 +18,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Two simulated CI OIDC issuers on one loopback listener, for tests and the demo: a
- * GitHub-Actions-shaped issuer at {@code http://127.0.0.1:PORT/github} and a GitLab-shaped one at
- * {@code http://127.0.0.1:PORT/gitlab}.
+ * Three simulated OIDC issuers on one loopback listener, for tests and the demo: a
+ * GitHub-Actions-shaped CI issuer at {@code http://127.0.0.1:PORT/github}, a GitLab-shaped one at
+ * {@code http://127.0.0.1:PORT/gitlab}, and a people's identity provider at {@code
+ * http://127.0.0.1:PORT/people} whose ID tokens name persons (approvers).
  *
  * <pre>
  * GET  /github/.well-known/openid-configuration   discovery document
@@ -29,6 +30,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET  /gitlab/oauth/discovery/keys               JWKS (GitLab's path)
  * POST /_orgsim/oidc/github/token                 TEST ONLY: mint a token; body = JSON claim overrides
  * POST /_orgsim/oidc/gitlab/token                 TEST ONLY: mint a token; body = JSON claim overrides
+ * GET  /people/.well-known/openid-configuration   discovery document
+ * GET  /people/.well-known/jwks.json              JWKS
+ * POST /_orgsim/oidc/people/token                 TEST ONLY: mint a person's ID token; body = JSON claim overrides
  * </pre>
  *
  * <p>The token endpoints answer {@code {"value": "<jwt>"}} (the shape of GitHub's
@@ -39,11 +43,13 @@ public final class OidcIssuerSimulator implements AutoCloseable {
   private final Server server;
   private final OidcIssuer github;
   private final OidcIssuer gitlab;
+  private final OidcIssuer people;
 
-  private OidcIssuerSimulator(Server server, OidcIssuer github, OidcIssuer gitlab) {
+  private OidcIssuerSimulator(Server server, OidcIssuer github, OidcIssuer gitlab, OidcIssuer people) {
     this.server = server;
     this.github = github;
     this.gitlab = gitlab;
+    this.people = people;
   }
 
   public static Builder builder() {
@@ -58,6 +64,11 @@ public final class OidcIssuerSimulator implements AutoCloseable {
   /** The GitLab-shaped issuer. */
   public OidcIssuer gitlab() {
     return gitlab;
+  }
+
+  /** The people's identity provider: ID tokens of persons, such as approvers. */
+  public OidcIssuer people() {
+    return people;
   }
 
   @Override
@@ -77,6 +88,7 @@ public final class OidcIssuerSimulator implements AutoCloseable {
     private JWSAlgorithm algorithm = JWSAlgorithm.RS256;
     private String githubAudience = "https://github.com/acme";
     private String gitlabAudience = "portcullis";
+    private String peopleAudience = "portcullis";
 
     private Builder() {}
 
@@ -116,9 +128,16 @@ public final class OidcIssuerSimulator implements AutoCloseable {
       return this;
     }
 
+    /** The {@code aud} of people's ID tokens (the client id of the application they log in to); default {@code portcullis}. */
+    public Builder peopleAudience(String audience) {
+      this.peopleAudience = Objects.requireNonNull(audience, "audience");
+      return this;
+    }
+
     public OidcIssuerSimulator start() throws IOException {
       OidcIssuer github = new OidcIssuer(OidcIssuer.Shape.GITHUB_ACTIONS, algorithm, clock, githubAudience);
       OidcIssuer gitlab = new OidcIssuer(OidcIssuer.Shape.GITLAB, algorithm, clock, gitlabAudience);
+      OidcIssuer people = new OidcIssuer(OidcIssuer.Shape.PEOPLE, algorithm, clock, peopleAudience);
       QueuedThreadPool pool = new QueuedThreadPool(16, 2);
       pool.setName("orgsim-oidc");
       Server server = new Server(pool);
@@ -126,7 +145,7 @@ public final class OidcIssuerSimulator implements AutoCloseable {
       connector.setHost(host);
       connector.setPort(port);
       server.addConnector(connector);
-      server.setHandler(new IssuerHandler(github, gitlab));
+      server.setHandler(new IssuerHandler(github, gitlab, people));
       try {
         server.start();
       } catch (Exception e) {
@@ -140,26 +159,25 @@ public final class OidcIssuerSimulator implements AutoCloseable {
       String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
       github.issuer(base + "/github");
       gitlab.issuer(base + "/gitlab");
-      return new OidcIssuerSimulator(server, github, gitlab);
+      people.issuer(base + "/people");
+      return new OidcIssuerSimulator(server, github, gitlab, people);
     }
   }
 
-  /** Routes the discovery, JWKS and test-only token requests of both issuers. */
+  /** Routes the discovery, JWKS and test-only token requests of the three issuers. */
   private static final class IssuerHandler extends Handler.Abstract.NonBlocking {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
-    private final OidcIssuer github;
-    private final OidcIssuer gitlab;
+    private final OidcIssuer[] issuers;
 
-    IssuerHandler(OidcIssuer github, OidcIssuer gitlab) {
-      this.github = github;
-      this.gitlab = gitlab;
+    IssuerHandler(OidcIssuer... issuers) {
+      this.issuers = issuers.clone();
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = request.getHttpURI().getPath();
       String method = request.getMethod();
-      for (OidcIssuer issuer : new OidcIssuer[] {github, gitlab}) {
+      for (OidcIssuer issuer : issuers) {
         String prefix = "/" + issuer.shape().pathSegment();
         if (path.equals(prefix + issuer.shape().jwksPath()) && method.equals("GET")) {
           issuer.countJwksRequest();

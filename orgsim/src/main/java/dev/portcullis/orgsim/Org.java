@@ -107,6 +107,21 @@ public final class Org {
     return state.metadata.ofType(type).stream().map(MetadataComponent::fullName).toList();
   }
 
+  /**
+   * Records a change made by hand in Setup, as Salesforce writes it to Setup Audit Trail: a test or
+   * demo hook for changes no deployment explains (what a drift check looks for). {@code action},
+   * {@code section} and {@code display} are the row's words, e.g. {@code PermSetEnableUserPerm},
+   * {@code Manage Users}, {@code Changed permission set Data Steward: Modify All Data permission was
+   * changed from disabled to enabled}; the row is dated now on the simulator's clock and created by
+   * {@code username}. Only the audit trail changes, not the org's metadata.
+   *
+   * @return the row's 18-character id ({@code 0Ym…})
+   * @throws IllegalArgumentException when the org has no user {@code username}
+   */
+  public String recordSetupChange(String username, String action, String section, String display) {
+    return state.setupAuditTrail.recordManual(username, new SetupAuditActions.Entry(action, section, display), null);
+  }
+
   public void resetRequestCounts() {
     state.resetCounts();
   }

@@ -58,6 +58,9 @@ final class OrgHandler extends Handler.Abstract {
   private final MetadataSoapApi metadataSoap;
   private final MetadataRestApi metadataRest;
 
+  /** TEST ONLY: where a hand-made Setup change is recorded (docs/ORGSIM.md). */
+  static final String SETUP_CHANGE_PATH = "/_orgsim/setup-audit-trail";
+
   OrgHandler(OrgState org) {
     this.org = org;
     this.jwtBearer = new JwtBearerGrant(org);
@@ -222,6 +225,8 @@ final class OrgHandler extends Handler.Abstract {
       }
       // REST API Developer Guide, "Versions" (resources_versions.htm): served without authentication
       case VERSIONS -> Reply.ok(RestApi.versions());
+      // TEST ONLY, no Salesforce counterpart (docs/ORGSIM.md): a change made by hand in Setup
+      case SETUP_CHANGE -> setupChange(Content.Source.asString(request, StandardCharsets.UTF_8));
       case UNKNOWN -> {
         // REST API Developer Guide, "Status Codes and Error Responses": 405 for a known resource
         List<String> allowed = new java.util.ArrayList<>();
@@ -293,6 +298,38 @@ final class OrgHandler extends Handler.Abstract {
     return org.sessions.use(token).orElseThrow(ApiException::invalidSession);
   }
 
+  /**
+   * Records a hand-made Setup change ({@link Org#recordSetupChange}) from {@code {"username",
+   * "action", "section", "display"}} (and an optional {@code "delegate_user"}); answers 201 {@code
+   * {"id": "0Ym…"}}. Like the OIDC simulator's token endpoints, anyone who reaches the listener may
+   * call it: the simulator is a test double on loopback.
+   */
+  private Reply setupChange(String body) {
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ApiException(400, ApiErrorCode.JSON_PARSER_ERROR, e.getOriginalMessage());
+    }
+    List<String> missing = new java.util.ArrayList<>();
+    for (String field : List.of("username", "action", "section", "display")) {
+      if (json == null || !json.path(field).isTextual() || json.path(field).asText().isBlank()) {
+        missing.add(field);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ApiException(400, ApiErrorCode.REQUIRED_FIELD_MISSING, "Required fields are missing: " + missing, missing);
+    }
+    String delegate = json.path("delegate_user").isTextual() ? json.path("delegate_user").asText() : null;
+    try {
+      String id = org.setupAuditTrail.recordManual(json.get("username").asText(), new SetupAuditActions.Entry(
+          json.get("action").asText(), json.get("section").asText(), json.get("display").asText()), delegate);
+      return new Reply(201, Map.of("id", id));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, ApiErrorCode.INVALID_FIELD, e.getMessage(), List.of("username"));
+    }
+  }
+
   static Endpoint endpoint(String method, String path, String rest) {
     if (path.equals("/services/oauth2/token")) {
       return method.equals("POST") ? Endpoint.TOKEN : Endpoint.UNKNOWN;
@@ -314,6 +351,9 @@ final class OrgHandler extends Handler.Abstract {
     }
     if (path.startsWith("/services/Soap/m/")) {
       return method.equals("POST") ? Endpoint.METADATA_SOAP : Endpoint.UNKNOWN;
+    }
+    if (path.equals(SETUP_CHANGE_PATH)) {
+      return method.equals("POST") ? Endpoint.SETUP_CHANGE : Endpoint.UNKNOWN;
     }
     if (rest == null) {
       return Endpoint.UNKNOWN;

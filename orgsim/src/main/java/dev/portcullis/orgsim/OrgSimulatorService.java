@@ -13,8 +13,9 @@ import java.util.Map;
  * with its connected app, its integration user and its additional users, all active and
  * pre-authorized; ports are {@code firstPort}, {@code firstPort + 1}, … (or free ports when {@code
  * firstPort} is 0). Unless the options say {@link Options#NO_OIDC_ISSUERS}, an {@link
- * OidcIssuerSimulator} runs beside the orgs (both issuers mint tokens for the audience {@value
- * #AUDIENCE}) and stops with them.
+ * OidcIssuerSimulator} runs beside the orgs (its CI issuers and its people's issuer mint tokens for
+ * the audience {@value #AUDIENCE}) and stops with them; {@code oidcIssuers()} names them {@code
+ * github}, {@code gitlab} and {@code people}.
  */
 public final class OrgSimulatorService implements OrgSimulatorProvider {
   /** The default {@code aud} of tokens minted by the issuers the service starts: what {@code portcullis login} asks for. */
@@ -55,6 +56,7 @@ public final class OrgSimulatorService implements OrgSimulatorProvider {
           .port(options.oidcIssuerPort())
           .githubAudience(AUDIENCE)
           .gitlabAudience(AUDIENCE)
+          .peopleAudience(AUDIENCE)
           .start();
     } catch (IOException | RuntimeException e) {
       simulator.close();
@@ -90,7 +92,7 @@ public final class OrgSimulatorService implements OrgSimulatorProvider {
     @Override
     public Map<String, URI> oidcIssuers() {
       Map<String, URI> urls = new LinkedHashMap<>();
-      for (OidcIssuer issuer : List.of(issuers.github(), issuers.gitlab())) {
+      for (OidcIssuer issuer : List.of(issuers.github(), issuers.gitlab(), issuers.people())) {
         urls.put(issuer.shape().pathSegment(), URI.create(issuer.issuer()));
       }
       return urls;

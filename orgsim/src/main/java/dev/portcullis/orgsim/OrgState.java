@@ -36,6 +36,7 @@ final class OrgState {
   final byte[] signingSecret = new byte[32];
   final QueryCursors cursors;
   final MetadataStore metadata = new MetadataStore();
+  final SetupAuditTrail setupAuditTrail = new SetupAuditTrail(this);
   final Deployments deployments;
   final Retrievals retrievals;
   private final Map<Endpoint, AtomicInteger> counts = new EnumMap<>(Endpoint.class);
@@ -62,9 +63,9 @@ final class OrgState {
 
   private void seed() {
     String yaml = spec.fixtureYaml() != null ? spec.fixtureYaml() : defaultFixture();
-    FixtureLoader.Result fixture = FixtureLoader.load(yaml, spec.fixtureName(), data);
-    fixture.preAuthorizedUsernames().forEach(u -> preAuthorized.add(u.toLowerCase(Locale.ROOT)));
     Instant now = clock.instant();
+    FixtureLoader.Result fixture = FixtureLoader.load(yaml, spec.fixtureName(), data, now);
+    fixture.preAuthorizedUsernames().forEach(u -> preAuthorized.add(u.toLowerCase(Locale.ROOT)));
     SObjectDef userType = schema.type("User").orElseThrow();
     String profileId = schema.type("Profile").stream().flatMap(t -> data.rows(t).stream()).map(Row::id).findFirst().orElse(null);
     for (OrgSpec.UserSpec user : spec.users()) {

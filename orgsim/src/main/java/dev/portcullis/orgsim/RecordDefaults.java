@@ -9,6 +9,9 @@ final class RecordDefaults {
 
   static void onInsert(Row row, Instant now, String userId) {
     put(row, "CreatedDate", now);
+    if (row.type.name().equals("SetupAuditTrail")) {
+      put(row, "SystemModstamp", row.values.get("CreatedDate"));
+    }
     put(row, "LastModifiedDate", now);
     put(row, "SystemModstamp", now);
     put(row, "CreatedById", userId);

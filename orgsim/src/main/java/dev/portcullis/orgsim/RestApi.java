@@ -151,7 +151,7 @@ final class RestApi {
     m.put("searchable", true);
     m.put("triggerable", true);
     m.put("undeletable", type.deletable());
-    m.put("updateable", type.createable());
+    m.put("updateable", type.createable() && !type.readOnly());
     m.put("urls", urls(version, type));
     return m;
   }
@@ -230,6 +230,9 @@ final class RestApi {
   /** REST API Developer Guide, "sObject Basic Information" (resources_sobject_basic_info.htm): POST creates. */
   Reply create(String version, String typeName, String body, SessionStore.Session session) {
     SObjectDef type = typeForResource(typeName);
+    if (type.readOnly()) {
+      throw readOnly("inserted", type);
+    }
     if (!type.createable()) {
       throw new ApiException(400, ApiErrorCode.INSUFFICIENT_ACCESS_OR_READONLY, "insufficient access rights on object id");
     }
@@ -284,6 +287,9 @@ final class RestApi {
   /** REST API Developer Guide, "sObject Rows" (resources_sobject_retrieve.htm): PATCH updates, 204. */
   Reply update(String typeName, String id, String body, SessionStore.Session session) {
     SObjectDef type = typeForResource(typeName);
+    if (type.readOnly()) {
+      throw readOnly("updated", type);
+    }
     Map<String, Object> input = parseObject(body);
     synchronized (org.data) {
       Row row = liveRow(type, id);
@@ -308,6 +314,9 @@ final class RestApi {
       Row row = org.data.byId(id).filter(r -> r.type == type).orElseThrow(ApiException::notFound);
       if (row.deleted) {
         throw new ApiException(404, ApiErrorCode.ENTITY_IS_DELETED, "entity is deleted", List.of());
+      }
+      if (type.readOnly()) {
+        throw readOnly("deleted", type);
       }
       if (!type.deletable()) {
         throw new ApiException(400, ApiErrorCode.INSUFFICIENT_ACCESS_OR_READONLY, "insufficient access rights on object id");
@@ -446,6 +455,17 @@ final class RestApi {
 
   private Row liveRow(SObjectDef type, String id) {
     return org.data.byId(id).filter(r -> r.type == type && !r.deleted).orElseThrow(ApiException::notFound);
+  }
+
+  /**
+   * What Salesforce answers a write to a type that no call writes (SetupAuditTrail: query() and
+   * retrieve() only): 400 CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY, "entity type cannot be inserted:
+   * Setup Audit Trail" (the wording Salesforce gives for inserts and updates of such types; deletes
+   * are worded the same way here).
+   */
+  private static ApiException readOnly(String verb, SObjectDef type) {
+    return new ApiException(400, ApiErrorCode.CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY,
+        "entity type cannot be " + verb + ": " + type.label());
   }
 
   /** REST resources answer NOT_FOUND for an unknown sObject type (unlike SOQL, which says INVALID_TYPE). */

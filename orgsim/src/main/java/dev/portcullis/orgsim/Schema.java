@@ -82,13 +82,17 @@ final class Schema {
   /** A parent-to-child relationship, e.g. Account.Contacts via Contact.AccountId. */
   record ChildRelationship(String relationshipName, String childSObject, String field) {}
 
-  /** One sObject type. */
+  /**
+   * One sObject type. {@code readOnly} types are written by the org alone, never through the API
+   * (SetupAuditTrail's supported calls are query() and retrieve() only).
+   */
   record SObjectDef(
       String name,
       String keyPrefix,
       String label,
       String labelPlural,
       boolean createable,
+      boolean readOnly,
       boolean deletable,
       List<FieldDef> fields,
       List<ChildRelationship> childRelationships) {
@@ -142,7 +146,10 @@ final class Schema {
     return List.copyOf(types.values());
   }
 
-  /** The built-in schema: Account, Contact, Opportunity, User, Profile, PermissionSet, Organization. */
+  /**
+   * The built-in schema: Account, Contact, Opportunity, User, Profile, PermissionSet, Organization,
+   * SetupAuditTrail.
+   */
   static Schema standard() {
     Schema s = new Schema();
     s.add(
@@ -251,6 +258,25 @@ final class Schema {
             .field("LanguageLocaleKey", FieldType.PICKLIST, "Language", Req.READ_ONLY)
             .audit()
             .build());
+    // Object Reference for the Salesforce Platform, "SetupAuditTrail"
+    // (sforce_api_objects_setupaudittrail.htm; the Field Reference lists the same fields with their
+    // types and lengths): supported calls query() and retrieve(); every field read-only. Key prefix
+    // 0Ym, as the ids of real rows begin.
+    s.add(
+        new Builder("SetupAuditTrail", "0Ym", "Setup Audit Trail", "Setup Audit Trail", false, false)
+            .readOnly()
+            .id()
+            .field("Action", FieldType.STRING, "Action", Req.READ_ONLY)
+            .field("CreatedByContext", FieldType.STRING, "Created By Context", Req.READ_ONLY_NILLABLE)
+            .readOnlyLookup("CreatedById", "Created By ID", "User", "CreatedBy")
+            .field("CreatedByIssuer", FieldType.STRING, "Created By Issuer", Req.READ_ONLY_NILLABLE)
+            .field("CreatedDate", FieldType.DATETIME, "Created Date", Req.READ_ONLY)
+            .field("DelegateUser", FieldType.STRING, "Delegate User", Req.READ_ONLY_NILLABLE)
+            .field("Display", FieldType.STRING, "Display", Req.READ_ONLY_NILLABLE)
+            .field("ResponsibleNamespacePrefix", FieldType.STRING, "Source Namespace Prefix", Req.READ_ONLY_NILLABLE)
+            .field("Section", FieldType.STRING, "Section", Req.READ_ONLY_NILLABLE)
+            .field("SystemModstamp", FieldType.DATETIME, "System Modstamp", Req.READ_ONLY)
+            .build());
     return s;
   }
 
@@ -261,7 +287,9 @@ final class Schema {
   private enum Req {
     OPTIONAL,
     REQUIRED,
-    READ_ONLY
+    READ_ONLY,
+    /** Read-only and may be null. */
+    READ_ONLY_NILLABLE
   }
 
   private static final class Builder {
@@ -271,6 +299,7 @@ final class Schema {
     private final String labelPlural;
     private final boolean createable;
     private final boolean deletable;
+    private boolean readOnly;
     private final List<FieldDef> fields = new ArrayList<>();
     private final List<ChildRelationship> children = new ArrayList<>();
 
@@ -281,6 +310,12 @@ final class Schema {
       this.labelPlural = labelPlural;
       this.createable = createable;
       this.deletable = deletable;
+    }
+
+    /** Records of this type are never written through the API. */
+    Builder readOnly() {
+      this.readOnly = true;
+      return this;
     }
 
     Builder id() {
@@ -298,8 +333,8 @@ final class Schema {
     }
 
     Builder field(String fieldName, FieldType type, String fieldLabel, Req req) {
-      boolean writable = req != Req.READ_ONLY;
-      boolean nillable = req == Req.OPTIONAL && type != FieldType.BOOLEAN;
+      boolean writable = req != Req.READ_ONLY && req != Req.READ_ONLY_NILLABLE;
+      boolean nillable = req == Req.READ_ONLY_NILLABLE || req == Req.OPTIONAL && type != FieldType.BOOLEAN;
       fields.add(new FieldDef(fieldName, type, fieldLabel, false, nillable, writable, writable, List.of(), null, req == Req.REQUIRED));
       return this;
     }
@@ -311,6 +346,11 @@ final class Schema {
 
     Builder lookup(String fieldName, String fieldLabel, String target, String relationshipName, boolean nillable) {
       fields.add(new FieldDef(fieldName, FieldType.REFERENCE, fieldLabel, false, nillable, true, true, List.of(target), relationshipName, false));
+      return this;
+    }
+
+    Builder readOnlyLookup(String fieldName, String fieldLabel, String target, String relationshipName) {
+      fields.add(new FieldDef(fieldName, FieldType.REFERENCE, fieldLabel, false, false, false, false, List.of(target), relationshipName, false));
       return this;
     }
 
@@ -329,7 +369,7 @@ final class Schema {
     }
 
     SObjectDef build() {
-      return new SObjectDef(name, keyPrefix, label, labelPlural, createable, deletable, List.copyOf(fields), List.copyOf(children));
+      return new SObjectDef(name, keyPrefix, label, labelPlural, createable, readOnly, deletable, List.copyOf(fields), List.copyOf(children));
     }
   }
 }

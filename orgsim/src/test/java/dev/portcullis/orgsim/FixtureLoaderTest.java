@@ -51,9 +51,39 @@ class FixtureLoaderTest {
   @Test
   void defaultFixtureHasEveryType() {
     OrgState org = new OrgState(OrgSpec.builder("t").build(), clock, 0);
-    for (String type : new String[] {"Account", "Contact", "Opportunity", "User", "Profile", "PermissionSet", "Organization"}) {
+    for (String type : new String[] {"Account", "Contact", "Opportunity", "User", "Profile", "PermissionSet", "Organization",
+        "SetupAuditTrail"}) {
       assertThat(org.data.rows(org.schema.type(type).orElseThrow())).as(type).isNotEmpty();
     }
+  }
+
+  @Test
+  void dateTimesMayBeRelativeToTheClockAndABadOneNamesItsLine() {
+    OrgState org = load("""
+        records:
+          User:
+            - _ref: u
+              Username: u@tiny.example
+              LastName: U
+              Email: u@tiny.example
+          SetupAuditTrail:
+            - CreatedById: "@u"
+              CreatedDate: now-PT90M
+              Action: changedApexClass
+              Section: Apex Class
+              Display: Changed Foo Apex Class code
+        """);
+    Row row = org.data.rows(org.schema.type("SetupAuditTrail").orElseThrow()).get(0);
+    assertThat(row.values.get("CreatedDate")).isEqualTo(Instant.parse("2026-11-28T10:30:00Z"));
+    assertThat(row.values.get("SystemModstamp")).isEqualTo(Instant.parse("2026-11-28T10:30:00Z"));
+    assertThat(row.id()).startsWith("0Ym");
+
+    assertThatThrownBy(() -> load("""
+        records:
+          SetupAuditTrail:
+            - Action: x
+              CreatedDate: now-3 days
+        """)).hasMessageStartingWith("fixture.yaml:4:20: bad value for CreatedDate");
   }
 
   @Test

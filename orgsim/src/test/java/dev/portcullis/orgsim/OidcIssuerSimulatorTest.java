@@ -48,7 +48,8 @@ class OidcIssuerSimulatorTest {
   void servesEachShapesJwksAndDiscoveryAtTheProvidersPaths() throws Exception {
     assertThat(sim.github().jwksUri().getPath()).isEqualTo("/github/.well-known/jwks");
     assertThat(sim.gitlab().jwksUri().getPath()).isEqualTo("/gitlab/oauth/discovery/keys");
-    for (OidcIssuer issuer : new OidcIssuer[] {sim.github(), sim.gitlab()}) {
+    assertThat(sim.people().jwksUri().getPath()).isEqualTo("/people/.well-known/jwks.json");
+    for (OidcIssuer issuer : new OidcIssuer[] {sim.github(), sim.gitlab(), sim.people()}) {
       HttpResponse<String> jwks = get(issuer.jwksUri());
       assertThat(jwks.statusCode()).isEqualTo(200);
       JWKSet set = JWKSet.parse(jwks.body());
@@ -59,6 +60,26 @@ class OidcIssuerSimulatorTest {
       assertThat(discovery.get("jwks_uri").asText()).isEqualTo(issuer.jwksUri().toString());
     }
     assertThat(sim.github().jwksRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void thePeoplesIssuerMintsAnHourLongIdTokenNamingAPersonOverHttp() throws Exception {
+    HttpResponse<String> minted = post("/_orgsim/oidc/people/token",
+        "{\"sub\":\"carol\",\"preferred_username\":\"carol\",\"email\":\"carol@acme.example\"}");
+    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+    SignedJWT jwt = SignedJWT.parse(JSON.readTree(minted.body()).get("value").asText());
+    RSAKey key = sim.people().jwks().getKeyByKeyId(jwt.getHeader().getKeyID()).toRSAKey();
+    assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+    var claims = jwt.getJWTClaimsSet();
+    assertThat(claims.getIssuer()).isEqualTo(sim.people().issuer()).endsWith("/people");
+    assertThat(claims.getSubject()).isEqualTo("carol");
+    assertThat(claims.getStringClaim("email")).isEqualTo("carol@acme.example");
+    assertThat(claims.getBooleanClaim("email_verified")).isTrue();
+    long iat = clock.instant().getEpochSecond();
+    assertThat(claims.getExpirationTime().toInstant().getEpochSecond()).isEqualTo(iat + 3600);
+    assertThat(claims.getClaims()).doesNotContainKeys("repository", "project_path", "ref");
+    assertThat(SignedJWT.parse(sim.people().mint(Map.of())).getJWTClaimsSet().getSubject())
+        .isEqualTo(OidcIssuer.DEFAULT_PERSON);
   }
 
   @Test

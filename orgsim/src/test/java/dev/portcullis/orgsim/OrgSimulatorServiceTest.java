@@ -53,7 +53,8 @@ class OrgSimulatorServiceTest {
     try (OrgSimulatorProvider.OrgSimulator sim = provider.start(options)) {
       assertThat(sim.orgId("prod")).isEqualTo("00DDE0000000PRD2A2");
       issuers = sim.oidcIssuers();
-      assertThat(issuers).containsOnlyKeys("github", "gitlab");
+      assertThat(issuers).containsOnlyKeys("github", "gitlab", "people");
+      assertThat(issuers.get("people").toString()).matches("http://127\\.0\\.0\\.1:\\d+/people");
       assertThat(issuers.get("github").toString()).matches("http://127\\.0\\.0\\.1:\\d+/github");
       assertThat(issuers.get("gitlab").getPort()).isEqualTo(issuers.get("github").getPort());
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stands in for the org simulator: records what it was asked to simulate and hands out URLs
  * (nothing listens on them). Port 0 gets a different made-up port on every start. Built with
  * {@code oidcIssuers}, it also hands out simulated issuer URLs ({@code http://HOST:PORT/github},
- * {@code …/gitlab}) when asked for issuers.
+ * {@code …/gitlab}, {@code …/people}) when asked for issuers.
  */
 public final class FakeOrgSimulatorProvider implements OrgSimulatorProvider {
   private static final AtomicInteger NEXT_PORT = new AtomicInteger(40100);
@@ -42,6 +42,7 @@ public final class FakeOrgSimulatorProvider implements OrgSimulatorProvider {
       int port = options.oidcIssuerPort() == 0 ? NEXT_PORT.getAndAdd(10) : options.oidcIssuerPort();
       issuers.put("github", URI.create("http://" + options.host() + ":" + port + "/github"));
       issuers.put("gitlab", URI.create("http://" + options.host() + ":" + port + "/gitlab"));
+      issuers.put("people", URI.create("http://" + options.host() + ":" + port + "/people"));
     }
     return new OrgSimulator() {
       @Override

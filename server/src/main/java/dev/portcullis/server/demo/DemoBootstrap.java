@@ -327,7 +327,8 @@ public final class DemoBootstrap {
    * Rewrites, in place and only where they differ, the demo orgs' {@code login_url} (to {@code
    * urls}) and {@code instance_url} (to {@code instanceUrls}), and the {@code issuer} and {@code
    * jwks_url} of the trusted issuers that are the simulated ones: an {@code http} issuer whose path
-   * is {@code /github} or {@code /gitlab} (so a real issuer the user added is never touched).
+   * is {@code /github}, {@code /gitlab} or {@code /people} (so a real issuer the user added is never
+   * touched), and the {@code issuer} of the approvers of the simulated people's issuer.
    * Everything else, comments included, stays as written.
    */
   static void patchUrls(Path configFile, Map<String, URI> urls, Map<String, URI> instanceUrls, Map<String, URI> issuers)
@@ -348,17 +349,21 @@ public final class DemoBootstrap {
           }
         }
       }
-      if (sections.get("identity") instanceof MappingNode identity
-          && fields(identity).get("issuers") instanceof SequenceNode list) {
-        for (Node item : list.getValue()) {
-          if (!(item instanceof MappingNode issuer) || !(fields(issuer).get("issuer") instanceof ScalarNode name)) {
+      if (sections.get("identity") instanceof MappingNode identity) {
+        for (String list : List.of("issuers", "approvers")) {
+          if (!(fields(identity).get(list) instanceof SequenceNode items)) {
             continue;
           }
-          Optional<String> shape = simulatedShape(name.getValue());
-          if (shape.isPresent() && issuers.containsKey(shape.get())) {
-            URI url = issuers.get(shape.get());
-            edit(edits, name, url.toString());
-            edit(edits, fields(issuer).get("jwks_url"), DemoConfig.jwksUrl(shape.get(), url).toString());
+          for (Node item : items.getValue()) {
+            if (!(item instanceof MappingNode issuer) || !(fields(issuer).get("issuer") instanceof ScalarNode name)) {
+              continue;
+            }
+            Optional<String> shape = simulatedShape(name.getValue());
+            if (shape.isPresent() && issuers.containsKey(shape.get())) {
+              URI url = issuers.get(shape.get());
+              edit(edits, name, url.toString());
+              edit(edits, fields(issuer).get("jwks_url"), DemoConfig.jwksUrl(shape.get(), url).toString());
+            }
           }
         }
       }
@@ -392,7 +397,7 @@ public final class DemoBootstrap {
     return fields;
   }
 
-  /** {@code github} or {@code gitlab} when {@code issuer} is an issuer of the simulator ({@code http://HOST:PORT/github}). */
+  /** {@code github}, {@code gitlab} or {@code people} when {@code issuer} is an issuer of the simulator ({@code http://HOST:PORT/github}). */
   static Optional<String> simulatedShape(String issuer) {
     try {
       URI uri = new URI(issuer.trim());
@@ -402,6 +407,7 @@ public final class DemoBootstrap {
       return switch (String.valueOf(uri.getRawPath())) {
         case "/github" -> Optional.of("github");
         case "/gitlab" -> Optional.of("gitlab");
+        case "/people" -> Optional.of("people");
         default -> Optional.empty();
       };
     } catch (java.net.URISyntaxException e) {

@@ -18,9 +18,20 @@ final class DemoConfig {
 
   private DemoConfig() {}
 
-  /** The JWKS URL of a simulated issuer: GitHub's and GitLab's own paths under the issuer URL. */
+  /**
+   * The demo people who may approve, as the simulated people's issuer names them ({@code sub}):
+   * {@code alice-dev} is the developer whose pushes start the demo's CI runs (the CI tokens' {@code
+   * actor}), so her vote on her own run is refused (separation of duties) while {@code bob}'s counts.
+   */
+  static final List<String> APPROVERS = List.of("alice-dev", "bob");
+
+  /** The JWKS URL of a simulated issuer: GitHub's and GitLab's own paths under the issuer URL, the people's {@code /.well-known/jwks.json}. */
   static URI jwksUrl(String shape, URI issuer) {
-    return URI.create(issuer + (shape.equals("github") ? "/.well-known/jwks" : "/oauth/discovery/keys"));
+    return URI.create(issuer + switch (shape) {
+      case "github" -> "/.well-known/jwks";
+      case "people" -> "/.well-known/jwks.json";
+      default -> "/oauth/discovery/keys";
+    });
   }
 
   static String render(DemoBootstrap.Options options, List<SimulatedOrg> orgs, Map<String, URI> urls,
@@ -74,7 +85,17 @@ final class DemoConfig {
           """);
       for (Map.Entry<String, URI> issuer : issuers.entrySet()) {
         String shape = issuer.getKey();
-        boolean github = shape.equals("github");
+        String comment = switch (shape) {
+          case "github" -> "Read the token as GitHub Actions writes it (repository, ref, workflow, run_id, ...).";
+          case "gitlab" -> "Read the token as GitLab CI writes it (project_path, ref, ref_protected, pipeline_id, ...).";
+          default -> "The people's identity provider: ID tokens of persons (sub, preferred_username, email)\n"
+              + "      # for approvers; mint one with `portcullis demo person-token --user NAME`.";
+        };
+        String dialect = switch (shape) {
+          case "github" -> "github_actions";
+          case "gitlab" -> "gitlab";
+          default -> "generic";
+        };
         yaml.append("""
                 - issuer: %s
                   # %s
@@ -83,10 +104,19 @@ final class DemoConfig {
                   jwks_url: %s
                   # The audience its tokens must name: what `portcullis login` asks for (--audience).
                   audiences: [portcullis]
-            """.formatted(issuer.getValue(), github
-                ? "Read the token as GitHub Actions writes it (repository, ref, workflow, run_id, ...)."
-                : "Read the token as GitLab CI writes it (project_path, ref, ref_protected, pipeline_id, ...).",
-            github ? "github_actions" : "gitlab", jwksUrl(shape, issuer.getValue())));
+            """.formatted(issuer.getValue(), comment, dialect, jwksUrl(shape, issuer.getValue())));
+      }
+      URI people = issuers.get("people");
+      if (people != null) {
+        yaml.append("""
+              # Who may approve what policy holds for approval (require_approval; docs/GATEWAY.md):
+              # people of the issuer above, by sub, preferred_username or email. alice-dev starts the
+              # demo's CI runs (the tokens' actor), so she may approve others' changes, never her own.
+              # A real setup names your company's identity provider (Okta, Entra ID, Google, ...) here.
+              approvers:
+                - issuer: %s
+                  subjects: [%s]
+            """.formatted(people, String.join(", ", APPROVERS)));
       }
       yaml.append("""
 

@@ -50,6 +50,7 @@ class DemoBootstrapTest {
     Map<String, URI> issuers = new java.util.LinkedHashMap<>();
     issuers.put("github", URI.create("http://127.0.0.1:" + port + "/github"));
     issuers.put("gitlab", URI.create("http://127.0.0.1:" + port + "/gitlab"));
+    issuers.put("people", URI.create("http://127.0.0.1:" + port + "/people"));
     return issuers;
   }
 
@@ -165,7 +166,12 @@ class DemoBootstrapTest {
 
     assertThat(config.server().gateway()).contains(new Config.Listener("127.0.0.1", 0));
     assertThat(config.identity().issuers()).extracting(TrustedIssuer::issuer)
-        .containsExactly("http://127.0.0.1:7503/github", "http://127.0.0.1:7503/gitlab");
+        .containsExactly("http://127.0.0.1:7503/github", "http://127.0.0.1:7503/gitlab", "http://127.0.0.1:7503/people");
+    TrustedIssuer people = config.identity().issuers().get(2);
+    assertThat(people.dialect()).isEqualTo(TrustedIssuer.Dialect.GENERIC);
+    assertThat(people.jwksUri()).isEqualTo(URI.create("http://127.0.0.1:7503/people/.well-known/jwks.json"));
+    assertThat(config.identity().approvers()).containsExactly(
+        new Config.Approver("http://127.0.0.1:7503/people", List.of("alice-dev", "bob")));
     TrustedIssuer github = config.identity().issuers().get(0);
     TrustedIssuer gitlab = config.identity().issuers().get(1);
     assertThat(github.dialect()).isEqualTo(TrustedIssuer.Dialect.GITHUB_ACTIONS);
@@ -264,9 +270,13 @@ class DemoBootstrapTest {
       Config config = ConfigLoader.load(configFile, Map.of());
       URI github = demo.oidcIssuers().get("github");
       URI gitlab = demo.oidcIssuers().get("gitlab");
+      URI people = demo.oidcIssuers().get("people");
       assertThat(github).isNotEqualTo(URI.create(first.identity().issuers().get(0).issuer()));
       assertThat(config.identity().issuers()).extracting(TrustedIssuer::issuer)
-          .containsExactly("https://token.actions.githubusercontent.com", github.toString(), gitlab.toString());
+          .containsExactly("https://token.actions.githubusercontent.com", github.toString(), gitlab.toString(),
+              people.toString());
+      assertThat(config.identity().issuers().get(3).jwksUri()).isEqualTo(URI.create(people + "/.well-known/jwks.json"));
+      assertThat(config.identity().approvers()).extracting(Config.Approver::issuer).containsExactly(people.toString());
       assertThat(config.identity().issuers().get(0).jwksUri())
           .isEqualTo(URI.create("https://token.actions.githubusercontent.com/.well-known/jwks"));
       assertThat(config.identity().issuers().get(1).jwksUri()).isEqualTo(URI.create(github + "/.well-known/jwks"));

@@ -60,6 +60,7 @@ class DemoConfigPropertiesTest {
       Map<String, URI> urls = new LinkedHashMap<>();
       urls.put("github", URI.create("http://" + host + ":" + issuers + "/github"));
       urls.put("gitlab", URI.create("http://" + host + ":" + issuers + "/gitlab"));
+      urls.put("people", URI.create("http://" + host + ":" + issuers + "/people"));
       return urls;
     }
 
