@@ -359,6 +359,7 @@ public final class DeployInput implements PolicyInput {
               change.put(key, reader.integer(c, key));
             } else if (CHANGE_VALUES.contains(key)) {
               Node value = reader.node(c, key);
+              change.put(key, null); // absent or null: null, as the diff writes it
               if (value != null) {
                 yaml.value(value, key).ifPresentOrElse(v -> change.put(key, v), () -> reader.ok = false);
               }

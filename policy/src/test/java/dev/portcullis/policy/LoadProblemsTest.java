@@ -110,6 +110,15 @@ class LoadProblemsTest {
   }
 
   @Test
+  void anEmojiAtAnyPlaceOfALongFileIsRead() {
+    // snakeyaml-engine 3.0.1 read 1024-char windows and failed on a surrogate pair across two of them.
+    for (int pad = 940; pad < 1000; pad++) {
+      String file = "rules:\n  - { id: a, effect: allow, when: \"true\", reason: \"" + "x".repeat(pad) + "\uD83D\uDE00 ok\" }\n";
+      assertThat(Bundles.problems("p.yaml", file)).as("padding %d", pad).isEmpty();
+    }
+  }
+
+  @Test
   void anEmptyDirectoryOrOnlyTestsIsNotABundle() {
     assertThat(Bundles.problems()).extracting(PolicyProblem::code).containsExactly(PolicyErrorCode.NO_POLICY_FILES);
     assertThat(Bundles.problems("only_test.yaml", "tests: []")).extracting(PolicyProblem::code)
