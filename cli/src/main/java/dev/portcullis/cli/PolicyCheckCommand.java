@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.policy.DecisionPoint;
 import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.policy.PolicyException;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ final class PolicyCheckCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The bundle directory.")
   Path directory;
 
-  @Option(names = "--json", description = "Print JSON: {ok, rules, files, tests, bundle_sha256, problems}.")
+  @Option(names = "--json", description = "Print JSON: {ok, rules, deploy_rules, files, tests, bundle_sha256, problems}.")
   boolean json;
 
   @Override
@@ -49,13 +50,16 @@ final class PolicyCheckCommand implements Callable<Integer> {
       ObjectNode node = LedgerCommand.object();
       node.put("ok", true);
       node.put("rules", bundle.ruleIds().size());
+      node.put("deploy_rules", bundle.ruleIds(DecisionPoint.DEPLOY).size());
       node.put("files", bundle.policyFileCount());
       node.put("tests", bundle.testCount());
       node.put("bundle_sha256", bundle.hash());
       node.putArray("problems");
       PolicyCommand.print(out, node);
     } else {
-      out.println("OK: " + bundle.ruleIds().size() + " rules in " + bundle.policyFileCount() + " files, "
+      int deployRules = bundle.ruleIds(DecisionPoint.DEPLOY).size();
+      out.println("OK: " + bundle.ruleIds().size() + " rules" + (deployRules == 0 ? "" : " (" + deployRules + " of them deploy rules)")
+          + " in " + bundle.policyFileCount() + " files, "
           + bundle.testCount() + " tests; bundle sha256 " + bundle.hash());
       out.flush();
     }

@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.DecisionInput;
+import dev.portcullis.policy.DecisionPoint;
+import dev.portcullis.policy.DeployInput;
 import dev.portcullis.policy.Explanation;
 import dev.portcullis.policy.Obligation;
 import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.policy.PolicyException;
+import dev.portcullis.policy.PolicyInput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -23,10 +27,12 @@ import picocli.CommandLine.Spec;
 
 /** Decides one input and explains it rule by rule. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Decide one input (JSON or YAML with principal, session, request, org, risk, now) and explain"
-        + " which rules matched and why the others did not.",
+    description = "Decide one input and explain which rules matched and why the others did not. An access input"
+        + " (principal, session, request, org, risk, now) is decided by the access rules; a deploy input (principal,"
+        + " org, deploy, git, approvals, now: any of deploy, git or approvals selects it) by the deploy rules.",
     footer = {"", "Examples:", "  portcullis policy eval --policies policies/ --input run.json",
         "  portcullis policy eval --default --input run.yaml --json | jq .effect",
+        "  portcullis policy eval --default --input deployment.json      # {\"deploy\": {...}, \"git\": {...}, ...}",
         "", "Without `now` in the input, the current time is used. Exit 0 on allow, 1 on deny, 2 for a bad bundle or input."})
 final class PolicyEvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,6 +42,10 @@ final class PolicyEvalCommand implements Callable<Integer> {
 
   @Option(names = "--input", paramLabel = "FILE", required = true, description = "The input document (JSON or YAML); - for standard input.")
   Path input;
+
+  @Option(names = "--on", paramLabel = "POINT", description = "Decide the input at this decision point, access or"
+      + " deploy, whatever its keys (by default: deploy when it has a deploy, git or approvals key, else access).")
+  String on;
 
   @Option(names = "--json", description = "Print JSON: the decision and every rule's outcome.")
   boolean json;
@@ -53,16 +63,26 @@ final class PolicyEvalCommand implements Callable<Integer> {
     } else {
       text = Files.readString(input, StandardCharsets.UTF_8);
     }
-    DecisionInput decisionInput;
+    Optional<DecisionPoint> point = Optional.empty();
+    if (on != null) {
+      point = Optional.of(DecisionPoint.of(on).orElseThrow(() ->
+          new CliException(ExitCode.USAGE, "--on must be access or deploy, found '" + on + "'")));
+    }
+    PolicyInput policyInput;
     try {
-      decisionInput = DecisionInput.parse(text, name, Instant.now());
+      policyInput = PolicyInput.parse(text, name, Instant.now(), point);
     } catch (PolicyException e) {
       throw PolicyCommand.problems("the input " + name, e.problems());
     }
-    Explanation explanation = bundle.explain(decisionInput);
+    Explanation explanation = switch (policyInput) {
+      case DecisionInput access -> bundle.explain(access);
+      case DeployInput deployment -> bundle.explainDeploy(deployment);
+    };
+    boolean deploy = policyInput.point() == DecisionPoint.DEPLOY;
     Decision decision = explanation.decision();
     if (json) {
       ObjectNode node = PolicyCommand.decisionJson(decision);
+      node.put("point", policyInput.point().word());
       ArrayNode rules = node.putArray("rules");
       for (Explanation.RuleOutcome outcome : explanation.rules()) {
         rules.addObject()
@@ -75,7 +95,9 @@ final class PolicyEvalCommand implements Callable<Integer> {
       PolicyCommand.print(out, node);
     } else {
       out.println(decision.effect().word().toUpperCase(java.util.Locale.ROOT) + ": " + String.join("; ", decision.reasons()));
-      if (decision.allowed()) {
+      if (deploy) {
+        out.println("  decision point: deploy (" + bundle.ruleIds(DecisionPoint.DEPLOY).size() + " deploy rules)");
+      } else if (decision.allowed()) {
         out.println("  scopes: " + (decision.sessionLimits().scopes().isEmpty()
             ? "(none of the requested)" : String.join(" ", decision.sessionLimits().scopes())));
       }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = "Write the default policy pack (policies and their tests) into DIR; never overwrites a file.",
     footer = {"", "Examples:", "  portcullis policy init policies/ && portcullis policy test policies/",
-        "", "Then set allowed_github_repositories / allowed_gitlab_projects in policies/params.yaml.",
+        "", "Then set allowed_github_repositories / allowed_gitlab_projects in policies/params.yaml, and for",
+        "deployments protected_branches and deploy_freeze_windows.",
         "Exit 0 when written, 2 when a file already exists."})
 final class PolicyInitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

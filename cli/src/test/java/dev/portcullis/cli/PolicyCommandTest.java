@@ -79,6 +79,37 @@ class PolicyCommandTest {
   }
 
   @Test
+  void evalDecidesADeployInputWithTheDeployRules(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("deployment.yaml"), """
+        principal: { kind: github, subject: "repo:acme/sf:ref:refs/heads/main" }
+        org: { alias: prod, environment: production }
+        deploy:
+          test_level: RunLocalTests
+          changes: [{ kind: user-permission.granted, subject: ModifyAllData, severity: critical }]
+        git: { repository: acme/sf, branch: main, protected: true }
+        now: "2026-11-29T12:00:00Z"
+        """);
+    MainTest.Run run = MainTest.run("policy", "eval", "--default", "--input", dir.resolve("deployment.yaml").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("ALLOW: ", "decision point: deploy",
+        "obligation require_approval: {approvers=2} (from approve-critical-grants-in-production)",
+        "matched     allow approve-critical-grants-in-production (deploy.yaml:",
+        "not matched deny production-deploys-run-tests (deploy.yaml:")
+        .doesNotContain("read-for-any-authenticated-caller");
+
+    MainTest.Run json = MainTest.run("policy", "eval", "--default", "--input", dir.resolve("deployment.yaml").toString(),
+        "--json");
+    JsonNode node = JSON.readTree(json.out());
+    assertThat(node.get("point").asText()).isEqualTo("deploy");
+    assertThat(node.at("/obligations/0/value/approvers").asInt()).isEqualTo(2);
+
+    Files.writeString(dir.resolve("bare.yaml"), "principal: { kind: github, subject: x }\norg: { environment: production }\n");
+    MainTest.Run forced = MainTest.run("policy", "eval", "--default", "--on", "deploy", "--input", dir.resolve("bare.yaml").toString());
+    assertThat(forced.exitCode()).as(forced.out() + forced.err()).isEqualTo(1);
+    assertThat(forced.out()).contains("DENY: ", "a production deployment must run tests");
+  }
+
+  @Test
   void evalReportsABadInputWithPositions(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("in.yaml"), "org: { environmnt: sandbox }\n");
     MainTest.Run run = MainTest.run("policy", "eval", "--default", "--input", dir.resolve("in.yaml").toString());
@@ -90,7 +121,7 @@ class PolicyCommandTest {
   void testRunsTheDefaultPackAndReportsFailures(@TempDir Path dir) throws Exception {
     MainTest.Run pack = MainTest.run("policy", "test", "--default", "-v");
     assertThat(pack.exitCode()).as(pack.out() + pack.err()).isZero();
-    assertThat(pack.out()).contains("PASS: default_test.yaml:").containsPattern("PASS: (\\d+)/\\1");
+    assertThat(pack.out()).contains("PASS: default_test.yaml:", "PASS: deploy_test.yaml:").containsPattern("PASS: (\\d+)/\\1");
 
     Files.writeString(dir.resolve("p.yaml"), RULES);
     Files.writeString(dir.resolve("p_test.yaml"), """

@@ -44,19 +44,28 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * start mark ({@link PolicyYaml#positionIn}), so an unknown field is reported where it is written.
  * The third reads the test files, whose expectations can name only rules that exist.
  *
+ * <p>Each rule belongs to one {@link DecisionPoint} ({@code on:}, access by default) and is checked
+ * against that point's environment, with that point's compiler: the variables of the other point
+ * are undeclared references there. Access rules get their guards and prechecks as before; deploy
+ * rules, decided rarely, run their whole program.
+ *
  * <p>Invariants: a bundle exists only when there is no problem at all, so a bundle in force never
  * holds a rule that failed to compile; loading never throws for bad input (everything becomes a
  * {@link PolicyProblem}); rules keep the order of sorted file names, then their order in the file,
  * which makes decisions and their lists of matched rules deterministic.
  */
 final class BundleLoader {
-  static final Set<String> RULE_FIELDS = Set.of("id", "effect", "when", "reason", "obligations", "session");
-  private static final List<String> RULE_FIELD_ORDER = List.of("id", "effect", "when", "reason", "obligations", "session");
+  static final Set<String> RULE_FIELDS = Set.of("id", "effect", "when", "reason", "obligations", "session", "on");
+  private static final List<String> RULE_FIELD_ORDER = List.of("id", "effect", "when", "reason", "obligations", "session", "on");
+  /** The obligations a deploy rule may carry (and site-specific {@code x_…} ones). */
+  private static final List<String> DEPLOY_OBLIGATIONS = List.of("require_approval");
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   private static final Pattern PARAM = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Set<String> RESERVED = Set.of("in", "as", "break", "const", "continue", "else", "for",
       "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
       "true", "false", "null");
+
+  private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([A-Za-z_][A-Za-z0-9_]*)'");
 
   private final List<PolicyProblem> problems = new ArrayList<>();
 
@@ -107,16 +116,17 @@ final class BundleLoader {
     });
 
     // Pass 2: rules.
-    PolicyEnvironment environment = new PolicyEnvironment(params);
-    CelCompiler compiler = environment.compiler();
-    CelRuntime runtime = environment.runtime();
-    CelOptimizer optimizer = CelOptimizerFactory.standardCelOptimizerBuilder(compiler, runtime)
-        .addAstOptimizers(ConstantFoldingOptimizer.getInstance())
-        .build();
-    Object paramsValue = environment.paramsValue(Collections.unmodifiableMap(params));
+    Map<DecisionPoint, Point> points = new java.util.EnumMap<>(DecisionPoint.class);
+    for (DecisionPoint point : DecisionPoint.values()) {
+      points.put(point, new Point(new PolicyEnvironment(params, point), Collections.unmodifiableMap(params)));
+    }
+    Point access = points.get(DecisionPoint.ACCESS);
+    Point deploy = points.get(DecisionPoint.DEPLOY);
     List<Rule> rules = new ArrayList<>();
     List<Precheck> prechecks = new ArrayList<>();
+    List<Rule> deployRules = new ArrayList<>();
     Map<String, String> ruleOrigin = new LinkedHashMap<>();
+    Map<String, DecisionPoint> rulePoints = new LinkedHashMap<>();
     policyTops.forEach((file, top) -> {
       NodeTuple section = top.get("rules");
       if (section == null || PolicyYaml.isNull(section.getValueNode())) {
@@ -125,9 +135,14 @@ final class BundleLoader {
       PolicyYaml yaml = readers.get(file);
       yaml.sequence(section.getValueNode(), "rules").ifPresent(items -> {
         for (Node item : items) {
-          readRule(yaml, item, compiler, runtime, optimizer, params, paramsValue, ruleOrigin).ifPresent(compiled -> {
-            rules.add(compiled.rule());
-            prechecks.add(compiled.precheck());
+          readRule(yaml, item, points, params, ruleOrigin).ifPresent(compiled -> {
+            rulePoints.put(compiled.rule().id(), compiled.point());
+            if (compiled.point() == DecisionPoint.ACCESS) {
+              rules.add(compiled.rule());
+              prechecks.add(compiled.precheck());
+            } else {
+              deployRules.add(compiled.rule());
+            }
           });
         }
       });
@@ -141,7 +156,7 @@ final class BundleLoader {
         if (section != null && !PolicyYaml.isNull(section.getValueNode())) {
           top.yaml().sequence(section.getValueNode(), "tests").ifPresent(items -> {
             for (Node item : items) {
-              readTest(top.yaml(), item, ruleOrigin.keySet()).ifPresent(tests::add);
+              readTest(top.yaml(), item, ruleOrigin.keySet(), rulePoints).ifPresent(tests::add);
             }
           });
         }
@@ -152,7 +167,27 @@ final class BundleLoader {
       return Optional.empty();
     }
     return Optional.of(new PolicyBundle(source, BundleHash.of(policyFiles), rules, prechecks,
-        paramsValue, compiler, runtime, tests, policyFiles.size()));
+        access.paramsValue, access.compiler, access.runtime, tests, policyFiles.size(),
+        new PolicyBundle.DeployRules(deployRules, deploy.paramsValue, deploy.compiler, deploy.runtime)));
+  }
+
+  /** One decision point's compiler, runtime, constant folder and {@code params} value. */
+  private static final class Point {
+    final PolicyEnvironment environment;
+    final CelCompiler compiler;
+    final CelRuntime runtime;
+    final CelOptimizer optimizer;
+    final Object paramsValue;
+
+    Point(PolicyEnvironment environment, Map<String, Object> params) {
+      this.environment = environment;
+      this.compiler = environment.compiler();
+      this.runtime = environment.runtime();
+      this.optimizer = CelOptimizerFactory.standardCelOptimizerBuilder(compiler, runtime)
+          .addAstOptimizers(ConstantFoldingOptimizer.getInstance())
+          .build();
+      this.paramsValue = environment.paramsValue(params);
+    }
   }
 
   private record Top(PolicyYaml yaml, Map<String, NodeTuple> fields) {}
@@ -195,11 +230,11 @@ final class BundleLoader {
     }));
   }
 
-  /** A compiled rule and the precheck of its condition. */
-  private record CompiledRule(Rule rule, Precheck precheck) {}
+  /** A compiled rule, its decision point and the precheck of its condition. */
+  private record CompiledRule(Rule rule, DecisionPoint point, Precheck precheck) {}
 
-  private Optional<CompiledRule> readRule(PolicyYaml yaml, Node node, CelCompiler compiler, CelRuntime runtime,
-      CelOptimizer optimizer, Map<String, Object> params, Object paramsValue, Map<String, String> ruleOrigin) {
+  private Optional<CompiledRule> readRule(PolicyYaml yaml, Node node, Map<DecisionPoint, Point> points,
+      Map<String, Object> params, Map<String, String> ruleOrigin) {
     Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a rule", RULE_FIELD_ORDER);
     if (maybeFields.isEmpty()) {
       return Optional.empty();
@@ -242,6 +277,19 @@ final class BundleLoader {
         }
       };
     }
+    DecisionPoint point = DecisionPoint.ACCESS;
+    if (fields.containsKey("on") && !PolicyYaml.isNull(fields.get("on").getValueNode())) {
+      Node onNode = fields.get("on").getValueNode();
+      String word = yaml.text(onNode, "on").orElse("");
+      Optional<DecisionPoint> named = DecisionPoint.of(word);
+      if (named.isPresent()) {
+        point = named.get();
+      } else if (!word.isEmpty()) {
+        List<String> words = java.util.Arrays.stream(DecisionPoint.values()).map(DecisionPoint::word).toList();
+        yaml.error(onNode, PolicyErrorCode.INVALID_VALUE, "on must be access or deploy, found '" + PolicyYaml.abbreviate(word)
+            + "'" + PolicyYaml.closest(word, words).map(best -> " (did you mean '" + best + "'?)").orElse(""));
+      }
+    }
     String reason = "";
     if (fields.containsKey("reason") && !PolicyYaml.isNull(fields.get("reason").getValueNode())) {
       reason = yaml.text(fields.get("reason").getValueNode(), "reason").map(PolicyYaml::oneLine).orElse("");
@@ -250,10 +298,21 @@ final class BundleLoader {
     String obligationOwner = id == null ? "?" : id;
     if (fields.containsKey("obligations") && !PolicyYaml.isNull(fields.get("obligations").getValueNode())) {
       obligations = Obligations.read(yaml, fields.get("obligations").getValueNode(), obligationOwner).orElse(List.of());
+      if (point == DecisionPoint.DEPLOY) {
+        for (Obligation obligation : obligations) {
+          if (!DEPLOY_OBLIGATIONS.contains(obligation.name()) && !obligation.name().startsWith("x_")) {
+            yaml.error(fields.get("obligations").getValueNode(), PolicyErrorCode.INVALID_OBLIGATION, "obligation '"
+                + obligation.name() + "' does not apply to deploy decisions (a deploy rule takes require_approval and x_… obligations)");
+          }
+        }
+      }
     }
     Optional<Duration> maxTtl = Optional.empty();
     Set<String> scopes = Set.of();
-    if (fields.containsKey("session") && !PolicyYaml.isNull(fields.get("session").getValueNode())) {
+    if (point == DecisionPoint.DEPLOY && fields.containsKey("session")) {
+      yaml.error(fields.get("session").getKeyNode(), PolicyErrorCode.INVALID_VALUE,
+          "a deploy rule has no session limits (session applies to access rules; see docs/POLICY.md, \"Deployment decisions\")");
+    } else if (fields.containsKey("session") && !PolicyYaml.isNull(fields.get("session").getValueNode())) {
       Optional<Map<String, NodeTuple>> session = yaml.mapping(fields.get("session").getValueNode(), "session",
           List.of("max_ttl", "scopes"));
       if (session.isPresent()) {
@@ -278,7 +337,7 @@ final class BundleLoader {
       Node whenNode = fields.get("when").getValueNode();
       if (whenNode instanceof ScalarNode scalar) {
         when = scalar.getValue();
-        condition = compileCondition(yaml, scalar, compiler, runtime, optimizer, params, paramsValue);
+        condition = compileCondition(yaml, scalar, points.get(point), params);
       } else {
         yaml.error(whenNode, PolicyErrorCode.INVALID_VALUE, "when must be a CEL expression (text), found "
             + PolicyYaml.describe(whenNode));
@@ -289,7 +348,7 @@ final class BundleLoader {
     }
     return Optional.of(new CompiledRule(new Rule(id, effect, when, condition.get().program(), condition.get().guards(), reason,
         obligations, maxTtl, scopes, yaml.file(),
-        PolicyYaml.line(fields.get("id").getValueNode())), condition.get().precheck()));
+        PolicyYaml.line(fields.get("id").getValueNode())), point, condition.get().precheck()));
   }
 
   private Set<String> readScopes(PolicyYaml yaml, Node node) {
@@ -326,18 +385,21 @@ final class BundleLoader {
    * their text at every decision; a part whose evaluation fails is left as it is (it then fails at
    * decision time, as written), and a condition the optimizer cannot handle is planned unfolded.
    */
-  private Optional<Condition> compileCondition(PolicyYaml yaml, ScalarNode scalar, CelCompiler compiler,
-      CelRuntime runtime, CelOptimizer optimizer, Map<String, Object> params, Object paramsValue) {
+  private Optional<Condition> compileCondition(PolicyYaml yaml, ScalarNode scalar, Point point, Map<String, Object> params) {
+    CelCompiler compiler = point.compiler;
+    CelRuntime runtime = point.runtime;
+    CelOptimizer optimizer = point.optimizer;
+    DecisionPoint decisionPoint = point.environment.point();
     String expression = scalar.getValue();
     CelValidationResult parsed = compiler.parse(expression, yaml.file());
     if (parsed.hasError()) {
-      report(yaml, scalar, expression, parsed.getErrors(), PolicyErrorCode.CEL_SYNTAX);
+      report(yaml, scalar, expression, parsed.getErrors(), PolicyErrorCode.CEL_SYNTAX, decisionPoint);
       return Optional.empty();
     }
     try {
       CelValidationResult checked = compiler.check(parsed.getAst());
       if (checked.hasError()) {
-        report(yaml, scalar, expression, checked.getErrors(), PolicyErrorCode.CEL_TYPE);
+        report(yaml, scalar, expression, checked.getErrors(), PolicyErrorCode.CEL_TYPE, decisionPoint);
         return Optional.empty();
       }
       CelAbstractSyntaxTree ast = checked.getAst();
@@ -347,8 +409,12 @@ final class BundleLoader {
       } catch (CelOptimizationException | RuntimeException e) {
         folded = ast;
       }
+      if (decisionPoint == DecisionPoint.DEPLOY) {
+        // Deploy rules run their whole program: guards and prechecks read access inputs only.
+        return Optional.of(new Condition(runtime.createProgram(folded), List.of(), Precheck.Opaque.INSTANCE));
+      }
       return Optional.of(new Condition(runtime.createProgram(folded), RuleIndex.guards(ast, params),
-          Prechecks.of(ast, runtime, paramsValue)));
+          Prechecks.of(ast, runtime, point.paramsValue)));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       yaml.error(scalar, PolicyErrorCode.CEL_TYPE, "the condition cannot be compiled: " + PolicyYaml.oneLine(String.valueOf(e.getMessage())));
       return Optional.empty();
@@ -356,7 +422,7 @@ final class BundleLoader {
   }
 
   private static void report(PolicyYaml yaml, ScalarNode scalar, String expression, List<CelIssue> issues,
-      PolicyErrorCode code) {
+      PolicyErrorCode code, DecisionPoint point) {
     for (CelIssue issue : issues) {
       int offset = offsetOf(expression, issue.getSourceLocation().getLine(), issue.getSourceLocation().getColumn());
       if (issue.getMessage().startsWith("undefined field") && offset + 1 < expression.length()
@@ -373,8 +439,29 @@ final class BundleLoader {
       }
       int[] at = yaml.positionIn(scalar, offset);
       yaml.error(at[0], at[1], code, (code == PolicyErrorCode.CEL_SYNTAX ? "CEL syntax error: " : "CEL: ")
-          + describe(issue.getMessage()));
+          + describe(issue.getMessage()) + otherPoint(issue.getMessage(), point));
     }
+  }
+
+  /**
+   * For an undeclared reference to a variable of the other decision point, which point has it:
+   * {@code deploy.changes} in an access rule, {@code request.api} in a deploy rule.
+   */
+  private static String otherPoint(String message, DecisionPoint point) {
+    java.util.regex.Matcher undeclared = UNDECLARED.matcher(message);
+    if (!undeclared.find()) {
+      return "";
+    }
+    String name = undeclared.group(1);
+    for (DecisionPoint other : DecisionPoint.values()) {
+      if (other != point && PolicyEnvironment.variables(other).containsKey(name)
+          && !PolicyEnvironment.variables(point).containsKey(name)) {
+        return " ('" + name + "' is a variable of " + other.word() + " rules; this is " + (point == DecisionPoint.ACCESS
+            ? "an access rule (add 'on: deploy' to make it a deploy rule)" : "a deploy rule") + ", whose variables are "
+            + String.join(", ", PolicyEnvironment.variables(point).keySet()) + ", params)";
+      }
+    }
+    return "";
   }
 
   /** CEL's messages, with a hint for the most common one. */
@@ -403,8 +490,37 @@ final class BundleLoader {
     return Math.max(0, Math.min(points.length - 1, i + Math.max(0, column)));
   }
 
-  private Optional<PolicyTestCase> readTest(PolicyYaml yaml, Node node, Set<String> ruleIds) {
-    Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a test", List.of("name", "input", "expect"));
+  /**
+   * Reads an input mapping for {@code point}, or, when empty, for the point its top-level keys select
+   * ({@code deploy}, {@code git} or {@code approvals}: a deploy input); records problems.
+   */
+  static Optional<PolicyInput> readInput(PolicyYaml yaml, Node node, Instant defaultNow, Optional<DecisionPoint> point) {
+    DecisionPoint chosen = point.orElseGet(() -> pointOf(node));
+    return switch (chosen) {
+      case ACCESS -> DecisionInput.read(yaml, node, defaultNow).map(PolicyInput.class::cast);
+      case DEPLOY -> DeployInput.read(yaml, node, defaultNow).map(PolicyInput.class::cast);
+    };
+  }
+
+  /** {@link DecisionPoint#DEPLOY} when the mapping has a top-level key of {@link DeployInput#KEYS}, else access. */
+  private static DecisionPoint pointOf(Node node) {
+    if (node instanceof org.snakeyaml.engine.v2.nodes.MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && DeployInput.KEYS.contains(key.getValue())) {
+          return DecisionPoint.DEPLOY;
+        }
+      }
+    }
+    return DecisionPoint.ACCESS;
+  }
+
+  /**
+   * Reads one test case; {@code ruleIds} are every rule id the files declare, {@code rulePoints} the
+   * decision point of each rule that compiled.
+   */
+  private Optional<PolicyTestCase> readTest(PolicyYaml yaml, Node node, Set<String> ruleIds,
+      Map<String, DecisionPoint> rulePoints) {
+    Optional<Map<String, NodeTuple>> maybeFields = yaml.mapping(node, "a test", List.of("name", "on", "input", "expect"));
     if (maybeFields.isEmpty()) {
       return Optional.empty();
     }
@@ -417,7 +533,19 @@ final class BundleLoader {
     }
     String name = fields.containsKey("name") ? yaml.text(fields.get("name").getValueNode(), "name").orElse(null) : null;
     Node inputNode = fields.containsKey("input") ? fields.get("input").getValueNode() : null;
-    Optional<DecisionInput> input = DecisionInput.read(yaml, inputNode, Instant.EPOCH);
+    Optional<DecisionPoint> on = Optional.empty();
+    if (fields.containsKey("on") && !PolicyYaml.isNull(fields.get("on").getValueNode())) {
+      Node onNode = fields.get("on").getValueNode();
+      on = yaml.text(onNode, "on").flatMap(word -> {
+        Optional<DecisionPoint> named = DecisionPoint.of(word);
+        if (named.isEmpty()) {
+          yaml.error(onNode, PolicyErrorCode.INVALID_VALUE, "on must be access or deploy, found '" + PolicyYaml.abbreviate(word) + "'");
+        }
+        return named;
+      });
+    }
+    Optional<PolicyInput> input = readInput(yaml, inputNode, Instant.EPOCH, on);
+    DecisionPoint point = on.orElseGet(() -> pointOf(inputNode));
     Decision.Effect effect = null;
     Optional<Set<String>> matched = Optional.empty();
     Optional<Map<String, Object>> obligations = Optional.empty();
@@ -446,6 +574,10 @@ final class BundleLoader {
             if (!ruleIds.contains(rule)) {
               yaml.error(matchedTuple.getValueNode(), PolicyErrorCode.INVALID_VALUE, "no rule '" + rule + "' in the bundle"
                   + PolicyYaml.closest(rule, ruleIds).map(best -> " (did you mean '" + best + "'?)").orElse(""));
+            } else if (rulePoints.containsKey(rule) && rulePoints.get(rule) != point) {
+              yaml.error(matchedTuple.getValueNode(), PolicyErrorCode.INVALID_VALUE, "rule '" + rule + "' is "
+                  + (rulePoints.get(rule) == DecisionPoint.ACCESS ? "an access" : "a deploy") + " rule, and this is "
+                  + (point == DecisionPoint.ACCESS ? "an access" : "a deploy") + " case: it cannot match");
             }
           }
         }
@@ -462,6 +594,14 @@ final class BundleLoader {
                 yaml.error(obligationTuple.getValueNode(), PolicyErrorCode.INVALID_VALUE, "obligations must be a mapping");
                 return Optional.empty();
               });
+        }
+        if (point == DecisionPoint.DEPLOY) {
+          for (String limit : List.of("scopes", "max_ttl")) {
+            if (expect.get().containsKey(limit)) {
+              yaml.error(expect.get().get(limit).getKeyNode(), PolicyErrorCode.INVALID_VALUE,
+                  "a deploy case has no " + limit + " to expect (deploy decisions have no session limits)");
+            }
+          }
         }
         NodeTuple scopeTuple = expect.get().get("scopes");
         if (scopeTuple != null) {

@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * of which org, at what risk, at what time. Time is passed in, never read by the policy.
  * Absent fields are empty strings, empty lists, zero and a zero duration.
  */
-public final class DecisionInput {
+public final class DecisionInput implements PolicyInput {
   /** The caller: {@code kind} is {@code github}, {@code gitlab}, {@code oidc} or {@code mtls}. */
   public record Principal(String kind, String issuer, String subject, Map<String, ?> claims) {
     public Principal {
@@ -136,6 +136,12 @@ public final class DecisionInput {
     return now;
   }
 
+  /** {@link DecisionPoint#ACCESS}. */
+  @Override
+  public DecisionPoint point() {
+    return DecisionPoint.ACCESS;
+  }
+
   /**
    * The CEL variable {@code name} (any but {@code params}), built once per input; empty for an
    * unknown name. The optionals are built once too, since the runtime asks for a variable at every
@@ -223,7 +229,7 @@ public final class DecisionInput {
   }
 
   /** Reads the sections of an input mapping, noting whether anything was wrong. */
-  private static final class Reader {
+  static final class Reader {
     private final PolicyYaml yaml;
     private final Map<String, NodeTuple> top;
     boolean ok = true;
@@ -243,7 +249,7 @@ public final class DecisionInput {
       return fields;
     }
 
-    private Node node(Map<String, NodeTuple> fields, String name) {
+    Node node(Map<String, NodeTuple> fields, String name) {
       NodeTuple tuple = fields.get(name);
       return tuple == null || PolicyYaml.isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
     }
@@ -317,6 +323,39 @@ public final class DecisionInput {
       }
       ok = false;
       return 0;
+    }
+
+    boolean bool(Map<String, NodeTuple> fields, String name) {
+      Node node = node(fields, name);
+      if (node == null) {
+        return false;
+      }
+      Optional<Object> value = yaml.value(node, name);
+      if (value.isPresent() && value.get() instanceof Boolean bool) {
+        return bool;
+      }
+      if (value.isPresent()) {
+        yaml.error(node, PolicyErrorCode.INVALID_VALUE, name + " must be true or false, found " + PolicyYaml.describe(node));
+      }
+      ok = false;
+      return false;
+    }
+
+    /** An RFC 3339 time; {@code orElse} when the field is absent. */
+    Instant time(Map<String, NodeTuple> fields, String name, Instant orElse) {
+      Node node = node(fields, name);
+      if (node == null) {
+        return orElse;
+      }
+      String text = text(fields, name);
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        yaml.error(node, PolicyErrorCode.INVALID_VALUE,
+            name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z, found '" + PolicyYaml.abbreviate(text) + "'");
+        ok = false;
+        return orElse;
+      }
     }
 
     double number(Map<String, NodeTuple> fields, String name) {

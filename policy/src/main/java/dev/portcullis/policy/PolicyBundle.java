@@ -34,13 +34,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread-safe: {@link #decide} evaluates every rule's precompiled CEL program against the input and
  * combines the results (deny overrides allow, nothing matched means deny, an erroring deny rule
  * counts as deny). File format and semantics: docs/POLICY.md.
+ *
+ * <p>Rules belong to one {@link DecisionPoint}: {@link #decide} considers the access rules only
+ * (exactly as before deploy rules existed: same rules, index and prechecks), {@link #decideDeploy}
+ * the deploy rules only, each against its own variables, combined by the same rules.
  */
 public final class PolicyBundle {
   /** The resource folder of the default policy pack. */
   static final String DEFAULT_PACK = "dev/portcullis/policy/default/";
   /** The files of the default pack, policies and tests. */
   static final List<String> DEFAULT_FILES = List.of(
-      "params.yaml", "sessions.yaml", "production.yaml", "requests.yaml", "default_test.yaml");
+      "params.yaml", "sessions.yaml", "production.yaml", "requests.yaml", "deploy.yaml", "default_test.yaml",
+      "deploy_test.yaml");
+
+  /** The deploy rules of a bundle, in bundle order, and the deploy environment's compiler, runtime and params. */
+  record DeployRules(List<Rule> rules, Object params, CelCompiler compiler, CelRuntime runtime) {
+    DeployRules {
+      rules = List.copyOf(rules);
+    }
+  }
 
   private final String source;
   private final String hash;
@@ -54,9 +66,11 @@ public final class PolicyBundle {
   private final int policyFiles;
   private final Map<String, List<Conjunct>> conjuncts = new ConcurrentHashMap<>();
   private final RuleIndex index;
+  private final DeployRules deploy;
+  private final Optional<Object> deployParams;
 
   PolicyBundle(String source, String hash, List<Rule> rules, List<Precheck> prechecks, Object params,
-      CelCompiler compiler, CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles) {
+      CelCompiler compiler, CelRuntime runtime, List<PolicyTestCase> tests, int policyFiles, DeployRules deploy) {
     if (prechecks.size() != rules.size()) {
       throw new IllegalArgumentException("one precheck per rule: " + prechecks.size() + " for " + rules.size() + " rules");
     }
@@ -70,6 +84,8 @@ public final class PolicyBundle {
     this.runtime = runtime;
     this.tests = List.copyOf(tests);
     this.policyFiles = policyFiles;
+    this.deploy = Objects.requireNonNull(deploy, "deploy");
+    this.deployParams = Optional.of(deploy.params());
   }
 
   /**
@@ -201,9 +217,24 @@ public final class PolicyBundle {
     return hash;
   }
 
-  /** The rule ids in evaluation order. */
+  /** Every rule id: the access rules in evaluation order, then the deploy rules in evaluation order. */
   public List<String> ruleIds() {
-    return rules.stream().map(Rule::id).toList();
+    List<String> ids = new ArrayList<>(rules.size() + deploy.rules().size());
+    rules.forEach(rule -> ids.add(rule.id()));
+    deploy.rules().forEach(rule -> ids.add(rule.id()));
+    return List.copyOf(ids);
+  }
+
+  /** The ids of the rules of {@code point}, in evaluation order. */
+  public List<String> ruleIds(DecisionPoint point) {
+    return rulesOf(point).stream().map(Rule::id).toList();
+  }
+
+  private List<Rule> rulesOf(DecisionPoint point) {
+    return switch (point) {
+      case ACCESS -> rules;
+      case DEPLOY -> deploy.rules();
+    };
   }
 
   /** How many policy files (not test files) the bundle has. */
@@ -292,7 +323,36 @@ public final class PolicyBundle {
         }
       }
     }
-    return combine(input, matched, failed, errors);
+    return combine(input.session().scopes(), matched, failed, errors);
+  }
+
+  /**
+   * Decides a deployment over the bundle's deploy rules ({@code on: deploy}); the access rules take
+   * no part. Combined as access decisions are (deny overrides, default deny, a failing deny rule
+   * denies); a deploy decision has no session limits. Obligations ({@code require_approval}) are
+   * merged strictly: the most approvers. Never throws for a rule that fails to evaluate.
+   */
+  public Decision decideDeploy(DeployInput input) {
+    Objects.requireNonNull(input, "input");
+    CelVariableResolver variables = variables(input);
+    List<Rule> matched = new ArrayList<>();
+    List<Rule> failed = new ArrayList<>();
+    List<Decision.RuleError> errors = new ArrayList<>();
+    for (Rule rule : deploy.rules()) {
+      try {
+        if (Boolean.TRUE.equals(rule.program().eval(variables))) {
+          matched.add(rule);
+        }
+      } catch (CelEvaluationException | RuntimeException e) {
+        errors.add(new Decision.RuleError(rule.id(), message(e)));
+        failed.add(rule);
+      }
+    }
+    return combine(List.of(), matched, failed, errors);
+  }
+
+  private CelVariableResolver variables(DeployInput input) {
+    return name -> "params".equals(name) ? deployParams : input.variable(name);
   }
 
   private CelVariableResolver variables(DecisionInput input) {
@@ -318,7 +378,7 @@ public final class PolicyBundle {
   }
 
   /** Deny overrides allow; default deny; failed deny rules count against the decision (docs/POLICY.md). */
-  private Decision combine(DecisionInput input, List<Rule> matched, List<Rule> failed, List<Decision.RuleError> errors) {
+  private Decision combine(List<String> requested, List<Rule> matched, List<Rule> failed, List<Decision.RuleError> errors) {
     List<String> denyReasons = new ArrayList<>();
     boolean anyAllow = false;
     Set<String> removedScopes = new LinkedHashSet<>();
@@ -346,7 +406,6 @@ public final class PolicyBundle {
     if (effect == Decision.Effect.ALLOW) {
       deciding = matched;
       reasons = new ArrayList<>(matched.size());
-      List<String> requested = input.session().scopes();
       for (Rule rule : matched) {
         reasons.add(rule.because());
         if (rule.effect() == Decision.Effect.ALLOW) {
@@ -382,8 +441,16 @@ public final class PolicyBundle {
 
   /** Decides {@code input} and tells, rule by rule, what matched and why the others did not. */
   public Explanation explain(DecisionInput input) {
-    Decision decision = decide(input);
-    CelVariableResolver variables = variables(input);
+    return explain(decide(input), rules, variables(input), compiler, runtime);
+  }
+
+  /** Decides a deployment and tells, deploy rule by deploy rule, what matched and why the others did not. */
+  public Explanation explainDeploy(DeployInput input) {
+    return explain(decideDeploy(input), deploy.rules(), variables(input), deploy.compiler(), deploy.runtime());
+  }
+
+  private Explanation explain(Decision decision, List<Rule> rules, CelVariableResolver variables, CelCompiler compiler,
+      CelRuntime runtime) {
     List<Explanation.RuleOutcome> outcomes = new ArrayList<>();
     for (Rule rule : rules) {
       Optional<String> error = decision.errors().stream().filter(e -> e.ruleId().equals(rule.id()))
@@ -397,7 +464,7 @@ public final class PolicyBundle {
         result = Explanation.Result.MATCHED;
       } else {
         result = Explanation.Result.NOT_MATCHED;
-        detail = whyFalse(rule, variables);
+        detail = whyFalse(rule, variables, compiler, runtime);
       }
       outcomes.add(new Explanation.RuleOutcome(rule.id(), rule.effect(), rule.location(), result, detail));
     }
@@ -406,9 +473,9 @@ public final class PolicyBundle {
 
   private record Conjunct(String text, Optional<CelRuntime.Program> program) {}
 
-  private String whyFalse(Rule rule, CelVariableResolver variables) {
+  private String whyFalse(Rule rule, CelVariableResolver variables, CelCompiler compiler, CelRuntime runtime) {
     List<Conjunct> parts = conjuncts.computeIfAbsent(rule.id(), id -> Conjuncts.split(rule.when()).stream()
-        .map(text -> new Conjunct(text, compile(text))).toList());
+        .map(text -> new Conjunct(text, compile(text, compiler, runtime))).toList());
     if (parts.size() > 1) {
       for (int i = 0; i < parts.size(); i++) {
         Conjunct part = parts.get(i);
@@ -428,7 +495,7 @@ public final class PolicyBundle {
     return "the condition is false";
   }
 
-  private Optional<CelRuntime.Program> compile(String text) {
+  private static Optional<CelRuntime.Program> compile(String text, CelCompiler compiler, CelRuntime runtime) {
     try {
       CelValidationResult result = compiler.compile(text);
       return result.hasError() ? Optional.empty() : Optional.of(runtime.createProgram(result.getAst()));
@@ -441,7 +508,10 @@ public final class PolicyBundle {
   public List<PolicyTestResult> runTests() {
     List<PolicyTestResult> results = new ArrayList<>();
     for (PolicyTestCase test : tests) {
-      Decision decision = decide(test.input());
+      Decision decision = switch (test.input()) {
+        case DecisionInput access -> decide(access);
+        case DeployInput deployment -> decideDeploy(deployment);
+      };
       List<String> failures = new ArrayList<>();
       if (decision.effect() != test.effect()) {
         failures.add("effect: expected " + test.effect().word() + ", got " + decision.effect().word()
@@ -485,6 +555,7 @@ public final class PolicyBundle {
 
   @Override
   public String toString() {
-    return "PolicyBundle[" + source + ", " + rules.size() + " rules, sha256 " + hash + "]";
+    return "PolicyBundle[" + source + ", " + rules.size() + " rules, " + deploy.rules().size() + " deploy rules, sha256 "
+        + hash + "]";
   }
 }

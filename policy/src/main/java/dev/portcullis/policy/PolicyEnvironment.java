@@ -33,6 +33,11 @@ import java.util.Optional;
  * {@code params}; a missing key there is an evaluation error, which the decision records.
  * {@code params} is typed per bundle from the values the bundle declares, so an unknown parameter
  * is also a load-time error.
+ *
+ * <p>Each {@link DecisionPoint} has its own variables: an environment checks the rules of one point,
+ * so a deploy rule that reads {@code request} or an access rule that reads {@code deploy} is an
+ * undeclared reference when the bundle loads. The access environment is exactly the one it was
+ * before deploy rules existed (same types, same variables), so access decisions do not change.
  */
 final class PolicyEnvironment {
   static final String NAMESPACE = "portcullis.";
@@ -62,13 +67,40 @@ final class PolicyEnvironment {
       "score", SimpleType.DOUBLE,
       "reasons", ListType.create(SimpleType.STRING)));
 
-  /** The variables, in the order the documentation lists them. */
+  static final StructType DEPLOY = struct("Deploy", fields(
+      "package_hash", SimpleType.STRING,
+      "components", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)),
+      "changes", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)),
+      "destructive", SimpleType.BOOL,
+      "deleted", ListType.create(SimpleType.STRING),
+      "test_level", SimpleType.STRING,
+      "tests", ListType.create(SimpleType.STRING),
+      "check_only", SimpleType.BOOL,
+      "quick_deploy", SimpleType.BOOL,
+      "rollback", SimpleType.BOOL));
+  static final StructType GIT = struct("Git", fields(
+      "repository", SimpleType.STRING,
+      "commit", SimpleType.STRING,
+      "branch", SimpleType.STRING,
+      "author", SimpleType.STRING,
+      "protected", SimpleType.BOOL));
+
+  /** The variables of access rules, in the order the documentation lists them. */
   static final Map<String, CelType> VARIABLES = fields(
       "principal", PRINCIPAL,
       "session", SESSION,
       "request", REQUEST,
       "org", ORG,
       "risk", RISK,
+      "now", SimpleType.TIMESTAMP);
+
+  /** The variables of deploy rules, in the order the documentation lists them. */
+  static final Map<String, CelType> DEPLOY_VARIABLES = fields(
+      "principal", PRINCIPAL,
+      "org", ORG,
+      "deploy", DEPLOY,
+      "git", GIT,
+      "approvals", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)),
       "now", SimpleType.TIMESTAMP);
 
   /** How many comprehension iterations one evaluation of a condition may take, all comprehensions together. */
@@ -80,15 +112,25 @@ final class PolicyEnvironment {
       .maxExpressionCodePointSize(20_000)
       .build();
 
+  private final DecisionPoint point;
   private final StructType params;
   private final CelTypeProvider types;
 
-  /** An environment whose {@code params} has the fields and types of {@code paramValues}. */
+  /** The access environment whose {@code params} has the fields and types of {@code paramValues}. */
   PolicyEnvironment(Map<String, Object> paramValues) {
+    this(paramValues, DecisionPoint.ACCESS);
+  }
+
+  /** The environment of {@code point} whose {@code params} has the fields and types of {@code paramValues}. */
+  PolicyEnvironment(Map<String, Object> paramValues, DecisionPoint point) {
+    this.point = point;
     Map<String, CelType> paramTypes = new LinkedHashMap<>();
     paramValues.forEach((name, value) -> paramTypes.put(name, typeOf(value)));
     this.params = struct("Params", paramTypes);
-    ImmutableList<CelType> all = ImmutableList.of(PRINCIPAL, SESSION, REQUEST, ORG, RISK, params);
+    ImmutableList<CelType> all = switch (point) {
+      case ACCESS -> ImmutableList.of(PRINCIPAL, SESSION, REQUEST, ORG, RISK, params);
+      case DEPLOY -> ImmutableList.of(PRINCIPAL, ORG, DEPLOY, GIT, params);
+    };
     this.types = new CelTypeProvider() {
       @Override
       public ImmutableCollection<CelType> types() {
@@ -115,8 +157,20 @@ final class PolicyEnvironment {
         .addLibraries(CelExtensions.strings())
         .setResultType(SimpleType.BOOL)
         .addVar("params", params);
-    VARIABLES.forEach(builder::addVar);
+    variables(point).forEach(builder::addVar);
     return builder.build();
+  }
+
+  /** The variables the rules of {@code point} see, {@code params} aside. */
+  static Map<String, CelType> variables(DecisionPoint point) {
+    return switch (point) {
+      case ACCESS -> VARIABLES;
+      case DEPLOY -> DEPLOY_VARIABLES;
+    };
+  }
+
+  DecisionPoint point() {
+    return point;
   }
 
   CelRuntime runtime() {

@@ -14,7 +14,7 @@ record PolicyTestCase(
     String file,
     int line,
     String name,
-    DecisionInput input,
+    PolicyInput input,
     Decision.Effect effect,
     Optional<Set<String>> matched,
     Optional<Map<String, Object>> obligations,

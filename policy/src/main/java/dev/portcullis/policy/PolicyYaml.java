@@ -40,6 +40,8 @@ final class PolicyYaml {
     this.problems = problems;
   }
 
+  private static final int CODE_POINT_LIMIT = 4 * 1024 * 1024;
+
   /** Composes {@code text}; on a syntax error records it and returns empty. A document of nothing is a null node. */
   static Optional<Root> compose(String file, String text, List<PolicyProblem> problems) {
     PolicyYaml yaml = new PolicyYaml(file, text, problems);
@@ -48,7 +50,11 @@ final class PolicyYaml {
         .setUseMarks(true)
         .setAllowDuplicateKeys(true)
         .setMaxAliasesForCollections(50)
-        .setCodePointLimit(4 * 1024 * 1024)
+        .setCodePointLimit(CODE_POINT_LIMIT)
+        // snakeyaml-engine 3.0.1 reads in windows of bufferSize chars and fails on a surrogate pair (an
+        // emoji) that straddles two windows ("Range [1025, 1025 + 1) out of bounds"; fixed in 3.1.1).
+        // One window for the whole text (at most what the code point limit lets through) has no such edge.
+        .setBufferSize(Math.min(text.length(), 2 * CODE_POINT_LIMIT) + 1)
         .build();
     try {
       Optional<Node> root = new Compose(settings).composeString(text);

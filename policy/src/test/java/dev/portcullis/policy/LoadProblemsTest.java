@@ -102,11 +102,20 @@ class LoadProblemsTest {
         "a.yaml:3:13: effect must be allow or deny, found 'permit'",
         "a.yaml:5:20: unknown obligation 'redact_field' (did you mean 'redact_fields'?)",
         "a.yaml:6:43: unknown scope 'api:reed' (did you mean 'api:read'?)",
-        "a.yaml:9:5: unknown field 'colour' in a rule (known: id, effect, when, reason, obligations, session)",
+        "a.yaml:9:5: unknown field 'colour' in a rule (known: id, effect, when, reason, obligations, session, on)",
         "b.yaml:3:11: rule id 'same' is already used at a.yaml:2",
         "c.yaml:1:11: parameter 'x' is already defined at b.yaml:1",
         "t_test.yaml:3:27: unknown field 'knd' in principal (did you mean 'kind'?)",
         "t_test.yaml:4:39: no rule 'sam' in the bundle (did you mean 'same'?)");
+  }
+
+  @Test
+  void anEmojiAtAnyPlaceOfALongFileIsRead() {
+    // snakeyaml-engine 3.0.1 read 1024-char windows and failed on a surrogate pair across two of them.
+    for (int pad = 940; pad < 1000; pad++) {
+      String file = "rules:\n  - { id: a, effect: allow, when: \"true\", reason: \"" + "x".repeat(pad) + "\uD83D\uDE00 ok\" }\n";
+      assertThat(Bundles.problems("p.yaml", file)).as("padding %d", pad).isEmpty();
+    }
   }
 
   @Test
