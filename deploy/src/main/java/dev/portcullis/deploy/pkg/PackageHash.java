@@ -1,0 +1,103 @@
+package dev.portcullis.deploy.pkg;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The canonical form behind {@link MetadataPackage#sha256()}. Each entry contributes a record
+ * {@code kind NUL path NUL length(8 bytes, big-endian) bytes}, in path order, where the bytes are:
+ * <ul>
+ *   <li>for metadata XML (a {@code -meta.xml} file, or the file of an XML-only type), its
+ *       {@link SafeXml#canonical canonical XML} (layout, quoting and line endings do not count);
+ *   <li>for an archive inside the package (a zipped static resource), each of its file entries in
+ *       path order under {@code path!entry}, by the same rules (the zip's timestamps and compression do
+ *       not count);
+ *   <li>for other text (valid UTF-8 without NUL), the text with CRLF and CR turned into LF;
+ *   <li>otherwise the bytes as they are.
+ * </ul>
+ * The manifests are hashed as their sorted {@code Type:member} lines and version.
+ */
+final class PackageHash {
+  private PackageHash() {}
+
+  static void entry(MessageDigest digest, String path, byte[] bytes, MetadataRegistry registry) {
+    if (isMetadataXml(path, registry)) {
+      String canonical = SafeXml.canonical(SafeXml.parse(bytes, path));
+      update(digest, "xml", path, canonical.getBytes(StandardCharsets.UTF_8));
+    } else if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
+      Map<String, byte[]> inner = new TreeMap<>(
+          SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, path));
+      update(digest, "archive", path, new byte[0]);
+      inner.forEach((name, content) -> entry(digest, path + "!" + name, content, registry));
+    } else if (isText(bytes)) {
+      update(digest, "text", path, normaliseLineEndings(bytes));
+    } else {
+      update(digest, "binary", path, bytes);
+    }
+  }
+
+  static void update(MessageDigest digest, String kind, String path, byte[] bytes) {
+    digest.update(kind.getBytes(StandardCharsets.UTF_8));
+    digest.update((byte) 0);
+    digest.update(path.getBytes(StandardCharsets.UTF_8));
+    digest.update((byte) 0);
+    digest.update(ByteBuffer.allocate(8).putLong(bytes.length).array());
+    digest.update(bytes);
+  }
+
+  /** A {@code -meta.xml} file, or the Metadata API file of a type whose only file is XML. */
+  static boolean isMetadataXml(String path, MetadataRegistry registry) {
+    if (path.endsWith("-meta.xml")) {
+      return true;
+    }
+    int slash = path.indexOf('/');
+    if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
+      return false;
+    }
+    return registry.byDirectory(path.substring(0, slash))
+        .filter(t -> switch (t.strategy()) {
+          case METADATA, DECOMPOSED, MERGED -> path.endsWith("." + t.suffix());
+          default -> false;
+        })
+        .isPresent();
+  }
+
+  static boolean isText(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b == 0) {
+        return false;
+      }
+    }
+    try {
+      CharBuffer ignored = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return ignored != null;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  static byte[] normaliseLineEndings(byte[] bytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
+    for (int i = 0; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == '\r') {
+        out.write('\n');
+        if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
+          i++;
+        }
+      } else {
+        out.write(b);
+      }
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,211 @@
+package dev.portcullis.deploy.pkg;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Metadata XML in and out, safely. Parsing refuses any DOCTYPE ({@code disallow-doctype-decl}), so no
+ * DTD is read and no entity, internal or external, is ever expanded; JAXP secure processing caps the
+ * rest. Writing follows the layout the Salesforce CLI writes for recomposed files (UTF-8 declaration,
+ * four-space indentation, one element per line), and {@link #canonical} gives the form in which two
+ * files that differ only in layout compare equal.
+ */
+final class SafeXml {
+  static final String METADATA_NS = "http://soap.sforce.com/2006/04/metadata";
+
+  private static final DocumentBuilderFactory FACTORY = factory();
+
+  private SafeXml() {}
+
+  private static DocumentBuilderFactory factory() {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    try {
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the JDK's XML parser refuses the hardening features", e);
+    }
+    factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    factory.setNamespaceAware(true);
+    factory.setXIncludeAware(false);
+    factory.setExpandEntityReferences(false);
+    return factory;
+  }
+
+  /** Parses {@code bytes}; errors name {@code where} (a file or zip entry) with line and column. */
+  static Document parse(byte[] bytes, String where) {
+    DocumentBuilder builder;
+    try {
+      builder = FACTORY.newDocumentBuilder();
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+    builder.setErrorHandler(new ErrorHandler() {
+      @Override
+      public void warning(SAXParseException e) {}
+
+      @Override
+      public void error(SAXParseException e) throws SAXException {
+        throw e;
+      }
+
+      @Override
+      public void fatalError(SAXParseException e) throws SAXException {
+        throw e;
+      }
+    });
+    builder.setEntityResolver((publicId, systemId) -> {
+      throw new SAXException("external entity " + systemId + " refused");
+    });
+    try {
+      return builder.parse(new ByteArrayInputStream(bytes));
+    } catch (SAXParseException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("DOCTYPE")) {
+        throw new PackageException(PackageErrorCode.XML_DOCTYPE, where + ":" + e.getLineNumber() + ":"
+            + e.getColumnNumber() + ": a DOCTYPE declaration is refused (no DTDs or entities in metadata XML)");
+      }
+      throw new PackageException(PackageErrorCode.XML_MALFORMED,
+          where + ":" + e.getLineNumber() + ":" + e.getColumnNumber() + ": not well-formed XML: " + message);
+    } catch (SAXException e) {
+      throw new PackageException(PackageErrorCode.XML_MALFORMED, where + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw new PackageException(PackageErrorCode.FILE_UNREADABLE, where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The element children of {@code element}, in document order. */
+  static List<Element> children(Element element) {
+    List<Element> out = new ArrayList<>();
+    for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The text of the first child element named {@code name}, or null. */
+  static String childText(Element element, String name) {
+    for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getLocalName().equals(name)) {
+        return e.getTextContent();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Writes a document the way the Salesforce CLI writes recomposed metadata: the XML declaration, the root
+   * element with its namespace declarations, each element on its own line indented by four spaces per level,
+   * text kept exactly as parsed.
+   */
+  static String write(Element root) {
+    StringBuilder out = new StringBuilder(4096);
+    out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    writeElement(root, 0, out);
+    return out.toString();
+  }
+
+  private static void writeElement(Element element, int depth, StringBuilder out) {
+    out.repeat("    ", depth).append('<').append(element.getTagName());
+    NamedNodeMap attributes = element.getAttributes();
+    for (int i = 0; i < attributes.getLength(); i++) {
+      Attr a = (Attr) attributes.item(i);
+      out.append(' ').append(a.getName()).append("=\"");
+      escape(a.getValue(), true, out);
+      out.append('"');
+    }
+    List<Element> kids = children(element);
+    if (kids.isEmpty()) {
+      String text = element.getTextContent();
+      if (text.isEmpty()) {
+        out.append("></").append(element.getTagName()).append(">\n");
+        return;
+      }
+      out.append('>');
+      escape(text, false, out);
+      out.append("</").append(element.getTagName()).append(">\n");
+      return;
+    }
+    out.append(">\n");
+    for (Element kid : kids) {
+      writeElement(kid, depth + 1, out);
+    }
+    out.repeat("    ", depth).append("</").append(element.getTagName()).append(">\n");
+  }
+
+  private static void escape(String text, boolean attribute, StringBuilder out) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append(attribute ? "&quot;" : "\"");
+        default -> out.append(c);
+      }
+    }
+  }
+
+  /**
+   * A canonical text of the document: no declaration, no comments, no whitespace-only text between
+   * elements, attributes sorted by name, namespace declarations kept as attributes, text escaped one way.
+   * Two metadata files that Salesforce reads the same way (layout, quoting, {@code <a/>} vs
+   * {@code <a></a>}, CRLF) have the same canonical text.
+   */
+  static String canonical(Document document) {
+    StringBuilder out = new StringBuilder(4096);
+    canonicalElement(document.getDocumentElement(), out);
+    return out.toString();
+  }
+
+  private static void canonicalElement(Element element, StringBuilder out) {
+    out.append('<').append(element.getTagName());
+    NamedNodeMap attributes = element.getAttributes();
+    Map<String, String> sorted = new TreeMap<>();
+    for (int i = 0; i < attributes.getLength(); i++) {
+      sorted.put(attributes.item(i).getNodeName(), attributes.item(i).getNodeValue());
+    }
+    sorted.forEach((name, value) -> {
+      out.append(' ').append(name).append("=\"");
+      escape(value, true, out);
+      out.append('"');
+    });
+    out.append('>');
+    boolean hasElements = !children(element).isEmpty();
+    for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+      switch (n.getNodeType()) {
+        case Node.ELEMENT_NODE -> canonicalElement((Element) n, out);
+        case Node.TEXT_NODE, Node.CDATA_SECTION_NODE -> {
+          String text = n.getNodeValue().replace("\r\n", "\n").replace('\r', '\n');
+          if (!(hasElements && text.isBlank())) {
+            escape(text, false, out);
+          }
+        }
+        default -> { }
+      }
+    }
+    out.append("</").append(element.getTagName()).append('>');
+  }
+}

@@ -1,0 +1,42 @@
+package dev.portcullis.deploy.pkg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Portcullis converts the fixture projects to what {@code sf project convert source} wrote for them
+ * ({@code src/test/resources/projects/README.md} says how {@code expected/} was made).
+ */
+class SourceConverterFixtureTest {
+  static Path project(String name) {
+    try {
+      return Paths.get(SourceConverterFixtureTest.class.getResource("/projects/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void dreamhouseMatchesTheSalesforceCli() throws Exception {
+    Path root = project("dreamhouse-lwc");
+    MetadataPackage pkg = MetadataPackage.fromSource(List.of(root.resolve("force-app")), Optional.empty());
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+    assertThat(pkg.apiVersion()).isEqualTo("65.0");
+  }
+
+  @Test
+  void securityTypesMatchTheSalesforceCli() throws Exception {
+    Path root = project("security-types");
+    MetadataPackage pkg = MetadataPackage.fromSource(
+        List.of(root.resolve("force-app"), root.resolve("second-app")), Optional.empty());
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+  }
+}
