@@ -222,7 +222,8 @@ public final class MetadataPackage {
       }
     }
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-      PackageHash.entry(digest, e.getKey(), e.getValue(), MetadataRegistry.standard());
+      PackageHash.entry(digest, e.getKey(), e.getValue(), MetadataRegistry.standard(),
+          sources.getOrDefault(e.getKey(), e.getKey()));
     }
     return HexFormat.of().formatHex(digest.digest());
   }

@@ -26,15 +26,16 @@ import java.util.TreeMap;
 final class PackageHash {
   private PackageHash() {}
 
-  static void entry(MessageDigest digest, String path, byte[] bytes, MetadataRegistry registry) {
+  /** Adds one entry; {@code where} names it in errors (its source file when known). */
+  static void entry(MessageDigest digest, String path, byte[] bytes, MetadataRegistry registry, String where) {
     if (isMetadataXml(path, registry)) {
-      String canonical = SafeXml.canonical(SafeXml.parse(bytes, path));
+      String canonical = SafeXml.canonical(SafeXml.parse(bytes, where));
       update(digest, "xml", path, canonical.getBytes(StandardCharsets.UTF_8));
     } else if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
       Map<String, byte[]> inner = new TreeMap<>(
-          SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, path));
+          SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, where));
       update(digest, "archive", path, new byte[0]);
-      inner.forEach((name, content) -> entry(digest, path + "!" + name, content, registry));
+      inner.forEach((name, content) -> entry(digest, path + "!" + name, content, registry, where + "!" + name));
     } else if (isText(bytes)) {
       update(digest, "text", path, normaliseLineEndings(bytes));
     } else {
