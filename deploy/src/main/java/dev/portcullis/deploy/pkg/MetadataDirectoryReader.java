@@ -116,20 +116,23 @@ final class MetadataDirectoryReader {
     if (slash <= 0) {
       return Optional.empty();
     }
-    Optional<MetadataType> found = registry.byDirectory(path.substring(0, slash));
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    MetadataType t = found.get();
+    String directory = path.substring(0, slash);
     String rest = path.substring(slash + 1);
-    if (t.strategy() == MetadataType.Strategy.BUNDLE) {
+    Optional<MetadataType> folder = registry.folderType(directory);
+    if (folder.isPresent() && folder.get().strategy() == MetadataType.Strategy.BUNDLE) {
       int next = rest.indexOf('/');
-      return next <= 0 ? Optional.empty() : Optional.of(new String[] {t.xmlName(), rest.substring(0, next)});
+      return next <= 0 ? Optional.empty() : Optional.of(new String[] {folder.get().xmlName(), rest.substring(0, next)});
     }
     if (rest.contains("/")) {
       return Optional.empty();
     }
     String file = rest.endsWith("-meta.xml") ? rest.substring(0, rest.length() - "-meta.xml".length()) : rest;
+    int dot = file.lastIndexOf('.');
+    Optional<MetadataType> found = dot <= 0 ? Optional.empty() : registry.forMetadataFile(directory, file.substring(dot + 1));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    MetadataType t = found.get();
     boolean metaAllowed = t.strategy() == MetadataType.Strategy.CONTENT
         || t.strategy() == MetadataType.Strategy.STATIC_RESOURCE;
     if ((rest.endsWith("-meta.xml") && !metaAllowed) || !file.endsWith("." + t.suffix())) {

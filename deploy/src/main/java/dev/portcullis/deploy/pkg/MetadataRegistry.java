@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,23 +26,39 @@ final class MetadataRegistry {
 
   private final Map<String, MetadataType> byXmlName;
   private final Map<String, MetadataType> bySuffix;
-  private final Map<String, MetadataType> byDirectory;
+  private final Map<String, MetadataType> byDirectoryAndSuffix;
+  private final Map<String, MetadataType> folderTypes;
+  private final Map<String, List<MetadataType>> byDirectory;
 
   private MetadataRegistry(Map<String, MetadataType> byXmlName) {
     this.byXmlName = byXmlName;
-    Map<String, MetadataType> suffixes = new HashMap<>();
-    Map<String, MetadataType> directories = new HashMap<>();
+    Map<String, MetadataType> suffixes = new LinkedHashMap<>();
+    Map<String, MetadataType> directoryAndSuffix = new LinkedHashMap<>();
+    Map<String, MetadataType> folders = new LinkedHashMap<>();
+    Map<String, List<MetadataType>> directories = new LinkedHashMap<>();
     for (MetadataType type : byXmlName.values()) {
       if (type.parent().isPresent()) {
         continue;
       }
-      if (!type.suffix().isEmpty()) {
-        suffixes.putIfAbsent(type.suffix(), type);
+      // As the CLI resolves a file: a strict type only inside its folder, a loose one by suffix anywhere.
+      if (!type.suffix().isEmpty() && !type.strict()) {
+        MetadataType clash = suffixes.putIfAbsent(type.suffix(), type);
+        if (clash != null) {
+          throw new IllegalStateException(RESOURCE + ": loose types " + clash.xmlName() + " and " + type.xmlName()
+              + " share the suffix " + type.suffix());
+        }
       }
-      directories.putIfAbsent(type.directory(), type);
+      directoryAndSuffix.putIfAbsent(type.directory() + "/" + type.suffix(), type);
+      directories.computeIfAbsent(type.directory(), d -> new ArrayList<>()).add(type);
+      switch (type.strategy()) {
+        case BUNDLE, DECOMPOSED, STATIC_RESOURCE -> folders.put(type.directory(), type);
+        default -> { }
+      }
     }
-    this.bySuffix = Map.copyOf(suffixes);
-    this.byDirectory = Map.copyOf(directories);
+    this.bySuffix = Collections.unmodifiableMap(suffixes);
+    this.byDirectoryAndSuffix = Collections.unmodifiableMap(directoryAndSuffix);
+    this.folderTypes = Collections.unmodifiableMap(folders);
+    this.byDirectory = Collections.unmodifiableMap(directories);
   }
 
   /** The registry that ships with Portcullis. */
@@ -53,14 +70,28 @@ final class MetadataRegistry {
     return Optional.ofNullable(byXmlName.get(xmlName));
   }
 
-  /** The top-level type whose source files end in {@code .SUFFIX-meta.xml}. */
-  Optional<MetadataType> bySuffix(String suffix) {
-    return Optional.ofNullable(bySuffix.get(suffix));
+  /**
+   * The type of a source file {@code NAME.SUFFIX-meta.xml} in folder {@code directory}: the type registered
+   * for that folder and suffix, else the loose type with that suffix.
+   */
+  Optional<MetadataType> forSourceFile(String directory, String suffix) {
+    MetadataType inFolder = byDirectoryAndSuffix.get(directory + "/" + suffix);
+    return Optional.ofNullable(inFolder != null ? inFolder : bySuffix.get(suffix));
   }
 
-  /** The top-level type whose Metadata API folder is {@code directory}. */
-  Optional<MetadataType> byDirectory(String directory) {
-    return Optional.ofNullable(byDirectory.get(directory));
+  /** The type of a Metadata API file {@code directory/NAME.SUFFIX}. */
+  Optional<MetadataType> forMetadataFile(String directory, String suffix) {
+    return Optional.ofNullable(byDirectoryAndSuffix.get(directory + "/" + suffix));
+  }
+
+  /** The type whose components are folders, or folders of files, inside {@code directory}: lwc, objects… */
+  Optional<MetadataType> folderType(String directory) {
+    return Optional.ofNullable(folderTypes.get(directory));
+  }
+
+  /** The top-level types whose Metadata API folder is {@code directory}. */
+  List<MetadataType> byDirectory(String directory) {
+    return byDirectory.getOrDefault(directory, List.of());
   }
 
   Collection<MetadataType> types() {
@@ -110,7 +141,7 @@ final class MetadataRegistry {
       }
       types.put(parent, p.withChildren(list));
     });
-    return new MetadataRegistry(Map.copyOf(types));
+    return new MetadataRegistry(Collections.unmodifiableMap(types));
   }
 
   private static String dash(String value) {

@@ -61,12 +61,11 @@ final class PackageHash {
     if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
       return false;
     }
-    return registry.byDirectory(path.substring(0, slash))
-        .filter(t -> switch (t.strategy()) {
+    return registry.byDirectory(path.substring(0, slash)).stream()
+        .anyMatch(t -> switch (t.strategy()) {
           case METADATA, DECOMPOSED, MERGED -> path.endsWith("." + t.suffix());
           default -> false;
-        })
-        .isPresent();
+        });
   }
 
   static boolean isText(byte[] bytes) {

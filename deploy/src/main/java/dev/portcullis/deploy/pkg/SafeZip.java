@@ -97,7 +97,8 @@ final class SafeZip {
           entries.put(key, out.toByteArray());
         }
       }
-    } catch (ZipException e) {
+    } catch (ZipException | IllegalArgumentException e) {
+      // IllegalArgumentException: ZipInputStream's answer to an entry name that is not valid UTF-8.
       throw new PackageException(PackageErrorCode.ZIP_LIMIT, where + ": not a valid zip: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new PackageException(PackageErrorCode.FILE_UNREADABLE, where + ": " + e.getMessage(), e);

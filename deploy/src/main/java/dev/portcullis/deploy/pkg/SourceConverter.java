@@ -140,8 +140,8 @@ final class SourceConverter {
       }
       String base = name.substring(0, name.length() - META.length());
       int dot = base.lastIndexOf('.');
-      Optional<MetadataType> type = dot <= 0 ? Optional.empty() : registry.bySuffix(base.substring(dot + 1));
       String folder = seg.length >= 2 ? seg[seg.length - 2] : "";
+      Optional<MetadataType> type = dot <= 0 ? Optional.empty() : registry.forSourceFile(folder, base.substring(dot + 1));
       if (type.isEmpty() || (type.get().strict() && !folder.equals(type.get().directory()))) {
         unknown.add(file);
         claimed.add(file.path());
@@ -178,7 +178,7 @@ final class SourceConverter {
   /** Files whose component is given by a folder: bundles, decomposed objects, static resources. */
   private boolean placedInFolder(SourceFile file, String[] seg, Map<String, Draft> drafts) {
     for (int i = seg.length - 3; i >= 0; i--) {
-      Optional<MetadataType> type = registry.byDirectory(seg[i]);
+      Optional<MetadataType> type = registry.folderType(seg[i]);
       if (type.isEmpty()) {
         continue;
       }
@@ -212,7 +212,7 @@ final class SourceConverter {
       }
     }
     for (int i = seg.length - 2; i >= 0; i--) {
-      Optional<MetadataType> type = registry.byDirectory(seg[i]);
+      Optional<MetadataType> type = registry.folderType(seg[i]);
       if (type.isPresent() && type.get().strategy() == MetadataType.Strategy.STATIC_RESOURCE) {
         MetadataType t = type.get();
         String first = seg[i + 1];
