@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = "Convert SFDX source format to Metadata API format (what `sf project convert source` writes).",
     footer = {"", "Examples:",
         "  portcullis deploy convert --source-dir force-app --output-dir mdapi",
-        "  portcullis deploy convert --source-dir force-app --manifest manifest/package.xml --output-dir mdapi",
+        "  portcullis deploy convert --manifest manifest/package.xml --output-dir mdapi",
         "  portcullis deploy convert --output-dir mdapi      (every packageDirectory of ./sfdx-project.json)",
         "", "Files of metadata types Portcullis does not convert are copied through untouched and listed.",
         "Exit 0 when converted, 2 for bad input (unsafe paths, DOCTYPEs, malformed XML, a non-empty output",
@@ -39,7 +39,8 @@ final class DeployConvertCommand implements Callable<Integer> {
   List<Path> sourceDirs = List.of();
 
   @Option(names = {"--manifest", "-x"}, paramLabel = "FILE",
-      description = "A package.xml selecting the components to convert; its <version> is the API version.")
+      description = "A package.xml selecting the components to convert (from --source-dir, else the project's"
+          + " packageDirectories); it becomes the output's package.xml and its <version> the API version.")
   Path manifest;
 
   @Option(names = {"--output-dir", "-r"}, required = true, paramLabel = "DIR",
@@ -65,10 +66,10 @@ final class DeployConvertCommand implements Callable<Integer> {
       refuseNonEmpty(outputDir);
       Optional<Manifest> selection = Optional.ofNullable(manifest).map(DeployConvertCommand::readManifest);
       if (sourceDirs.isEmpty()) {
-        if (selection.isPresent() || apiVersion != null) {
-          throw new CliException(ExitCode.USAGE, "--manifest and --api-version need --source-dir");
+        if (apiVersion != null) {
+          throw new CliException(ExitCode.USAGE, "--api-version needs --source-dir");
         }
-        pkg = MetadataPackage.fromProject(project == null ? Path.of(".") : project);
+        pkg = MetadataPackage.fromProject(project == null ? Path.of(".") : project, selection);
       } else {
         pkg = MetadataPackage.fromSource(sourceDirs, selection, Optional.ofNullable(apiVersion));
       }

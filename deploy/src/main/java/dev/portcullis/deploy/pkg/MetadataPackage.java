@@ -114,8 +114,13 @@ public final class MetadataPackage {
 
   /** Converts every package directory listed in the project's {@code sfdx-project.json}. */
   public static MetadataPackage fromProject(Path projectDirectory) {
+    return fromProject(projectDirectory, Optional.empty());
+  }
+
+  /** As {@link #fromProject(Path)}, the components selected by a manifest (as {@code sf … --manifest}). */
+  public static MetadataPackage fromProject(Path projectDirectory, Optional<Manifest> manifest) {
     SfdxProject project = SfdxProject.read(projectDirectory);
-    return fromSource(project.packageDirectories(), Optional.empty());
+    return fromSource(project.packageDirectories(), manifest);
   }
 
   /** Reads a directory already in Metadata API format (with its {@code package.xml}). */

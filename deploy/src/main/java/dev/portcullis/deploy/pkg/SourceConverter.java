@@ -333,8 +333,10 @@ final class SourceConverter {
     }
     components.sort(Comparator.comparing(MetadataPackage.Component::type)
         .thenComparing(MetadataPackage.Component::fullName));
-    Manifest packageXml = Manifest.of(Optional.of(version),
-        components.stream().map(c -> new Manifest.Member(c.type(), c.fullName())).toList());
+    // With a manifest, package.xml is that manifest (wildcards kept), as the CLI writes it; without, every component.
+    Manifest packageXml = manifest.map(m -> new Manifest(Optional.of(version), m.types()))
+        .orElseGet(() -> Manifest.of(Optional.of(version),
+            components.stream().map(c -> new Manifest.Member(c.type(), c.fullName())).toList()));
     return new MetadataPackage(version, components, entries, sources, packageXml,
         new EnumMap<>(MetadataPackage.DestructivePhase.class), passed);
   }
@@ -368,7 +370,8 @@ final class SourceConverter {
     String path = t.directory() + "/" + t.metadataFileName(d.name);
     Document out;
     Element root;
-    if (d.main != null && parentSelected) {
+    // With a manifest that names only some children, the CLI still writes the parent's own elements.
+    if (d.main != null) {
       out = SafeXml.parse(read(d.main), d.main.path().toString());
       root = out.getDocumentElement();
     } else {

@@ -32,6 +32,17 @@ class SourceConverterFixtureTest {
   }
 
   @Test
+  void aManifestSelectsComponentsAsTheSalesforceCliDoes() throws Exception {
+    Path root = project("dreamhouse-lwc");
+    Manifest manifest = Manifest.parse(java.nio.file.Files.readAllBytes(root.resolve("manifest-subset.xml")), "manifest-subset.xml");
+    MetadataPackage pkg = MetadataPackage.fromSource(List.of(root.resolve("force-app")), Optional.of(manifest));
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected-manifest-subset")), pkg.zipEntries());
+    assertThat(pkg.apiVersion()).isEqualTo("64.0");
+    assertThat(pkg.components()).extracting(c -> c.type() + ":" + c.fullName()).containsExactly("ApexClass:PagedResult",
+        "CustomField:Property__c.Price__c", "CustomField:Property__c.Status__c", "LightningComponentBundle:brokerCard");
+  }
+
+  @Test
   void securityTypesMatchTheSalesforceCli() throws Exception {
     Path root = project("security-types");
     MetadataPackage pkg = MetadataPackage.fromSource(
