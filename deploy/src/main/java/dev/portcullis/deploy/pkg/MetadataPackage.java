@@ -191,19 +191,32 @@ public final class MetadataPackage {
 
   /** Writes the package in Metadata API format into {@code directory} (created if missing). */
   public void writeTo(Path directory) {
+    SortedMap<String, byte[]> all = zipEntries();
+    Path root = directory.toAbsolutePath().normalize();
+    java.util.Set<Path> folders = new java.util.TreeSet<>();
+    for (String path : all.keySet()) {
+      SafeZip.checkPath(path, directory.toString());
+      Path target = root.resolve(path).normalize();
+      if (!target.startsWith(root)) {
+        throw new PackageException(PackageErrorCode.UNSAFE_PATH, directory + ": entry " + path + " escapes it");
+      }
+      folders.add(target.getParent());
+    }
     try {
-      for (Map.Entry<String, byte[]> e : zipEntries().entrySet()) {
-        SafeZip.checkPath(e.getKey(), directory.toString());
-        Path target = directory.resolve(e.getKey()).normalize();
-        if (!target.startsWith(directory.normalize())) {
-          throw new PackageException(PackageErrorCode.UNSAFE_PATH, directory + ": entry " + e.getKey() + " escapes it");
-        }
-        Files.createDirectories(target.getParent());
-        Files.write(target, e.getValue());
+      for (Path folder : folders) {
+        Files.createDirectories(folder);
       }
     } catch (IOException e) {
       throw new PackageException(PackageErrorCode.FILE_UNREADABLE, "writing " + directory + ": " + e.getMessage(), e);
     }
+    all.entrySet().parallelStream().forEach(e -> {
+      try {
+        Files.write(root.resolve(e.getKey()), e.getValue());
+      } catch (IOException x) {
+        throw new PackageException(PackageErrorCode.FILE_UNREADABLE, "writing " + directory + "/" + e.getKey() + ": "
+            + x.getMessage(), x);
+      }
+    });
   }
 
   /** Writes the deployment zip: entries sorted, fixed timestamps, so the same package gives the same bytes. */
@@ -226,10 +239,11 @@ public final class MetadataPackage {
         PackageHash.update(digest, "manifest", phase.fileName(), manifest.canonical().getBytes(StandardCharsets.UTF_8));
       }
     }
-    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-      PackageHash.entry(digest, e.getKey(), e.getValue(), MetadataRegistry.standard(),
-          sources.getOrDefault(e.getKey(), e.getKey()));
-    }
+    MetadataRegistry registry = MetadataRegistry.standard();
+    List<List<PackageHash.Record>> records = entries.entrySet().parallelStream()
+        .map(e -> PackageHash.records(e.getKey(), e.getValue(), registry, sources.getOrDefault(e.getKey(), e.getKey())))
+        .toList(); // encounter (path) order is kept
+    records.forEach(list -> list.forEach(r -> PackageHash.update(digest, r)));
     return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -6,6 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,21 +28,33 @@ import java.util.TreeMap;
 final class PackageHash {
   private PackageHash() {}
 
-  /** Adds one entry; {@code where} names it in errors (its source file when known). */
-  static void entry(MessageDigest digest, String path, byte[] bytes, MetadataRegistry registry, String where) {
+  /** One record of the canonical form. */
+  record Record(String kind, String path, byte[] bytes) {}
+
+  /**
+   * The records of one entry; {@code where} names it in errors (its source file when known). Pure, so
+   * entries are canonicalised in parallel and then hashed in path order.
+   */
+  static List<Record> records(String path, byte[] bytes, MetadataRegistry registry, String where) {
     if (isMetadataXml(path, registry)) {
-      String canonical = SafeXml.canonical(SafeXml.parse(bytes, where));
-      update(digest, "xml", path, canonical.getBytes(StandardCharsets.UTF_8));
-    } else if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
+      return List.of(new Record("xml", path, SafeXml.canonical(bytes, where).getBytes(StandardCharsets.UTF_8)));
+    }
+    if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
       Map<String, byte[]> inner = new TreeMap<>(
           SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, where));
-      update(digest, "archive", path, new byte[0]);
-      inner.forEach((name, content) -> entry(digest, path + "!" + name, content, registry, where + "!" + name));
-    } else if (isText(bytes)) {
-      update(digest, "text", path, normaliseLineEndings(bytes));
-    } else {
-      update(digest, "binary", path, bytes);
+      List<Record> out = new ArrayList<>();
+      out.add(new Record("archive", path, new byte[0]));
+      inner.forEach((name, content) -> out.addAll(records(path + "!" + name, content, registry, where + "!" + name)));
+      return out;
     }
+    if (isText(bytes)) {
+      return List.of(new Record("text", path, normaliseLineEndings(bytes)));
+    }
+    return List.of(new Record("binary", path, bytes));
+  }
+
+  static void update(MessageDigest digest, Record record) {
+    update(digest, record.kind(), record.path(), record.bytes());
   }
 
   static void update(MessageDigest digest, String kind, String path, byte[] bytes) {

@@ -10,6 +10,10 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -52,28 +56,36 @@ final class SafeXml {
     return factory;
   }
 
-  /** Parses {@code bytes}; errors name {@code where} (a file or zip entry) with line and column. */
-  static Document parse(byte[] bytes, String where) {
-    DocumentBuilder builder;
+  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SafeXml::newBuilder);
+
+  private static DocumentBuilder newBuilder() {
     try {
-      builder = FACTORY.newDocumentBuilder();
+      return FACTORY.newDocumentBuilder();
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException(e);
     }
-    builder.setErrorHandler(new ErrorHandler() {
-      @Override
-      public void warning(SAXParseException e) {}
+  }
 
-      @Override
-      public void error(SAXParseException e) throws SAXException {
-        throw e;
-      }
+  private static final ErrorHandler STRICT = new ErrorHandler() {
+    @Override
+    public void warning(SAXParseException e) {}
 
-      @Override
-      public void fatalError(SAXParseException e) throws SAXException {
-        throw e;
-      }
-    });
+    @Override
+    public void error(SAXParseException e) throws SAXException {
+      throw e;
+    }
+
+    @Override
+    public void fatalError(SAXParseException e) throws SAXException {
+      throw e;
+    }
+  };
+
+  /** Parses {@code bytes}; errors name {@code where} (a file or zip entry) with line and column. */
+  static Document parse(byte[] bytes, String where) {
+    DocumentBuilder builder = BUILDER.get();
+    builder.reset(); // a builder is reused per thread; reset() also clears the handlers, so set them each time
+    builder.setErrorHandler(STRICT);
     builder.setEntityResolver((publicId, systemId) -> {
       throw new SAXException("external entity " + systemId + " refused");
     });
@@ -166,6 +178,111 @@ final class SafeXml {
         default -> out.append(c);
       }
     }
+  }
+
+  private static final XMLInputFactory STAX = staxFactory();
+
+  private static XMLInputFactory staxFactory() {
+    XMLInputFactory factory = XMLInputFactory.newFactory();
+    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+    factory.setProperty(XMLInputFactory.IS_COALESCING, true);
+    factory.setXMLResolver((publicId, systemId, base, ns) -> {
+      throw new XMLStreamException("external entity " + systemId + " refused");
+    });
+    return factory;
+  }
+
+  /**
+   * {@link #canonical(Document)} of {@code bytes}, computed in one streaming pass without building a tree
+   * (the package identity hashes every metadata file). A DOCTYPE is refused as {@link #parse} refuses it.
+   */
+  static String canonical(byte[] bytes, String where) {
+    StringBuilder out = new StringBuilder(bytes.length);
+    XMLStreamReader reader = null;
+    try {
+      reader = STAX.createXMLStreamReader(new ByteArrayInputStream(bytes));
+      // Per open element: whether it has element children, and text not yet known to be kept.
+      java.util.ArrayDeque<boolean[]> hasChildren = new java.util.ArrayDeque<>();
+      StringBuilder pending = new StringBuilder();
+      while (reader.hasNext()) {
+        int event = reader.next();
+        switch (event) {
+          case XMLStreamConstants.DTD -> throw new PackageException(PackageErrorCode.XML_DOCTYPE, where + ":"
+              + reader.getLocation().getLineNumber() + ":" + reader.getLocation().getColumnNumber()
+              + ": a DOCTYPE declaration is refused (no DTDs or entities in metadata XML)");
+          case XMLStreamConstants.START_ELEMENT -> {
+            if (!hasChildren.isEmpty()) {
+              hasChildren.peek()[0] = true;
+              flushText(pending, true, out);
+            }
+            hasChildren.push(new boolean[] {false});
+            String name = qualified(reader.getPrefix(), reader.getLocalName());
+            out.append('<').append(name);
+            Map<String, String> sorted = new TreeMap<>();
+            for (int i = 0; i < reader.getNamespaceCount(); i++) {
+              String prefix = reader.getNamespacePrefix(i);
+              sorted.put(prefix == null || prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix, reader.getNamespaceURI(i));
+            }
+            for (int i = 0; i < reader.getAttributeCount(); i++) {
+              sorted.put(qualified(reader.getAttributePrefix(i), reader.getAttributeLocalName(i)), reader.getAttributeValue(i));
+            }
+            sorted.forEach((k, v) -> {
+              out.append(' ').append(k).append("=\"");
+              escape(v, true, out);
+              out.append('"');
+            });
+            out.append('>');
+          }
+          case XMLStreamConstants.END_ELEMENT -> {
+            boolean[] children = hasChildren.pop();
+            flushText(pending, children[0], out);
+            out.append("</").append(qualified(reader.getPrefix(), reader.getLocalName())).append('>');
+          }
+          case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+            if (!hasChildren.isEmpty()) {
+              pending.append(reader.getText());
+            }
+          }
+          default -> { }
+        }
+      }
+      return out.toString();
+    } catch (XMLStreamException e) {
+      String message = String.valueOf(e.getMessage());
+      javax.xml.stream.Location at = e.getLocation();
+      String position = at == null ? "" : at.getLineNumber() + ":" + at.getColumnNumber() + ":";
+      if (message.contains("DOCTYPE") || message.contains("DTD")) {
+        throw new PackageException(PackageErrorCode.XML_DOCTYPE,
+            where + ":" + position + " a DOCTYPE declaration is refused (no DTDs or entities in metadata XML)");
+      }
+      throw new PackageException(PackageErrorCode.XML_MALFORMED, where + ":" + position + " not well-formed XML: "
+          + message.replaceFirst("(?s)^ParseError at \\[row,col\\]:\\[\\d+,\\d+\\]\\s*Message:\\s*", ""));
+    } finally {
+      if (reader != null) {
+        try {
+          reader.close();
+        } catch (XMLStreamException ignored) {
+          // nothing held open: the input is a byte array
+        }
+      }
+    }
+  }
+
+  private static void flushText(StringBuilder pending, boolean betweenElements, StringBuilder out) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    String text = pending.toString();
+    pending.setLength(0);
+    if (!(betweenElements && text.isBlank())) {
+      escape(text.replace("\r\n", "\n").replace('\r', '\n'), false, out);
+    }
+  }
+
+  private static String qualified(String prefix, String local) {
+    return prefix == null || prefix.isEmpty() ? local : prefix + ":" + local;
   }
 
   /**

@@ -54,7 +54,7 @@ final class SourceConverter {
   }
 
   /** One source file: where it is and its path inside its source directory. */
-  private record SourceFile(Path path, String relative, int order) {
+  private record SourceFile(Path path, String relative, int order, byte[] bytes) {
     String[] segments() {
       return relative.split("/");
     }
@@ -85,21 +85,25 @@ final class SourceConverter {
     }
     Optional<SfdxProject> project = SfdxProject.enclosing(directories.get(0));
     ForceIgnore ignore = project.map(SfdxProject::ignore).orElse(ForceIgnore.none());
-    List<SourceFile> files = new ArrayList<>();
-    int order = 0;
+    record Found(Path file, String relative) {}
+    List<Found> found = new ArrayList<>();
     for (Path directory : directories) {
       if (!Files.isDirectory(directory)) {
         throw new PackageException(PackageErrorCode.FILE_UNREADABLE, directory + ": not a directory");
       }
+      Path absolute = directory.toAbsolutePath().normalize();
       Path base = project.map(SfdxProject::root).orElse(directory).toAbsolutePath().normalize();
-      for (Path file : list(directory)) {
-        String fromRoot = base.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
-        if (ignore.ignores(fromRoot)) {
-          continue;
+      String prefix = absolute.equals(base) ? "" : base.relativize(absolute).toString().replace('\\', '/') + "/";
+      for (Found f : list(directory).stream().map(p -> new Found(p.file(), p.relative())).toList()) {
+        if (!ignore.ignores(prefix + f.relative())) {
+          found.add(f);
         }
-        files.add(new SourceFile(file, directory.relativize(file).toString().replace('\\', '/'), order++));
       }
     }
+    // Reading is most of the work for large projects: files are read in parallel, kept in walk order.
+    List<SourceFile> files = java.util.stream.IntStream.range(0, found.size()).parallel()
+        .mapToObj(i -> new SourceFile(found.get(i).file(), found.get(i).relative(), i, readBytes(found.get(i).file())))
+        .toList();
     Map<String, Draft> drafts = new LinkedHashMap<>();
     List<SourceFile> unknown = new ArrayList<>();
     classify(files, drafts, unknown);
@@ -109,10 +113,15 @@ final class SourceConverter {
     return emit(drafts, unknown, manifest, version);
   }
 
-  private static List<Path> list(Path directory) {
+  /** A file found under a source directory, with its '/'-separated path relative to it. */
+  private record Listed(Path file, String relative) {}
+
+  /** The files under {@code directory}, sorted by relative path (the CLI's walk order for children). */
+  private static List<Listed> list(Path directory) {
     try (Stream<Path> walk = Files.walk(directory)) {
       return walk.filter(Files::isRegularFile)
-          .sorted(Comparator.comparing(p -> directory.relativize(p).toString().replace('\\', '/')))
+          .map(p -> new Listed(p, directory.relativize(p).toString().replace('\\', '/')))
+          .sorted(Comparator.comparing(Listed::relative))
           .toList();
     } catch (IOException e) {
       throw new PackageException(PackageErrorCode.FILE_UNREADABLE, directory + ": " + e.getMessage(), e);
@@ -485,10 +494,14 @@ final class SourceConverter {
   }
 
   private static byte[] read(SourceFile file) {
+    return file.bytes();
+  }
+
+  private static byte[] readBytes(Path file) {
     try {
-      return Files.readAllBytes(file.path());
+      return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new PackageException(PackageErrorCode.FILE_UNREADABLE, file.path() + ": " + e.getMessage(), e);
+      throw new PackageException(PackageErrorCode.FILE_UNREADABLE, file + ": " + e.getMessage(), e);
     }
   }
 }
