@@ -30,6 +30,7 @@ def main(root, total):
              "layout": 0.05, "flow": 0.03, "label": 0.09, "resource": 0.02, "cmd": 0.01}
     n = {k: int(total * v) for k, v in share.items()}
     n["object"] //= 12
+    n["label"] -= 1  # the CustomLabels member itself
     count = 0
     for i in range(n["class"]):
         name = "Service%05d" % i

@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The parts of {@code sfdx-project.json} conversion needs: {@code packageDirectories[].path} and
- * {@code sourceApiVersion} (Salesforce DX Developer Guide, "Salesforce DX Project Configuration"), and the
- * project's {@code .forceignore} beside it.
+ * {@code sourceApiVersion} (Salesforce DX Developer Guide, "Salesforce DX Project Configuration"),
+ * {@code sourceBehaviorOptions} (and its older name {@code registryPresets}: opt-in source layouts such as
+ * {@code decomposeCustomLabelsBeta2}), and the project's {@code .forceignore} beside it.
  */
-record SfdxProject(Path root, List<Path> packageDirectories, Optional<String> sourceApiVersion, ForceIgnore ignore) {
+record SfdxProject(Path root, List<Path> packageDirectories, Optional<String> sourceApiVersion, ForceIgnore ignore,
+    Set<String> sourceBehaviorOptions) {
   static final String FILE_NAME = "sfdx-project.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +46,11 @@ record SfdxProject(Path root, List<Path> packageDirectories, Optional<String> so
       throw new PackageException(PackageErrorCode.PROJECT_INVALID, file + ": packageDirectories lists no directory");
     }
     Optional<String> version = Optional.ofNullable(node.get("sourceApiVersion")).map(JsonNode::asText);
-    return new SfdxProject(root, directories, version, ForceIgnore.read(root));
+    Set<String> behaviors = new TreeSet<>();
+    for (String field : List.of("sourceBehaviorOptions", "registryPresets")) {
+      node.path(field).forEach(option -> behaviors.add(option.asText()));
+    }
+    return new SfdxProject(root, directories, version, ForceIgnore.read(root), behaviors);
   }
 
   /** The project that holds {@code directory}: the nearest ancestor with an {@code sfdx-project.json}. */

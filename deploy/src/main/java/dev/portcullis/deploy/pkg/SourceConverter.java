@@ -47,7 +47,15 @@ final class SourceConverter {
 
   private static final String META = "-meta.xml";
 
+  /**
+   * The opt-in source layout with one {@code NAME.label-meta.xml} (root {@code <CustomLabel>}) per label
+   * (source-deploy-retrieve's presets of that name; set in sfdx-project.json's sourceBehaviorOptions).
+   */
+  static final Set<String> DECOMPOSED_LABELS =
+      Set.of("decomposeCustomLabels", "decomposeCustomLabelsBeta", "decomposeCustomLabelsBeta2");
+
   private final MetadataRegistry registry;
+  private boolean decomposedLabels;
 
   SourceConverter(MetadataRegistry registry) {
     this.registry = registry;
@@ -106,6 +114,8 @@ final class SourceConverter {
         .toList();
     Map<String, Draft> drafts = new LinkedHashMap<>();
     List<SourceFile> unknown = new ArrayList<>();
+    decomposedLabels = project.map(p -> p.sourceBehaviorOptions().stream().anyMatch(DECOMPOSED_LABELS::contains))
+        .orElse(false);
     classify(files, drafts, unknown);
 
     String version = manifest.flatMap(Manifest::version).or(() -> apiVersion)
@@ -150,6 +160,12 @@ final class SourceConverter {
       String base = name.substring(0, name.length() - META.length());
       int dot = base.lastIndexOf('.');
       String folder = seg.length >= 2 ? seg[seg.length - 2] : "";
+      if (decomposedLabels && base.endsWith(".label") && dot > 0) {
+        MetadataType labels = registry.byXmlName("CustomLabels").orElseThrow();
+        draft(drafts, labels, labels.xmlName(), null).children.add(file);
+        claimed.add(file.path());
+        continue;
+      }
       Optional<MetadataType> type = dot <= 0 ? Optional.empty() : registry.forSourceFile(folder, base.substring(dot + 1));
       if (type.isEmpty() || (type.get().strict() && !folder.equals(type.get().directory()))) {
         unknown.add(file);
@@ -432,8 +448,11 @@ final class SourceConverter {
     d.children.sort(Comparator.comparingInt(SourceFile::order));
     for (SourceFile file : d.children) {
       Document document = SafeXml.parse(read(file), file.path().toString());
-      for (Element element : SafeXml.children(document.getDocumentElement())) {
-        if (!element.getLocalName().equals(child.xmlElement().orElseThrow())) {
+      Element fileRoot = document.getDocumentElement();
+      // Decomposed layout: the file is one label, <CustomLabel>…</CustomLabel>, which becomes <labels>…</labels>.
+      boolean single = fileRoot.getLocalName().equals(child.xmlName());
+      for (Element element : single ? List.of(fileRoot) : SafeXml.children(fileRoot)) {
+        if (!single && !element.getLocalName().equals(child.xmlElement().orElseThrow())) {
           continue;
         }
         String name = String.valueOf(SafeXml.childText(element, "fullName")).trim();
@@ -444,7 +463,11 @@ final class SourceConverter {
           throw new PackageException(PackageErrorCode.DUPLICATE_ENTRY,
               file.path() + ": " + child.xmlName() + " " + name + " is also defined in " + from.get(name).path());
         }
-        byName.put(name, (Element) out.importNode(element, true));
+        Element imported = out.createElementNS(SafeXml.METADATA_NS, child.xmlElement().orElseThrow());
+        for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
+          imported.appendChild(out.importNode(n, true));
+        }
+        byName.put(name, imported);
         from.put(name, file);
       }
     }
@@ -455,8 +478,10 @@ final class SourceConverter {
     byName.values().forEach(root::appendChild);
     put(entries, sources, origins, path, SafeXml.write(root).getBytes(java.nio.charset.StandardCharsets.UTF_8),
         d.children.get(0));
-    components.add(new MetadataPackage.Component(t.xmlName(), t.xmlName(), List.of(path),
-        d.children.stream().map(f -> f.path().toString()).toList()));
+    if (!decomposedLabels) { // in the decomposed layout the CLI lists only the labels
+      components.add(new MetadataPackage.Component(t.xmlName(), t.xmlName(), List.of(path),
+          d.children.stream().map(f -> f.path().toString()).toList()));
+    }
     byName.keySet().forEach(name -> components.add(component(child.xmlName(), name, path, from.get(name))));
   }
 

@@ -50,4 +50,12 @@ class SourceConverterFixtureTest {
     MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
     assertThat(pkg.unknownFiles()).isEmpty();
   }
+
+  @Test
+  void decomposedCustomLabelsMatchTheSalesforceCli() throws Exception {
+    Path root = project("decomposed-labels");
+    MetadataPackage pkg = MetadataPackage.fromProject(root);
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.packageXml().members()).extracting(Manifest.Member::fullName).containsExactly("Alpha", "Zeta");
+  }
 }
