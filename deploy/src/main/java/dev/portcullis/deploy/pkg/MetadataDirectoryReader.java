@@ -33,7 +33,7 @@ final class MetadataDirectoryReader {
     }
     Map<String, byte[]> out = new LinkedHashMap<>();
     try (Stream<Path> walk = Files.walk(directory)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
+      for (Path file : walk.filter(SourceConverter::regularNotLinked).sorted(Comparator.naturalOrder()).toList()) {
         out.put(directory.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
       }
     } catch (IOException e) {

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>for metadata XML (a {@code -meta.xml} file, or the file of an XML-only type), its
  *       {@link SafeXml#canonical canonical XML} (layout, quoting and line endings do not count);
- *   <li>for an archive inside the package (a zipped static resource), each of its file entries in
+ *   <li>for an archive inside the package (a zipped static resource the zip reader accepts), each of its file entries in
  *       path order under {@code path!entry}, by the same rules (the zip's timestamps and compression do
  *       not count);
  *   <li>for other text (valid UTF-8 without NUL), the text with CRLF and CR turned into LF;
@@ -40,8 +40,13 @@ final class PackageHash {
       return List.of(new Record("xml", path, SafeXml.canonical(bytes, where).getBytes(StandardCharsets.UTF_8)));
     }
     if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
-      Map<String, byte[]> inner = new TreeMap<>(
-          SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, where));
+      Map<String, byte[]> inner;
+      try {
+        inner = new TreeMap<>(SafeZip.read(new java.io.ByteArrayInputStream(bytes), SafeZip.Limits.DEFAULT, where));
+      } catch (PackageException e) {
+        // Not a zip the reader accepts (corrupt, over a limit, odd names): hash it as the bytes it is.
+        return List.of(new Record("binary", path, bytes));
+      }
       List<Record> out = new ArrayList<>();
       out.add(new Record("archive", path, new byte[0]));
       inner.forEach((name, content) -> out.addAll(records(path + "!" + name, content, registry, where + "!" + name)));

@@ -129,7 +129,7 @@ final class SourceConverter {
   /** The files under {@code directory}, sorted by relative path (the CLI's walk order for children). */
   private static List<Listed> list(Path directory) {
     try (Stream<Path> walk = Files.walk(directory)) {
-      return walk.filter(Files::isRegularFile)
+      return walk.filter(SourceConverter::regularNotLinked)
           .map(p -> new Listed(p, directory.relativize(p).toString().replace('\\', '/')))
           .sorted(Comparator.comparing(Listed::relative))
           .toList();
@@ -516,6 +516,18 @@ final class SourceConverter {
     }
     sources.put(path, source.path().toString());
     origins.put(path, source);
+  }
+
+  /**
+   * Whether {@code path} is a regular file; a symbolic link is refused, since it could pull a file from
+   * outside the project (a key, /etc/passwd) into a package that leaves for Salesforce.
+   */
+  static boolean regularNotLinked(Path path) {
+    if (Files.isSymbolicLink(path)) {
+      throw new PackageException(PackageErrorCode.UNSAFE_PATH, path
+          + ": a symbolic link (refused: it could bring a file from outside the project into the package)");
+    }
+    return Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   private static byte[] read(SourceFile file) {
