@@ -67,6 +67,21 @@ class DeployConvertCommandTest {
   }
 
   @Test
+  void refusesADoctypeInAPlainMetadataFileWithTheCliClassPath(@TempDir Path dir) throws Exception {
+    // On the cli class path other StAX providers are present; the identity's streaming parser must still refuse.
+    Path root = project(dir.resolve("p"));
+    Path profiles = Files.createDirectories(root.resolve("force-app/main/default/profiles"));
+    Path profile = Files.writeString(profiles.resolve("Admin.profile-meta.xml"), "<?xml version=\"1.0\"?>\n"
+        + "<!DOCTYPE Profile [<!ENTITY x \"y\">]>\n<Profile xmlns=\"" + NS + "\"><custom>&x;</custom></Profile>\n");
+    Path out = dir.resolve("out");
+    MainTest.Run run = MainTest.run("deploy", "convert", "--source-dir", root.resolve("force-app").toString(),
+        "--output-dir", out.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("XML_DOCTYPE").contains(profile.toString());
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void refusesANonEmptyOutputDirectory(@TempDir Path dir) throws Exception {
     Path root = project(dir.resolve("p"));
     Path out = Files.createDirectories(dir.resolve("out"));
