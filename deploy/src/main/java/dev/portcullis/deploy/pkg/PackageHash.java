@@ -15,8 +15,11 @@ import java.util.TreeMap;
  * The canonical form behind {@link MetadataPackage#sha256()}. Each entry contributes a record
  * {@code kind NUL path NUL length(8 bytes, big-endian) bytes}, in path order, where the bytes are:
  * <ul>
- *   <li>for metadata XML (a {@code -meta.xml} file, or the file of an XML-only type), its
- *       {@link SafeXml#canonical canonical XML} (layout, quoting and line endings do not count);
+ *   <li>for the file of a decomposed or merged type (an object, the custom labels), which every tool
+ *       recomposes in its own layout, its canonical XML (layout, quoting and line endings do not count);
+ *   <li>for other metadata XML (a {@code -meta.xml} file, the file of an XML-only type), which tools
+ *       copy byte for byte, the text with line endings normalised, after a scan that refuses a
+ *       DOCTYPE (a file in another encoding than UTF-8 is parsed instead, and its canonical XML hashed);
  *   <li>for an archive inside the package (a zipped static resource the zip reader accepts), each of its file entries in
  *       path order under {@code path!entry}, by the same rules (the zip's timestamps and compression do
  *       not count);
@@ -36,8 +39,16 @@ final class PackageHash {
    * entries are canonicalised in parallel and then hashed in path order.
    */
   static List<Record> records(String path, byte[] bytes, MetadataRegistry registry, String where) {
-    if (isMetadataXml(path, registry)) {
+    if (isRecomposedXml(path, registry)) {
       return List.of(new Record("xml", path, SafeXml.canonical(bytes, where).getBytes(StandardCharsets.UTF_8)));
+    }
+    if (isMetadataXml(path, registry)) {
+      if (!SafeXml.isPlainUtf8WithoutDoctype(bytes, where)) {
+        // Another encoding: the bytes cannot be scanned, so the file is parsed (DTDs refused) and its
+        // canonical text hashed.
+        return List.of(new Record("xml", path, SafeXml.canonical(bytes, where).getBytes(StandardCharsets.UTF_8)));
+      }
+      return List.of(new Record("text", path, normaliseLineEndings(bytes)));
     }
     if (path.startsWith("staticresources/") && SafeZip.looksLikeZip(bytes)) {
       Map<String, byte[]> inner;
@@ -69,6 +80,20 @@ final class PackageHash {
     digest.update((byte) 0);
     digest.update(ByteBuffer.allocate(8).putLong(bytes.length).array());
     digest.update(bytes);
+  }
+
+  /**
+   * The file of a decomposed or merged type ({@code objects/X.object}, {@code labels/CustomLabels.labels}):
+   * each tool that recomposes it lays it out its own way, so its canonical XML is hashed.
+   */
+  static boolean isRecomposedXml(String path, MetadataRegistry registry) {
+    int slash = path.indexOf('/');
+    if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
+      return false;
+    }
+    return registry.byDirectory(path.substring(0, slash)).stream()
+        .anyMatch(t -> (t.strategy() == MetadataType.Strategy.DECOMPOSED || t.strategy() == MetadataType.Strategy.MERGED)
+            && path.endsWith("." + t.suffix()));
   }
 
   /** A {@code -meta.xml} file, or the Metadata API file of a type whose only file is XML. */

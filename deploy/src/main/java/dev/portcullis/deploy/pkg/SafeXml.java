@@ -2,6 +2,7 @@ package dev.portcullis.deploy.pkg;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,65 @@ final class SafeXml {
     } catch (IOException e) {
       throw new PackageException(PackageErrorCode.FILE_UNREADABLE, where + ": " + e.getMessage(), e);
     }
+  }
+
+  private static final byte[] DOCTYPE = "<!DOCTYPE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENTITY = "<!ENTITY".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether {@code bytes} is XML in UTF-8 (or ASCII) that a byte scan shows has no DOCTYPE: true when it
+   * can be copied without parsing. False (parse it instead, which refuses a DTD) when the bytes
+   * {@code <!DOCTYPE} or {@code <!ENTITY} occur anywhere, or the file is in another encoding, where the ASCII bytes of
+   * {@code <!DOCTYPE} need not appear: a UTF-16 or UTF-32 byte order mark or NUL bytes, or an XML
+   * declaration naming an encoding other than UTF-8 or US-ASCII (UTF-7 could spell it {@code +ADw-!DOCTYPE}).
+   */
+  static boolean isPlainUtf8WithoutDoctype(byte[] bytes, String where) {
+    int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
+    if (bytes.length - start >= 2) {
+      int b0 = bytes[start] & 0xff;
+      int b1 = bytes[start + 1] & 0xff;
+      if (b0 == 0 || b1 == 0 || b0 == 0xfe || b0 == 0xff || b0 == 0x4c) {
+        return false;
+      }
+    }
+    if (bytes.length - start >= 5 && bytes[start] == '<' && bytes[start + 1] == '?' && bytes[start + 2] == 'x') {
+      int end = indexOf(bytes, "?>".getBytes(StandardCharsets.US_ASCII), start, Math.min(bytes.length, start + 200));
+      if (end < 0) {
+        return false;
+      }
+      String declaration = new String(bytes, start, end - start, StandardCharsets.US_ASCII);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("encoding\\s*=\\s*[\"']([^\"']*)[\"']").matcher(declaration);
+      if (m.find() && !m.group(1).equalsIgnoreCase("UTF-8") && !m.group(1).equalsIgnoreCase("US-ASCII")) {
+        return false;
+      }
+    }
+    for (byte[] marker : new byte[][] {DOCTYPE, ENTITY}) {
+      if (indexOf(bytes, marker, start, bytes.length) >= 0) {
+        return false; // parsed instead: refused if it is a declaration, kept if it is text in a CDATA section
+      }
+    }
+    for (int i = start; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from, int to) {
+    outer:
+    for (int i = from; i <= to - needle.length; i++) {
+      if (haystack[i] != needle[0]) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** The element children of {@code element}, in document order. */

@@ -88,6 +88,25 @@ class SafeXmlPropertiesTest {
   }
 
   @Test
+  void theByteScanSendsEveryDoctypeOrOtherEncodingToTheParser() {
+    byte[] plain = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a xmlns=\"" + NS + "\">é</a>").getBytes(StandardCharsets.UTF_8);
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype(plain, "a.xml")).isTrue();
+    String doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<a>&x;</a>";
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype(doctype.getBytes(StandardCharsets.UTF_8), "a.xml")).isFalse();
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype(doctype.getBytes(StandardCharsets.UTF_16), "a.xml")).isFalse();
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype(doctype.getBytes(StandardCharsets.UTF_16LE), "a.xml")).isFalse();
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype("<?xml version=\"1.0\" encoding=\"UTF-7\"?><a>+ADw-!DOCTYPE</a>"
+        .getBytes(StandardCharsets.US_ASCII), "a.xml")).isFalse();
+    // And the parser then refuses the real ones, in any encoding it reads.
+    assertThatThrownBy(() -> SafeXml.canonical(doctype.getBytes(StandardCharsets.UTF_16), "a.xml"))
+        .isInstanceOfSatisfying(PackageException.class, e -> assertThat(e.code()).isEqualTo(PackageErrorCode.XML_DOCTYPE));
+    // A DOCTYPE as text in a CDATA section is text: parsed and kept.
+    byte[] cdata = ("<a xmlns=\"" + NS + "\"><![CDATA[<!DOCTYPE html>]]></a>").getBytes(StandardCharsets.UTF_8);
+    assertThat(SafeXml.isPlainUtf8WithoutDoctype(cdata, "a.xml")).isFalse();
+    assertThat(SafeXml.canonical(cdata, "a.xml")).contains("&lt;!DOCTYPE html&gt;");
+  }
+
+  @Test
   void bothParsersRefuseDoctypesNamingTheFile() {
     for (String doctype : List.of("<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>", "<!DOCTYPE a SYSTEM \"http://127.0.0.1/x.dtd\">",
         "<!DOCTYPE a [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>")) {

@@ -72,11 +72,11 @@ class SourceConverterTest {
   }
 
   @Test
-  void refusesMalformedXmlNamingFileLineAndColumn(@TempDir Path dir) throws Exception {
-    Path profiles = Files.createDirectories(dir.resolve("profiles"));
-    Path broken = Files.writeString(profiles.resolve("Admin.profile-meta.xml"), "<Profile xmlns=\"" + NS + "\">\n  <custom>true</custom\n</Profile>");
-    MetadataPackage pkg = MetadataPackage.fromSource(List.of(dir), Optional.empty());
-    assertThatThrownBy(pkg::sha256)
+  void refusesMalformedXmlItMustRecomposeNamingFileLineAndColumn(@TempDir Path dir) throws Exception {
+    Path fields = Files.createDirectories(dir.resolve("objects/Ticket__c/fields"));
+    Path broken = Files.writeString(fields.resolve("A__c.field-meta.xml"),
+        "<CustomField xmlns=\"" + NS + "\">\n  <label>A</label\n</CustomField>");
+    assertThatThrownBy(() -> MetadataPackage.fromSource(List.of(dir), Optional.empty()))
         .isInstanceOfSatisfying(PackageException.class, e -> assertThat(e.code()).isEqualTo(PackageErrorCode.XML_MALFORMED))
         .hasMessageStartingWith(broken + ":3:");
   }
