@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       LedgerCommand.class,
       PolicyCommand.class,
+      DeployCommand.class,
       OrgSimulatorCommand.class,
       WitnessCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Source-to-Metadata-API conversion of a large project, side by side: `portcullis deploy convert`
+# against `sf project convert source` (the Salesforce CLI from npm, installed as compat/common.sh does)
+# on the same generated project, end to end (process start to exit, output written).
+#
+# For each of RUNS rounds: convert with sf, then with Portcullis, each into a fresh output directory;
+# print the wall time of each; then check the two outputs are equivalent (compat/compare-mdapi.py) and
+# print the median of each tool and the ratio. The project is made by bench/deploy-convert-project.py.
+#
+# Usage: bench/deploy-convert.sh [COMPONENTS] [RUNS]     (default 10000 components, 3 runs)
+# Env:   JAR (default cli/target/portcullis.jar), JAVA, PORTCULLIS_COMPAT_CACHE, INSTALL=1 as compat/common.sh.
+set -uo pipefail
+components="${1:-10000}"
+runs="${2:-3}"
+WORK_PREFIX=portcullis-bench-convert
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../compat" && pwd)/common.sh"
+trap 'rm -rf "$WORK"' EXIT
+[[ -f $JAR ]] || { echo "no jar at $JAR: build it first (./portcullis --version, or mvn -pl cli -am package)"; exit 2; }
+
+project=$WORK/project
+made=$(python3 "$ROOT/bench/deploy-convert-project.py" "$project" "$components")
+files=$(find "$project/force-app" -type f | wc -l)
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); $("$JAVA" -version 2>&1 | head -1); sf $(sf --version | cut -d' ' -f1)"
+echo "project: $made components in $files source files"
+
+# Each command is timed by bash's `time`: wall (real) and CPU (user + sys, children included). On a
+# shared machine the wall time swings with the load from other processes; CPU time much less, so both
+# are printed, with the load average before each run.
+TIMEFORMAT='%R %U %S'
+timed() { # timed LOG cmd... : prints "wall_ms cpu_ms"
+  local log=$1; shift
+  local t
+  t=$( { time "$@" >"$log" 2>&1; } 2>&1 ) || { echo "failed: $*" >&2; tail -5 "$log" >&2; exit 1; }
+  awk -v t="$t" 'BEGIN {split(t, a, " "); printf "%d %d", a[1] * 1000, (a[2] + a[3]) * 1000}'
+}
+sf_wall=(); pc_wall=(); sf_cpu=(); pc_cpu=()
+for i in $(seq 1 "$runs"); do
+  rm -rf "$WORK/out-sf" "$WORK/out-pc"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  cd "$project"
+  read -r w c < <(timed "$WORK/sf.log" sf project convert source --source-dir force-app --output-dir "$WORK/out-sf")
+  [[ -n ${w:-} ]] || exit 1
+  sf_wall+=("$w"); sf_cpu+=("$c")
+  read -r w c < <(timed "$WORK/pc.log" "$JAVA" ${PORTCULLIS_JAVA_OPTS:-} -jar "$JAR" deploy convert \
+    --source-dir "$project/force-app" --output-dir "$WORK/out-pc")
+  [[ -n ${w:-} ]] || exit 1
+  pc_wall+=("$w"); pc_cpu+=("$c")
+  cd "$ROOT"
+  echo "run $i (load $load): sf ${sf_wall[-1]} ms wall, ${sf_cpu[-1]} ms CPU; portcullis ${pc_wall[-1]} ms wall, ${pc_cpu[-1]} ms CPU"
+done
+python3 "$ROOT/compat/compare-mdapi.py" "$WORK/out-sf" "$WORK/out-pc" | tail -3
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+sw=$(median "${sf_wall[@]}"); pw=$(median "${pc_wall[@]}"); sc=$(median "${sf_cpu[@]}"); pc=$(median "${pc_cpu[@]}")
+echo "median wall: sf $sw ms, portcullis $pw ms, ratio $(ratio "$sw" "$pw")x"
+echo "median CPU:  sf $sc ms, portcullis $pc ms, ratio $(ratio "$sc" "$pc")x"

@@ -1,0 +1,61 @@
+package dev.portcullis.deploy.pkg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Portcullis converts the fixture projects to what {@code sf project convert source} wrote for them
+ * ({@code src/test/resources/projects/README.md} says how {@code expected/} was made).
+ */
+class SourceConverterFixtureTest {
+  static Path project(String name) {
+    try {
+      return Paths.get(SourceConverterFixtureTest.class.getResource("/projects/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void dreamhouseMatchesTheSalesforceCli() throws Exception {
+    Path root = project("dreamhouse-lwc");
+    MetadataPackage pkg = MetadataPackage.fromSource(List.of(root.resolve("force-app")), Optional.empty());
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+    assertThat(pkg.apiVersion()).isEqualTo("65.0");
+  }
+
+  @Test
+  void aManifestSelectsComponentsAsTheSalesforceCliDoes() throws Exception {
+    Path root = project("dreamhouse-lwc");
+    Manifest manifest = Manifest.parse(java.nio.file.Files.readAllBytes(root.resolve("manifest-subset.xml")), "manifest-subset.xml");
+    MetadataPackage pkg = MetadataPackage.fromSource(List.of(root.resolve("force-app")), Optional.of(manifest));
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected-manifest-subset")), pkg.zipEntries());
+    assertThat(pkg.apiVersion()).isEqualTo("64.0");
+    assertThat(pkg.components()).extracting(c -> c.type() + ":" + c.fullName()).containsExactly("ApexClass:PagedResult",
+        "CustomField:Property__c.Price__c", "CustomField:Property__c.Status__c", "LightningComponentBundle:brokerCard");
+  }
+
+  @Test
+  void securityTypesMatchTheSalesforceCli() throws Exception {
+    Path root = project("security-types");
+    MetadataPackage pkg = MetadataPackage.fromSource(
+        List.of(root.resolve("force-app"), root.resolve("second-app")), Optional.empty());
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+  }
+
+  @Test
+  void decomposedCustomLabelsMatchTheSalesforceCli() throws Exception {
+    Path root = project("decomposed-labels");
+    MetadataPackage pkg = MetadataPackage.fromProject(root);
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.packageXml().members()).extracting(Manifest.Member::fullName).containsExactly("Alpha", "Zeta");
+  }
+}
