@@ -2,17 +2,19 @@ package dev.portcullis.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code portcullis deploy}: metadata deployments through the deploy gate. */
 @Command(
     name = "deploy",
     mixinStandardHelpOptions = true,
-    description = "Metadata deployments: read and convert packages (more subcommands follow).",
+    description = "Metadata deployments: convert packages, and check them against the org and the deploy policy.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DeployConvertCommand.class},
+    subcommands = {DeployConvertCommand.class, DeployCheckCommand.class},
     footer = {"", "Documentation: docs/DEPLOY.md, docs/CLI.md"})
 final class DeployCommand implements Runnable {
+  @ParentCommand Main main;
   @Spec CommandSpec spec;
 
   @Override
