@@ -3,8 +3,8 @@
 # against `sf project convert source` (the Salesforce CLI from npm, installed as compat/common.sh does)
 # on the same generated project, end to end (process start to exit, output written).
 #
-# For each of RUNS rounds: convert with sf, then with Portcullis, each into a fresh output directory;
-# print the wall time of each; then check the two outputs are equivalent (compat/compare-mdapi.py) and
+# For each of RUNS rounds: convert with sf, then with Portcullis, each into a fresh output directory,
+# then copy the source files with a plain script (the file-system floor); print the times; then check the two outputs are equivalent (compat/compare-mdapi.py) and
 # print the median of each tool and the ratio. The project is made by bench/deploy-convert-project.py.
 #
 # Usage: bench/deploy-convert.sh [COMPONENTS] [RUNS]     (default 10000 components, 3 runs)
@@ -33,9 +33,18 @@ timed() { # timed LOG cmd... : prints "wall_ms cpu_ms"
   t=$( { time "$@" >"$log" 2>&1; } 2>&1 ) || { echo "failed: $*" >&2; tail -5 "$log" >&2; exit 1; }
   awk -v t="$t" 'BEGIN {split(t, a, " "); printf "%d %d", a[1] * 1000, (a[2] + a[3]) * 1000}'
 }
-sf_wall=(); pc_wall=(); sf_cpu=(); pc_cpu=()
+# The floor: reading every source file and writing it to a new tree, nothing else (Python, one process).
+# Creating ~14,000 files costs seconds of kernel time on some file systems; neither tool can go below it.
+copy_files() { python3 -c 'import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+for d, _, names in os.walk(src):
+    for n in names:
+        p = os.path.join(d, n); q = os.path.join(dst, os.path.relpath(p, src))
+        os.makedirs(os.path.dirname(q), exist_ok=True)
+        with open(p, "rb") as i, open(q, "wb") as o: o.write(i.read())' "$@"; }
+sf_wall=(); pc_wall=(); sf_cpu=(); pc_cpu=(); floor_wall=()
 for i in $(seq 1 "$runs"); do
-  rm -rf "$WORK/out-sf" "$WORK/out-pc"
+  rm -rf "$WORK/out-sf" "$WORK/out-pc" "$WORK/out-copy"
   load=$(cut -d' ' -f1 /proc/loadavg)
   cd "$project"
   read -r w c < <(timed "$WORK/sf.log" sf project convert source --source-dir force-app --output-dir "$WORK/out-sf")
@@ -45,8 +54,10 @@ for i in $(seq 1 "$runs"); do
     --source-dir "$project/force-app" --output-dir "$WORK/out-pc")
   [[ -n ${w:-} ]] || exit 1
   pc_wall+=("$w"); pc_cpu+=("$c")
+  read -r w c < <(timed "$WORK/copy.log" copy_files "$project/force-app" "$WORK/out-copy")
+  floor_wall+=("$w")
   cd "$ROOT"
-  echo "run $i (load $load): sf ${sf_wall[-1]} ms wall, ${sf_cpu[-1]} ms CPU; portcullis ${pc_wall[-1]} ms wall, ${pc_cpu[-1]} ms CPU"
+  echo "run $i (load $load): sf ${sf_wall[-1]} ms wall, ${sf_cpu[-1]} ms CPU; portcullis ${pc_wall[-1]} ms wall, ${pc_cpu[-1]} ms CPU; plain copy $w ms wall"
 done
 python3 "$ROOT/compat/compare-mdapi.py" "$WORK/out-sf" "$WORK/out-pc" | tail -3
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -54,3 +65,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
 sw=$(median "${sf_wall[@]}"); pw=$(median "${pc_wall[@]}"); sc=$(median "${sf_cpu[@]}"); pc=$(median "${pc_cpu[@]}")
 echo "median wall: sf $sw ms, portcullis $pw ms, ratio $(ratio "$sw" "$pw")x"
 echo "median CPU:  sf $sc ms, portcullis $pc ms, ratio $(ratio "$sc" "$pc")x"
+fw=$(median "${floor_wall[@]}")
+echo "median plain copy of the source files (the I/O floor): $fw ms; sf/floor $(ratio "$sw" "$fw")x, portcullis/floor $(ratio "$pw" "$fw")x"

@@ -33,7 +33,7 @@ class MetadataPackageTest {
 
   @Test
   void sourceAndTheCliConvertedFormHaveTheSameIdentity() {
-    for (String name : List.of("dreamhouse-lwc", "security-types")) {
+    for (String name : List.of("dreamhouse-lwc", "security-types", "lwc-recipes", "decomposed-labels")) {
       Path root = SourceConverterFixtureTest.project(name);
       List<Path> dirs = name.equals("security-types")
           ? List.of(root.resolve("force-app"), root.resolve("second-app")) : List.of(root.resolve("force-app"));

@@ -43,6 +43,14 @@ class SourceConverterFixtureTest {
   }
 
   @Test
+  void lwcRecipesMatchesTheSalesforceCli() throws Exception {
+    Path root = project("lwc-recipes");
+    MetadataPackage pkg = MetadataPackage.fromProject(root);
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.packageXml().members()).doesNotContain(new Manifest.Member("CustomObject", "Account"));
+  }
+
+  @Test
   void securityTypesMatchTheSalesforceCli() throws Exception {
     Path root = project("security-types");
     MetadataPackage pkg = MetadataPackage.fromSource(
