@@ -24,74 +24,27 @@ final class DirectoryLedgerReader implements LedgerReader {
   public byte[] read(String relativePath) {
     Path file = resolve(relativePath);
     if (file == null) {
-      return fromWider(relativePath);
+      return null;
     }
     try {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return fromWider(relativePath);
+      return null;
     } catch (IOException | RuntimeException e) {
       throw failed(relativePath, e);
     }
-  }
-
-  /**
-   * A partial tile that is not in the directory at its own width (superseded and deleted, or skipped by a publisher
-   * that was behind), cut from the narrowest wider file of the same index, else from the full tile: the bytes the
-   * narrower file would hold (see {@link PartialTiles}). Readers verify tiles against the checkpoint as always.
-   */
-  private byte[] fromWider(String relativePath) {
-    TilePath path;
-    try {
-      path = TilePath.parse(relativePath);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    if (path.isFull() || !path.format().equals(relativePath)) {
-      return null;
-    }
-    java.util.List<TilePath> candidates = new java.util.ArrayList<>();
-    try {
-      for (int w : PartialTiles.widerOnDisk(root.resolve(relativePath).getParent(), path.width(),
-          TilePath.FULL_WIDTH - 1)) {
-        candidates.add(path.entries() ? TilePath.entryBundle(path.index(), w)
-            : TilePath.tile(path.level(), path.index(), w));
-      }
-    } catch (IOException e) {
-      throw failed(relativePath, e);
-    }
-    candidates.add(PartialTiles.full(path));
-    for (TilePath candidate : candidates) {
-      Path file = resolve(candidate.format());
-      if (file == null) {
-        continue;
-      }
-      try {
-        byte[] prefix = PartialTiles.prefix(path, Files.readAllBytes(file));
-        if (prefix != null) {
-          return prefix;
-        }
-      } catch (NoSuchFileException e) {
-        // swept meanwhile: try the next
-      } catch (IOException | RuntimeException e) {
-        throw failed(candidate.format(), e);
-      }
-    }
-    return null;
   }
 
   @Override
   public InputStream open(String relativePath) {
     Path file = resolve(relativePath);
     if (file == null) {
-      byte[] cut = fromWider(relativePath);
-      return cut == null ? null : new java.io.ByteArrayInputStream(cut);
+      return null;
     }
     try {
       return Files.newInputStream(file);
     } catch (NoSuchFileException e) {
-      byte[] cut = fromWider(relativePath);
-      return cut == null ? null : new java.io.ByteArrayInputStream(cut);
+      return null;
     } catch (IOException | RuntimeException e) {
       throw failed(relativePath, e);
     }

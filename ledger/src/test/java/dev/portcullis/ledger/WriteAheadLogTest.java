@@ -264,10 +264,6 @@ class WriteAheadLogTest {
         assertThat(reader.read(tile.path())).as(tile.path().format()).contains(tile.data());
       }
     }
-    LedgerReader directory = LedgerReader.directory(dir()); // and as a copied directory is read
-    for (LedgerStorage.Tile tile : batches.getFirst().tiles()) {
-      assertThat(directory.read(tile.path())).as(tile.path().format()).isEqualTo(tile.data());
-    }
   }
 
   @Test
