@@ -64,7 +64,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   /** The write-ahead log, open while this storage holds the sequencer lock. */
   private WriteAheadLog wal;
   /** Tree size and history length (bytes) of everything committed, published or not. */
-  private volatile long committedSize = -1;
+  private long committedSize = -1;
   private long historyBytes;
   /** Writes committed batches to their files, in commit order, off the acknowledgement path. */
   private java.util.concurrent.ExecutorService publisher;
@@ -78,16 +78,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   /** Committed but not yet published: guarded by {@link #pendingLock}. */
   private final Object pendingLock = new Object();
   private final java.util.Map<TilePath, byte[]> pendingTiles = new java.util.HashMap<>();
-  /**
-   * The widest committed width of every tile index with a tile waiting for the publisher (keyed by the index's full
-   * path), so that the publisher, when behind, skips partial tiles a later batch has already widened.
-   */
-  private final java.util.Map<TilePath, Integer> committedWidths = new java.util.HashMap<>();
-  /**
-   * The last tile of each unfinished index written to the current write-ahead log segment: the next record carries
-   * only what a tile adds to it (writer lock).
-   */
-  private final java.util.Map<TilePath, Tile> walBases = new java.util.HashMap<>();
   private final java.util.TreeMap<Long, byte[]> pendingCheckpoints = new java.util.TreeMap<>();
   private long pendingBytes;
   /** The latest committed checkpoint (with any cosignatures) while this storage holds the lock; else null. */
@@ -130,52 +120,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         return Optional.of(data);
       }
     }
-    Optional<byte[]> stored = readFile(file(path));
-    if (stored.isPresent() || path.isFull()) {
-      return stored;
-    }
-    return readFromWider(path);
-  }
-
-  /**
-   * A partial tile that is not stored at its own width, cut from a wider tile of the same index within the committed
-   * tree (never from a file beyond it): the tree's own width of that index, then the full tile, then any width
-   * between. See {@link PartialTiles}.
-   */
-  private Optional<byte[]> readFromWider(TilePath path) throws IOException {
-    long size = committedSize;
-    if (size < 0) {
-      history.last(); // refreshes what the history file holds now
-      size = history.lastSize();
-    }
-    int max = PartialTiles.widthAt(path, size);
-    if (max <= path.width()) {
-      return Optional.empty();
-    }
-    List<TilePath> candidates = new ArrayList<>();
-    candidates.add(path.entries() ? TilePath.entryBundle(path.index(), max) : TilePath.tile(path.level(), path.index(),
-        max));
-    if (max < TilePath.FULL_WIDTH) {
-      candidates.add(PartialTiles.full(path));
-    }
-    for (int w : PartialTiles.widerOnDisk(file(path).getParent(), path.width(), max - 1)) {
-      candidates.add(path.entries() ? TilePath.entryBundle(path.index(), w) : TilePath.tile(path.level(), path.index(),
-          w));
-    }
-    for (TilePath candidate : candidates) {
-      byte[] data;
-      synchronized (pendingLock) {
-        data = pendingTiles.get(candidate);
-      }
-      if (data == null) {
-        data = readFile(file(candidate)).orElse(null);
-      }
-      byte[] prefix = data == null ? null : PartialTiles.prefix(path, data);
-      if (prefix != null) {
-        return Optional.of(prefix);
-      }
-    }
-    return Optional.empty();
+    return readFile(file(path));
   }
 
   @Override
@@ -255,7 +200,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         wal = WriteAheadLog.open(root, walSegmentBytes);
         replayWriteAheadLog();
         reconcileCheckpointFile();
-        walBases.clear();
         committedSize = history.lastSize();
         historyBytes = history.length();
         synchronized (pendingLock) {
@@ -344,13 +288,10 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       synchronized (pendingLock) {
         pendingTiles.clear();
         pendingCheckpoints.clear();
-        committedWidths.clear();
         pendingBytes = 0;
         latest = null;
         pendingLock.notifyAll();
       }
-      walBases.clear();
-      committedSize = -1; // another process may take the lock and append: read the history again
       try {
         if (wal != null) {
           wal.close();
@@ -366,11 +307,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         }
       }
     }
-  }
-
-  /** Runs {@code task} on the publisher, after the batches committed so far (tests hold the publisher with it). */
-  void onPublisherForTest(Runnable task) {
-    publisher.execute(task);
   }
 
   /**
@@ -486,30 +422,20 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       }
       try {
         awaitPendingBelow(MAX_PENDING_BYTES - Math.min(bytes, MAX_PENDING_BYTES / 2));
-        byte[] record = WriteAheadLog.encode(batch, walBases);
+        byte[] record = WriteAheadLog.encode(batch);
         if (wal.full(record.length)) {
           switchSegment();
-          walBases.clear(); // a segment's records refer only to earlier records of the same segment
-          record = WriteAheadLog.encode(batch, walBases);
         }
         wal.append(record); // the commit point
       } catch (IOException | RuntimeException e) {
         failed = true;
         throw e;
       }
-      for (Tile tile : batch.tiles()) {
-        if (tile.path().isFull()) {
-          walBases.remove(PartialTiles.full(tile.path()));
-        } else {
-          walBases.put(PartialTiles.full(tile.path()), tile);
-        }
-      }
       committedSize = size;
       historyBytes += CheckpointHistory.HEADER + batch.signedCheckpoint().length;
       synchronized (pendingLock) {
         for (Tile tile : writes) {
           pendingTiles.put(tile.path(), tile.data());
-          committedWidths.put(PartialTiles.full(tile.path()), tile.path().width());
         }
         pendingCheckpoints.put(size, batch.signedCheckpoint());
         latest = batch.signedCheckpoint();
@@ -531,14 +457,8 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     }
     try {
       List<Pending> files = new ArrayList<>(tiles.size());
-      synchronized (pendingLock) {
-        for (Tile tile : tiles) {
-          Integer widest = committedWidths.get(PartialTiles.full(tile.path()));
-          if (!tile.path().isFull() && widest != null && widest > tile.path().width()) {
-            continue; // a later committed batch widened this tile: readers cut this width from that one
-          }
-          files.add(new Pending(file(tile.path()), tile.data()));
-        }
+      for (Tile tile : tiles) {
+        files.add(new Pending(file(tile.path()), tile.data()));
       }
       writeUnforced(files, dirty);
       history.append(note, size, false);
@@ -561,9 +481,6 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     synchronized (pendingLock) {
       for (Tile tile : tiles) {
         pendingTiles.remove(tile.path(), tile.data());
-        if (tile.path().isFull()) {
-          committedWidths.remove(PartialTiles.full(tile.path())); // no batch after it widens this index
-        }
       }
       pendingCheckpoints.remove(size);
       pendingBytes -= bytes;

@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -28,10 +27,7 @@ import java.util.zip.CRC32C;
  * (uint32), CRC-32C of the preceding 28 bytes (uint32). Records start at offset 4,096:
  * {@code uint32 payload length ‖ uint32 CRC-32C(generation ‖ payload) ‖ payload}, the payload being
  * {@code uint64 tree size ‖ uint32 length ‖ signed checkpoint ‖ uint32 tile count ‖ (uint16 length ‖ tile path
- * ‖ uint32 length ‖ tile bytes)…}, where a tile that extends the last tile of its index written earlier in the same
- * segment has bit 15 of its path length set and is {@code uint16 length|0x8000 ‖ tile path ‖ uint16 width of that
- * earlier tile ‖ uint32 length ‖ the bytes that follow that tile's bytes} (a partial tile is the prefix of every
- * wider tile of its index, so a record carries about what its batch adds). All integers big-endian. Reading a segment stops at the first record that
+ * ‖ uint32 length ‖ tile bytes)…}. All integers big-endian. Reading a segment stops at the first record that
  * is incomplete or whose checksum fails: a torn write, or a record left from an earlier generation of the
  * reused file (its checksum covers the generation, so it cannot pass for a current one).
  *
@@ -208,34 +204,14 @@ final class WriteAheadLog implements AutoCloseable {
     position = at + RECORD_HEADER + payload.length;
   }
 
-  /** Encodes one batch as a record payload, every tile whole. */
+  /** Encodes one batch as a record payload. */
   static byte[] encode(LedgerStorage.Batch batch) {
-    return encode(batch, java.util.Map.of());
-  }
-
-  /**
-   * Encodes one batch as a record payload. A tile that extends the last tile of its index written earlier in the
-   * same segment ({@code bases}, keyed by the index's full path) is written as a delta: that tile's width and the
-   * bytes that follow its bytes (a partial tile is the prefix of every wider tile of its index). So a record holds
-   * about what the batch adds, not the whole partial entry bundle again.
-   */
-  static byte[] encode(LedgerStorage.Batch batch, java.util.Map<TilePath, LedgerStorage.Tile> bases) {
     long bytes = 8 + 4 + batch.signedCheckpoint().length + 4L;
     List<byte[]> paths = new ArrayList<>(batch.tiles().size());
-    int[] baseLengths = new int[batch.tiles().size()];
-    for (int i = 0; i < batch.tiles().size(); i++) {
-      LedgerStorage.Tile tile = batch.tiles().get(i);
+    for (LedgerStorage.Tile tile : batch.tiles()) {
       byte[] path = tile.path().format().getBytes(StandardCharsets.US_ASCII);
       paths.add(path);
-      LedgerStorage.Tile base = bases.get(PartialTiles.full(tile.path()));
-      if (base != null && base.path().width() < tile.path().width() && base.data().length <= tile.data().length
-          && Arrays.equals(base.data(), 0, base.data().length, tile.data(), 0, base.data().length)) {
-        baseLengths[i] = base.data().length;
-        bytes += 2 + path.length + 2 + 4L + tile.data().length - base.data().length;
-      } else {
-        baseLengths[i] = -1;
-        bytes += 2 + path.length + 4L + tile.data().length;
-      }
+      bytes += 2 + path.length + 4L + tile.data().length;
     }
     if (bytes > MAX_RECORD_BYTES) {
       throw new LedgerException(LedgerErrorCode.BAD_BATCH, "batch of " + bytes + " bytes is too large for one"
@@ -245,24 +221,13 @@ final class WriteAheadLog implements AutoCloseable {
     out.putLong(batch.size()).putInt(batch.signedCheckpoint().length).put(batch.signedCheckpoint());
     out.putInt(batch.tiles().size());
     for (int i = 0; i < paths.size(); i++) {
-      LedgerStorage.Tile tile = batch.tiles().get(i);
-      byte[] data = tile.data();
-      if (baseLengths[i] < 0) {
-        out.putShort((short) paths.get(i).length).put(paths.get(i)).putInt(data.length).put(data);
-      } else {
-        int baseWidth = bases.get(PartialTiles.full(tile.path())).path().width();
-        out.putShort((short) (paths.get(i).length | DELTA)).put(paths.get(i)).putShort((short) baseWidth)
-            .putInt(data.length - baseLengths[i]).put(data, baseLengths[i], data.length - baseLengths[i]);
-      }
+      byte[] data = batch.tiles().get(i).data();
+      out.putShort((short) paths.get(i).length).put(paths.get(i)).putInt(data.length).put(data);
     }
     return out.array();
   }
 
-  /** Flag on a tile's path length: the tile is written as a delta on the last tile of its index. */
-  private static final int DELTA = 0x8000;
-
   private void readRecords(Segment s, List<Entry> into) throws IOException {
-    java.util.Map<TilePath, LedgerStorage.Tile> bases = new java.util.HashMap<>(); // per segment, as written
     FileChannel ch = s.channel;
     long size = ch.size();
     long at = RECORDS_START;
@@ -285,7 +250,7 @@ final class WriteAheadLog implements AutoCloseable {
         }
         return;
       }
-      into.add(decode(payload, s.file, at, bases));
+      into.add(decode(payload, s.file, at));
       at += RECORD_HEADER + length;
     }
   }
@@ -312,7 +277,7 @@ final class WriteAheadLog implements AutoCloseable {
     return checksumMatches(s, payload, head.getInt(4));
   }
 
-  private static Entry decode(byte[] payload, Path file, long offset, java.util.Map<TilePath, LedgerStorage.Tile> bases) {
+  private static Entry decode(byte[] payload, Path file, long offset) {
     ByteBuffer in = ByteBuffer.wrap(payload);
     try {
       long size = in.getLong();
@@ -324,40 +289,14 @@ final class WriteAheadLog implements AutoCloseable {
       }
       List<LedgerStorage.Tile> tiles = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        int pathLength = Short.toUnsignedInt(in.getShort());
-        boolean delta = (pathLength & DELTA) != 0;
-        byte[] path = new byte[pathLength & ~DELTA];
+        byte[] path = new byte[Short.toUnsignedInt(in.getShort())];
         in.get(path);
-        TilePath tilePath = TilePath.parse(new String(path, StandardCharsets.US_ASCII));
-        byte[] data;
-        if (delta) {
-          int baseWidth = Short.toUnsignedInt(in.getShort());
-          LedgerStorage.Tile base = bases.get(PartialTiles.full(tilePath));
-          if (base == null || base.path().width() != baseWidth || baseWidth >= tilePath.width()) {
-            throw new IllegalArgumentException(tilePath.format() + " extends width " + baseWidth
-                + " of its index, which no earlier record of this segment wrote");
-          }
-          int added = in.getInt();
-          if (added < 0 || added > in.remaining()) {
-            throw new IllegalArgumentException(tilePath.format() + " adds " + added + " bytes");
-          }
-          data = Arrays.copyOf(base.data(), base.data().length + added);
-          in.get(data, base.data().length, added);
-        } else {
-          data = new byte[in.getInt()];
-          in.get(data);
-        }
-        tiles.add(new LedgerStorage.Tile(tilePath, data));
+        byte[] data = new byte[in.getInt()];
+        in.get(data);
+        tiles.add(new LedgerStorage.Tile(TilePath.parse(new String(path, StandardCharsets.US_ASCII)), data));
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the last tile");
-      }
-      for (LedgerStorage.Tile tile : tiles) {
-        if (tile.path().isFull()) {
-          bases.remove(PartialTiles.full(tile.path()));
-        } else {
-          bases.put(PartialTiles.full(tile.path()), tile);
-        }
       }
       return new Entry(size, note, tiles);
     } catch (RuntimeException e) {
