@@ -5,7 +5,6 @@ import dev.portcullis.deploy.DeployInspection;
 import dev.portcullis.deploy.MetadataApiOrg;
 import dev.portcullis.deploy.pkg.Manifest;
 import dev.portcullis.deploy.pkg.MetadataPackage;
-import dev.portcullis.deploy.pkg.PackageErrorCode;
 import dev.portcullis.deploy.pkg.PackageException;
 import dev.portcullis.deploy.report.FailOn;
 import dev.portcullis.deploy.report.Findings;
@@ -190,8 +189,7 @@ final class DeployCheckCommand implements Callable<Integer> {
     try {
       source.pkg().sha256(); // parses every metadata XML file (DOCTYPEs refused) before the org is asked anything
     } catch (PackageException e) {
-      throw new CliException(e.code() == PackageErrorCode.FILE_UNREADABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE,
-          e.code() + ": " + e.getMessage(), e);
+      throw DeployConvertCommand.refused(e);
     }
     return source;
   }
@@ -209,23 +207,14 @@ final class DeployCheckCommand implements Callable<Integer> {
       if (zip != null) {
         return new PackageSource(MetadataPackage.fromZip(zip), "", zip.getFileName().toString());
       }
-      Optional<Manifest> selection = Optional.ofNullable(manifest).map(DeployCheckCommand::readManifest);
+      Optional<Manifest> selection = Optional.ofNullable(manifest).map(DeployConvertCommand::readManifest);
       Path root = project == null ? Path.of(".") : project;
       MetadataPackage pkg = sourceDirs.isEmpty() ? MetadataPackage.fromProject(root, selection)
           : MetadataPackage.fromSource(sourceDirs, selection);
       return new PackageSource(pkg, root.toAbsolutePath().normalize().toString(),
           manifest != null ? manifest.toString() : "sfdx-project.json");
     } catch (PackageException e) {
-      throw new CliException(e.code() == PackageErrorCode.FILE_UNREADABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE,
-          e.code() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Manifest readManifest(Path file) {
-    try {
-      return Manifest.parse(Files.readAllBytes(file), file.toString());
-    } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, "cannot read the manifest " + file + ": " + e.getMessage(), e);
+      throw DeployConvertCommand.refused(e);
     }
   }
 

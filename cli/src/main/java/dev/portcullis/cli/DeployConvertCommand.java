@@ -77,8 +77,7 @@ final class DeployConvertCommand implements Callable<Integer> {
       sha256 = pkg.sha256();
       pkg.writeTo(outputDir);
     } catch (PackageException e) {
-      throw new CliException(e.code() == PackageErrorCode.FILE_UNREADABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE,
-          e.code() + ": " + e.getMessage(), e);
+      throw refused(e);
     }
     if (json) {
       ObjectNode node = LedgerCommand.object();
@@ -104,12 +103,19 @@ final class DeployConvertCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  private static Manifest readManifest(Path file) {
+  /** Reads a {@code --manifest} file (a usage error when it cannot be read). */
+  static Manifest readManifest(Path file) {
     try {
       return Manifest.parse(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
       throw new CliException(ExitCode.USAGE, "cannot read the manifest " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A package the reader refused: exit 4 when a file could not be read, else 2 (bad input), the code and file named. */
+  static CliException refused(PackageException e) {
+    return new CliException(e.code() == PackageErrorCode.FILE_UNREADABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE,
+        e.code() + ": " + e.getMessage(), e);
   }
 
   private static void refuseNonEmpty(Path directory) {
