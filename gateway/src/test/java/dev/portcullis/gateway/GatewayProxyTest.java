@@ -205,6 +205,22 @@ class GatewayProxyTest extends GatewayTestBase {
     assertThat(response.body()).doesNotContain(sandbox.url().toString());
   }
 
+  /**
+   * A refused request whose large body the gateway never reads must not leave the client a keep-alive connection
+   * the server is about to drop: the next request on the same client goes through (the JDK client, like node's,
+   * reuses the connection unless the answer says {@code Connection: close}).
+   */
+  @Test
+  void aRefusedUploadDoesNotBreakTheClientsNextRequest() throws Exception {
+    String body = "{\"Name\": \"" + "x".repeat(4 << 20) + "\"}";
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> refused = post("/services/data/v62.0/sobjects/Account", "not-a-session", body);
+      assertThat(refused.statusCode()).isEqualTo(401);
+      HttpResponse<String> next = get(query("SELECT Id FROM Account"), session("api:read"));
+      assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    }
+  }
+
   @Test
   void emptySegmentsAreCollapsedOnceAndForwardedCollapsed() throws Exception {
     String token = session("api:read");
