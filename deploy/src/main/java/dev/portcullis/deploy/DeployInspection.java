@@ -114,9 +114,12 @@ public final class DeployInspection {
         statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.NEW));
       } else {
         String was = content(current, before);
+        if (was.equals(after)) { // the same document has no changes (the diff's property: diff(x, x) is empty)
+          statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.UNCHANGED));
+          continue;
+        }
         versions.add(ComponentVersions.changed(c.type(), c.fullName(), was, after, source));
-        statuses.add(new DeployInput.Component(c.type(), c.fullName(),
-            was.equals(after) ? DeployInput.Component.Status.UNCHANGED : DeployInput.Component.Status.CHANGED));
+        statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.CHANGED));
       }
     }
     for (Manifest.Member m : deletions) {
