@@ -131,6 +131,11 @@ class DeployInspectionTest {
             </userPermissions>
         </PermissionSet>
         """);
+    // the seeded permission set exactly as the org has it: unchanged
+    try (java.io.InputStream seeded = OrgSimulator.class.getClassLoader()
+        .getResourceAsStream("orgsim/metadata/permissionsets/Data_Steward.permissionset")) {
+      Files.write(main.resolve("permissionsets/Data_Steward.permissionset-meta.xml"), seeded.readAllBytes());
+    }
     Files.createDirectories(main.resolve("classes"));
     Files.writeString(main.resolve("classes/InvoiceSweeper.cls"),
         "public without sharing class InvoiceSweeper {\n  public static void run() {}\n}\n");
@@ -170,7 +175,10 @@ class DeployInspectionTest {
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("ApexClass:InvoiceSweeper", DeployInput.Component.Status.NEW),
               org.assertj.core.groups.Tuple.tuple("PermissionSet:Integration_API",
-                  DeployInput.Component.Status.CHANGED));
+                  DeployInput.Component.Status.CHANGED),
+              org.assertj.core.groups.Tuple.tuple("PermissionSet:Data_Steward",
+                  DeployInput.Component.Status.UNCHANGED));
+      assertThat(r.changes()).noneMatch(c -> c.fullName().equals("Data_Steward"));
       // a reordered permission list is no change: only the new grant is, once
       assertThat(r.changes()).filteredOn(c -> c.type().equals("PermissionSet"))
           .extracting(c -> c.kind().id(), Change::subject)
