@@ -409,18 +409,9 @@ public final class RestClient {
   }
 
   private static String baseUrl(URI instanceUrl) {
-    Objects.requireNonNull(instanceUrl, "instanceUrl");
-    String scheme = instanceUrl.getScheme();
-    if (!instanceUrl.isAbsolute() || instanceUrl.getHost() == null
-        || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
-        || instanceUrl.getRawQuery() != null || instanceUrl.getRawFragment() != null
-        || instanceUrl.getRawUserInfo() != null
-        || (instanceUrl.getRawPath() != null && !instanceUrl.getRawPath().isEmpty() && !instanceUrl.getRawPath().equals("/"))) {
-      throw new IllegalArgumentException(
-          "instance URL '" + instanceUrl + "' must be scheme://host[:port] only, e.g. https://acme.my.salesforce.com");
-    }
-    return scheme.toLowerCase(Locale.ROOT) + "://" + instanceUrl.getRawAuthority();
+    return dev.portcullis.salesforce.InstanceUrls.base(instanceUrl);
   }
+
 
   private static SalesforceException bad(String problem, Reply reply) {
     return new SalesforceException(SalesforceErrorCode.PROTOCOL_BAD_RESPONSE, problem + " (" + reply.where() + ")");
