@@ -204,12 +204,24 @@ public final class GatewayProxy extends ProxyHandler {
    * How errors are answered on this request's API: Salesforce's REST JSON, a SOAP fault, or a Bulk
    * API (1.0) {@code error} ({@code bulkFormat} {@code xml} or {@code json}).
    */
-  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat) {
+  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat, boolean bodyUnread) {
     Answer(Response response, Callback callback, String soapApi) {
-      this(response, callback, soapApi, null);
+      this(response, callback, soapApi, null, false);
+    }
+
+    /**
+     * An answer given before the request's body was read ends an HTTP/1.x connection and says so
+     * ({@code Connection: close}): the server drops such a connection after answering, and a client told nothing
+     * would send its next request on it.
+     */
+    private void closeIfBodyUnread() {
+      if (bodyUnread) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
     }
 
     void invalidSession() {
+      closeIfBodyUnread();
       if (bulkFormat != null) {
         SalesforceErrors.bulkError(response, callback, bulkFormat, 400, "InvalidSessionId", "Invalid session id");
       } else if (soapApi == null) {
@@ -221,6 +233,7 @@ public final class GatewayProxy extends ProxyHandler {
     }
 
     void error(int status, String code, String message) {
+      closeIfBodyUnread();
       if (bulkFormat != null) {
         SalesforceErrors.bulkError(response, callback, bulkFormat, status, code, message);
       } else if (soapApi == null) {
@@ -240,7 +253,9 @@ public final class GatewayProxy extends ProxyHandler {
     boolean bulk1 = Bulk1Classifier.isBulk1(RequestClassifier.segments(path));
     Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null,
         bulk1 ? SalesforceErrors.bulkFormat(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
-            request.getHeaders().get(HttpHeader.ACCEPT)) : null);
+            request.getHeaders().get(HttpHeader.ACCEPT)) : null,
+        request.getConnectionMetaData().getHttpVersion().getVersion() < 20
+            && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)));
     Fields query;
     try {
       query = Request.extractQueryParameters(request);

@@ -213,9 +213,10 @@ class GatewayProxyTest extends GatewayTestBase {
   @Test
   void aRefusedUploadDoesNotBreakTheClientsNextRequest() throws Exception {
     String body = "{\"Name\": \"" + "x".repeat(4 << 20) + "\"}";
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 10; i++) {
       HttpResponse<String> refused = post("/services/data/v62.0/sobjects/Account", "not-a-session", body);
       assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("Connection")).hasValue("close");
       HttpResponse<String> next = get(query("SELECT Id FROM Account"), session("api:read"));
       assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
     }
