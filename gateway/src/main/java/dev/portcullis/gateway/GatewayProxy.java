@@ -87,6 +87,7 @@ public final class GatewayProxy extends ProxyHandler {
       .with("portcullis-gateway", org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
 
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
+  private static final String DEPLOYMENT = GatewayProxy.class.getName() + ".deployment";
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
       "max_requests_per_minute", "max_principal_requests_per_minute", "require_approval");
@@ -139,6 +140,7 @@ public final class GatewayProxy extends ProxyHandler {
   private final Duration recordTimeout;
   private final RateLimiter limiter = new RateLimiter(System::nanoTime);
   private final ApprovalGate approvals;
+  private volatile DeployGate deploys;
   /** {@code scheme://authority} of the configured public URL, when there is one. */
   private final Optional<String> publicUrl;
   /** The reason of a decision refused by a rate obligation starts with this (answered REQUEST_LIMIT_EXCEEDED). */
@@ -191,6 +193,15 @@ public final class GatewayProxy extends ProxyHandler {
     this.environments = Map.copyOf(environments);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.recordTimeout = Objects.requireNonNull(recordTimeout, "recordTimeout");
+  }
+
+  /**
+   * Governs the Metadata API deployments sent through this gateway with {@code gate} (set before the
+   * gateway starts serving); without one, a deployment is decided like any other call.
+   */
+  public GatewayProxy deployGate(DeployGate gate) {
+    this.deploys = Objects.requireNonNull(gate, "gate");
+    return this;
   }
 
   @Override
@@ -366,6 +377,62 @@ public final class GatewayProxy extends ProxyHandler {
       }
       decision = approved(decision, session, request, path, body, verdict.approval().get());
     }
+    AccessToken upstream = null;
+    DeployGate gate = deploys;
+    if (decision.allowed() && gate != null && decision.classification().api().equals("metadata")
+        && decision.classification().operation().equals("deploy")) {
+      DeployCalls.Call call;
+      try {
+        if (soap) {
+          call = DeployCalls.fromSoap(soapBody);
+        } else {
+          byte[] body = request.getAttribute(BODY) instanceof byte[] read ? read
+              : readBody(request, answer, SoapRequest.MAX_BODY_BYTES, "JSON_PARSER_ERROR", "a deployRequest body");
+          if (body == null) {
+            return true;
+          }
+          request.setAttribute(BODY, body); // forwarded exactly as governed
+          List<String> segments = RequestClassifier.segments(path);
+          String last = segments.getLast();
+          call = last.equals("deployRequest")
+              ? DeployCalls.fromRestMultipart(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body)
+              : DeployCalls.fromRestQuickDeploy(last, body);
+        }
+      } catch (DeployCalls.Unreadable e) {
+        call = null;
+        decision = refused(decision, "the deployment could not be read: " + e.getMessage());
+      }
+      if (call != null) {
+        try {
+          upstream = broker.salesforceAccess(session);
+        } catch (RuntimeException e) {
+          LOG.warn("no Salesforce access for session {}: {}", session.id(), e.getMessage());
+          answer.error(503, "SERVER_UNAVAILABLE",
+              "Salesforce did not issue a token for this session's integration user; try again later");
+          return true;
+        }
+        DeployGate.Outcome outcome;
+        try {
+          outcome = gate.admit(new DeployGate.Deploy(decisionId, session, soap ? "soap" : "rest", call.zip(),
+              call.options(), upstream));
+        } catch (RuntimeException e) {
+          LOG.error("deployment governance failed for decision {}: {}", decisionId, e.toString());
+          outcome = new DeployGate.Refuse("deployment governance failed, so the deployment is refused: "
+              + e.getClass().getSimpleName(), false);
+        }
+        switch (outcome) {
+          case DeployGate.Proceed proceed -> {
+            request.setAttribute(DEPLOYMENT, proceed.deploymentId());
+            decision = new GatewayDecision(decision.decisionId(), decision.at(), decision.sessionId(), decision.org(),
+                decision.actor(), decision.classification(), true, decision.rules(), decision.bundleHash(),
+                decision.reason() + "; deployment " + proceed.deploymentId()
+                    + (proceed.note().isEmpty() ? "" : ": " + proceed.note()));
+          }
+          case DeployGate.Refuse refuse -> decision = refused(decision,
+              (refuse.held() ? APPROVAL_REQUIRED : "") + refuse.reason());
+        }
+      }
+    }
     if (!record(decision)) {
       answer.error(503, "SERVER_UNAVAILABLE",
           "the decision could not be recorded, so the request was not forwarded (decision " + decisionId + ")");
@@ -377,9 +444,10 @@ public final class GatewayProxy extends ProxyHandler {
           decision.reason() + " (decision " + decisionId + ")");
       return true;
     }
-    AccessToken upstream;
     try {
-      upstream = broker.salesforceAccess(session);
+      if (upstream == null) {
+        upstream = broker.salesforceAccess(session);
+      }
     } catch (RuntimeException e) {
       LOG.warn("no Salesforce access for session {}: {}", session.id(), e.getMessage());
       answer.error(503, "SERVER_UNAVAILABLE",
@@ -784,6 +852,12 @@ public final class GatewayProxy extends ProxyHandler {
     };
   }
 
+  /** {@code decision}, denied for {@code reason}. */
+  private static GatewayDecision refused(GatewayDecision decision, String reason) {
+    return new GatewayDecision(decision.decisionId(), decision.at(), decision.sessionId(), decision.org(),
+        decision.actor(), decision.classification(), false, decision.rules(), decision.bundleHash(), reason);
+  }
+
   private static boolean hasBody(Request request) {
     return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
@@ -1079,6 +1153,9 @@ public final class GatewayProxy extends ProxyHandler {
     private AnswerFilter filter;
     private String unredactable;
     private boolean discardedBody;
+    /** Salesforce's answer to a governed deployment, as sent (its start), for {@link DeployGate#answered}. */
+    private final java.io.ByteArrayOutputStream deployAnswer;
+    private final String deploymentId;
 
     AnswerListener(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
         Response proxyToClientResponse, Callback proxyToClientCallback, RedactedFields redacted,
@@ -1090,6 +1167,22 @@ public final class GatewayProxy extends ProxyHandler {
       this.urls = urls;
       this.decisionId = clientToProxyRequest.getAttribute(EXCHANGE) instanceof Exchange exchange
           && exchange.decision != null ? exchange.decision.decisionId() : "unknown";
+      this.deploymentId = clientToProxyRequest.getAttribute(DEPLOYMENT) instanceof String id ? id : null;
+      this.deployAnswer = deploymentId == null ? null : new java.io.ByteArrayOutputStream();
+    }
+
+    @Override
+    public void onComplete(org.eclipse.jetty.client.Result result) {
+      super.onComplete(result);
+      if (deploymentId != null && deploys != null) {
+        int status = result.getResponse() == null ? 0 : result.getResponse().getStatus();
+        try {
+          deploys.answered(deploymentId, result.getResponseFailure() != null && status == 0 ? 0 : status,
+              deployAnswer.toByteArray(), (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM));
+        } catch (RuntimeException e) {
+          LOG.error("the answer to deployment {} could not be reported: {}", deploymentId, e.toString());
+        }
+      }
     }
 
     @Override
@@ -1125,6 +1218,12 @@ public final class GatewayProxy extends ProxyHandler {
     @Override
     public void onContent(org.eclipse.jetty.client.Response serverToProxyResponse, Content.Chunk chunk,
         Runnable demander) {
+      if (deployAnswer != null && deployAnswer.size() < DeployCalls.ANSWER_BYTES) {
+        ByteBuffer seen = chunk.getByteBuffer().slice();
+        byte[] start = new byte[Math.min(seen.remaining(), DeployCalls.ANSWER_BYTES - deployAnswer.size())];
+        seen.get(start);
+        deployAnswer.writeBytes(start);
+      }
       if (unredactable != null) { // held back: answered with an error once the body has been read
         discardedBody |= chunk.hasRemaining();
         demander.run();

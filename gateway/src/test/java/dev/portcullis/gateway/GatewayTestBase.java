@@ -131,8 +131,12 @@ abstract class GatewayTestBase {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     jetty.addConnector(connector);
-    jetty.setHandler(new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
-        Duration.ofSeconds(5), approvalGate(), publicUrl()));
+    GatewayProxy proxy = new GatewayProxy(broker, () -> policy, recorder, Map.of("sbx", "sandbox"), Clock.systemUTC(),
+        Duration.ofSeconds(5), approvalGate(), publicUrl());
+    if (deployGate() != null) {
+      proxy.deployGate(deployGate());
+    }
+    jetty.setHandler(proxy);
     jetty.start();
     gateway = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
@@ -170,6 +174,11 @@ abstract class GatewayTestBase {
   /** Where require_approval is answered; none here. */
   ApprovalGate approvalGate() {
     return ApprovalGate.NONE;
+  }
+
+  /** Where deployments are governed; none here (a deployment is decided like any call). */
+  DeployGate deployGate() {
+    return null;
   }
 
   /** The gateway's configured public URL; none here. */
