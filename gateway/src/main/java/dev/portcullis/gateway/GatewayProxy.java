@@ -88,6 +88,8 @@ public final class GatewayProxy extends ProxyHandler {
 
   private static final String REDACTION = GatewayProxy.class.getName() + ".redaction";
   private static final String DEPLOYMENT = GatewayProxy.class.getName() + ".deployment";
+  /** The most of an unread request body read and discarded before an error answer closes its connection. */
+  static final long DRAINED_BYTES = 16L * 1024 * 1024;
   /** The obligations this gateway honours; any other denies the request (docs/GATEWAY.md). */
   static final Set<String> HONOURED_OBLIGATIONS = Set.of("max_records", "deny_fields", "redact_fields",
       "max_requests_per_minute", "max_principal_requests_per_minute", "require_approval");
@@ -215,19 +217,34 @@ public final class GatewayProxy extends ProxyHandler {
    * How errors are answered on this request's API: Salesforce's REST JSON, a SOAP fault, or a Bulk
    * API (1.0) {@code error} ({@code bulkFormat} {@code xml} or {@code json}).
    */
-  private record Answer(Response response, Callback callback, String soapApi, String bulkFormat, boolean bodyUnread) {
-    Answer(Response response, Callback callback, String soapApi) {
-      this(response, callback, soapApi, null, false);
-    }
+  private record Answer(Request request, Response response, Callback callback, String soapApi, String bulkFormat,
+      boolean bodyUnread) {
 
     /**
      * An answer given before the request's body was read ends an HTTP/1.x connection and says so
      * ({@code Connection: close}): the server drops such a connection after answering, and a client told nothing
-     * would send its next request on it.
+     * would send its next request on it. What is left of the body is read and discarded first (up to
+     * {@link #DRAINED_BYTES}): a connection closed with unread bytes is reset by the kernel, and the reset can
+     * destroy the answer before the client reads it (RFC 9112 section 9.6, "tear-down").
      */
     private void closeIfBodyUnread() {
       if (bodyUnread) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        drain();
+      }
+    }
+
+    private void drain() {
+      try {
+        java.io.InputStream rest = org.eclipse.jetty.io.Content.Source.asInputStream(request);
+        byte[] sink = new byte[16 * 1024];
+        long left = DRAINED_BYTES;
+        int read;
+        while (left > 0 && (read = rest.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+          left -= read;
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the client went away or sent a broken body: nothing to answer it any more
       }
     }
 
@@ -262,7 +279,7 @@ public final class GatewayProxy extends ProxyHandler {
     String path = collapseSlashes(Request.getPathInContext(request));
     boolean soap = SoapRequest.isSoap(path);
     boolean bulk1 = Bulk1Classifier.isBulk1(RequestClassifier.segments(path));
-    Answer answer = new Answer(response, callback, soap ? SoapRequest.apiLetter(path) : null,
+    Answer answer = new Answer(request, response, callback, soap ? SoapRequest.apiLetter(path) : null,
         bulk1 ? SalesforceErrors.bulkFormat(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
             request.getHeaders().get(HttpHeader.ACCEPT)) : null,
         request.getConnectionMetaData().getHttpVersion().getVersion() < 20
