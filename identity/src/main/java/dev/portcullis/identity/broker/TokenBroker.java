@@ -136,6 +136,7 @@ public final class TokenBroker implements AutoCloseable {
   private final RiskRepository riskRepository;
   private final RiskScores risks;
   private final double revokeAtRisk;
+  private final Object riskLock = new Object();
 
   /** A Salesforce token held for a session, with the session's end (held tokens never outlive it). */
   private record HeldToken(OrgTarget org, AccessToken token, Instant sessionExpiresAt) {}
@@ -527,13 +528,17 @@ public final class TokenBroker implements AutoCloseable {
     if (risks == null) {
       throw new IllegalStateException("this broker keeps no risk scores (it was built without a risk repository)");
     }
-    Instant now = clock.instant();
-    RiskRepository.Change change = riskRepository.set(issuer, subject, score, reasons, setBy, now);
-    risks.apply(change.current());
-    events.on(new BrokerEvents.RiskChanged(change.previous(), change.current(), revokeAtRisk));
-    List<String> revoked = change.current().score() >= revokeAtRisk ? revokeForRisk(change.current(), now)
-        : List.of();
-    return new RiskChange(change.previous(), change.current(), revoked);
+    // One risk change at a time on this broker, the refresher included: else the refresher could read this change
+    // and revoke the sessions between the store's update and the revocation below, and the answer would name none.
+    synchronized (riskLock) {
+      Instant now = clock.instant();
+      RiskRepository.Change change = riskRepository.set(issuer, subject, score, reasons, setBy, now);
+      risks.apply(change.current());
+      events.on(new BrokerEvents.RiskChanged(change.previous(), change.current(), revokeAtRisk));
+      List<String> revoked = change.current().score() >= revokeAtRisk ? revokeForRisk(change.current(), now)
+          : List.of();
+      return new RiskChange(change.previous(), change.current(), revoked);
+    }
   }
 
   /**
@@ -548,15 +553,17 @@ public final class TokenBroker implements AutoCloseable {
     if (risks == null) {
       return 0;
     }
-    List<PrincipalRisk> changed = risks.refresh();
-    Instant now = clock.instant();
-    for (PrincipalRisk row : changed) {
-      if (row.score() >= revokeAtRisk
-          && !sessions.listActive(now, SessionRepository.Filter.principal(row.issuer(), row.subject())).isEmpty()) {
-        revokeForRisk(row, now);
+    synchronized (riskLock) {
+      List<PrincipalRisk> changed = risks.refresh();
+      Instant now = clock.instant();
+      for (PrincipalRisk row : changed) {
+        if (row.score() >= revokeAtRisk
+            && !sessions.listActive(now, SessionRepository.Filter.principal(row.issuer(), row.subject())).isEmpty()) {
+          revokeForRisk(row, now);
+        }
       }
+      return changed.size();
     }
-    return changed.size();
   }
 
   /** The score at or above which a principal's sessions end (0 to 100). */

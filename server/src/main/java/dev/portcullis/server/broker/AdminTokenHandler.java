@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.store.StoreException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ abstract class AdminTokenHandler extends Handler.Abstract {
     }
     if (!authorized(request)) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
-      closeAfter(response);
+      closeAfter(request, response);
       error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
           "this route needs the admin token (Authorization: Bearer, from DATA_DIR/" + AdminToken.FILE + ")");
       return true;
@@ -82,9 +83,25 @@ abstract class AdminTokenHandler extends Handler.Abstract {
    * Answers with {@code Connection: close}: the request's body is left unread, and a server that closes the
    * connection after answering without saying so lets a client reuse a connection that is already gone.
    */
-  static void closeAfter(Response response) {
+  static void closeAfter(Request request, Response response) {
     response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    // What is left of the body is read and discarded (up to a bound) first: a connection closed with unread
+    // bytes is reset by the kernel, and the reset can destroy the answer before the client reads it.
+    try {
+      InputStream rest = Content.Source.asInputStream(request);
+      byte[] sink = new byte[8192];
+      long left = DRAINED_BYTES;
+      int read;
+      while (left > 0 && (read = rest.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+        left -= read;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away: nothing to answer it any more
+    }
   }
+
+  /** The most of an unread body read and discarded before an answer closes the connection. */
+  static final long DRAINED_BYTES = 1024 * 1024;
 
   /** Whether the request uses {@code method}; else answers 405 naming the one to use. */
   static boolean method(String method, Request request, Response response, Callback callback) throws IOException {
@@ -104,7 +121,7 @@ abstract class AdminTokenHandler extends Handler.Abstract {
       throws IOException {
     byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
     if (bytes.length > MAX_BODY) {
-      closeAfter(response);
+      closeAfter(request, response);
       error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "invalid_request", "the body is larger than 16 KiB");
       return null;
     }

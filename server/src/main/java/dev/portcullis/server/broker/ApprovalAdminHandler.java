@@ -93,7 +93,7 @@ final class ApprovalAdminHandler extends Handler.Abstract {
           return true;
         }
         if (bearer == null || !(token.matches(bearer) || approver(bearer).isPresent())) {
-          unauthorized(response, callback, "this route needs the admin token or an approver's ID token");
+          unauthorized(request, response, callback, "this route needs the admin token or an approver's ID token");
           return true;
         }
         list(request, response, callback);
@@ -147,17 +147,17 @@ final class ApprovalAdminHandler extends Handler.Abstract {
 
   private void vote(Request request, Response response, Callback callback, String bearer) throws IOException {
     if (bearer == null) {
-      unauthorized(response, callback, "a vote needs the approver's OIDC ID token (Authorization: Bearer)");
+      unauthorized(request, response, callback, "a vote needs the approver's OIDC ID token (Authorization: Bearer)");
       return;
     }
     Principal person;
     try {
       person = verifier.orElseThrow(() -> new IllegalStateException("no OIDC issuer is trusted")).verify(bearer);
     } catch (IdentityException e) {
-      unauthorized(response, callback, "the approver's token was refused: " + e.code() + ": " + e.getMessage());
+      unauthorized(request, response, callback, "the approver's token was refused: " + e.code() + ": " + e.getMessage());
       return;
     } catch (IllegalStateException e) {
-      unauthorized(response, callback, "approver tokens cannot be verified: " + e.getMessage());
+      unauthorized(request, response, callback, "approver tokens cannot be verified: " + e.getMessage());
       return;
     }
     Set<String> names = names(person);
@@ -349,9 +349,9 @@ final class ApprovalAdminHandler extends Handler.Abstract {
     return value.isEmpty() ? null : value;
   }
 
-  private static void unauthorized(Response response, Callback callback, String message) throws IOException {
+  private static void unauthorized(Request request, Response response, Callback callback, String message) throws IOException {
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
-    AdminTokenHandler.closeAfter(response);
+    AdminTokenHandler.closeAfter(request, response);
     AdminTokenHandler.error(response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized", message);
   }
 }
