@@ -75,11 +75,17 @@ public final class DeployInspection {
    *     or empty for Salesforce's default
    */
   public record Context(DeployInput.Builder input, String testLevel, List<String> tests, boolean checkOnly,
-      boolean rollback) {
+      boolean quickDeploy, boolean rollback) {
     public Context {
       Objects.requireNonNull(input, "input");
       testLevel = testLevel == null ? "" : testLevel;
       tests = tests == null ? List.of() : List.copyOf(tests);
+    }
+
+    /** A context that is not a quick deploy. */
+    public Context(DeployInput.Builder input, String testLevel, List<String> tests, boolean checkOnly,
+        boolean rollback) {
+      this(input, testLevel, tests, checkOnly, false, rollback);
     }
   }
 
@@ -139,7 +145,7 @@ public final class DeployInspection {
     }
     DeployInput input = context.input().deploy(new DeployInput.Deploy(pkg.sha256(), statuses,
         new ArrayList<Map<String, ?>>(Change.toMaps(changes)),
-        context.testLevel(), context.tests(), context.checkOnly(), false, context.rollback())).build();
+        context.testLevel(), context.tests(), context.checkOnly(), context.quickDeploy(), context.rollback())).build();
     Decision decision = bundle.decideDeploy(input);
     int required = decision.allowed() ? approvalsRequired(decision) : 0;
     return new Result(pkg.sha256(), statuses, changes, decision, required, outcomes(decision, required));

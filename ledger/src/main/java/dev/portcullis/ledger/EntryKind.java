@@ -211,19 +211,34 @@ public record EntryKind(
           fields());
 
   public static final EntryKind DEPLOY_REQUESTED =
-      kind("deploy.requested", "a deployment was asked for",
+      kind("deploy.requested", "a deployment was asked for and admitted, held for approval or refused",
           deployFields(),
-          fields("package_sha256", FieldType.SHA256, "destructive", FieldType.BOOLEAN));
+          fields("commit", FieldType.COMMIT, "job", FieldType.TEXT, "package_sha256", FieldType.SHA256,
+              "destructive", FieldType.BOOLEAN, "environment", FieldType.TEXT, "via", FieldType.TEXT,
+              "decision", FieldType.TEXT, "effect", FieldType.TEXT, "rules", FieldType.TEXT_LIST,
+              "reason", FieldType.TEXT, "components", FieldType.INTEGER, "test_level", FieldType.TEXT,
+              "check_only", FieldType.BOOLEAN, "repository", FieldType.TEXT, "branch", FieldType.TEXT,
+              "run", FieldType.TEXT, "session", FieldType.TEXT, "issuer", FieldType.TEXT,
+              "approval", FieldType.TEXT, "rollback_of", FieldType.TEXT, "snapshot_sha256", FieldType.SHA256));
 
   public static final EntryKind DEPLOY_APPROVED =
       kind("deploy.approved", "a deployment was approved (actor is the approver)",
           deployFields(),
-          fields("comment", FieldType.TEXT));
+          fields("commit", FieldType.COMMIT, "job", FieldType.TEXT, "comment", FieldType.TEXT));
 
   public static final EntryKind DEPLOY_COMPLETED =
       kind("deploy.completed", "a deployment finished",
           with(deployFields(), "outcome", FieldType.OUTCOME),
-          fields("salesforce_deploy_id", FieldType.TEXT, "snapshot_sha256", FieldType.SHA256));
+          fields("commit", FieldType.COMMIT, "job", FieldType.TEXT, "salesforce_deploy_id", FieldType.TEXT,
+              "snapshot_sha256", FieldType.SHA256, "status", FieldType.TEXT, "error", FieldType.TEXT,
+              "started", FieldType.TIME, "completed", FieldType.TIME, "package_sha256", FieldType.SHA256,
+              "component_list", FieldType.TEXT_LIST, "changes", FieldType.TEXT_LIST, "decision", FieldType.TEXT,
+              "rules", FieldType.TEXT_LIST, "approval", FieldType.TEXT, "approvers", FieldType.TEXT_LIST,
+              "repository", FieldType.TEXT, "branch", FieldType.TEXT, "run", FieldType.TEXT,
+              "session", FieldType.TEXT, "issuer", FieldType.TEXT, "environment", FieldType.TEXT,
+              "check_only", FieldType.BOOLEAN, "test_level", FieldType.TEXT, "tests_run", FieldType.INTEGER,
+              "test_failures", FieldType.INTEGER, "coverage_percent", FieldType.NUMBER,
+              "component_errors", FieldType.INTEGER, "rollback_of", FieldType.TEXT));
 
   public static final EntryKind DETECTION_FIRED =
       kind("detection.fired", "a detection raised an alert",
@@ -317,8 +332,7 @@ public record EntryKind(
   }
 
   private static Map<String, FieldType> deployFields() {
-    return fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "commit", FieldType.COMMIT,
-        "deployment_id", FieldType.TEXT, "job", FieldType.TEXT);
+    return fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "deployment_id", FieldType.TEXT);
   }
 
   private static Map<String, FieldType> with(

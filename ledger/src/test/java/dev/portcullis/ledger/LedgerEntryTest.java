@@ -145,9 +145,14 @@ class LedgerEntryTest {
   @Test
   void knownKindsRequireTheirFieldsWithTheirTypes() {
     Map<String, Object> missing = deployFields();
-    missing.remove("job");
+    missing.remove("deployment_id");
     assertRefused(() -> LedgerEntry.of("deploy.requested", T, missing),
-        LedgerErrorCode.INVALID_ENTRY_FIELD, "required field 'job' is missing");
+        LedgerErrorCode.INVALID_ENTRY_FIELD, "required field 'deployment_id' is missing");
+    Map<String, Object> noCommit = deployFields();
+    noCommit.remove("commit");
+    noCommit.remove("job");
+    assertThat(LedgerEntry.of("deploy.requested", T, noCommit).fields()).as("people deploy without a commit")
+        .doesNotContainKey("commit");
 
     Map<String, Object> extra = deployFields();
     extra.put("deployment", "x");

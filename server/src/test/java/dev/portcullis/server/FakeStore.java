@@ -52,6 +52,11 @@ final class FakeStore implements Store {
   }
 
   @Override
+  public dev.portcullis.store.DeploymentRepository deployments() {
+    throw new UnsupportedOperationException("the fake store keeps no deployments");
+  }
+
+  @Override
   public dev.portcullis.store.SessionRevocationFeed sessionRevocations() {
     throw new UnsupportedOperationException("the fake store keeps no sessions");
   }

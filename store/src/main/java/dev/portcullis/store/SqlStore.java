@@ -79,6 +79,7 @@ final class SqlStore implements Store {
   private final SessionRepository sessions;
   private final RiskRepository risks;
   private final ApprovalRepository approvals;
+  private final DeploymentRepository deployments;
 
   private SqlStore(
       Dialect dialect,
@@ -107,6 +108,7 @@ final class SqlStore implements Store {
     this.ledgerIndex = new JdbcLedgerIndexRepository(jdbc);
     this.risks = new JdbcRiskRepository(jdbc);
     this.approvals = new JdbcApprovalRepository(jdbc);
+    this.deployments = new JdbcDeploymentRepository(jdbc);
     this.ledgerHandoff = ledgerStorage == null ? null : new LedgerHandoff(writer, jdbc, ledgerStorage);
     if (dialect == Dialect.POSTGRESQL) {
       PostgresSessionRevocationFeed feed =
@@ -341,6 +343,11 @@ final class SqlStore implements Store {
   @Override
   public ApprovalRepository approvals() {
     return approvals;
+  }
+
+  @Override
+  public DeploymentRepository deployments() {
+    return deployments;
   }
 
   @Override

@@ -47,6 +47,9 @@ public interface Store extends AutoCloseable {
   /** Approvals asked for by policy ({@code require_approval}). */
   ApprovalRepository approvals();
 
+  /** Metadata deployments through the deploy gate, one row per admission attempt. */
+  DeploymentRepository deployments();
+
   /**
    * Session revocations made on any replica, delivered to this one within a second (PostgreSQL
    * LISTEN/NOTIFY; in-process for SQLite).

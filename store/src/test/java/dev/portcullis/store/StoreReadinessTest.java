@@ -12,7 +12,7 @@ class StoreReadinessTest {
     Store.Readiness readiness = store.readiness();
 
     assertThat(readiness.ready()).as(readiness.detail()).isTrue();
-    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 6");
+    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 7");
   }
 
   @StoreSpec
@@ -56,7 +56,7 @@ class StoreReadinessTest {
 
     Store.Readiness readiness = store.readiness();
     assertThat(readiness.ready()).isFalse();
-    assertThat(readiness.detail()).contains("6 migration(s) not applied: 1, 2, 3, 4, 5, 6");
+    assertThat(readiness.detail()).contains("7 migration(s) not applied: 1, 2, 3, 4, 5, 6, 7");
   }
 
   @StoreSpec

@@ -219,6 +219,14 @@ public final class MetadataPackage {
     });
   }
 
+  /**
+   * A deployment zip of {@code entries} (Metadata API paths, {@code package.xml} among them): entries sorted, fixed
+   * timestamps, so the same entries give the same bytes.
+   */
+  public static byte[] zip(SortedMap<String, byte[]> entries) {
+    return SafeZip.write(entries);
+  }
+
   /** Writes the deployment zip: entries sorted, fixed timestamps, so the same package gives the same bytes. */
   public void writeZip(OutputStream out) throws IOException {
     SafeZip.write(zipEntries(), out);
