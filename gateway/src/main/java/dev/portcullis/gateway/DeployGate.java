@@ -90,7 +90,9 @@ public interface DeployGate {
 
   /**
    * Salesforce's answer to a forwarded deployment: {@code status} 0 when the call failed before an
-   * answer; {@code answer} holds at most the first 64 KiB of the answer's body, as Salesforce sent it.
+   * answer; {@code salesforceDeployId} the deployment id Salesforce gave it ({@code AsyncResult.id},
+   * {@code deployRecentValidation}'s result, the REST answer's {@code id}), empty when the answer has
+   * none (Salesforce refused it).
    */
-  void answered(String deploymentId, int status, byte[] answer, AccessToken upstream);
+  void answered(String deploymentId, int status, Optional<String> salesforceDeployId, AccessToken upstream);
 }

@@ -1194,8 +1194,12 @@ public final class GatewayProxy extends ProxyHandler {
       if (deploymentId != null && deploys != null) {
         int status = result.getResponse() == null ? 0 : result.getResponse().getStatus();
         try {
-          deploys.answered(deploymentId, result.getResponseFailure() != null && status == 0 ? 0 : status,
-              deployAnswer.toByteArray(), (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM));
+          byte[] answer = deployAnswer.toByteArray();
+          Optional<String> salesforceId = status < 200 || status > 299 ? Optional.empty()
+              : clientToProxyRequest.getAttribute(SOAP) != null ? DeployCalls.deployIdFromSoap(answer)
+              : DeployCalls.deployIdFromRest(answer);
+          deploys.answered(deploymentId, status, salesforceId,
+              (AccessToken) clientToProxyRequest.getAttribute(UPSTREAM));
         } catch (RuntimeException e) {
           LOG.error("the answer to deployment {} could not be reported: {}", deploymentId, e.toString());
         }

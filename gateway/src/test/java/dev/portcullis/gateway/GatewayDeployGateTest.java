@@ -10,7 +10,6 @@ import dev.portcullis.salesforce.metadata.MetadataClient;
 import dev.portcullis.salesforce.oauth.AccessToken;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,11 +42,10 @@ class GatewayDeployGateTest extends GatewayTestBase {
       }
 
       @Override
-      public void answered(String deploymentId, int status, byte[] answer, AccessToken upstream) {
+      public void answered(String deploymentId, int status, java.util.Optional<String> salesforceDeployId,
+          AccessToken upstream) {
         assertThat(deploymentId).isEqualTo("dpl_test");
-        String id = DeployCalls.deployIdFromSoap(answer).or(() -> DeployCalls.deployIdFromRest(answer))
-            .orElse("status " + status + ": " + new String(answer, StandardCharsets.UTF_8));
-        answeredId.complete(id);
+        answeredId.complete(salesforceDeployId.orElse("status " + status + " without an id"));
       }
     };
   }

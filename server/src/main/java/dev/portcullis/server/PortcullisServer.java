@@ -782,6 +782,9 @@ public final class PortcullisServer implements AutoCloseable {
           Handler approvals = running.approvalAdmin(adminToken);
           extraRoutes.putIfAbsent("/admin/approvals", approvals);
           extraRoutes.putIfAbsent("/admin/approvals/vote", approvals);
+          Handler deployments = running.deploymentAdmin(adminToken);
+          extraRoutes.putIfAbsent("/admin/deployments", deployments);
+          extraRoutes.putIfAbsent("/admin/deployments/rollback-package", deployments);
         });
       } catch (BrokerStartException e) {
         ledger.ifPresent(ServerLedger::close);

@@ -343,6 +343,15 @@ final class BrokerLedger implements BrokerEvents {
     return LedgerEntry.of("session.refused", Instant.now(), fields);
   }
 
+  /** Appends {@code entry}; the future completes when it is durable (fails when there is no ledger). */
+  CompletableFuture<Long> appendDurable(LedgerEntry entry) {
+    if (ledger.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the server has no ledger (its signing key"
+          + " is not loaded)"));
+    }
+    return ledger.get().append(entry);
+  }
+
   private void append(LedgerEntry entry) {
     if (ledger.isEmpty()) {
       LOG.warn("no ledger: {} not recorded", entry.kind());

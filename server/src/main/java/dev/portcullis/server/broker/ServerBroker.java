@@ -54,6 +54,8 @@ public final class ServerBroker implements AutoCloseable {
   static final long USE_FLUSH_SECONDS = 15;
   /** How often risk score changes made on any replica are read: within a second everywhere. */
   static final long RISK_REFRESH_MILLIS = 500;
+  /** Where deployment snapshots (content-addressed) and kept packages live, under the data directory. */
+  public static final String DEPLOYMENT_SNAPSHOTS = "deployments";
 
   private final TokenBroker broker;
   private final Optional<OidcVerifier> verifier;
@@ -68,11 +70,20 @@ public final class ServerBroker implements AutoCloseable {
   private final List<X509Certificate> clientCas;
   private final java.util.Map<String, String> environments;
   private final List<Config.Approver> approvers;
+  private final dev.portcullis.deploy.gate.DeployGatekeeper deployments;
 
   private ServerBroker(TokenBroker broker, Optional<OidcVerifier> verifier,
       Optional<ClientCertificateVerifier> certificates, List<X509Certificate> clientCas, PolicyWatcher watcher, BrokerLedger ledger, Store store,
-      Clock clock, Path policyDirectory, List<Config.Approver> approvers) {
+      Clock clock, Path policyDirectory, List<Config.Approver> approvers, Path dataDir) {
     this.approvers = List.copyOf(approvers);
+    this.deployments = dev.portcullis.deploy.gate.DeployGatekeeper.builder()
+        .policy(watcher::current)
+        .approvals(store.approvals())
+        .deployments(store.deployments())
+        .snapshots(dataDir.resolve(DEPLOYMENT_SNAPSHOTS))
+        .ledger(ledger::appendDurable)
+        .clock(clock)
+        .build();
     this.broker = broker;
     this.verifier = verifier;
     this.certificates = certificates;
@@ -155,7 +166,7 @@ public final class ServerBroker implements AutoCloseable {
           config.identity().issuers().size(), certificates.isPresent() ? ", client certificates" : "",
           watcher.current().hash().substring(0, 12), policies);
       return Optional.of(new ServerBroker(broker, verifier, certificates, clientCas, watcher, events, store, clock,
-          policies, config.identity().approvers()));
+          policies, config.identity().approvers(), dataDir));
     } catch (IOException | RuntimeException e) {
       verifier.ifPresent(OidcVerifier::close);
       closeQuietly(watcher);
@@ -319,7 +330,15 @@ public final class ServerBroker implements AutoCloseable {
           }
         }, clock, java.time.Duration.ofSeconds(5));
     return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
-        java.time.Duration.ofSeconds(5), approvals, publicUrl);
+        java.time.Duration.ofSeconds(5), approvals, publicUrl)
+        .deployGate(new GatewayDeployGate(deployments, environments, java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10)).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            .build()));
+  }
+
+  /** {@code /admin/deployments} and {@code /admin/deployments/rollback-package}. */
+  public Handler deploymentAdmin(AdminToken token) {
+    return new DeploymentAdminHandler(token, store.deployments(), deployments);
   }
 
   /** {@code /admin/approvals} and {@code /admin/approvals/vote}. */
