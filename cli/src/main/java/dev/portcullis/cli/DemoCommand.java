@@ -190,6 +190,7 @@ final class DemoCommand implements Callable<Integer> {
 
     ok &= brokerStep(server, tour);
     ok &= gatewayStep(server, tour);
+    ok &= deployStep(server, tour);
 
     for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
       URI uri = server.adminUrl().resolve(path);
@@ -335,6 +336,42 @@ final class DemoCommand implements Callable<Integer> {
     tour.step("gateway", ok, text.toString(), Map.of("session_id", result.sessionId(), "redacted", redacted,
         "create_denied", denied, "revoked_session_refused", cut));
     return ok;
+  }
+
+  /**
+   * Shows deployment governance (issue 7) through the gateway: sandbox passes, production held for
+   * two approvers, the author's vote refused, two others' votes let it through, recorded with its
+   * story, and rolled back from its snapshot through the same gate.
+   */
+  private boolean deployStep(PortcullisServer server, Tour tour) {
+    Map<String, URI> issuers = server.demo().map(DemoBootstrap.Demo::oidcIssuers).orElse(Map.of());
+    if (server.broker().isEmpty() || server.gatewayUrl().isEmpty() || !issuers.containsKey("github")
+        || !issuers.containsKey("people")) {
+      tour.step("deploy", false, "the demo runs no gateway or no people's identity provider", Map.of());
+      return false;
+    }
+    URI gateway = server.gatewayUrl().get();
+    DemoDeploy.Result result;
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .sslContext(TlsTrust.withCertificates(server.demo().orElseThrow().caCertificate(), "the demo CA")).build();
+      String adminToken = java.nio.file.Files.readString(server.dataDir()
+          .resolve(dev.portcullis.server.broker.AdminToken.FILE)).strip();
+      result = new DemoDeploy(issuers.get("github"), issuers.get("people"),
+          URI.create(gateway + PortcullisServer.TOKEN_PATH), gateway, server.adminUrl(), adminToken, http).run();
+    } catch (Exception e) {
+      tour.step("deploy", false, "the deployment step failed: " + e.getMessage(), Map.of());
+      return false;
+    }
+    StringBuilder text = new StringBuilder("a pipeline deploys through the gateway (sf project deploy start with the"
+        + " gateway as instance URL does the same):");
+    for (String line : result.lines()) {
+      text.append("\n  ").append(line);
+    }
+    text.append("\n  `portcullis deploy show ").append(result.deploymentId())
+        .append("` prints its whole story with the ledger's inclusion proof");
+    tour.step("deploy", result.ok(), text.toString(), Map.of("deployment_id", String.valueOf(result.deploymentId())));
+    return result.ok();
   }
 
   /** Shows the ledger: every action above is in it, cosigned by a witness, provable, verifiable offline. */

@@ -100,6 +100,8 @@ final class DemoIssuerClient {
         claims.put("repository_owner", DEMO_REPOSITORY.substring(0, DEMO_REPOSITORY.indexOf('/')));
         claims.put("ref", "refs/heads/" + branch);
         claims.put("ref_type", "branch");
+        // listed in GitHub's claims_supported (shared/reference/zt-anchors.md); deploy policy reads it as git.protected
+        claims.put("ref_protected", branch.equals("main") ? "true" : "false");
         claims.put("sub", "repo:" + DEMO_REPOSITORY + ":ref:refs/heads/" + branch);
       }
       case GITLAB -> {

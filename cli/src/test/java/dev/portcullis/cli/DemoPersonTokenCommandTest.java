@@ -120,7 +120,7 @@ class DemoPersonTokenCommandTest {
     assertThat(claims.getStringClaim("email")).isEqualTo("bob@acme.example");
     assertThat(claims.getAudience()).containsExactly("portcullis");
     assertThat(Files.readString(data.resolve("portcullis.yaml"))).contains("approvers:", "- issuer: " + people,
-        "subjects: [alice-dev, bob]");
+        "subjects: [alice-dev, bob, carol]");
   }
 
   @Test

@@ -470,6 +470,11 @@ public final class PortcullisServer implements AutoCloseable {
     return connector;
   }
 
+  /** The data directory this server runs on. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** {@code DATA_DIR/endpoints.json}. */
   public Path endpointsFile() {
     return dataDir.resolve(ENDPOINTS_FILE);

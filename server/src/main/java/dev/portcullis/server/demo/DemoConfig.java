@@ -23,7 +23,7 @@ final class DemoConfig {
    * {@code alice-dev} is the developer whose pushes start the demo's CI runs (the CI tokens' {@code
    * actor}), so her vote on her own run is refused (separation of duties) while {@code bob}'s counts.
    */
-  static final List<String> APPROVERS = List.of("alice-dev", "bob");
+  static final List<String> APPROVERS = List.of("alice-dev", "bob", "carol");
 
   /** The JWKS URL of a simulated issuer: GitHub's and GitLab's own paths under the issuer URL, the people's {@code /.well-known/jwks.json}. */
   static URI jwksUrl(String shape, URI issuer) {

@@ -171,7 +171,7 @@ class DemoBootstrapTest {
     assertThat(people.dialect()).isEqualTo(TrustedIssuer.Dialect.GENERIC);
     assertThat(people.jwksUri()).isEqualTo(URI.create("http://127.0.0.1:7503/people/.well-known/jwks.json"));
     assertThat(config.identity().approvers()).containsExactly(
-        new Config.Approver("http://127.0.0.1:7503/people", List.of("alice-dev", "bob")));
+        new Config.Approver("http://127.0.0.1:7503/people", List.of("alice-dev", "bob", "carol")));
     TrustedIssuer github = config.identity().issuers().get(0);
     TrustedIssuer gitlab = config.identity().issuers().get(1);
     assertThat(github.dialect()).isEqualTo(TrustedIssuer.Dialect.GITHUB_ACTIONS);
