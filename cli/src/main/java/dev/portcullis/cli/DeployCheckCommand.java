@@ -43,7 +43,7 @@ final class DeployCheckCommand implements Callable<Integer> {
     FailOn threshold = arguments.failOn();
     DeployArguments.PackageSource source = arguments.readPackage();
     PolicyBundle bundle = arguments.loadPolicies();
-    DeployArguments.Connection connection = arguments.connection(env);
+    OrgAccess.Connection connection = arguments.connection(env);
     DeployInspection.Result result;
     try (HttpClient http = arguments.httpClient()) {
       MetadataClient client = MetadataClient.builder(connection.url(), connection::session, http).build();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {DeployConvertCommand.class, DeployCheckCommand.class, DeployStartCommand.class,
         DeployApproveCommand.class, DeployRollbackCommand.class, DeployHistoryCommand.class,
-        DeployShowCommand.class},
+        DeployShowCommand.class, DeployDriftCommand.class},
     footer = {"", "Documentation: docs/DEPLOY.md, docs/CLI.md"})
 final class DeployCommand implements Runnable {
   @ParentCommand Main main;

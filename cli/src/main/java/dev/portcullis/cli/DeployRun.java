@@ -92,7 +92,7 @@ final class DeployRun {
           + " go with it");
     }
     DeployArguments.PackageSource source = quickId.isEmpty() || arguments.namesPackage() ? arguments.readPackage() : null;
-    DeployArguments.Connection connection = arguments.connection(env);
+    OrgAccess.Connection connection = arguments.connection(env);
     try (HttpClient http = arguments.httpClient()) {
       MetadataClient client = MetadataClient.builder(connection.url(), connection::session, http).build();
       Inspected inspected = source == null ? null : inspect(source, client);
