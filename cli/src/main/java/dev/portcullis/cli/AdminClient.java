@@ -41,6 +41,39 @@ final class AdminClient {
         .build());
   }
 
+  /**
+   * Downloads a file (e.g. {@code application/zip}) into {@code target}; a non-2xx answer is a {@link CliException}
+   * with the server's JSON error message, as for {@link #get}.
+   */
+  void download(String pathAndQuery, String accept, java.nio.file.Path target) {
+    HttpRequest request = request(pathAndQuery).setHeader("Accept", accept + ", application/json").GET().build();
+    URI uri = request.uri();
+    String where = "GET " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() == 200) {
+        try (java.io.InputStream in = response.body()) {
+          java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return;
+      }
+      byte[] body;
+      try (java.io.InputStream in = response.body()) {
+        body = in.readNBytes(64 * 1024);
+      }
+      checked(response.statusCode(), new String(body, StandardCharsets.UTF_8), where);
+      throw new CliException(ExitCode.UNAVAILABLE, where + " answered HTTP " + response.statusCode()
+          + " instead of the file");
+    } catch (IOException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, "cannot download from the admin API (" + where + "): "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCode.UNAVAILABLE, "interrupted while calling " + where);
+    }
+  }
+
   private HttpRequest.Builder request(String pathAndQuery) {
     return HttpRequest.newBuilder(URI.create(adminUrl + pathAndQuery))
         .timeout(TIMEOUT)
@@ -61,13 +94,17 @@ final class AdminClient {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCode.UNAVAILABLE, "interrupted while calling " + where);
     }
+    return checked(response.statusCode(), response.body(), where);
+  }
+
+  /** The JSON object of a 2xx answer, or the {@link CliException} for any other. */
+  private JsonNode checked(int status, String text, String where) {
     JsonNode body;
     try {
-      body = JSON.readTree(response.body());
+      body = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       body = null;
     }
-    int status = response.statusCode();
     if (status / 100 == 2 && body != null && body.isObject()) {
       return body;
     }

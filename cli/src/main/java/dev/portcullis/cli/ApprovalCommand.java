@@ -91,7 +91,6 @@ final class ApprovalCommand implements Runnable {
   /** A vote: the approver's token, the approval, a comment. */
   abstract static class Vote implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @ParentCommand ApprovalCommand parent;
     @Mixin ServerLocation location;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The approval (apr_…).")
@@ -109,6 +108,13 @@ final class ApprovalCommand implements Runnable {
     boolean json;
 
     abstract String verdict();
+
+    /** The environment the token may come from ({@code PORTCULLIS_TOKEN}). */
+    abstract java.util.Map<String, String> environment();
+
+    /** What to print after an approval that lets the request run. */
+    void approved(PrintWriter out) {
+    }
 
     @Override
     public Integer call() {
@@ -131,6 +137,9 @@ final class ApprovalCommand implements Runnable {
         default -> "vote recorded on " + Printable.of(id) + ": " + approval.path("approvals").asLong() + " of "
             + approval.path("required").asLong() + " approvals";
       });
+      if (outcome.equals("approved")) {
+        approved(out);
+      }
       out.flush();
       return ExitCode.OK.code();
     }
@@ -146,7 +155,7 @@ final class ApprovalCommand implements Runnable {
           throw new CliException(ExitCode.USAGE, tokenFile + ": cannot read the token: " + e.getMessage(), e);
         }
       } else {
-        token = parent.main.environment().getOrDefault("PORTCULLIS_TOKEN", "").strip();
+        token = environment().getOrDefault("PORTCULLIS_TOKEN", "").strip();
         if (token.isEmpty()) {
           throw new CliException(ExitCode.USAGE, "no approver token: give --token-file FILE or set PORTCULLIS_TOKEN"
               + " to your OIDC ID token");
@@ -163,9 +172,16 @@ final class ApprovalCommand implements Runnable {
   @Command(name = "approve", mixinStandardHelpOptions = true,
       description = "Approve a held request with your OIDC ID token.")
   static final class Approve extends Vote {
+    @ParentCommand ApprovalCommand parent;
+
     @Override
     String verdict() {
       return "approve";
+    }
+
+    @Override
+    java.util.Map<String, String> environment() {
+      return parent.main.environment();
     }
   }
 
@@ -173,9 +189,16 @@ final class ApprovalCommand implements Runnable {
   @Command(name = "deny", mixinStandardHelpOptions = true,
       description = "Deny a held request with your OIDC ID token (one denial closes it).")
   static final class Deny extends Vote {
+    @ParentCommand ApprovalCommand parent;
+
     @Override
     String verdict() {
       return "deny";
+    }
+
+    @Override
+    java.util.Map<String, String> environment() {
+      return parent.main.environment();
     }
   }
 }

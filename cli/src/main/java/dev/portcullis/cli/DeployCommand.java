@@ -9,9 +9,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "deploy",
     mixinStandardHelpOptions = true,
-    description = "Metadata deployments: convert packages, and check them against the org and the deploy policy.",
+    description = "Metadata deployments: convert, check, start, approve, roll back; their history, story and drift.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DeployConvertCommand.class, DeployCheckCommand.class},
+    subcommands = {DeployConvertCommand.class, DeployCheckCommand.class, DeployStartCommand.class,
+        DeployApproveCommand.class, DeployRollbackCommand.class, DeployHistoryCommand.class,
+        DeployShowCommand.class, DeployDriftCommand.class},
     footer = {"", "Documentation: docs/DEPLOY.md, docs/CLI.md"})
 final class DeployCommand implements Runnable {
   @ParentCommand Main main;

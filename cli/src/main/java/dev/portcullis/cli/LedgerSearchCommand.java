@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.ledger.LedgerException;
-import dev.portcullis.server.ledger.LedgerSearchHandler;
 import dev.portcullis.store.LedgerIndexRepository;
 import dev.portcullis.store.StoreException;
 import java.io.IOException;
@@ -55,7 +54,8 @@ final class LedgerSearchCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, "--limit must be 1 to " + LedgerIndexRepository.Query.MAX_LIMIT);
     }
     try (LedgerLocation open = location) {
-      ArrayNode entries = open.remote() ? remote(open) : local(open);
+      ArrayNode entries = new LedgerSearch(kind, org, actor, session, commit, deployment, time("--since", since),
+          time("--until", until), afterIndex, limit).run(open);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode result = LedgerCommand.object();
@@ -77,56 +77,6 @@ final class LedgerSearchCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
     }
   }
-
-  /** Asks a running server's {@code /ledger-search}. */
-  private ArrayNode remote(LedgerLocation open) throws IOException {
-    StringBuilder query = new StringBuilder();
-    java.util.Map<String, Object> parameters = new java.util.LinkedHashMap<>();
-    parameters.put("kind", kind);
-    parameters.put("org", org);
-    parameters.put("actor", actor);
-    parameters.put("session", session);
-    parameters.put("commit", commit);
-    parameters.put("deployment_id", deployment);
-    parameters.put("since", since == null ? null : time("--since", since).toString());
-    parameters.put("until", until == null ? null : time("--until", until).toString());
-    parameters.put("after_index", afterIndex);
-    parameters.put("limit", limit);
-    parameters.forEach((name, value) -> {
-      if (value != null) {
-        query.append(query.isEmpty() ? "?" : "&").append(name).append('=')
-            .append(java.net.URLEncoder.encode(value.toString(), java.nio.charset.StandardCharsets.UTF_8));
-      }
-    });
-    java.net.URI uri = java.net.URI.create(open.url.toString().replaceAll("/+$", "") + "/ledger-search" + query);
-    try {
-      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-          .connectTimeout(java.time.Duration.ofSeconds(10)).build()
-          .send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(30)).GET().build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-      JsonNode body = LedgerCommand.JSON.readTree(response.body());
-      if (response.statusCode() == 400) {
-        throw new CliException(ExitCode.USAGE, uri + ": " + body.path("error").asText());
-      }
-      if (response.statusCode() != 200 || !body.path("entries").isArray()) {
-        throw new CliException(ExitCode.UNAVAILABLE, uri + " answered " + response.statusCode());
-      }
-      return (ArrayNode) body.get("entries");
-    } catch (java.net.ConnectException e) {
-      throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to " + uri, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
-    }
-  }
-
-  /** Reads the store's index in the data directory. */
-  private ArrayNode local(LedgerLocation open) throws IOException {
-    LedgerIndexRepository.Query query = new LedgerIndexRepository.Query(kind, org, actor, session, commit, deployment,
-        time("--since", since), time("--until", until), afterIndex, limit);
-    return LedgerSearchHandler.entries(open.store().ledgerIndex().search(query), open.reader());
-  }
-
 
   static Instant time(String option, String value) {
     if (value == null) {

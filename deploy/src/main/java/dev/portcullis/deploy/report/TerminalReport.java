@@ -56,6 +56,18 @@ public final class TerminalReport {
     return out.toString();
   }
 
+  /**
+   * The deployment's part of the report alone (status, component failures, test failures, coverage warnings), for
+   * {@code deploy start}, which prints the inspection before it deploys and this once the deployment is done.
+   *
+   * @param projectRoot as {@link Findings.Project#root()}: paths under it are shown relative to it
+   */
+  public String renderDeployment(DeploymentResult deployment, String projectRoot) {
+    StringBuilder out = new StringBuilder();
+    deployment(out, deployment, new ProjectPaths(projectRoot));
+    return out.toString();
+  }
+
   private void summary(StringBuilder out, Findings findings) {
     Map<String, Set<ChangeKind>> components = new LinkedHashMap<>();
     Map<Severity, Integer> bySeverity = new EnumMap<>(Severity.class);
