@@ -28,14 +28,17 @@ import org.bouncycastle.asn1.x509.GeneralName;
  * intermediate does not hide a good path through another one.
  *
  * <p>Invariants: a certificate appears at most once on a path (cycles end there); the depth is
- * bounded by {@code maxIntermediates}; the work is bounded by {@link #MAX_SIGNATURE_CHECKS} real
- * signature verifications and by the request's wall-clock budget, past either of which the answer
+ * bounded by {@code maxIntermediates}; the work is bounded by {@link #MAX_CANDIDATES} candidate
+ * issuers examined, {@link #MAX_SIGNATURE_CHECKS} real signature verifications and the request's
+ * wall-clock budget, past any of which the answer
  * is {@link FailureCode#BUDGET_EXHAUSTED}, a refusal, never an acceptance. Unused intermediates
  * and anchors are never judged, so a broken certificate that is not on the path fails nothing.
  */
 public final class PathValidator {
   /** Real chains need a handful; pathological pools (x509-limbo's 100 same-key CAs) need millions. */
   static final int MAX_SIGNATURE_CHECKS = 256;
+  /** Candidate issuers examined, cached signatures included: bounds the search itself. */
+  static final int MAX_CANDIDATES = 10_000;
 
   private PathValidator() {}
 
@@ -62,6 +65,7 @@ public final class PathValidator {
     private final Map<Integer, List<ValidationFailure>> caProblems = new HashMap<>();
     private final Set<ValidationFailure> failures = new LinkedHashSet<>();
     private final List<ParsedCertificate> path = new ArrayList<>();
+    private int candidates;
 
     Search(ValidationRequest request) {
       this.request = request;
@@ -125,9 +129,9 @@ public final class PathValidator {
 
     /** Depth-first: true when {@link #path} has been completed to a valid path. */
     private boolean extend() {
-      checkBudget();
       ParsedCertificate current = path.get(path.size() - 1);
       for (ParsedCertificate anchor : anchorsBySubject.getOrDefault(current.issuer, List.of())) {
+        checkBudget();
         if (!current.mayBeIssuedBy(anchor) || path.contains(anchor)) {
           continue;
         }
@@ -143,6 +147,7 @@ public final class PathValidator {
         path.remove(path.size() - 1);
       }
       for (ParsedCertificate intermediate : intermediatesBySubject.getOrDefault(current.issuer, List.of())) {
+        checkBudget();
         if (!current.mayBeIssuedBy(intermediate) || containsEncoding(intermediate)) {
           continue;
         }
@@ -210,6 +215,9 @@ public final class PathValidator {
     }
 
     private void checkBudget() {
+      if (++candidates > MAX_CANDIDATES) {
+        throw new BudgetExhausted("gave up after examining " + MAX_CANDIDATES + " candidate issuers");
+      }
       if (System.nanoTime() - deadline > 0) {
         throw new BudgetExhausted("path building exceeded its budget of " + request.budget().toMillis() + " ms");
       }
