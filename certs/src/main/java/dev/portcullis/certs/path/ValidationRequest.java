@@ -56,14 +56,17 @@ public record ValidationRequest(
     return new Builder(leaf);
   }
 
-  /** Builds a request; defaults: server purpose, no peer name check, depth 8, no CRLs, BR algorithms, 1 s. */
+  /**
+   * Builds a request; the time is required (take it from an injected {@link java.time.Clock}).
+   * Defaults: server purpose, no peer name check, depth 8, no CRLs, BR algorithms, a 1 s budget.
+   */
   public static final class Builder {
     private final byte[] leaf;
     private final List<byte[]> intermediates = new ArrayList<>();
     private final List<byte[]> trustAnchors = new ArrayList<>();
     private final List<PeerName> peerNames = new ArrayList<>();
     private final List<byte[]> crls = new ArrayList<>();
-    private Instant time = Instant.now();
+    private Instant time;
     private Purpose purpose = new Purpose.ServerAuth();
     private int maxIntermediates = DEFAULT_MAX_INTERMEDIATES;
     private Set<String> signatureAlgorithms = Set.of();
@@ -125,6 +128,9 @@ public record ValidationRequest(
     }
 
     public ValidationRequest build() {
+      if (time == null) {
+        throw new IllegalStateException("a validation request needs a time: call time(clock.instant())");
+      }
       return new ValidationRequest(leaf, intermediates, trustAnchors, time, purpose, peerNames, maxIntermediates,
           crls, signatureAlgorithms, requiredKeyUsage, budget);
     }
