@@ -84,15 +84,36 @@ final class ParsedCertificate {
     if (certificate == null) {
       throw new IllegalArgumentException("empty certificate");
     }
-    ParsedCertificate parsed = new ParsedCertificate(id, der.clone(), certificate);
-    Extensions extensions = certificate.getTBSCertificate().getExtensions();
-    if (extensions != null) {
-      for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
-        parsed.extensions.put(oid, extensions.getExtension(oid));
+    try {
+      // X.509 is DER (RFC 5280 §4.1). BouncyCastle verifies the signature over its own DER
+      // re-encoding of tbsCertificate, so a BER variant (a BOOLEAN TRUE as 0x01, a long-form
+      // length) of a signed certificate would verify while its bytes and fingerprint differ.
+      if (!java.util.Arrays.equals(certificate.getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER), der)) {
+        throw new IllegalArgumentException("not DER: the encoding differs from its canonical DER form");
       }
-      parsed.decodeExtensions();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a DER X.509 certificate: " + e.getMessage(), e);
     }
-    return parsed;
+    try {
+      ParsedCertificate parsed = new ParsedCertificate(id, der.clone(), certificate);
+      // BouncyCastle decodes names lazily; decode them now, so that a malformed name is a
+      // decoding failure here and not an exception in the middle of path building.
+      parsed.subject.hashCode();
+      parsed.issuer.hashCode();
+      parsed.issuer.toString();
+      certificate.getStartDate().getDate();
+      certificate.getEndDate().getDate();
+      Extensions extensions = certificate.getTBSCertificate().getExtensions();
+      if (extensions != null) {
+        for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+          parsed.extensions.put(oid, extensions.getExtension(oid));
+        }
+        parsed.decodeExtensions();
+      }
+      return parsed;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a well-formed X.509 certificate: " + e.getMessage(), e);
+    }
   }
 
   boolean isCritical(ASN1ObjectIdentifier oid) {

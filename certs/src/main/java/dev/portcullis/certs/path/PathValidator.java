@@ -42,8 +42,15 @@ public final class PathValidator {
 
   private PathValidator() {}
 
+  /** Never throws on any input bytes: what cannot be processed is refused with a failure code. */
   public static ValidationResult validate(ValidationRequest request) {
-    return new Search(request).run();
+    try {
+      return new Search(request).run();
+    } catch (RuntimeException e) {
+      // Fail closed: a decoding corner BouncyCastle reports late must not escape as an exception.
+      return new ValidationResult(false, List.of(), List.of(new ValidationFailure(FailureCode.MALFORMED_CERTIFICATE,
+          "path", "a certificate or CRL could not be processed: " + e)));
+    }
   }
 
   private static final class BudgetExhausted extends RuntimeException {
