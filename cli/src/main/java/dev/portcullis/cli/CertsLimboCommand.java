@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         + "agreement with the expected results, overall and per category, listing every disagreement.",
     footer = {"", "Examples:", "  portcullis certs limbo ../shared/x509-limbo/limbo.json",
         "  portcullis certs limbo limbo.json --json", "",
-        "Each case runs under a 1 s cap; a case past it counts as a disagreement (TIMEOUT).",
+        "Each case's validation runs under a 1 s cap; a case past it counts as a disagreement (TIMEOUT).",
         "Exit 0 when the suite ran (whatever the score), 2 when FILE cannot be read."})
 final class CertsLimboCommand implements Callable<Integer> {
   static final Duration PER_CASE = Duration.ofSeconds(1);
