@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -213,7 +214,7 @@ final class CertificateProfile {
               + "' is not in preferred name syntax or is a forbidden wildcard (RFC 5280 §4.2.1.6, BR §7.1.2.7.12)";
         }
         case GeneralName.iPAddress -> {
-          int length = org.bouncycastle.asn1.ASN1OctetString.getInstance(name.getName()).getOctets().length;
+          int length = ASN1OctetString.getInstance(name.getName()).getOctets().length;
           yield length == 4 || length == 16 ? null : "iPAddress of " + length + " octets";
         }
         case GeneralName.rfc822Name -> {

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.path;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -73,7 +74,7 @@ final class KeyPolicy {
           return "public key algorithm " + algorithm + " is not allowed (RSA or ECDSA, BR §6.1.5)";
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return "public key does not decode: " + e.getMessage();
     }
   }

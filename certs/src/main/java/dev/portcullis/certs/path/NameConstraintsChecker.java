@@ -2,6 +2,7 @@ package dev.portcullis.certs.path;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
@@ -11,6 +12,7 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.util.encoders.Hex;
 
 /**
  * Name constraints (RFC 5280 §4.2.1.10, §6.1.3 (b)–(c)), applied from every CA on the path,
@@ -86,7 +88,7 @@ final class NameConstraintsChecker {
   }
 
   private static boolean contiguousMask(byte[] bytes, int offset) {
-    BigInteger mask = new BigInteger(1, java.util.Arrays.copyOfRange(bytes, offset, bytes.length));
+    BigInteger mask = new BigInteger(1, Arrays.copyOfRange(bytes, offset, bytes.length));
     int bits = (bytes.length - offset) * 8;
     BigInteger inverted = mask.xor(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
     // A prefix mask inverted is 2^k - 1: adding one gives a power of two.
@@ -251,7 +253,7 @@ final class NameConstraintsChecker {
       case GeneralName.dNSName, GeneralName.rfc822Name, GeneralName.uniformResourceIdentifier ->
           typeName(name.getTagNo()) + " '" + ParsedCertificate.shorten(text(name)) + "'";
       case GeneralName.directoryName -> "directoryName '" + ParsedCertificate.shorten(X500Name.getInstance(name.getName()).toString()) + "'";
-      case GeneralName.iPAddress -> "iPAddress " + org.bouncycastle.util.encoders.Hex.toHexString(
+      case GeneralName.iPAddress -> "iPAddress " + Hex.toHexString(
           ASN1OctetString.getInstance(name.getName()).getOctets());
       default -> typeName(name.getTagNo());
     };

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -88,7 +89,7 @@ final class ParsedCertificate {
       // X.509 is DER (RFC 5280 §4.1). BouncyCastle verifies the signature over its own DER
       // re-encoding of tbsCertificate, so a BER variant (a BOOLEAN TRUE as 0x01, a long-form
       // length) of a signed certificate would verify while its bytes and fingerprint differ.
-      if (!java.util.Arrays.equals(certificate.getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER), der)) {
+      if (!Arrays.equals(certificate.getEncoded(ASN1Encoding.DER), der)) {
         throw new IllegalArgumentException("not DER: the encoding differs from its canonical DER form");
       }
     } catch (IOException e) {

@@ -3,11 +3,14 @@ package dev.portcullis.certs.path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
 
@@ -72,6 +75,7 @@ public final class PathValidator {
     private final Map<Integer, List<ValidationFailure>> caProblems = new HashMap<>();
     private final Set<ValidationFailure> failures = new LinkedHashSet<>();
     private final List<ParsedCertificate> path = new ArrayList<>();
+    private final List<ValidationFailure> undecodable = new ArrayList<>();
     private int candidates;
 
     Search(ValidationRequest request) {
@@ -91,8 +95,8 @@ public final class PathValidator {
       } catch (IllegalArgumentException e) {
         return invalid(List.of(new ValidationFailure(FailureCode.MALFORMED_CERTIFICATE, "leaf", e.getMessage())));
       }
-      index(request.trustAnchors(), anchorsBySubject, 1);
-      index(request.intermediates(), intermediatesBySubject, 1 + request.trustAnchors().size());
+      index(request.trustAnchors(), anchorsBySubject, 1, "trust anchor");
+      index(request.intermediates(), intermediatesBySubject, 1 + request.trustAnchors().size(), "intermediate");
 
       List<ValidationFailure> leafProblems = new ArrayList<>(profile.check(leaf, CertificateProfile.Role.END_ENTITY));
       addIfPresent(leafProblems, validity(leaf));
@@ -114,6 +118,7 @@ public final class PathValidator {
       if (failures.isEmpty()) {
         failures.add(new ValidationFailure(FailureCode.NO_PATH, leaf.label,
             "no issuer named " + ParsedCertificate.shorten(leaf.issuer.toString()) + " among the intermediates and trust anchors"));
+        failures.addAll(undecodable); // perhaps the missing issuer is one of these
       }
       return invalid(new ArrayList<>(failures));
     }
@@ -123,13 +128,14 @@ public final class PathValidator {
           failures.subList(0, Math.min(failures.size(), ValidationResult.MAX_FAILURES)));
     }
 
-    private void index(List<byte[]> certificates, Map<X500Name, List<ParsedCertificate>> bySubject, int firstId) {
+    private void index(List<byte[]> certificates, Map<X500Name, List<ParsedCertificate>> bySubject, int firstId, String role) {
       for (int i = 0; i < certificates.size(); i++) {
         try {
           ParsedCertificate parsed = ParsedCertificate.parse(firstId + i, certificates.get(i));
           bySubject.computeIfAbsent(parsed.subject, s -> new ArrayList<>()).add(parsed);
         } catch (IllegalArgumentException e) {
-          // An undecodable pool member can issue nothing; it fails only a path that needed it (NO_PATH).
+          // An undecodable pool member can issue nothing; it is reported only if no path is found.
+          undecodable.add(new ValidationFailure(FailureCode.MALFORMED_CERTIFICATE, role + " #" + (i + 1), e.getMessage()));
         }
       }
     }
@@ -177,7 +183,7 @@ public final class PathValidator {
 
     private boolean containsEncoding(ParsedCertificate candidate) {
       for (ParsedCertificate onPath : path) {
-        if (onPath == candidate || java.util.Arrays.equals(onPath.der, candidate.der)) {
+        if (onPath == candidate || Arrays.equals(onPath.der, candidate.der)) {
           return true;
         }
       }
@@ -313,8 +319,8 @@ public final class PathValidator {
             if (address == null) {
               return CertificateProfile.fail(FailureCode.INVALID_PEER_NAME, leaf, "'" + ip.value() + "' is not an IP address");
             }
-            if (!anyMatch(sans, GeneralName.iPAddress, san -> java.util.Arrays.equals(
-                org.bouncycastle.asn1.ASN1OctetString.getInstance(san.getName()).getOctets(), address))) {
+            if (!anyMatch(sans, GeneralName.iPAddress,
+                san -> Arrays.equals(ASN1OctetString.getInstance(san.getName()).getOctets(), address))) {
               return CertificateProfile.fail(FailureCode.NAME_MISMATCH, leaf, "no iPAddress SAN equals " + ip.value());
             }
           }
@@ -332,7 +338,7 @@ public final class PathValidator {
       return null;
     }
 
-    private static boolean anyMatch(GeneralName[] sans, int tag, java.util.function.Predicate<GeneralName> test) {
+    private static boolean anyMatch(GeneralName[] sans, int tag, Predicate<GeneralName> test) {
       for (GeneralName san : sans) {
         if (san.getTagNo() == tag && test.test(san)) {
           return true;

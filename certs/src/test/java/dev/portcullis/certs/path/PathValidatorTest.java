@@ -231,4 +231,42 @@ class PathValidatorTest {
 
     assertThat(result.code()).isEqualTo(FailureCode.MALFORMED_CERTIFICATE);
   }
+
+  @Test
+  void aCoveringCrlWithoutACrlNumberFailsClosed() throws Exception {
+    byte[] leaf = TestPki.leaf("CN=x", LEAF_KEY).issuedBy(ica).dns("x.example.com").der();
+    var builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+        new org.bouncycastle.asn1.x500.X500Name(ica.subject), java.util.Date.from(NOW.minusSeconds(60)));
+    byte[] crl = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+        .build(ICA_KEY.getPrivate())).getEncoded();
+
+    ValidationResult result = PathValidator.validate(request(leaf, List.of(ica.der()), root.der()).crls(List.of(crl)).build());
+
+    assertThat(result.code()).isEqualTo(FailureCode.INVALID_CRL);
+    assertThat(result.failures().get(0).message()).contains("cRLNumber");
+  }
+
+  @Test
+  void theDepthLimitCountsIntermediates() {
+    TestPki.Spec sub = TestPki.ca("CN=Sub CA", OTHER_KEY).issuedBy(ica);
+    byte[] leaf = TestPki.leaf("CN=x", LEAF_KEY).issuedBy(sub).dns("x.example.com").der();
+
+    ValidationResult two = PathValidator.validate(request(leaf, List.of(sub.der(), ica.der()), root.der()).maxIntermediates(2).build());
+    ValidationResult one = PathValidator.validate(request(leaf, List.of(sub.der(), ica.der()), root.der()).maxIntermediates(1).build());
+
+    assertThat(two.valid()).isTrue();
+    assertThat(one.code()).isEqualTo(FailureCode.MAX_DEPTH_EXCEEDED);
+  }
+
+  @Test
+  void aMissingIssuerNamesItAndTheCertificatesThatDidNotDecode() {
+    byte[] leaf = TestPki.leaf("CN=x", LEAF_KEY).issuedBy(ica).dns("x.example.com").der();
+
+    ValidationResult result = PathValidator.validate(request(leaf, List.of(new byte[] {0x30, 0x00}), root.der()).build());
+
+    assertThat(result.failures()).extracting(ValidationFailure::code)
+        .containsExactly(FailureCode.NO_PATH, FailureCode.MALFORMED_CERTIFICATE);
+    assertThat(result.failures().get(0).message()).contains("CN=Test Issuing CA");
+    assertThat(result.failures().get(1).certificate()).isEqualTo("intermediate #1");
+  }
 }
