@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
@@ -17,7 +19,8 @@ import org.bouncycastle.util.encoders.Hex;
 /**
  * Name constraints (RFC 5280 §4.2.1.10, §6.1.3 (b)–(c)), applied from every CA on the path,
  * trust anchor included, to the subject and subjectAltNames of every certificate below it
- * (self-issued intermediates excepted).
+ * (self-issued intermediates excepted), and to the subject's emailAddress attributes when there is
+ * no SAN.
  *
  * <p>Design note. Each CA's constraints are checked on their own rather than merged into one
  * permitted/excluded state: checking each set separately is equivalent (a name must satisfy every
@@ -103,6 +106,15 @@ final class NameConstraintsChecker {
     }
     if (certificate.subjectAltNames != null) {
       names.addAll(List.of(certificate.subjectAltNames.getNames()));
+    } else if (checkSubject) {
+      // RFC 5280 §4.2.1.10: without a SAN, rfc822Name constraints apply to emailAddress attributes of the subject.
+      for (RDN rdn : certificate.subject.getRDNs(PKCSObjectIdentifiers.pkcs_9_at_emailAddress)) {
+        for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
+          if (value.getType().equals(PKCSObjectIdentifiers.pkcs_9_at_emailAddress) && value.getValue() instanceof ASN1String text) {
+            names.add(new GeneralName(GeneralName.rfc822Name, text.getString()));
+          }
+        }
+      }
     }
     GeneralSubtree[] permitted = orEmpty(constraints.getPermittedSubtrees());
     GeneralSubtree[] excluded = orEmpty(constraints.getExcludedSubtrees());

@@ -269,4 +269,22 @@ class PathValidatorTest {
     assertThat(result.failures().get(0).message()).contains("CN=Test Issuing CA");
     assertThat(result.failures().get(1).certificate()).isEqualTo("intermediate #1");
   }
+
+  @Test
+  void emailConstraintsReachTheSubjectEmailAddressWhenThereIsNoSan() {
+    TestPki.Spec mailRoot = TestPki.ca("CN=Mail Root", ROOT_KEY).permitEmail("example.com");
+    TestPki.Spec inside = TestPki.leaf("CN=Alice,E=alice@example.com", LEAF_KEY).issuedBy(mailRoot)
+        .keyPurposes(KeyPurposeId.id_kp_clientAuth);
+    TestPki.Spec outside = TestPki.leaf("CN=Mallory,E=mallory@evil.test", LEAF_KEY).issuedBy(mailRoot)
+        .keyPurposes(KeyPurposeId.id_kp_clientAuth);
+
+    ValidationResult good = PathValidator.validate(ValidationRequest.builder(inside.der())
+        .trustAnchors(List.of(mailRoot.der())).time(NOW).purpose(new Purpose.ClientAuth()).build());
+    ValidationResult bad = PathValidator.validate(ValidationRequest.builder(outside.der())
+        .trustAnchors(List.of(mailRoot.der())).time(NOW).purpose(new Purpose.ClientAuth()).build());
+
+    assertThat(good.failures()).isEmpty();
+    assertThat(bad.code()).isEqualTo(FailureCode.NAME_CONSTRAINTS_VIOLATED);
+    assertThat(bad.failures().get(0).message()).contains("mallory@evil.test");
+  }
 }

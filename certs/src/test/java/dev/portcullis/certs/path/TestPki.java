@@ -114,6 +114,11 @@ final class TestPki {
       return this;
     }
 
+    Spec permitEmail(String constraint) {
+      permitted.add(new GeneralSubtree(new GeneralName(GeneralName.rfc822Name, constraint)));
+      return this;
+    }
+
     Spec excludeDns(String name) {
       excluded.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
       return this;
