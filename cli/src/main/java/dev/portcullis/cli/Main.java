@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       PolicyCommand.class,
       DeployCommand.class,
+      CertsCommand.class,
       OrgSimulatorCommand.class,
       WitnessCommand.class,
       CommandLine.HelpCommand.class

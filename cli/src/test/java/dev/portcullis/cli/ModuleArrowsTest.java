@@ -39,7 +39,8 @@ class ModuleArrowsTest {
           "dev.portcullis.orgsim",
           "dev.portcullis.identity",
           "dev.portcullis.gateway",
-          "dev.portcullis.deploy"
+          "dev.portcullis.deploy",
+          "dev.portcullis.certs"
         }) {
       org.assertj.core.api.Assertions.assertThat(
               production.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
@@ -169,6 +170,19 @@ class ModuleArrowsTest {
         .dependOnClassesThat()
         .resideInAnyPackage("dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.orgsim..",
             "dev.portcullis.gateway..", "dev.portcullis.identity..")
+        .check(production);
+  }
+
+  /** ARCHITECTURE.md: certs -> salesforce, ledger, store. */
+  @Test
+  void certsDependsOnlyOnSalesforceLedgerAndStore() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portcullis.certs..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portcullis.server..", "dev.portcullis.cli..", "dev.portcullis.orgsim..",
+            "dev.portcullis.gateway..", "dev.portcullis.identity..", "dev.portcullis.policy..", "dev.portcullis.deploy..")
         .check(production);
   }
 
