@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis deploy rollback ID}: downloads the deployment's rollback package from the server's admin API
- * ({@code GET /admin/deployments/{id}/rollback-package}, with the admin token) and deploys it exactly as {@code deploy
+ * ({@code GET /admin/deployments/rollback-package?id=ID}, with the admin token) and deploys it exactly as {@code deploy
  * start --zip} would: inspected, decided by policy, held for approval by the gateway where policy says so, recorded.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
@@ -54,8 +54,8 @@ final class DeployRollbackCommand implements Callable<Integer> {
       throw new CliException(ExitCode.UNAVAILABLE, "cannot create a temporary file: " + e.getMessage(), e);
     }
     try {
-      admin.client().download("/admin/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-          + "/rollback-package", "application/zip", zip);
+      admin.client().download("/admin/deployments/rollback-package?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8),
+          "application/zip", zip);
       spec.commandLine().getErr().println("portcullis: rollback package of " + Printable.of(id) + " downloaded");
       arguments.zip = zip;
       return new DeployRun(arguments, deploy.main.environment(), spec.commandLine().getOut(),

@@ -79,8 +79,8 @@ class DeployLedgerCommandsTest {
           boolean firstPage = query.contains("after_index=-1");
           body = ("{\"entries\":[" + (firstPage ? entriesByKind.getOrDefault(kind, "") : "") + "]}")
               .getBytes(StandardCharsets.UTF_8);
-        } else if (files.containsKey(exchange.getRequestURI().getPath())) {
-          body = files.get(exchange.getRequestURI().getPath());
+        } else if (files.containsKey(exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query))) {
+          body = files.get(exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
           type = "application/zip";
         } else {
           status = 404;
@@ -182,14 +182,14 @@ class DeployLedgerCommandsTest {
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     MetadataPackage.fromMetadataDirectory(dir.resolve("snapshot")).writeZip(zip);
     server = new FakeServer();
-    server.files.put("/admin/deployments/dpl_42/rollback-package", zip.toByteArray());
+    server.files.put("/admin/deployments/rollback-package?id=dpl_42", zip.toByteArray());
     Path adminToken = Files.writeString(dir.resolve("admin-token"), ApprovalCommandTest.ADMIN_TOKEN);
 
     DeployCheckCommandTest.Run run = run(Map.of(), "deploy", "rollback", "dpl_42", "--org", "uat", "--environment",
         "sandbox", "--url", server.base(), "--admin-token-file", adminToken.toString());
 
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
-    assertThat(server.requests).containsExactly("GET /admin/deployments/dpl_42/rollback-package auth=Bearer "
+    assertThat(server.requests).containsExactly("GET /admin/deployments/rollback-package?id=dpl_42 auth=Bearer "
         + ApprovalCommandTest.ADMIN_TOKEN);
     assertThat(run.out()).contains("PermissionSet Rollback_Set is new").contains(": Succeeded");
     assertThat(DeployCheckCommandTest.orgs.org("uat").metadataNames("PermissionSet")).contains("Rollback_Set");
