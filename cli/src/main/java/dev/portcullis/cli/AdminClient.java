@@ -110,9 +110,14 @@ final class AdminClient {
     }
     String message = body == null ? "" : firstText(body, "error_description", "message", "error");
     String detail = where + " answered HTTP " + status + (message.isEmpty() ? "" : ": " + Printable.of(message));
-    if (status == 401 || status == 403) {
+    if (status == 401) {
       throw new CliException(ExitCode.USAGE, detail + " (the admin token was refused; it is the server's"
           + " DATA_DIR/admin-token: give --data-dir or --admin-token-file)");
+    }
+    if (status == 403) { // authenticated, and refused for a reason the server names (not an approver, separation of duties)
+      String code = body == null ? "" : firstText(body, "error");
+      throw new CliException(ExitCode.USAGE, where + " answered HTTP 403: " + (code.isEmpty() || code.equals(message)
+          ? "" : Printable.of(code) + ": ") + Printable.of(message));
     }
     if (status / 100 == 2) {
       throw new CliException(ExitCode.UNAVAILABLE, where + " answered HTTP " + status + " without a JSON object");
