@@ -152,6 +152,7 @@ final class DeployDriftCommand implements Callable<Integer> {
     Instant completed = entry.path("completed").isTextual() ? Instant.parse(entry.get("completed").asText()) : time;
     Instant started = entry.path("started").isTextual() ? Instant.parse(entry.get("started").asText()) : completed;
     String id = row.path("deployment_id").asText(entry.path("deployment_id").asText("?"));
-    return new DeploymentWindow(id, started, completed);
+    String deployedBy = entry.path("deployed_by").isTextual() ? entry.get("deployed_by").asText() : null;
+    return new DeploymentWindow(id, started, completed, deployedBy);
   }
 }

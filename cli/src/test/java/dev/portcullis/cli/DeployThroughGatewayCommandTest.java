@@ -99,6 +99,7 @@ class DeployThroughGatewayCommandTest {
 
   @Test
   void aHeldProductionDeployIsApprovedByTwoOthersDeployedShownAndRolledBack() throws Exception {
+    java.time.Instant testStart = java.time.Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Path ci = token("ci", "demo", "ci-token", "--issuer", "github", "--data-dir", data.toString());
     Run login = run(Map.of(), "login", "--org", "prod", "--scope", "api:read metadata:deploy metadata:retrieve",
         "--format", "json", "--token-file=" + ci, "--data-dir", data.toString());
@@ -175,5 +176,35 @@ class DeployThroughGatewayCommandTest {
     Run rolledBack = run(env, "deploy", "rollback", deploymentId, "--org", "prod", "--test-level", "RunLocalTests",
         "--ca-cert", data.resolve("demo/ca.pem").toString(), "--data-dir", data.toString(), "--wait", "2");
     assertThat(rolledBack.exitCode()).as(rolledBack.out() + rolledBack.err()).isZero();
+
+    // Drift: the Setup Audit Trail rows the deployments made are explained by their ledger entries; a change made by
+    // hand in production is not.
+    while (!http.send(listing, java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("\"rollback_of\":\""
+        + deploymentId + "\",\"component_list\"") || !completedRollback(http, listing)) {
+      assertThat(java.time.Instant.now()).as("the rollback is recorded as ended").isBefore(deadline.plusSeconds(60));
+      Thread.onSpinWait();
+    }
+    server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30));
+    String[] drift = {"deploy", "drift", "--org", "prod", "--since", testStart.toString(), "--ca-cert",
+        data.resolve("demo/ca.pem").toString(), "--data-dir", data.toString(), "--json"};
+    Run clean = run(env, drift);
+    assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+    assertThat(new ObjectMapper().readTree(clean.out()).get("explained").asInt()).isPositive();
+    java.net.http.HttpResponse<String> byHand = http.send(java.net.http.HttpRequest.newBuilder(
+            server.demo().orElseThrow().orgUrls().get("prod").resolve("/_orgsim/setup-audit-trail"))
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"username\":\"integration@prod.demo.portcullis.dev\",\"action\":\"PermSetEnableUserPerm\","
+                + "\"section\":\"Manage Users\",\"display\":\"Changed permission set Ops: Modify All Data enabled\"}"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(byHand.statusCode()).as(byHand.body()).isEqualTo(201);
+    Run drifted = run(env, drift);
+    assertThat(drifted.exitCode()).as(drifted.out() + drifted.err()).isEqualTo(1);
+    assertThat(drifted.out()).contains("Modify All Data enabled", "PermSetEnableUserPerm");
+  }
+
+  /** Whether every deployment the admin API lists has ended (none admitted or running). */
+  static boolean completedRollback(java.net.http.HttpClient http, java.net.http.HttpRequest listing) throws Exception {
+    String body = http.send(listing, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return !body.contains("\"state\":\"running\"") && !body.contains("\"state\":\"admitted\"");
   }
 }

@@ -238,7 +238,7 @@ public record EntryKind(
               "session", FieldType.TEXT, "issuer", FieldType.TEXT, "environment", FieldType.TEXT,
               "check_only", FieldType.BOOLEAN, "test_level", FieldType.TEXT, "tests_run", FieldType.INTEGER,
               "test_failures", FieldType.INTEGER, "coverage_percent", FieldType.NUMBER,
-              "component_errors", FieldType.INTEGER, "rollback_of", FieldType.TEXT));
+              "component_errors", FieldType.INTEGER, "rollback_of", FieldType.TEXT, "deployed_by", FieldType.TEXT));
 
   public static final EntryKind DETECTION_FIRED =
       kind("detection.fired", "a detection raised an alert",

@@ -8,8 +8,15 @@ import java.util.Objects;
  * deploy.completed} entry's fields, from the Metadata API's {@code DeployResult.startDate} and {@code completedDate}).
  *
  * @param deploymentId Portcullis's id of the deployment
+ * @param deployedBy the Salesforce user id that ran it ({@code DeployResult.createdBy}), or null when the entry does not
+ *     say: then any user's row in the window is explained
  */
-public record DeploymentWindow(String deploymentId, Instant started, Instant completed) {
+public record DeploymentWindow(String deploymentId, Instant started, Instant completed, String deployedBy) {
+  /** A window without the deploying user. */
+  public DeploymentWindow(String deploymentId, Instant started, Instant completed) {
+    this(deploymentId, started, completed, null);
+  }
+
   public DeploymentWindow {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(started, "started");

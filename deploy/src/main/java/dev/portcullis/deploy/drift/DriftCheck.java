@@ -18,9 +18,11 @@ import java.util.Optional;
  * drift: a change made in Setup by hand, or by a deployment that did not go through Portcullis. The slack ({@link
  * #DEFAULT_SLACK}, two minutes) covers the gap between the org's clock, which stamps the rows, and the times the
  * ledger entry carries, and Salesforce writing a row shortly after the deploy reports completion. It is deliberately
- * small: a wide slack would hide a hand-made change next to a deployment. The check is by time only; the deploying
- * user is the gateway's integration user, which the ledger does not name, so a row by another user inside a window
- * is explained too (a known limit, stated in docs/DEPLOY.md).
+ * small: a wide slack would hide a hand-made change next to a deployment. When the entry names the Salesforce user that
+ * ran the deployment ({@code deployed_by}, from {@code DeployResult.createdBy}) and the row its creator ({@code
+ * CreatedById}), they must match too: a change made by hand by another user during a deployment is drift. A change made
+ * by the deploying user itself (the integration user) during the window is still explained (a known limit, stated in
+ * docs/DEPLOY.md).
  *
  * <p>Pure: no I/O, no clock. Rows and windows may come in any order; the drift comes out oldest first.
  */
@@ -76,11 +78,24 @@ public final class DriftCheck {
     return new Result(drift, explained);
   }
 
-  /** The first deployment whose widened window holds the row. */
+  /**
+   * Whether the row was made by the user that ran the deployment, when both are known: Salesforce ids compare on their
+   * first 15 characters (the 18-character form adds a case-safe suffix).
+   */
+  private static boolean sameUser(SetupAuditTrailRow row, DeploymentWindow d) {
+    if (d.deployedBy() == null || d.deployedBy().isEmpty() || row.createdById().isEmpty()) {
+      return true;
+    }
+    String a = row.createdById();
+    String b = d.deployedBy();
+    return a.length() >= 15 && b.length() >= 15 && a.regionMatches(0, b, 0, 15);
+  }
+
+  /** The first deployment whose widened window holds the row (and, when both are known, by the deploying user). */
   public Optional<DeploymentWindow> explainedBy(SetupAuditTrailRow row, List<DeploymentWindow> deployments) {
     Instant at = row.createdDate();
     for (DeploymentWindow d : deployments) {
-      if (!at.isBefore(d.started().minus(slack)) && !at.isAfter(d.completed().plus(slack))) {
+      if (!at.isBefore(d.started().minus(slack)) && !at.isAfter(d.completed().plus(slack)) && sameUser(row, d)) {
         return Optional.of(d);
       }
     }

@@ -20,7 +20,13 @@ import java.util.Objects;
  * @param delegateUser the Login-As user, or {@code ""}
  */
 public record SetupAuditTrailRow(String id, String action, String section, Instant createdDate, String createdBy,
-    String display, String delegateUser) {
+    String display, String delegateUser, String createdById) {
+
+  /** A row without its creator's id. */
+  public SetupAuditTrailRow(String id, String action, String section, Instant createdDate, String createdBy,
+      String display, String delegateUser) {
+    this(id, action, section, createdDate, createdBy, display, delegateUser, "");
+  }
 
   /** The REST API's datetime form, {@code 2026-11-28T12:00:00.000+0000} (also accepted: ISO 8601 with a colon or Z). */
   private static final DateTimeFormatter REST_DATETIME = new DateTimeFormatterBuilder()
@@ -31,8 +37,8 @@ public record SetupAuditTrailRow(String id, String action, String section, Insta
       .toFormatter(Locale.ROOT);
 
   /** The fields {@link #soql} selects, in its order. */
-  public static final List<String> FIELDS = List.of("Id", "Action", "Section", "CreatedDate", "CreatedBy.Username",
-      "Display", "DelegateUser");
+  public static final List<String> FIELDS = List.of("Id", "Action", "Section", "CreatedDate", "CreatedById",
+      "CreatedBy.Username", "Display", "DelegateUser");
 
   public SetupAuditTrailRow {
     Objects.requireNonNull(id, "id");
@@ -42,6 +48,7 @@ public record SetupAuditTrailRow(String id, String action, String section, Insta
     createdBy = createdBy == null ? "" : createdBy;
     display = display == null ? "" : display;
     delegateUser = delegateUser == null ? "" : delegateUser;
+    createdById = createdById == null ? "" : createdById;
   }
 
   /**
@@ -72,7 +79,8 @@ public record SetupAuditTrailRow(String id, String action, String section, Insta
           + "' is not a datetime such as 2026-11-28T12:00:00.000+0000", e);
     }
     return new SetupAuditTrailRow(id, action, text(record.path("Section")), when,
-        text(record.path("CreatedBy").path("Username")), text(record.path("Display")), text(record.path("DelegateUser")));
+        text(record.path("CreatedBy").path("Username")), text(record.path("Display")), text(record.path("DelegateUser")),
+        text(record.path("CreatedById")));
   }
 
   private static String required(JsonNode record, String field, String id) {

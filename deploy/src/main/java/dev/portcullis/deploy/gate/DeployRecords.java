@@ -86,6 +86,7 @@ final class DeployRecords {
     putText(fields, "snapshot_sha256", d.snapshotSha256());
     if (result != null) {
       fields.put("status", result.status().name());
+      putText(fields, "deployed_by", result.createdBy()); // the Salesforce user id the org attributes its changes to
       putText(fields, "error", clip(result.errorMessage()));
     }
     putText(fields, "error", clip(error));

@@ -103,7 +103,24 @@ class DriftCheckTest {
   @Test
   void theQuerySelectsTheFieldsSinceAnUnquotedUtcLiteralOldestFirst() {
     assertThat(SetupAuditTrailRow.soql(Instant.parse("2026-10-29T12:00:00.123Z"))).isEqualTo(
-        "SELECT Id, Action, Section, CreatedDate, CreatedBy.Username, Display, DelegateUser FROM SetupAuditTrail"
+        "SELECT Id, Action, Section, CreatedDate, CreatedById, CreatedBy.Username, Display, DelegateUser FROM SetupAuditTrail"
             + " WHERE CreatedDate >= 2026-10-29T12:00:00Z ORDER BY CreatedDate");
+  }
+
+  @Test
+  void inTheWindowARowByAnotherUserThanTheDeployingOneIsDriftAndIdsCompareOnFifteenCharacters() {
+    DeploymentWindow byDeployer = new DeploymentWindow("dpl_1", STARTED, COMPLETED, "005AA000000000NYAQ");
+    SetupAuditTrailRow deployer = new SetupAuditTrailRow("d", "PermSetCreate", "Manage Users", STARTED.plusSeconds(1),
+        "deployer@acme.example", "Created permission set Ops", "", "005AA000000000N");
+    SetupAuditTrailRow byHand = new SetupAuditTrailRow("h", "PermSetEnableUserPerm", "Manage Users",
+        STARTED.plusSeconds(2), "admin@acme.example", "Changed permission set Ops: Modify All Data", "",
+        "005AA000000000XYZA");
+    SetupAuditTrailRow unknownCreator = row("u", STARTED.plusSeconds(3));
+
+    DriftCheck.Result result = DriftCheck.withDefaultSlack().check(List.of(deployer, byHand, unknownCreator),
+        List.of(byDeployer));
+
+    assertThat(result.drift()).extracting(SetupAuditTrailRow::id).containsExactly("h");
+    assertThat(result.explained()).isEqualTo(2);
   }
 }
