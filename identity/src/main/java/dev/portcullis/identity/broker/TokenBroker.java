@@ -677,15 +677,8 @@ public final class TokenBroker implements AutoCloseable {
     if (held != null) {
       return held.token();
     }
-    OrgTarget org = orgs.get(session.orgAlias());
-    if (org == null || !org.orgId().equals(session.orgId())) {
-      throw new IllegalStateException("session " + session.id() + " is for org " + session.orgAlias() + " ("
-          + session.orgId() + "), which this server no longer brokers");
-    }
-    IntegrationUser user = org.integrationUsers().stream()
-        .filter(candidate -> candidate.username().equalsIgnoreCase(session.integrationUser())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("session " + session.id() + " acts as "
-            + session.integrationUser() + ", who is no longer an integration user of org " + org.alias()));
+    OrgTarget org = brokeredOrg(session);
+    IntegrationUser user = integrationUser(session, org);
     synchronized (salesforceTokens) { // one login per session per replica, even under concurrent first requests
       held = salesforceTokens.get(session.id());
       if (held != null) {
@@ -721,6 +714,50 @@ public final class TokenBroker implements AutoCloseable {
   /** Whether this broker holds a Salesforce token for the session (for tests and metrics; never the token). */
   public boolean holdsSalesforceToken(String sessionId) {
     return salesforceTokens.containsKey(sessionId);
+  }
+
+  /**
+   * A Salesforce token of {@code session}'s integration user for the server's own use in following what the session
+   * started (a deployment's status, polled until it ends), independent of the session's token: that one is revoked
+   * when the session ends, and a deployment with tests can outlast a session of minutes. Never cached, never given
+   * to a client; the caller revokes it with {@link #releaseFollowerAccess} when done.
+   *
+   * @throws IllegalStateException when the session's org or integration user is no longer brokered
+   */
+  public AccessToken followerAccess(Session session) {
+    Objects.requireNonNull(session, "session");
+    OrgTarget org = brokeredOrg(session);
+    AccessToken token = salesforce.obtain(integrationUser(session, org), org);
+    if (!org.orgId().equals(token.orgId())) {
+      revokeQuietly(org, token, "its org id did not match");
+      throw new IllegalStateException("Salesforce answered integration user " + session.integrationUser()
+          + " with a token for org " + token.orgId() + ", but org " + org.alias() + " is " + org.orgId());
+    }
+    return token;
+  }
+
+  /** Revokes a token from {@link #followerAccess} (quietly: a failure is logged). */
+  public void releaseFollowerAccess(String orgAlias, AccessToken token) {
+    OrgTarget org = orgs.get(orgAlias);
+    if (org != null && token != null) {
+      revokeQuietly(org, token, "what it followed ended");
+    }
+  }
+
+  private OrgTarget brokeredOrg(Session session) {
+    OrgTarget org = orgs.get(session.orgAlias());
+    if (org == null || !org.orgId().equals(session.orgId())) {
+      throw new IllegalStateException("session " + session.id() + " is for org " + session.orgAlias() + " ("
+          + session.orgId() + "), which this server no longer brokers");
+    }
+    return org;
+  }
+
+  private static IntegrationUser integrationUser(Session session, OrgTarget org) {
+    return org.integrationUsers().stream()
+        .filter(candidate -> candidate.username().equalsIgnoreCase(session.integrationUser())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("session " + session.id() + " acts as "
+            + session.integrationUser() + ", who is no longer an integration user of org " + org.alias()));
   }
 
   private void dropSalesforceToken(String sessionId, String why) {

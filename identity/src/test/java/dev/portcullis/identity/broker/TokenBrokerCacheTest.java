@@ -86,6 +86,23 @@ class TokenBrokerCacheTest {
   }
 
   @Test
+  void aFollowerTokenIsItsOwnOutlivesTheSessionAndIsRevokedWhenReleased() {
+    ExchangeResult.Issued issued = fixture.issue(replicaA, org);
+    Session session = ((Authentication.Active) replicaA.authenticate(issued.accessToken())).session();
+    AccessToken sessions = replicaA.salesforceAccess(session);
+    AccessToken follower = replicaA.followerAccess(session);
+    assertThat(follower.accessToken()).as("never the session's token").isNotEqualTo(sessions.accessToken());
+    assertThat(salesforce.usernames).containsExactly("ci@acme.example", "ci@acme.example");
+
+    assertThat(replicaA.revoke(session.id(), "admin", "the run ended")).isTrue();
+    assertThat(salesforce.revoked).extracting(AccessToken::accessToken).containsExactly(sessions.accessToken());
+
+    replicaA.releaseFollowerAccess(session.orgAlias(), follower);
+    assertThat(salesforce.revoked).extracting(AccessToken::accessToken)
+        .containsExactly(sessions.accessToken(), follower.accessToken());
+  }
+
+  @Test
   void aTokenHeldForASessionWhoseExpiryAnotherReplicaReportedIsDroppedBySweep() {
     ExchangeResult.Issued issued = fixture.issue(replicaA, org);
     Session session = ((Authentication.Active) replicaB.authenticate(issued.accessToken())).session();

@@ -34,12 +34,17 @@ final class GatewayDeployGate implements DeployGate {
   static final Duration RETRIEVE_WAIT = Duration.ofMinutes(5);
 
   private final DeployGatekeeper gatekeeper;
+  private final dev.portcullis.identity.broker.TokenBroker broker;
   private final Map<String, String> environments;
   private final HttpClient http;
   private final ExecutorService followers;
+  /** The session of each admitted deployment until Salesforce answers it: its follower acts as its integration user. */
+  private final Map<String, Session> admitted = new java.util.concurrent.ConcurrentHashMap<>();
 
-  GatewayDeployGate(DeployGatekeeper gatekeeper, Map<String, String> environments, HttpClient http) {
+  GatewayDeployGate(DeployGatekeeper gatekeeper, dev.portcullis.identity.broker.TokenBroker broker,
+      Map<String, String> environments, HttpClient http) {
     this.gatekeeper = gatekeeper;
+    this.broker = broker;
     this.environments = Map.copyOf(environments);
     this.http = http;
     this.followers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("portcullis-deploy-follow-", 0)
@@ -57,6 +62,9 @@ final class GatewayDeployGate implements DeployGate {
         requester(session), git(session), "gateway-" + deploy.api(), deploy.decisionId());
     Admission admission = gatekeeper.admit(request, new MetadataApiOrg(client(deploy.upstream()), RETRIEVE_WAIT));
     String id = admission.deployment().id();
+    if (admission instanceof Admission.Admitted) {
+      admitted.put(id, session);
+    }
     return switch (admission) {
       case Admission.Admitted admitted -> new Proceed(id, admitted.approvers().isEmpty() ? ""
           : "approved by " + String.join(", ", admitted.approvers()) + " (approval " + admitted.approvalId() + ")");
@@ -72,6 +80,7 @@ final class GatewayDeployGate implements DeployGate {
 
   @Override
   public void answered(String deploymentId, int status, Optional<String> salesforceDeployId, AccessToken upstream) {
+    Session session = admitted.remove(deploymentId);
     if (salesforceDeployId.isEmpty()) {
       gatekeeper.notStarted(deploymentId, status == 0 ? "the call to Salesforce failed before an answer"
           : "Salesforce answered " + status + " without a deployment id");
@@ -79,12 +88,27 @@ final class GatewayDeployGate implements DeployGate {
     }
     String salesforceId = salesforceDeployId.get();
     gatekeeper.started(deploymentId, salesforceId);
-    followers.submit(() -> follow(deploymentId, salesforceId, upstream));
+    followers.submit(() -> follow(deploymentId, salesforceId, session, upstream));
   }
 
-  private void follow(String deploymentId, String salesforceId, AccessToken upstream) {
+  /**
+   * Polls the deployment until it ends, as the session's integration user with a token of its own (the session's
+   * token is revoked when the session ends, and a deployment can outlast it), then records its end.
+   */
+  private void follow(String deploymentId, String salesforceId, Session session, AccessToken upstream) {
+    AccessToken token = upstream;
+    boolean own = false;
     try {
-      DeployResult result = client(upstream).awaitDeploy(salesforceId, FOLLOW_FOR, progress -> { });
+      if (session != null) {
+        token = broker.followerAccess(session);
+        own = true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("deployment {}: no token of its own to follow it ({}); following with the session's", deploymentId,
+          e.getMessage());
+    }
+    try {
+      DeployResult result = client(token).awaitDeploy(salesforceId, FOLLOW_FOR, progress -> { });
       if (!result.done()) {
         gatekeeper.notStarted(deploymentId, "not done after " + FOLLOW_FOR.toHours() + " hours of following it");
         return;
@@ -96,6 +120,10 @@ final class GatewayDeployGate implements DeployGate {
         gatekeeper.notStarted(deploymentId, "its status could not be read: " + e.getMessage());
       } catch (RuntimeException again) {
         LOG.error("deployment {}: its end could not be recorded: {}", deploymentId, again.getMessage());
+      }
+    } finally {
+      if (own) {
+        broker.releaseFollowerAccess(session.orgAlias(), token);
       }
     }
   }

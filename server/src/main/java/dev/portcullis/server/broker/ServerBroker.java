@@ -331,7 +331,7 @@ public final class ServerBroker implements AutoCloseable {
         }, clock, java.time.Duration.ofSeconds(5));
     return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
         java.time.Duration.ofSeconds(5), approvals, publicUrl)
-        .deployGate(new GatewayDeployGate(deployments, environments, java.net.http.HttpClient.newBuilder()
+        .deployGate(new GatewayDeployGate(deployments, broker, environments, java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(10)).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
             .build()));
   }
