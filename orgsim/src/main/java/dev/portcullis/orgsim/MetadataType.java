@@ -38,6 +38,9 @@ record MetadataType(String xmlName, String directoryName, String suffix, boolean
     add("ApexComponent", "components", "component", true, "099");
     add("StaticResource", "staticresources", "resource", true, "081");
     add("Certificate", "certs", "crt", true, "0P1");
+    // Mutual authentication certificates (meta_inboundcertificate.htm, API 49.0+): content plus meta
+    // like Certificate, as the Salesforce CLI's registry declares it (matchingContentFile adapter).
+    add("InboundCertificate", "inboundCertificates", "inboundCertificate", true, "");
     // XML types (one file each).
     register(new MetadataType("CustomObject", "objects", "object", false, false, "01I",
         List.of("CustomField", "ValidationRule", "RecordType", "ListView", "FieldSet", "WebLink", "CompactLayout")));
@@ -48,12 +51,14 @@ record MetadataType(String xmlName, String directoryName, String suffix, boolean
     add("ConnectedApp", "connectedApps", "connectedApp", false, "0H4");
     add("ExternalClientApplication", "externalClientApps", "eca", false, "");
     add("ExtlClntAppOauthSettings", "extlClntAppOauthSettings", "ecaOauth", false, "");
+    add("ExtlClntAppGlobalOauthSettings", "extlClntAppGlobalOauthSets", "ecaGlblOauth", false, "");
     add("ExtlClntAppOauthConfigurablePolicies", "extlClntAppOauthPolicies", "ecaOauthPlcy", false, "");
     add("RemoteSiteSetting", "remoteSiteSettings", "remoteSite", false, "0rp");
     add("CspTrustedSite", "cspTrustedSites", "cspTrustedSite", false, "08y");
     add("NamedCredential", "namedCredentials", "namedCredential", false, "0XA");
     add("ExternalCredential", "externalCredentials", "externalCredential", false, "");
     add("AuthProvider", "authproviders", "authprovider", false, "0SO");
+    add("SamlSsoConfig", "samlssoconfigs", "samlssoconfig", false, "0LE");
     add("Settings", "settings", "settings", false, "");
     add("Layout", "layouts", "layout", false, "00h");
     add("Flow", "flows", "flow", false, "301");

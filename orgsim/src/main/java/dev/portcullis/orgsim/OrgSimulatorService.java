@@ -34,6 +34,7 @@ public final class OrgSimulatorService implements OrgSimulatorProvider {
           .orgId(org.orgId())
           .instanceUrl(org.instanceUrl())
           .connectedApp(org.consumerKey(), org.certificate())
+          .demoCertificates(true)
           .user(org.username());
       for (String username : org.additionalUsers()) {
         if (!username.equalsIgnoreCase(org.username())) {

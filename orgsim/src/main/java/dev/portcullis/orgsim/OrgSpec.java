@@ -35,6 +35,10 @@ import java.util.Objects;
  *     for its own URL. Salesforce's login hosts ({@code login.salesforce.com}) answer with the
  *     org's My Domain, another host; this puts, say, a fixed upstream or a recording proxy where
  *     clients of the token send their API calls
+ * @param demoCertificates whether the org holds the demo's certificates of every use with their
+ *     consumers, problems included (see {@link CertificateSeed})
+ * @param bulkCertificates how many more certificates to seed, each with a named credential using
+ *     it (for inventory benchmarks); 0 for none
  */
 public record OrgSpec(
     String alias,
@@ -49,7 +53,9 @@ public record OrgSpec(
     Duration sessionTimeout,
     int queryBatchSize,
     Duration maxAssertionLifetime,
-    URI instanceUrl) {
+    URI instanceUrl,
+    boolean demoCertificates,
+    int bulkCertificates) {
 
   public OrgSpec {
     Objects.requireNonNull(alias, "alias");
@@ -62,6 +68,9 @@ public record OrgSpec(
     }
     if (queryBatchSize < 1 || queryBatchSize > 2000) {
       throw new IllegalArgumentException("org '" + alias + "': queryBatchSize must be 1..2000, was " + queryBatchSize);
+    }
+    if (bulkCertificates < 0 || bulkCertificates > 10_000) {
+      throw new IllegalArgumentException("org '" + alias + "': bulkCertificates must be 0..10000, was " + bulkCertificates);
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("org '" + alias + "': port must be 0..65535, was " + port);
@@ -118,6 +127,8 @@ public record OrgSpec(
     private int queryBatchSize = 2000;
     private Duration maxAssertionLifetime = Duration.ofMinutes(10);
     private URI instanceUrl;
+    private boolean demoCertificates;
+    private int bulkCertificates;
 
     private Builder(String alias) {
       this.alias = alias;
@@ -192,9 +203,25 @@ public record OrgSpec(
       return this;
     }
 
+    /**
+     * Seeds the demo's certificates of every use with their consumers, issued relative to the
+     * simulator's clock at start (docs/ORGSIM.md, "Certificates").
+     */
+    public Builder demoCertificates(boolean demoCertificates) {
+      this.demoCertificates = demoCertificates;
+      return this;
+    }
+
+    /** Seeds {@code count} more certificates, each used by a named credential of its own (benchmarks). */
+    public Builder bulkCertificates(int count) {
+      this.bulkCertificates = count;
+      return this;
+    }
+
     public OrgSpec build() {
       return new OrgSpec(alias, environment, port, orgId, consumerKey, certificate, users, fixtureName,
-          fixtureYaml, sessionTimeout, queryBatchSize, maxAssertionLifetime, instanceUrl);
+          fixtureYaml, sessionTimeout, queryBatchSize, maxAssertionLifetime, instanceUrl, demoCertificates,
+          bulkCertificates);
     }
   }
 }

@@ -108,6 +108,13 @@ final class OrgState {
       }
     }
     metadata.seed(now, firstUser, this::newId);
+    if (spec.demoCertificates() || spec.bulkCertificates() > 0) {
+      CertificateSeed seed = new CertificateSeed(now, firstUser, this::newId);
+      if (spec.demoCertificates()) {
+        seed.demo().forEach(metadata::put);
+      }
+      seed.bulk(spec.bulkCertificates()).forEach(metadata::put);
+    }
   }
 
   /** A new id with {@code keyPrefix}, unique in this org. */
