@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "certs",
     mixinStandardHelpOptions = true,
-    description = "Certificate path validation and its conformance suite.",
+    description = "Certificates: the inventory by use, validation, and the path validator's conformance suite.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {CertsLimboCommand.class, CertsInventoryCommand.class},
     footer = {"", "Documentation: docs/CERTS.md, docs/CLI.md"})
