@@ -114,7 +114,7 @@ public final class DeployInspection {
     for (MetadataPackage.Component c : pkg.components()) {
       MetadataPackage.Component before = inOrg.get(key(c.type(), c.fullName()));
       String after = content(pkg, c);
-      String source = c.sources().isEmpty() ? c.files().isEmpty() ? "" : c.files().getFirst() : c.sources().getFirst();
+      String source = sourceFile(c);
       if (before == null) {
         versions.add(ComponentVersions.added(c.type(), c.fullName(), after, source));
         statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.NEW));
@@ -252,5 +252,24 @@ public final class DeployInspection {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The file a component's findings point at: its own source file when it has several (a decomposed object's
+   * {@code Account.object-meta.xml}, not the first of its fields), else its only source, else its package file.
+   */
+  static String sourceFile(MetadataPackage.Component c) {
+    if (c.sources().isEmpty()) {
+      return c.files().isEmpty() ? "" : c.files().getFirst();
+    }
+    String simple = c.fullName().contains("/") ? c.fullName().substring(c.fullName().lastIndexOf('/') + 1) : c.fullName();
+    for (String source : c.sources()) {
+      String name = source.replace('\\', '/');
+      name = name.substring(name.lastIndexOf('/') + 1);
+      if (name.startsWith(simple + ".") && name.endsWith("-meta.xml")) {
+        return source;
+      }
+    }
+    return c.sources().getFirst();
   }
 }

@@ -228,4 +228,23 @@ class DeployInspectionTest {
     return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE, from,
         to, name, keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
   }
+
+  @org.junit.jupiter.api.Test
+  void aDecomposedObjectsFindingsPointAtItsOwnSourceFileNotAtItsFirstChild() {
+    dev.portcullis.deploy.pkg.MetadataPackage.Component object = new dev.portcullis.deploy.pkg.MetadataPackage.Component(
+        "CustomObject", "Invoice__c", List.of("objects/Invoice__c.object"), List.of(
+            "force-app/main/default/objects/Invoice__c/fields/Amount__c.field-meta.xml",
+            "force-app/main/default/objects/Invoice__c/Invoice__c.object-meta.xml",
+            "force-app/main/default/objects/Invoice__c/listViews/All.listView-meta.xml"));
+    org.assertj.core.api.Assertions.assertThat(DeployInspection.sourceFile(object))
+        .isEqualTo("force-app/main/default/objects/Invoice__c/Invoice__c.object-meta.xml");
+    dev.portcullis.deploy.pkg.MetadataPackage.Component field = new dev.portcullis.deploy.pkg.MetadataPackage.Component(
+        "CustomField", "Invoice__c.Amount__c", List.of("objects/Invoice__c.object"),
+        List.of("force-app/main/default/objects/Invoice__c/fields/Amount__c.field-meta.xml"));
+    org.assertj.core.api.Assertions.assertThat(DeployInspection.sourceFile(field))
+        .endsWith("fields/Amount__c.field-meta.xml");
+    dev.portcullis.deploy.pkg.MetadataPackage.Component zipped = new dev.portcullis.deploy.pkg.MetadataPackage.Component(
+        "ApexClass", "A", List.of("classes/A.cls", "classes/A.cls-meta.xml"), List.of());
+    org.assertj.core.api.Assertions.assertThat(DeployInspection.sourceFile(zipped)).isEqualTo("classes/A.cls");
+  }
 }
