@@ -120,8 +120,11 @@ class GatewayDeployServerTest {
             - { issuer: %s, subjects: [alice, alice-dev, bob] }
         """.formatted(issuers.github().issuer(), issuers.github().jwksUri(), issuers.github().issuer())
         + orgsYaml), Map.of());
+    this.config = config;
     server = PortcullisServer.start(config, dir.resolve("data"));
   }
+
+  Config config;
 
   String session(String org) throws Exception {
     String idToken = issuers.github().mint(Map.of("ref_protected", "true"));
@@ -196,6 +199,35 @@ class GatewayDeployServerTest {
 
     assertThat(admin("/admin/deployments/rollback-package?id=dpl_nope", adminToken).statusCode()).isEqualTo(404);
     assertThat(admin("/admin/deployments", "wrong").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aDeploymentRunningWhenTheServerStoppedIsFollowedToItsEndAfterARestart() throws Exception {
+    start();
+    MetadataClient sandbox = metadata(session("sbx"));
+    DeployOptions options = DeployOptions.builder().singlePackage(true).build();
+    DeployResult done = sandbox.awaitDeploy(sandbox.deploy(zip(), options).id(), TIMEOUT, p -> { });
+    assertThat(done.status()).isEqualTo(DeployResult.Status.Succeeded);
+    completed("sbx", 1);
+    server.close();
+    server = null;
+
+    // As if the server had stopped while following it: the same deployment, running, under another id.
+    String running = "dpl_restarted";
+    try (dev.portcullis.store.Store store = dev.portcullis.store.Store.open(
+        "sqlite:" + dir.resolve("data/portcullis.db"), dir.resolve("data"))) {
+      dev.portcullis.store.Deployment d = store.deployments().list("sbx", null, 10).getFirst();
+      store.deployments().create(new dev.portcullis.store.Deployment(running, d.orgAlias(), d.environment(),
+          dev.portcullis.store.Deployment.State.RUNNING, d.effect(), d.via(), d.requestedAt(), d.startedAt(), null,
+          d.packageSha256(), d.componentCount(), d.destructive(), d.checkOnly(), d.quickDeployOf(), d.testLevel(),
+          d.tests(), d.requester(), d.git(), d.decisionId(), d.rules(), d.reason(), d.approvalId(), d.approvers(),
+          d.salesforceDeployId(), d.snapshotSha256(), d.rollbackSha256(), d.rollbackOf(), d.componentList(),
+          d.changeList(), null));
+    }
+    server = PortcullisServer.start(config, dir.resolve("data"));
+    List<LedgerEntry> entries = completed("sbx", 2);
+    assertThat(entries.getLast().fields()).containsEntry("deployment_id", running)
+        .containsEntry("salesforce_deploy_id", done.id()).containsEntry("outcome", "succeeded");
   }
 
   /** Runs {@code deploy}, which must be held for approval; answers the approval's id. */

@@ -92,6 +92,32 @@ final class GatewayDeployGate implements DeployGate {
   }
 
   /**
+   * Follows again the deployments a stopped server was following (state running, a Salesforce deploy id): each as its
+   * session's integration user when the session is still on record, else it is recorded as not followed to its end.
+   *
+   * @return how many are followed again
+   */
+  int resume(java.util.List<dev.portcullis.store.Deployment> deployments,
+      java.util.function.Function<String, Optional<Session>> sessions) {
+    int resumed = 0;
+    for (dev.portcullis.store.Deployment d : deployments) {
+      if (d.state() != dev.portcullis.store.Deployment.State.RUNNING || d.salesforceDeployId() == null) {
+        continue;
+      }
+      Optional<Session> session = d.requester().session() == null ? Optional.empty()
+          : sessions.apply(d.requester().session());
+      if (session.isEmpty()) {
+        gatekeeper.notStarted(d.id(), "the server restarted while it ran, and its session is no longer on record to"
+            + " follow it with");
+        continue;
+      }
+      followers.submit(() -> follow(d.id(), d.salesforceDeployId(), session.get(), null));
+      resumed++;
+    }
+    return resumed;
+  }
+
+  /**
    * Polls the deployment until it ends, as the session's integration user with a token of its own (the session's
    * token is revoked when the session ends, and a deployment can outlast it), then records its end.
    */
@@ -106,6 +132,10 @@ final class GatewayDeployGate implements DeployGate {
     } catch (RuntimeException e) {
       LOG.warn("deployment {}: no token of its own to follow it ({}); following with the session's", deploymentId,
           e.getMessage());
+    }
+    if (token == null) {
+      gatekeeper.notStarted(deploymentId, "no Salesforce token to follow it with");
+      return;
     }
     try {
       DeployResult result = client(token).awaitDeploy(salesforceId, FOLLOW_FOR, progress -> { });

@@ -306,6 +306,17 @@ public final class ServerBroker implements AutoCloseable {
    * @param publicUrl the gateway as clients reach it, when not the listener's own address: links in answers point there
    */
   public Handler gatewayProxy(Optional<URI> publicUrl) {
+    GatewayDeployGate deployGate = new GatewayDeployGate(deployments, broker, environments,
+        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build());
+    try { // deployments a stopped server was following are followed again
+      int resumed = deployGate.resume(store.deployments().list(null, null, 1000), store.sessions()::findById);
+      if (resumed > 0) {
+        LOG.info("following {} deployments again that were running when the server stopped", resumed);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("running deployments could not be read to follow them again: {}", e.getMessage());
+    }
     dev.portcullis.gateway.DecisionRecorder recorder = new dev.portcullis.gateway.DecisionRecorder() {
       @Override
       public java.util.concurrent.CompletableFuture<?> record(dev.portcullis.gateway.GatewayDecision decision) {
@@ -331,9 +342,7 @@ public final class ServerBroker implements AutoCloseable {
         }, clock, java.time.Duration.ofSeconds(5));
     return new dev.portcullis.gateway.GatewayProxy(broker, watcher::current, recorder, environments, clock,
         java.time.Duration.ofSeconds(5), approvals, publicUrl)
-        .deployGate(new GatewayDeployGate(deployments, broker, environments, java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(10)).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
-            .build()));
+        .deployGate(deployGate);
   }
 
   /** {@code /admin/deployments} and {@code /admin/deployments/rollback-package}. */
