@@ -72,6 +72,11 @@ public final class TrustAnchors {
     return new TrustAnchors(all, snapshot);
   }
 
+  /** Anchors as given (tests build public roots of their own this way). */
+  static TrustAnchors of(List<Anchor> anchors) {
+    return new TrustAnchors(anchors, "");
+  }
+
   /** The snapshot's provenance line (package version and date), empty without the snapshot. */
   public String snapshot() {
     return snapshot;
