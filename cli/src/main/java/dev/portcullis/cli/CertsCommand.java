@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Certificate path validation and its conformance suite.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {CertsLimboCommand.class},
+    subcommands = {CertsLimboCommand.class, CertsCheckCommand.class},
     footer = {"", "Documentation: docs/CERTS.md, docs/CLI.md"})
 final class CertsCommand implements Runnable {
   @Spec CommandSpec spec;

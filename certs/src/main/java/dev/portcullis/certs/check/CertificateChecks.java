@@ -48,6 +48,11 @@ public final class CertificateChecks {
     return checks.findings();
   }
 
+  /** The inventory id of a certificate: SHA-256 of its DER, lowercase hex. */
+  public static String fingerprint(byte[] der) {
+    return Inspected.sha256(der);
+  }
+
   /**
    * The checks on a trust store (a keystore's trusted-certificate entries, DER): {@code
    * root-migration} (C21) and {@code root-lifecycle} (C22).
