@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * The chain as found, walked from the leaf: each step takes the certificate's issuer from the served
- * certificates (by name and signature), else from the trust anchors, and stops at a self-signed
- * certificate, an anchor, or a missing issuer. Records what C13 and C14 need: the path, the anchor
+ * certificates, else from the trust anchors, and stops at a self-signed certificate, an anchor, or a
+ * missing issuer. An issuer is recognised by its name and matching key identifiers (AKI = SKI), or by
+ * a verified signature when an identifier is missing; signatures themselves are judged by the path
+ * validator ({@code trust-path}), so the walk costs no public-key operation on a well-formed chain. Records what C13 and C14 need: the path, the anchor
  * reached (if any), issuers found out of order, and served certificates that are on no path.
  */
 record ChainShape(List<Inspected> path, TrustAnchors.Anchor anchor, boolean missingIssuer, List<String> outOfOrder,
@@ -27,16 +29,16 @@ record ChainShape(List<Inspected> path, TrustAnchors.Anchor anchor, boolean miss
     boolean missing = false;
     while (true) {
       Inspected current = chain.get(index);
-      if (current.selfSigned()) {
+      if (current.selfIssued() && (current.issuedByKeyId(current) || current.selfSigned())) {
         anchor = anchors.byFingerprint(current.fingerprint).orElse(null);
         break;
       }
       int next = -1;
-      if (index + 1 < chain.size() && !used[index + 1] && current.signedBy(chain.get(index + 1))) {
+      if (index + 1 < chain.size() && !used[index + 1] && current.likelyIssuedBy(chain.get(index + 1))) {
         next = index + 1;
       } else {
         for (int j = 0; j < chain.size() && next < 0; j++) {
-          if (!used[j] && current.signedBy(chain.get(j))) {
+          if (!used[j] && current.likelyIssuedBy(chain.get(j))) {
             next = j;
           }
         }
@@ -52,7 +54,7 @@ record ChainShape(List<Inspected> path, TrustAnchors.Anchor anchor, boolean miss
         continue;
       }
       for (TrustAnchors.Anchor candidate : anchors.issuersOf(current)) {
-        if (current.signedBy(candidate.certificate())) {
+        if (current.likelyIssuedBy(candidate.certificate())) {
           anchor = candidate;
           break;
         }

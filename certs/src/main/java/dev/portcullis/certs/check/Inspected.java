@@ -120,6 +120,28 @@ final class Inspected {
     return selfSigned;
   }
 
+  /**
+   * True when {@code candidate} is this certificate's issuer by its names and key identifiers alone:
+   * its subject is this issuer, and both key identifiers are present and equal (a subjectKeyIdentifier
+   * is derived from the key, RFC 5280 §4.2.1.2). False when either identifier is missing: then only
+   * {@link #signedBy} can tell.
+   */
+  boolean issuedByKeyId(Inspected candidate) {
+    return issuer.equals(candidate.subject) && authorityKeyId != null && candidate.subjectKeyId != null
+        && java.util.Arrays.equals(authorityKeyId, candidate.subjectKeyId);
+  }
+
+  /** The likely issuer relation: matching key identifiers, else a verified signature. */
+  boolean likelyIssuedBy(Inspected candidate) {
+    if (!issuer.equals(candidate.subject)) {
+      return false;
+    }
+    if (authorityKeyId != null && candidate.subjectKeyId != null) {
+      return java.util.Arrays.equals(authorityKeyId, candidate.subjectKeyId);
+    }
+    return signedBy(candidate);
+  }
+
   /** True when {@code issuer}'s key verifies this certificate's signature. */
   boolean signedBy(Inspected candidate) {
     if (!issuer.equals(candidate.subject)) {
