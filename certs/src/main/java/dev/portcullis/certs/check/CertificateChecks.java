@@ -31,11 +31,10 @@ public final class CertificateChecks {
       try {
         chain.add(Inspected.parse(subject.chain().get(i)));
       } catch (IllegalArgumentException e) {
-        String fingerprint = i == 0 ? Inspected.sha256(subject.chain().get(0)) : "";
         String where = i == 0 ? "the leaf" : "certificate #" + (i + 1);
+        String subjectDn = chain.isEmpty() ? "" : chain.get(0).subjectText();
         return List.of(new Finding(CheckId.STRUCTURE, Severity.CRITICAL, where + " does not decode: " + e.getMessage(),
-            i == 0 ? fingerprint : Inspected.sha256(subject.chain().get(0)), "", subject.use(), CheckId.STRUCTURE.rule(),
-            subject.origin()));
+            Inspected.sha256(subject.chain().get(0)), subjectDn, subject.use(), CheckId.STRUCTURE.rule(), subject.origin()));
       }
     }
     Checks checks = new Checks(subject, context, chain);

@@ -54,6 +54,8 @@ final class Inspected {
   final byte[] authorityKeyId;
   final List<GeneralName> altNames;
   final List<String> undecodableExtensions = new ArrayList<>();
+  private final String subjectText;
+  private final List<String> commonNames;
   private Boolean selfSigned;
 
   private Inspected(byte[] der, Certificate certificate) {
@@ -63,6 +65,14 @@ final class Inspected {
     this.fingerprint = sha256(der);
     this.subject = certificate.getSubject();
     this.issuer = certificate.getIssuer();
+    // Names decode lazily in BouncyCastle; decode them now so that a broken name fails parse().
+    this.subjectText = subject.toString();
+    issuer.toString();
+    List<String> cns = new ArrayList<>();
+    for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
+      cns.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
+    }
+    this.commonNames = List.copyOf(cns);
     this.notBefore = certificate.getStartDate().getDate().toInstant();
     this.notAfter = certificate.getEndDate().getDate().toInstant();
     this.extensions = certificate.getTBSCertificate().getExtensions();
@@ -156,16 +166,12 @@ final class Inspected {
 
   /** RFC 4514 text of the subject. */
   String subjectText() {
-    return subject.toString();
+    return subjectText;
   }
 
   /** The subject's common names, in order. */
   List<String> commonNames() {
-    List<String> names = new ArrayList<>();
-    for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
-      names.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
-    }
-    return names;
+    return commonNames;
   }
 
   /** A short label for messages: the CN when there is one, else the whole DN. */
