@@ -1,0 +1,144 @@
+package dev.portcullis.bench;
+
+import dev.portcullis.certs.check.CertificateChecks;
+import dev.portcullis.certs.check.CheckContext;
+import dev.portcullis.certs.check.Finding;
+import dev.portcullis.certs.check.Subject;
+import dev.portcullis.certs.check.TrustAnchors;
+import dev.portcullis.certs.check.Use;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Issue 8, "Speed": the full certificate check ({@code CertificateChecks.check}, all 22 checks, path
+ * validation included) of N chains on T threads. Each chain is a distinct leaf (its own key and
+ * names) under one of 4 intermediates and a private root given as trust anchor, as a Web PKI chain is
+ * served: leaf and intermediate. Leaves are RSA-2048 signed by RSA-2048 intermediates (the common
+ * public-CA shape) or, with {@code ec}, P-256 throughout. Chains are built before the clock starts;
+ * the first round warms the JIT. Prints chains/s per round.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.portcullis.bench.CertsCheckLoad [CHAINS] [THREADS] [ROUNDS] [rsa|ec]}
+ */
+public final class CertsCheckLoad {
+  private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+  private static final AtomicLong SERIALS = new AtomicLong(1);
+
+  private CertsCheckLoad() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int chains = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    boolean ec = args.length > 3 && args[3].equals("ec");
+    KeyPair rootKey = key(ec);
+    byte[] root = certificate("CN=Bench Root", rootKey, "CN=Bench Root", rootKey, true, NOW.plus(3650, ChronoUnit.DAYS), null);
+    List<KeyPair> caKeys = new ArrayList<>();
+    List<byte[]> cas = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      KeyPair caKey = key(ec);
+      caKeys.add(caKey);
+      cas.add(certificate("CN=Bench CA " + i, caKey, "CN=Bench Root", rootKey, true, NOW.plus(1825, ChronoUnit.DAYS), null));
+    }
+    List<Subject> subjects = new ArrayList<>();
+    KeyPair leafKey = null;
+    for (int i = 0; i < chains; i++) {
+      if (i % 16 == 0) {
+        leafKey = key(ec); // a fresh key every 16 leaves keeps set-up time reasonable; every certificate is distinct
+      }
+      int ca = i % 4;
+      byte[] leaf = certificate("CN=host" + i + ".bench.test", leafKey, "CN=Bench CA " + ca, caKeys.get(ca), false,
+          NOW.plus(60 + i % 30, ChronoUnit.DAYS), "host" + i + ".bench.test");
+      subjects.add(new Subject("chain-" + i, Use.OUTBOUND_TLS, List.of(leaf, cas.get(ca)), Optional.empty(), Optional.empty()));
+    }
+    CheckContext context = CheckContext.of(NOW, TrustAnchors.mozilla().withPrivate(List.of(root)));
+    System.out.printf("certs check load: %,d chains (%s), %d threads, %d cores%n", chains, ec ? "P-256" : "RSA-2048",
+        threads, Runtime.getRuntime().availableProcessors());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 1; round <= rounds; round++) {
+        long start = System.nanoTime();
+        List<Future<Long>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int first = t;
+          parts.add(pool.submit(() -> {
+            long findings = 0;
+            for (int i = first; i < subjects.size(); i += threads) {
+              List<Finding> result = CertificateChecks.check(subjects.get(i), context);
+              findings += result.size();
+            }
+            return findings;
+          }));
+        }
+        long findings = 0;
+        for (Future<Long> part : parts) {
+          findings += part.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("round %d: %,d chains in %.2f s = %,.0f chains/s (%,d findings)%n", round, chains, seconds,
+            chains / seconds, findings);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static KeyPair key(boolean ec) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance(ec ? "EC" : "RSA");
+    if (ec) {
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+    } else {
+      generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
+    }
+    return generator.generateKeyPair();
+  }
+
+  private static byte[] certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey, boolean ca, Instant notAfter,
+      String dns) throws Exception {
+    JcaX509ExtensionUtils utilities = new JcaX509ExtensionUtils();
+    var builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(SERIALS.incrementAndGet()),
+        Date.from(NOW.minus(30, ChronoUnit.DAYS)), Date.from(notAfter), new X500Name(subject), key.getPublic());
+    builder.addExtension(Extension.subjectKeyIdentifier, false, utilities.createSubjectKeyIdentifier(key.getPublic()));
+    if (!subject.equals(issuer)) {
+      builder.addExtension(Extension.authorityKeyIdentifier, false, utilities.createAuthorityKeyIdentifier(issuerKey.getPublic()));
+    }
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+    builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+    if (!ca) {
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
+      builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+          new DistributionPoint(new DistributionPointName(new GeneralNames(
+              new GeneralName(GeneralName.uniformResourceIdentifier, "http://crl.bench.test/ca.crl"))), null, null)}));
+    }
+    String algorithm = issuerKey.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    return builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey.getPrivate())).getEncoded();
+  }
+}

@@ -1,0 +1,370 @@
+package dev.portcullis.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.certs.check.CertificateChecks;
+import dev.portcullis.certs.check.CheckContext;
+import dev.portcullis.certs.check.Finding;
+import dev.portcullis.certs.check.RenewalInfo;
+import dev.portcullis.certs.check.RenewalInfoClient;
+import dev.portcullis.certs.check.SarifLog;
+import dev.portcullis.certs.check.Severity;
+import dev.portcullis.certs.check.Subject;
+import dev.portcullis.certs.check.TrustAnchors;
+import dev.portcullis.certs.check.Use;
+import dev.portcullis.certs.source.CertificateSource;
+import dev.portcullis.certs.source.Endpoint;
+import dev.portcullis.certs.source.FoundChain;
+import dev.portcullis.certs.source.SourceException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis certs check}: loads chains from files, keystores and TLS endpoints, runs the
+ * certificate checks (docs/CERTS.md) and reports the findings as text, JSON or SARIF. Exit 1 when a
+ * finding is at or above {@code --fail-on} (default high), 2 for usage and unreadable input, 4 when
+ * an endpoint or the ACME directory cannot be reached.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Check certificate chains from PEM files, keystores and TLS endpoints against the rules in docs/CERTS.md "
+        + "(validity, BR lifetimes, EKU per use, keys, signatures, chain completeness, path to the Mozilla roots, names, ...).",
+    footer = {"", "Examples:",
+        "  portcullis certs check --pem chain.pem --use inbound-tls",
+        "  portcullis certs check --endpoint api.partner.example:443 --use outbound-tls --json",
+        "  PW=... portcullis certs check --keystore client.jks --keystore-password-env PW --use outbound-mtls",
+        "  portcullis certs check --pem client.pem --use inbound-api-mtls --trust-anchor corp-root.pem --sarif certs.sarif", "",
+        "Uses: inbound-tls, outbound-tls, inbound-user-mtls, inbound-api-mtls, outbound-mtls, inbound-sso, outbound-sso, unknown.",
+        "Exit 0 no finding at or above --fail-on, 1 there is one, 2 usage or unreadable input, 4 endpoint or ACME directory unavailable."})
+final class CertsCheckCommand implements Callable<Integer> {
+  static final String INFORMATION_URI = "urn:portcullis:docs:CERTS.md";
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--pem", paramLabel = "FILE", description = "A PEM (or DER) file: a chain, leaf first. Repeatable.")
+  List<Path> pems = new ArrayList<>();
+
+  @Option(names = "--keystore", paramLabel = "FILE", description = "A PKCS#12 or JKS keystore: each alias is a chain. Repeatable.")
+  List<Path> keystores = new ArrayList<>();
+
+  @Option(names = "--keystore-password-env", paramLabel = "NAME", description = "Environment variable holding the keystore password.")
+  String passwordEnv;
+
+  @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File whose first line is the keystore password.")
+  Path passwordFile;
+
+  @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "A TLS endpoint: its chain as served. Repeatable.")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--use", paramLabel = "USE", defaultValue = "unknown", description = "What the certificates are used for (default: ${DEFAULT-VALUE}).")
+  String use;
+
+  @Option(names = "--trust-anchor", paramLabel = "FILE", description = "A private root (PEM or DER) trusted for this run. Repeatable.")
+  List<Path> trustAnchors = new ArrayList<>();
+
+  @Option(names = "--at", paramLabel = "TIME", description = "Check as of this RFC 3339 time (default: now).")
+  String at;
+
+  @Option(names = "--private-lifetime", paramLabel = "DAYS", defaultValue = "730",
+      description = "Longest lifetime allowed for private and SSO certificates (default: ${DEFAULT-VALUE}).")
+  int privateLifetimeDays;
+
+  @Option(names = "--acme-directory", paramLabel = "URL", description = "An ACME directory: fetch Renewal Information (RFC 9773) for each leaf.")
+  URI acmeDirectory;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "high",
+      description = "Exit 1 when a finding is at least this severe: critical, high, medium, low, info (default: ${DEFAULT-VALUE}).")
+  String failOn;
+
+  @Option(names = "--json", description = "Print JSON: {at, trust_anchors, subjects, findings, summary}.")
+  boolean json;
+
+  @Option(names = "--sarif", paramLabel = "FILE", description = "Also write the findings as SARIF 2.1.0 (GitHub code scanning).")
+  Path sarif;
+
+  private final Clock clock;
+
+  CertsCheckCommand() {
+    this(Clock.systemUTC());
+  }
+
+  CertsCheckCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** One chain found, with where its report points. */
+  private record Loaded(FoundChain chain, String uri, Optional<String> host) {}
+
+  @Override
+  public Integer call() {
+    if (pems.isEmpty() && keystores.isEmpty() && endpoints.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "give at least one --pem, --keystore or --endpoint");
+    }
+    Use chosenUse = parse(() -> Use.fromId(use));
+    Severity threshold = parse(() -> Severity.fromId(failOn));
+    Instant time = at == null ? clock.instant() : parse(() -> Instant.parse(at));
+    if (privateLifetimeDays < 1) {
+      throw new CliException(ExitCode.USAGE, "--private-lifetime must be at least 1 day, not " + privateLifetimeDays);
+    }
+    TrustAnchors anchors = TrustAnchors.mozilla().withPrivate(anchorCertificates());
+    List<Loaded> loaded = load();
+    CheckContext context = CheckContext.of(time, anchors).withPrivateLifetime(Duration.ofDays(privateLifetimeDays))
+        .withRenewalInfo(renewalInfo(loaded));
+
+    List<Finding> findings = new ArrayList<>();
+    Map<String, List<byte[]>> trustStores = new LinkedHashMap<>();
+    Map<String, String> uris = new HashMap<>();
+    List<Loaded> subjects = new ArrayList<>();
+    for (Loaded item : loaded) {
+      uris.put(item.chain().origin(), item.uri());
+      if (item.chain().kind() == FoundChain.Kind.TRUSTED_ENTRY) {
+        String store = item.chain().origin().substring(0, item.chain().origin().lastIndexOf('#'));
+        trustStores.computeIfAbsent(store, s -> new ArrayList<>()).add(item.chain().leaf());
+        uris.put(store, item.uri());
+        continue;
+      }
+      subjects.add(item);
+      CheckContext forChain = item.host().map(h -> context.withExpectedNames(List.of(h))).orElse(context);
+      findings.addAll(CertificateChecks.check(Subject.of(item.chain(), chosenUse), forChain));
+    }
+    trustStores.forEach((store, trusted) -> findings.addAll(CertificateChecks.checkTrustStore(store, trusted, context)));
+
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      PolicyCommand.print(out, toJson(time, anchors, subjects, findings));
+    } else {
+      printText(out, time, anchors, subjects, findings);
+    }
+    if (sarif != null) {
+      writeSarif(findings, uris);
+    }
+    boolean failed = findings.stream().anyMatch(f -> f.severity().atLeast(threshold));
+    return failed ? ExitCode.DENIED.code() : ExitCode.OK.code();
+  }
+
+  private interface Parse<T> {
+    T get();
+  }
+
+  private static <T> T parse(Parse<T> parser) {
+    try {
+      return parser.get();
+    } catch (DateTimeParseException e) {
+      throw new CliException(ExitCode.USAGE, "--at is not an RFC 3339 time such as 2026-06-01T12:00:00Z: " + e.getParsedString(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+    }
+  }
+
+  private List<byte[]> anchorCertificates() {
+    List<byte[]> certificates = new ArrayList<>();
+    for (Path file : trustAnchors) {
+      certificates.addAll(source(() -> List.of(CertificateSource.pem(file))).get(0).certificates());
+    }
+    return certificates;
+  }
+
+  private List<Loaded> load() {
+    List<Loaded> loaded = new ArrayList<>();
+    for (Path file : pems) {
+      loaded.add(new Loaded(source(() -> List.of(CertificateSource.pem(file))).get(0), fileUri(file), Optional.empty()));
+    }
+    char[] password = keystores.isEmpty() ? null : password();
+    try {
+      for (Path file : keystores) {
+        for (FoundChain chain : source(() -> CertificateSource.keystore(file, password))) {
+          loaded.add(new Loaded(chain, fileUri(file), Optional.empty()));
+        }
+      }
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+    }
+    for (String text : endpoints) {
+      Endpoint endpoint = parse(() -> Endpoint.parse(text));
+      FoundChain chain = source(() -> List.of(CertificateSource.endpoint(endpoint, TIMEOUT))).get(0);
+      loaded.add(new Loaded(chain, "https://" + endpoint + "/", Optional.of(endpoint.host())));
+    }
+    return loaded;
+  }
+
+  private interface Load {
+    List<FoundChain> get();
+  }
+
+  private static List<FoundChain> source(Load load) {
+    try {
+      return load.get();
+    } catch (SourceException e) {
+      ExitCode code = e.reason() == SourceException.Reason.UNAVAILABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+      throw new CliException(code, e.getMessage(), e);
+    }
+  }
+
+  private char[] password() {
+    if (passwordEnv != null && passwordFile != null) {
+      throw new CliException(ExitCode.USAGE, "give --keystore-password-env or --keystore-password-file, not both");
+    }
+    if (passwordEnv != null) {
+      String value = ((Main) spec.root().userObject()).environment().get(passwordEnv);
+      if (value == null) {
+        throw new CliException(ExitCode.USAGE, "environment variable " + passwordEnv + " (--keystore-password-env) is not set");
+      }
+      return value.toCharArray();
+    }
+    if (passwordFile != null) {
+      try {
+        String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
+      } catch (IOException e) {
+        throw new CliException(ExitCode.USAGE, "cannot read --keystore-password-file " + passwordFile + ": " + e.getMessage(), e);
+      }
+    }
+    return null;
+  }
+
+  private Map<String, RenewalInfo> renewalInfo(List<Loaded> loaded) {
+    if (acmeDirectory == null) {
+      return Map.of();
+    }
+    Map<String, RenewalInfo> answers = new HashMap<>();
+    try {
+      Optional<RenewalInfoClient> client = RenewalInfoClient.discover(acmeDirectory, TIMEOUT);
+      if (client.isEmpty()) {
+        spec.commandLine().getErr().println("portcullis: the ACME directory " + acmeDirectory
+            + " has no renewalInfo: its CA does not offer Renewal Information (RFC 9773)");
+        return Map.of();
+      }
+      for (Loaded item : loaded) {
+        if (item.chain().kind() == FoundChain.Kind.TRUSTED_ENTRY) {
+          continue;
+        }
+        Optional<String> certId = RenewalInfo.certId(item.chain().leaf());
+        if (certId.isPresent() && !answers.containsKey(certId.get())) {
+          answers.put(certId.get(), client.get().fetch(certId.get()));
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, "ACME Renewal Information from " + acmeDirectory + ": " + e.getMessage(), e);
+    }
+    return answers;
+  }
+
+  /** A file's SARIF URI: relative to the working directory when inside it (percent-encoded), else a file: URI. */
+  static String fileUri(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path base = Path.of("").toAbsolutePath();
+    if (absolute.startsWith(base) && !absolute.equals(base)) {
+      String relative = base.relativize(absolute).toString().replace('\\', '/');
+      try {
+        return new URI(null, null, relative, null).toASCIIString();
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException("a relative path is always a URI path", e);
+      }
+    }
+    return absolute.toUri().toASCIIString();
+  }
+
+  private static ObjectNode toJson(Instant time, TrustAnchors anchors, List<Loaded> subjects, List<Finding> findings) {
+    ObjectNode node = LedgerCommand.object();
+    node.put("at", time.toString());
+    node.putObject("trust_anchors").put("snapshot", anchors.snapshot()).put("count", anchors.size());
+    ArrayNode chains = node.putArray("subjects");
+    for (Loaded item : subjects) {
+      String fingerprint = CertificateChecks.fingerprint(item.chain().leaf());
+      chains.addObject().put("origin", item.chain().origin()).put("kind", item.chain().kind().name().toLowerCase(Locale.ROOT))
+          .put("fingerprint", fingerprint).put("certificates", item.chain().certificates().size())
+          .put("findings", findings.stream().filter(f -> f.fingerprint().equals(fingerprint)
+              && f.origin().equals(item.chain().origin())).count());
+    }
+    ArrayNode list = node.putArray("findings");
+    for (Finding finding : findings) {
+      list.addObject().put("check", finding.check().id()).put("number", finding.check().number())
+          .put("severity", finding.severity().id()).put("message", finding.message())
+          .put("fingerprint", finding.fingerprint()).put("subject", finding.subject()).put("use", finding.use().id())
+          .put("rule", finding.rule()).put("origin", finding.origin());
+    }
+    ObjectNode summary = node.putObject("summary");
+    summary.put("total", findings.size());
+    summarize(findings).forEach((severity, count) -> summary.put(severity.id(), count));
+    return node;
+  }
+
+  private static Map<Severity, Integer> summarize(List<Finding> findings) {
+    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+    for (Severity severity : Severity.values()) {
+      counts.put(severity, 0);
+    }
+    findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
+    return counts;
+  }
+
+  private static void printText(PrintWriter out, Instant time, TrustAnchors anchors, List<Loaded> subjects, List<Finding> findings) {
+    Map<Severity, Integer> counts = summarize(findings);
+    StringBuilder summary = new StringBuilder();
+    counts.forEach((severity, count) -> {
+      if (count > 0) {
+        summary.append(summary.isEmpty() ? "" : ", ").append(count).append(' ').append(severity.id());
+      }
+    });
+    out.println("certs check at " + time + ": " + subjects.size() + (subjects.size() == 1 ? " chain, " : " chains, ")
+        + findings.size() + (findings.size() == 1 ? " finding" : " findings") + (summary.isEmpty() ? "" : " (" + summary + ")"));
+    out.println("trust: " + anchors.size() + " anchors (Mozilla snapshot: " + anchors.snapshot() + ")");
+    Map<String, List<Finding>> byOrigin = new LinkedHashMap<>();
+    for (Loaded item : subjects) {
+      byOrigin.put(item.chain().origin(), new ArrayList<>());
+    }
+    for (Finding finding : findings) {
+      byOrigin.computeIfAbsent(finding.origin(), o -> new ArrayList<>()).add(finding);
+    }
+    byOrigin.forEach((origin, list) -> {
+      out.println();
+      out.println(origin + (list.isEmpty() ? ": no findings" : ""));
+      if (!list.isEmpty()) {
+        out.println("  " + list.get(0).subject() + (list.get(0).fingerprint().isEmpty() ? "" : "  sha256:" + list.get(0).fingerprint()));
+      }
+      for (Finding finding : list) {
+        out.println(String.format(Locale.ROOT, "  %-8s %s (%s): %s", finding.severity().id().toUpperCase(Locale.ROOT),
+            finding.check().id(), finding.check().number(), finding.message()));
+        out.println("           rule: " + finding.rule());
+      }
+    });
+    out.flush();
+  }
+
+  private void writeSarif(List<Finding> findings, Map<String, String> uris) {
+    String version = new VersionProvider().getVersion()[0].replaceFirst("^portcullis\\s+", "");
+    String log = SarifLog.toJson(findings, origin -> uris.getOrDefault(origin, "portcullis-certs-check"), version, INFORMATION_URI);
+    try {
+      Files.writeString(sarif, log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, "cannot write --sarif " + sarif + ": " + e.getMessage(), e);
+    }
+  }
+}
