@@ -56,7 +56,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * is never silently recreated over an existing keystore.
  *
  * <p>Leaves: a fresh RSA key of the size asked (Salesforce imports only RSA 2048/3072/4096, help
- * 000387714), a 128-bit random serial (CA/B BR 7.1 asks for at least 64 bits of entropy; RFC 5280
+ * 000387714), a random 127-bit serial (126 random bits; CA/B BR 7.1 asks for at least 64 bits of entropy; RFC 5280
  * §4.1.2.2 allows 20 octets), SHA256withRSA, subject and authority key identifiers, basicConstraints
  * CA:false, and the EKU of the use (RFC 5280 §4.2.1.12): clientAuth for the three mTLS uses (help
  * 000383575 requires it for mutual authentication); no EKU and keyUsage digitalSignature for SSO
@@ -257,8 +257,7 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
   private static BigInteger serial(SecureRandom random) {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
-    bytes[0] &= 0x7f;
-    bytes[0] |= 0x01; // positive, and 16 octets long
+    bytes[0] = (byte) ((bytes[0] & 0x3f) | 0x40); // positive, 127 bits: 16 octets of DER content, 126 random bits
     return new BigInteger(1, bytes);
   }
 
