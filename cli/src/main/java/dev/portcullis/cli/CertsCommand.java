@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Certificates: the inventory by use, validation, and the path validator's conformance suite.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {CertsLimboCommand.class, CertsInventoryCommand.class},
+    subcommands = {CertsLimboCommand.class, CertsInventoryCommand.class, CertsPlanCommand.class, CertsRotateCommand.class},
     footer = {"", "Documentation: docs/CERTS.md, docs/CLI.md"})
 final class CertsCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -59,6 +59,37 @@ public final class AcmeIssuer implements CertificateIssuer {
     return new Builder();
   }
 
+  /**
+   * The ACME account key pair in {@code file} (PEM), made (RSA 2048, owner-readable only) when the
+   * file does not exist. The account is found again by this key (RFC 8555 §7.3.1).
+   *
+   * @throws IssueException {@code KEYSTORE_UNREADABLE} when the file cannot be read or written
+   */
+  public static KeyPair accountKey(java.nio.file.Path file) {
+    try {
+      if (java.nio.file.Files.exists(file)) {
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.US_ASCII)) {
+          return org.shredzone.acme4j.util.KeyPairUtils.readKeyPair(in);
+        }
+      }
+      KeyPair pair = org.shredzone.acme4j.util.KeyPairUtils.createKeyPair(2048);
+      java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+      java.io.StringWriter pem = new java.io.StringWriter();
+      org.shredzone.acme4j.util.KeyPairUtils.writeKeyPair(pair, pem);
+      java.nio.file.Files.writeString(file, pem.toString(), java.nio.charset.StandardCharsets.US_ASCII,
+          java.nio.file.StandardOpenOption.CREATE_NEW);
+      try {
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      return pair;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IssueException(IssueException.Code.KEYSTORE_UNREADABLE, "cannot read or make the ACME account key "
+          + file + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String name() {
     return "acme";
