@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -161,10 +160,6 @@ final class OrgMetadata {
           + e.getMessage(), e);
     }
     return files;
-  }
-
-  static Optional<byte[]> file(Map<String, byte[]> files, String path) {
-    return Optional.ofNullable(files.get(path));
   }
 
   private static RotationException unavailable(String call, SalesforceException e) {
