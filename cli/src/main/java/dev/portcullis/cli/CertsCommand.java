@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "certs",
     mixinStandardHelpOptions = true,
-    description = "Certificates: the inventory by use, validation, and the path validator's conformance suite.",
+    description = "Certificates: the inventory by use, validation, rotation, and the path validator's conformance suite.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {CertsInventoryCommand.class, CertsCheckCommand.class, CertsLimboCommand.class},
+    subcommands = {CertsInventoryCommand.class, CertsCheckCommand.class, CertsPlanCommand.class,
+        CertsRotateCommand.class, CertsLimboCommand.class},
     footer = {"", "Documentation: docs/CERTS.md, docs/CLI.md"})
 final class CertsCommand implements Runnable {
   @Spec CommandSpec spec;

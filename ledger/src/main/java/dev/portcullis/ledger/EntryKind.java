@@ -251,7 +251,16 @@ public record EntryKind(
       kind("cert.rotated", "a certificate was replaced",
           fields("certificate", FieldType.TEXT, "old_sha256", FieldType.SHA256,
               "new_sha256", FieldType.SHA256, "not_after", FieldType.TIME),
-          fields("org", FieldType.TEXT, "actor", FieldType.TEXT));
+          fields("org", FieldType.TEXT, "actor", FieldType.TEXT, "rotation", FieldType.TEXT,
+              "new_certificate", FieldType.TEXT, "issuer", FieldType.TEXT));
+
+  public static final EntryKind CERT_ROTATION_STEP =
+      kind("cert.rotation.step", "a step of a certificate rotation was done",
+          fields("rotation", FieldType.TEXT, "certificate", FieldType.TEXT, "step", FieldType.TEXT,
+              "org", FieldType.TEXT),
+          fields("consumer", FieldType.TEXT, "old_sha256", FieldType.SHA256, "new_sha256", FieldType.SHA256,
+              "new_certificate", FieldType.TEXT, "not_after", FieldType.TIME, "issuer", FieldType.TEXT,
+              "detail", FieldType.TEXT, "actor", FieldType.TEXT));
 
   public static final EntryKind ADMIN_NOTE =
       kind("admin.note", "an administrator wrote a note into the ledger",
@@ -275,7 +284,7 @@ public record EntryKind(
       List.of(SERVER_STARTED, CONFIG_LOADED, SESSION_CREATED, SESSION_REFUSED, IDENTITY_FAILED, SESSION_REVOKED,
               SESSION_EXPIRED, SESSION_USED, RISK_CHANGED, POLICY_BUNDLE_ACTIVATED, POLICY_BUNDLE_REJECTED,
               GATEWAY_DECISION, GATEWAY_COMPLETED, APPROVAL_REQUESTED, APPROVAL_VOTED, APPROVAL_USED, DEPLOY_REQUESTED,
-              DEPLOY_APPROVED, DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
+              DEPLOY_APPROVED, DEPLOY_COMPLETED, DETECTION_FIRED, CERT_ROTATED, CERT_ROTATION_STEP, ADMIN_NOTE, SALESFORCE_TOKEN_OBTAINED,
               SALESFORCE_REQUEST)
           .stream()
           .collect(Collectors.toUnmodifiableMap(EntryKind::name, Function.identity()));

@@ -1,0 +1,119 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.ledger.FileSystemLedgerStorage;
+import dev.portcullis.ledger.LedgerEntry;
+import dev.portcullis.ledger.LedgerErrorCode;
+import dev.portcullis.ledger.LedgerException;
+import dev.portcullis.ledger.LedgerStorage;
+import dev.portcullis.ledger.Sequencer;
+import dev.portcullis.server.ledger.LedgerIdentity;
+import dev.portcullis.server.ledger.LedgerIndexer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Appends entries to the data directory's ledger from a CLI command that records its own work ({@code certs
+ * rotate}): this process sequences when it can take the lock (the file-system ledger with the server stopped, or
+ * PostgreSQL with no sequencing replica); with PostgreSQL and a running replica it hands the entries to that replica.
+ * On close, indexes what it sequenced, as {@code ledger append} does.
+ */
+final class LedgerAppender implements AutoCloseable {
+  private final LedgerLocation location;
+  private final PrintWriter err;
+  private final LedgerStorage storage;
+  private final boolean ownsStorage;
+  private final Sequencer sequencer;
+  private boolean appended;
+
+  LedgerAppender(LedgerLocation location, PrintWriter err) {
+    this.location = location;
+    this.err = err;
+    LedgerIdentity identity = location.localIdentity();
+    LedgerStorage opened = null;
+    Sequencer sequencing = null;
+    boolean owns = !location.postgresql();
+    try {
+      opened = location.postgresql() ? location.store().ledgerStorage()
+          : FileSystemLedgerStorage.open(location.ledgerDirectory());
+      sequencing = Sequencer.open(opened, identity.signer(), identity.origin(), Sequencer.Options.defaults());
+    } catch (LedgerException e) {
+      closeQuietly(owns ? opened : null);
+      if (e.code() != LedgerErrorCode.LOCKED) {
+        throw LedgerLocation.failure(e);
+      }
+      if (!location.postgresql()) {
+        throw new CliException(ExitCode.UNAVAILABLE, e.getMessage() + "; a running server holds the ledger: stop it,"
+            + " or run this where the server's replicas share PostgreSQL", e);
+      }
+      opened = null;
+      sequencing = null;
+    } catch (IOException e) {
+      closeQuietly(owns ? opened : null);
+      throw new CliException(ExitCode.UNAVAILABLE, "cannot open the ledger: " + e.getMessage(), e);
+    }
+    this.storage = opened;
+    this.ownsStorage = owns && opened != null;
+    this.sequencer = sequencing;
+  }
+
+  /** Appends {@code entry} and returns its index once durable. */
+  long append(LedgerEntry entry) {
+    byte[] bytes = entry.toCanonicalJson();
+    if (sequencer != null) {
+      try {
+        long index = sequencer.append(bytes).join();
+        appended = true;
+        return index;
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof LedgerException ledger ? ledger : e;
+      }
+    }
+    try {
+      return location.store().ledgerHandoff().submit(bytes).get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no replica sequenced the entry within 60 s", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof LedgerException ledger ? ledger : new IllegalStateException(e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (sequencer != null) {
+        sequencer.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      err.println("portcullis: warning: closing the ledger: " + e.getMessage());
+    } finally {
+      if (ownsStorage) {
+        closeQuietly(storage);
+      }
+    }
+    if (appended) {
+      try {
+        new LedgerIndexer(location.reader(), location.store().ledgerIndex()).catchUp();
+      } catch (RuntimeException e) {
+        err.println("portcullis: warning: the entries are in the ledger but the search index was not updated ("
+            + e.getMessage() + "); run `portcullis ledger reindex`");
+      }
+    }
+  }
+
+  private static void closeQuietly(LedgerStorage storage) {
+    if (storage != null) {
+      try {
+        storage.close();
+      } catch (IOException | RuntimeException e) {
+        // already failing; the first error is the one reported
+      }
+    }
+  }
+}
