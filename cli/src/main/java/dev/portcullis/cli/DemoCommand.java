@@ -391,7 +391,7 @@ final class DemoCommand implements Callable<Integer> {
       facts.put("leaf_hash", shown.proof().leafHash().base64());
       facts.put("inclusion_proof", shown.proof().proof().stream().map(dev.portcullis.ledger.Hash::base64).toList());
       facts.put("verify_command", shown.verifyCommand());
-      tour.step("ledger", true, shown.entries() + " entries (server start, each token, API call and broker decision above), checkpoint"
+      tour.step("ledger", true, shown.entries() + " entries (server start, each token, API call, broker decision and deployment above), checkpoint"
           + " signed by the server and cosigned by a witness:\n" + indent(shown.checkpoint())
           + "  inclusion proof of entry " + shown.proof().index() + " (" + new String(shown.proof().entry(),
               java.nio.charset.StandardCharsets.UTF_8) + ") in tree " + shown.proof().treeSize() + ": ["

@@ -122,7 +122,31 @@ final class DemoDeploy {
     expect(rolledBack.status() == DeployResult.Status.Succeeded && rolledBack.numberComponentsDeployed() > 0,
         "prod: the rollback again -> " + rolledBack.status() + ", " + rolledBack.numberComponentsDeployed()
             + " components: " + PERMISSION_SET + " and " + CLASS + " deleted");
+    expect(recorded(), "every deployment above recorded to its end (deploy.completed in the ledger)");
     return new Result(lines, ok, deploymentId);
+  }
+
+  /**
+   * Waits (up to a minute) until the server has followed every deployment to its end and recorded it, so that the
+   * ledger step below shows the whole story.
+   */
+  private boolean recorded() throws IOException, InterruptedException {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      HttpResponse<String> listed = http.send(HttpRequest.newBuilder(adminUrl.resolve("/admin/deployments"))
+          .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      boolean running = false;
+      for (JsonNode d : JSON.readTree(listed.body()).path("deployments")) {
+        String state = d.path("state").asText();
+        running |= state.equals("admitted") || state.equals("running");
+      }
+      if (listed.statusCode() == 200 && !running) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   private void expect(boolean condition, String line) {

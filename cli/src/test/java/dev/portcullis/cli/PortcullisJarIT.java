@@ -101,8 +101,8 @@ class PortcullisJarIT {
     assertThat(ledger.at("/facts/entries").asLong())
         .as("two tours: 2 × (start, policy bundle, 2 tokens, query, create, session created, session refused,"
             + " gateway: session created, 2 decisions, 1 completion, session revoked, session used; the ledger"
-            + " step's note)")
-        .isEqualTo(30);
+            + " step's note), plus the deploy step's (its status polls vary in number)")
+        .isGreaterThan(30);
     assertThat(ledger.at("/facts/checkpoint").asText()).contains("\n— portcullis-demo/witness ");
     assertThat(ledger.at("/facts/inclusion_proof")).isNotEmpty();
     String verify = ledger.at("/facts/verify_command").asText();
@@ -116,7 +116,7 @@ class PortcullisJarIT {
         JAR.toAbsolutePath().toString()));
     command.addAll(verifyArgs.subList(1, verifyArgs.size()));
     String verified = runToEnd(new ProcessBuilder(command).redirectErrorStream(true), 0);
-    assertThat(verified).contains("OK: 30 entries");
+    assertThat(verified).contains("OK: " + ledger.at("/facts/entries").asLong() + " entries");
     assertThat(Files.readString(dataDir.resolve("portcullis.yaml")).lines().filter(l -> l.contains("consumer_key")))
         .containsExactlyElementsOf(config.lines().filter(l -> l.contains("consumer_key")).toList());
     assertNoSecrets(again, dataDir);
