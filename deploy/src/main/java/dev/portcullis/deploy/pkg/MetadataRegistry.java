@@ -29,6 +29,8 @@ final class MetadataRegistry {
   private final Map<String, MetadataType> byDirectoryAndSuffix;
   private final Map<String, MetadataType> folderTypes;
   private final Map<String, List<MetadataType>> byDirectory;
+  private final Map<String, MetadataType> folderContents;
+  private final Map<String, MetadataType> inFoldersBySuffix;
 
   private MetadataRegistry(Map<String, MetadataType> byXmlName) {
     this.byXmlName = byXmlName;
@@ -59,6 +61,25 @@ final class MetadataRegistry {
     this.byDirectoryAndSuffix = Collections.unmodifiableMap(directoryAndSuffix);
     this.folderTypes = Collections.unmodifiableMap(folders);
     this.byDirectory = Collections.unmodifiableMap(directories);
+    // A folder type and the type kept in its folders share a directory (reportFolder and report in reports/),
+    // as the CLI's registry pairs them by folderType and folderContentType.
+    Map<String, MetadataType> contents = new LinkedHashMap<>();
+    Map<String, MetadataType> foldered = new LinkedHashMap<>();
+    for (MetadataType type : byXmlName.values()) {
+      if (type.strategy().inFolder() || type.strategy() == MetadataType.Strategy.FOLDER) {
+        foldered.put(type.suffix(), type);
+      }
+      if (type.strategy() == MetadataType.Strategy.FOLDER) {
+        List<MetadataType> kept = directories.get(type.directory()).stream().filter(t -> t.strategy().inFolder()).toList();
+        if (kept.size() != 1) {
+          throw new IllegalStateException(RESOURCE + ": folder type " + type.xmlName() + " needs exactly one in-folder type in "
+              + type.directory() + ", found " + kept.stream().map(MetadataType::xmlName).toList());
+        }
+        contents.put(type.xmlName(), kept.get(0));
+      }
+    }
+    this.folderContents = Collections.unmodifiableMap(contents);
+    this.inFoldersBySuffix = Collections.unmodifiableMap(foldered);
   }
 
   /** The registry that ships with Portcullis. */
@@ -92,6 +113,19 @@ final class MetadataRegistry {
   /** The top-level types whose Metadata API folder is {@code directory}. */
   List<MetadataType> byDirectory(String directory) {
     return byDirectory.getOrDefault(directory, List.of());
+  }
+
+  /**
+   * The folder type or type kept in folders with source suffix {@code suffix}, strict or not: such a file
+   * may sit any depth below its type's directory ({@code documents/Brand/logo.document-meta.xml}).
+   */
+  Optional<MetadataType> forFolderFile(String suffix) {
+    return Optional.ofNullable(inFoldersBySuffix.get(suffix));
+  }
+
+  /** For a folder type (ReportFolder), the type kept in its folders (Report); empty for any other type. */
+  Optional<MetadataType> folderContentType(MetadataType folder) {
+    return Optional.ofNullable(folderContents.get(folder.xmlName()));
   }
 
   Collection<MetadataType> types() {

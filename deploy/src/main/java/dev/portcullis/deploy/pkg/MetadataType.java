@@ -35,7 +35,16 @@ record MetadataType(
     DECOMPOSED("decomposed"),
     DECOMPOSED_CHILD("decomposed-child"),
     MERGED("merged"),
-    EMBEDDED_CHILD("embedded-child");
+    EMBEDDED_CHILD("embedded-child"),
+    FOLDER("folder"),
+    IN_FOLDER("in-folder"),
+    IN_FOLDER_CONTENT("in-folder-content"),
+    DOCUMENT("document");
+
+    /** Whether components of this strategy live inside folders of a {@link #FOLDER} type. */
+    boolean inFolder() {
+      return this == IN_FOLDER || this == IN_FOLDER_CONTENT || this == DOCUMENT;
+    }
 
     private final String word;
 

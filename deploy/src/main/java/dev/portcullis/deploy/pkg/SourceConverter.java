@@ -29,7 +29,9 @@ import org.w3c.dom.Node;
  * once, by path: a file inside a bundle folder ({@code lwc/NAME/…}) belongs to that bundle; inside
  * {@code objects/NAME/} to that decomposed object (its own {@code NAME.object-meta.xml}, or a child whose
  * suffix the registry lists); inside {@code staticresources/} to the resource named by its first path
- * segment; a {@code NAME.SUFFIX-meta.xml} elsewhere to the type registered for SUFFIX (and, for
+ * segment; a file of a type kept in folders (reports, dashboards, email templates, documents) or of one
+ * of their folders to the component named by its path below the type's directory ({@code Sales/Pipeline});
+ * a {@code NAME.SUFFIX-meta.xml} elsewhere to the type registered for SUFFIX (and, for
  * content types, the {@code NAME.SUFFIX} beside it). What is left is unknown: copied through untouched
  * at its path inside the source directory and reported. Then each component is emitted:
  * metadata-only files are copied byte for byte under their new name (as the CLI does); decomposed
@@ -54,6 +56,9 @@ final class SourceConverter {
   static final Set<String> DECOMPOSED_LABELS =
       Set.of("decomposeCustomLabels", "decomposeCustomLabelsBeta", "decomposeCustomLabelsBeta2");
 
+  /** The folder types whose package.xml member ends with '/' (see {@link #packageMember}). */
+  private static final Set<String> FOLDERS_NAMED_WITH_SLASH = Set.of("DashboardFolder", "ReportFolder", "EmailTemplateFolder");
+
   private final MetadataRegistry registry;
   private boolean decomposedLabels;
 
@@ -77,6 +82,9 @@ final class SourceConverter {
     final MetadataType type;
     final String name;
     SourceFile main;
+    /** For types kept in folders: the Metadata API paths of the main file and (documents) of its -meta.xml. */
+    String path;
+    String metaPath;
     boolean folderForm;
     final List<SourceFile> content = new ArrayList<>();
     final List<SourceFile> children = new ArrayList<>();
@@ -141,6 +149,8 @@ final class SourceConverter {
   private void classify(List<SourceFile> files, Map<String, Draft> drafts, List<SourceFile> unknown) {
     Map<Path, SourceFile> byPath = new HashMap<>();
     files.forEach(f -> byPath.put(f.path(), f));
+    Map<Path, List<SourceFile>> byParent = new HashMap<>();
+    files.forEach(f -> byParent.computeIfAbsent(f.path().getParent(), k -> new ArrayList<>()).add(f));
     Set<Path> claimed = new HashSet<>();
     List<SourceFile> candidates = new ArrayList<>();
     for (SourceFile file : files) {
@@ -166,7 +176,15 @@ final class SourceConverter {
         claimed.add(file.path());
         continue;
       }
-      Optional<MetadataType> type = dot <= 0 ? Optional.empty() : registry.forSourceFile(folder, base.substring(dot + 1));
+      Optional<MetadataType> type = dot <= 0 ? Optional.empty() : registry.forSourceFile(folder, base.substring(dot + 1))
+          .or(() -> registry.forFolderFile(base.substring(dot + 1)));
+      if (type.isPresent() && (type.get().strategy().inFolder() || type.get().strategy() == MetadataType.Strategy.FOLDER)) {
+        if (!placedInTypeFolder(file, seg, base, type.get(), drafts, byPath, byParent, claimed)) {
+          unknown.add(file);
+        }
+        claimed.add(file.path());
+        continue;
+      }
       if (type.isEmpty() || (type.get().strict() && !folder.equals(type.get().directory()))) {
         unknown.add(file);
         claimed.add(file.path());
@@ -198,6 +216,88 @@ final class SourceConverter {
       }
     }
     unknown.sort(Comparator.comparingInt(SourceFile::order));
+  }
+
+  /**
+   * A file of a type kept in folders (Report, Dashboard, EmailTemplate, Document) or of one of those folders,
+   * named as source-deploy-retrieve 12.37.2 names it: the path below the last segment equal to the type's
+   * directory, each segment a folder, the file's name up to its first dot (utils/path.js parseNestedFullName),
+   * so {@code reports/Sales/Europe/Q1.report-meta.xml} is Report {@code Sales/Europe/Q1}. Metadata API
+   * paths keep that folder structure (utils/path.js trimUntil); a folder's file drops its suffix
+   * ({@code reports/Sales.reportFolder-meta.xml} -> {@code reports/Sales-meta.xml}) and a document's
+   * {@code -meta.xml} takes its content file's extension ({@code logo.document-meta.xml} -> {@code logo.png-meta.xml})
+   * (convert/transformers/defaultMetadataTransformer.js getXmlDestination). Documents live one folder deep
+   * (Metadata API Developer Guide, "Document": "All documents must be in a document folder, for example
+   * sampleFolder/TestDocument"; document folders do not nest), so a deeper document is left unknown.
+   *
+   * @return false if the file is not inside the type's directory (it is then passed through as unknown)
+   */
+  private boolean placedInTypeFolder(SourceFile file, String[] seg, String base, MetadataType t, Map<String, Draft> drafts,
+      Map<Path, SourceFile> byPath, Map<Path, List<SourceFile>> byParent, Set<Path> claimed) {
+    int top = -1;
+    for (int i = seg.length - 2; i >= 0; i--) {
+      if (seg[i].equals(t.directory())) {
+        top = i;
+        break;
+      }
+    }
+    if (top < 0) {
+      return false;
+    }
+    List<String> folders = List.of(seg).subList(top + 1, seg.length - 1);
+    String name = baseName(base);
+    if (name.isEmpty() || (t.strategy() == MetadataType.Strategy.DOCUMENT && folders.size() != 1)) {
+      return false;
+    }
+    String directory = String.join("/", concat(List.of(t.directory()), folders));
+    String fullName = String.join("/", concat(folders, List.of(name)));
+    Draft d = draft(drafts, t, fullName, file);
+    if (d.main != null) {
+      throw duplicate(d.main, file);
+    }
+    d.main = file;
+    switch (t.strategy()) {
+      case FOLDER -> d.path = directory + "/" + name + META;
+      case IN_FOLDER -> d.path = directory + "/" + base;
+      case IN_FOLDER_CONTENT -> {
+        SourceFile content = byPath.get(file.path().resolveSibling(base));
+        if (content == null) {
+          throw new PackageException(PackageErrorCode.COMPONENT_INVALID,
+              file.path() + ": the content file " + base + " is missing beside it");
+        }
+        d.content.add(content);
+        claimed.add(content.path());
+        d.path = directory + "/" + base;
+        d.metaPath = d.path + META;
+      }
+      case DOCUMENT -> {
+        List<SourceFile> contents = byParent.getOrDefault(file.path().getParent(), List.of()).stream()
+            .filter(f -> !f.name().endsWith(META) && baseName(f.name()).equals(name)).toList();
+        if (contents.size() != 1) {
+          throw new PackageException(PackageErrorCode.COMPONENT_INVALID, file.path() + ": a document needs one content file "
+              + name + ".EXT beside it, found " + (contents.isEmpty() ? "none" : contents.stream().map(SourceFile::name).toList()));
+        }
+        SourceFile content = contents.get(0);
+        d.content.add(content);
+        claimed.add(content.path());
+        d.path = directory + "/" + content.name();
+        d.metaPath = directory + "/" + name + "." + extension(content.name()) + META;
+      }
+      default -> throw new IllegalStateException("not a type kept in folders: " + t);
+    }
+    return true;
+  }
+
+  /** source-deploy-retrieve's extName: the text after the last dot, empty without one (utils/path.js). */
+  private static String extension(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return dot < 0 ? "" : fileName.substring(dot + 1);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /** Files whose component is given by a folder: bundles, decomposed objects, static resources. */
@@ -260,7 +360,7 @@ final class SourceConverter {
     return false;
   }
 
-  /** The Salesforce CLI's base name of a static resource content file: up to the first dot. */
+  /** The Salesforce CLI's base name of a file (utils/path.js baseName): up to the first dot. */
   private static String baseName(String fileName) {
     int dot = fileName.indexOf('.');
     return dot < 0 ? fileName : fileName.substring(0, dot);
@@ -346,6 +446,23 @@ final class SourceConverter {
           components.add(new MetadataPackage.Component(t.xmlName(), d.name, List.of(path, path + META),
               List.of(d.main.path().toString())));
         }
+        case FOLDER, IN_FOLDER -> {
+          if (!selected(manifest, t, d.name)) {
+            continue;
+          }
+          put(entries, sources, origins, d.path, read(d.main), d.main);
+          components.add(component(t.xmlName(), d.name, d.path, d.main));
+        }
+        case IN_FOLDER_CONTENT, DOCUMENT -> {
+          if (!selected(manifest, t, d.name)) {
+            continue;
+          }
+          SourceFile content = d.content.get(0);
+          put(entries, sources, origins, d.path, read(content), content);
+          put(entries, sources, origins, d.metaPath, read(d.main), d.main);
+          components.add(new MetadataPackage.Component(t.xmlName(), d.name, List.of(d.path, d.metaPath),
+              List.of(d.main.path().toString(), content.path().toString())));
+        }
         case DECOMPOSED -> recompose(d, manifest, entries, sources, origins, components);
         case MERGED -> merge(d, manifest, entries, sources, origins, components);
         case DECOMPOSED_CHILD, EMBEDDED_CHILD -> throw new IllegalStateException("child type drafted: " + t);
@@ -361,13 +478,36 @@ final class SourceConverter {
     // With a manifest, package.xml is that manifest (wildcards kept), as the CLI writes it; without, every component.
     Manifest packageXml = manifest.map(m -> new Manifest(Optional.of(version), m.types()))
         .orElseGet(() -> Manifest.of(Optional.of(version),
-            components.stream().map(c -> new Manifest.Member(c.type(), c.fullName())).toList()));
+            components.stream().map(this::packageMember).toList()));
     return new MetadataPackage(version, components, entries, sources, packageXml,
         new EnumMap<>(MetadataPackage.DestructivePhase.class), passed);
   }
 
-  private static boolean selected(Optional<Manifest> manifest, MetadataType type, String name) {
-    return manifest.map(m -> m.selects(type.xmlName(), name)).orElse(true);
+  private boolean selected(Optional<Manifest> manifest, MetadataType type, String name) {
+    if (manifest.isEmpty()) {
+      return true;
+    }
+    Manifest m = manifest.get();
+    // A folder is named in a manifest under its own type or, as the CLI writes it, under its contents' type.
+    return m.selects(type.xmlName(), name) || registry.folderContentType(type)
+        .map(content -> m.selects(content.xmlName(), name) || m.selects(content.xmlName(), name + "/")).orElse(false);
+  }
+
+  /**
+   * The {@code package.xml} member of a component. As the CLI writes it (source-deploy-retrieve 12.37.2,
+   * collections/componentSet.js getObject and constructFullName), a folder is listed under the type kept
+   * in it, and a ReportFolder, DashboardFolder or EmailTemplateFolder gets a trailing {@code /} "so the
+   * metadata API can identify it as a folder": ReportFolder {@code Sales} is Report {@code Sales/},
+   * EmailFolder {@code Support} is EmailTemplate {@code Support}.
+   */
+  private Manifest.Member packageMember(MetadataPackage.Component component) {
+    Optional<MetadataType> type = registry.byXmlName(component.type());
+    Optional<MetadataType> content = type.flatMap(registry::folderContentType);
+    if (content.isEmpty()) {
+      return new Manifest.Member(component.type(), component.fullName());
+    }
+    boolean slash = FOLDERS_NAMED_WITH_SLASH.contains(component.type()) && !component.fullName().endsWith("/");
+    return new Manifest.Member(content.get().xmlName(), component.fullName() + (slash ? "/" : ""));
   }
 
   private static MetadataPackage.Component component(String type, String name, String path, SourceFile source) {

@@ -60,6 +60,19 @@ class SourceConverterFixtureTest {
   }
 
   @Test
+  void folderTypesMatchTheSalesforceCli() throws Exception {
+    Path root = project("folder-types");
+    MetadataPackage pkg = MetadataPackage.fromProject(root);
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+    assertThat(pkg.components()).extracting(c -> c.type() + ":" + c.fullName()).containsExactly(
+        "Dashboard:Exec/Overview", "DashboardFolder:Exec", "Document:Brand/logo", "Document:Brand/terms",
+        "DocumentFolder:Brand", "EmailFolder:Legacy", "EmailFolder:Support", "EmailTemplate:Legacy/Old_Notice",
+        "EmailTemplate:Support/Welcome", "Report:Sales/Europe/Q1_Bookings", "Report:Sales/Pipeline",
+        "Report:unfiled$public/Orphan", "ReportFolder:Sales", "ReportFolder:Sales/Europe");
+  }
+
+  @Test
   void decomposedCustomLabelsMatchTheSalesforceCli() throws Exception {
     Path root = project("decomposed-labels");
     MetadataPackage pkg = MetadataPackage.fromProject(root);
