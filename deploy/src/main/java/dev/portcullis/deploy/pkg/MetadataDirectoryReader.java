@@ -123,8 +123,9 @@ final class MetadataDirectoryReader {
       int next = rest.indexOf('/');
       return next <= 0 ? Optional.empty() : Optional.of(new String[] {folder.get().xmlName(), rest.substring(0, next)});
     }
-    if (rest.contains("/")) {
-      return Optional.empty();
+    Optional<String[]> foldered = identifyInFolder(registry, directory, rest);
+    if (foldered.isPresent() || rest.contains("/")) {
+      return foldered;
     }
     String file = rest.endsWith("-meta.xml") ? rest.substring(0, rest.length() - "-meta.xml".length()) : rest;
     int dot = file.lastIndexOf('.');
@@ -139,6 +140,42 @@ final class MetadataDirectoryReader {
       return Optional.empty();
     }
     return Optional.of(new String[] {t.xmlName(), file.substring(0, file.length() - t.suffix().length() - 1)});
+  }
+
+  /**
+   * {@code [type, fullName]} of a file in the directory of a type kept in folders, as the Metadata API
+   * lays them out (Developer Guide, "Folder": a folder is {@code FolderName-meta.xml} beside its contents):
+   * {@code Sales-meta.xml} is ReportFolder {@code Sales}, {@code Sales/Q1.report} is Report {@code Sales/Q1},
+   * {@code Brand/logo.png} and {@code Brand/logo.png-meta.xml} are Document {@code Brand/logo}.
+   */
+  private static Optional<String[]> identifyInFolder(MetadataRegistry registry, String directory, String rest) {
+    Optional<MetadataType> folderType = registry.byDirectory(directory).stream()
+        .filter(t -> t.strategy() == MetadataType.Strategy.FOLDER).findFirst();
+    if (folderType.isEmpty()) {
+      return Optional.empty();
+    }
+    MetadataType content = registry.folderContentType(folderType.get()).orElseThrow();
+    boolean meta = rest.endsWith("-meta.xml");
+    String file = meta ? rest.substring(0, rest.length() - "-meta.xml".length()) : rest;
+    int slash = file.lastIndexOf('/');
+    String last = file.substring(slash + 1);
+    if (file.isEmpty() || last.isEmpty() || file.startsWith("/") || file.contains("//")) {
+      return Optional.empty();
+    }
+    if (meta && !last.contains(".")) {
+      return Optional.of(new String[] {folderType.get().xmlName(), file});
+    }
+    if (slash < 0) {
+      return Optional.empty();
+    }
+    String name = switch (content.strategy()) {
+      case IN_FOLDER -> !meta && last.endsWith("." + content.suffix()) ? last.substring(0, last.length() - content.suffix().length() - 1) : null;
+      case IN_FOLDER_CONTENT -> last.endsWith("." + content.suffix()) ? last.substring(0, last.length() - content.suffix().length() - 1) : null;
+      case DOCUMENT -> last.indexOf('.') > 0 ? last.substring(0, last.indexOf('.')) : null;
+      default -> null;
+    };
+    return name == null || name.isEmpty() ? Optional.empty()
+        : Optional.of(new String[] {content.xmlName(), file.substring(0, slash + 1) + name});
   }
 
   private static Map<String, byte[]> stripCommonRoot(Map<String, byte[]> files) {

@@ -73,6 +73,18 @@ class SourceConverterFixtureTest {
   }
 
   @Test
+  void theSalesforceCliOutputForFolderTypesReadsBackAsTheSameComponents() throws Exception {
+    Path root = project("folder-types");
+    MetadataPackage converted = MetadataPackage.fromProject(root);
+    MetadataPackage read = MetadataPackage.fromMetadataDirectory(root.resolve("expected"));
+    assertThat(read.unknownFiles()).isEmpty();
+    assertThat(read.components()).extracting(c -> c.type() + ":" + c.fullName())
+        .containsExactlyElementsOf(converted.components().stream().map(c -> c.type() + ":" + c.fullName()).toList());
+    assertThat(read.components()).filteredOn(c -> c.fullName().equals("Brand/logo")).singleElement()
+        .satisfies(c -> assertThat(c.files()).containsExactlyInAnyOrder("documents/Brand/logo.png", "documents/Brand/logo.png-meta.xml"));
+  }
+
+  @Test
   void decomposedCustomLabelsMatchTheSalesforceCli() throws Exception {
     Path root = project("decomposed-labels");
     MetadataPackage pkg = MetadataPackage.fromProject(root);
