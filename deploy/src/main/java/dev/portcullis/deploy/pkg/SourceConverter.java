@@ -475,10 +475,12 @@ final class SourceConverter {
     }
     components.sort(Comparator.comparing(MetadataPackage.Component::type)
         .thenComparing(MetadataPackage.Component::fullName));
-    // With a manifest, package.xml is that manifest (wildcards kept), as the CLI writes it; without, every component.
-    Manifest packageXml = manifest.map(m -> new Manifest(Optional.of(version), m.types()))
+    // With a manifest, package.xml is that manifest (wildcards kept, folders named as below), as the CLI
+    // writes it; without, every component.
+    Manifest packageXml = manifest.map(m -> Manifest.of(Optional.of(version), m.members().stream()
+            .map(member -> member.fullName().equals("*") ? member : packageMember(member.type(), member.fullName())).toList()))
         .orElseGet(() -> Manifest.of(Optional.of(version),
-            components.stream().map(this::packageMember).toList()));
+            components.stream().map(c -> packageMember(c.type(), c.fullName())).toList()));
     return new MetadataPackage(version, components, entries, sources, packageXml,
         new EnumMap<>(MetadataPackage.DestructivePhase.class), passed);
   }
@@ -494,20 +496,19 @@ final class SourceConverter {
   }
 
   /**
-   * The {@code package.xml} member of a component. As the CLI writes it (source-deploy-retrieve 12.37.2,
+   * The {@code package.xml} member of a component (or of a manifest's member). As the CLI writes it (source-deploy-retrieve 12.37.2,
    * collections/componentSet.js getObject and constructFullName), a folder is listed under the type kept
    * in it, and a ReportFolder, DashboardFolder or EmailTemplateFolder gets a trailing {@code /} "so the
    * metadata API can identify it as a folder": ReportFolder {@code Sales} is Report {@code Sales/},
    * EmailFolder {@code Support} is EmailTemplate {@code Support}.
    */
-  private Manifest.Member packageMember(MetadataPackage.Component component) {
-    Optional<MetadataType> type = registry.byXmlName(component.type());
-    Optional<MetadataType> content = type.flatMap(registry::folderContentType);
+  private Manifest.Member packageMember(String typeName, String fullName) {
+    Optional<MetadataType> content = registry.byXmlName(typeName).flatMap(registry::folderContentType);
     if (content.isEmpty()) {
-      return new Manifest.Member(component.type(), component.fullName());
+      return new Manifest.Member(typeName, fullName);
     }
-    boolean slash = FOLDERS_NAMED_WITH_SLASH.contains(component.type()) && !component.fullName().endsWith("/");
-    return new Manifest.Member(content.get().xmlName(), component.fullName() + (slash ? "/" : ""));
+    boolean slash = FOLDERS_NAMED_WITH_SLASH.contains(typeName) && !fullName.endsWith("/");
+    return new Manifest.Member(content.get().xmlName(), fullName + (slash ? "/" : ""));
   }
 
   private static MetadataPackage.Component component(String type, String name, String path, SourceFile source) {

@@ -111,18 +111,22 @@ class SourceConverterTest {
   }
 
   @Test
-  void aManifestSelectsAFolderByItsContentsTypeWithTheSlash(@TempDir Path dir) throws Exception {
+  void aManifestSelectsAFolderByEitherTypeAndPackageXmlNamesItAsTheCliDoes(@TempDir Path dir) throws Exception {
     Path reports = dir.resolve("reports");
     write(reports.resolve("Sales.reportFolder-meta.xml"), "<ReportFolder xmlns=\"" + NS + "\"/>");
     write(reports.resolve("Sales/Pipeline.report-meta.xml"), "<Report xmlns=\"" + NS + "\"/>");
     write(reports.resolve("Sales/Forecast.report-meta.xml"), "<Report xmlns=\"" + NS + "\"/>");
-    Manifest manifest = Manifest.of(Optional.of("62.0"),
-        List.of(new Manifest.Member("Report", "Sales/"), new Manifest.Member("Report", "Sales/Pipeline")));
+    write(dir.resolve("documents/Brand.documentFolder-meta.xml"), "<DocumentFolder xmlns=\"" + NS + "\"/>");
+    Manifest manifest = Manifest.of(Optional.of("62.0"), List.of(new Manifest.Member("Report", "Sales/"),
+        new Manifest.Member("Report", "Sales/Pipeline"), new Manifest.Member("DocumentFolder", "Brand")));
 
     MetadataPackage pkg = MetadataPackage.fromSource(List.of(dir), Optional.of(manifest));
 
-    assertThat(components(pkg)).containsExactly("Report:Sales/Pipeline", "ReportFolder:Sales");
+    assertThat(components(pkg)).containsExactly("DocumentFolder:Brand", "Report:Sales/Pipeline", "ReportFolder:Sales");
     assertThat(pkg.files()).doesNotContainKey("reports/Sales/Forecast.report");
+    // sf 2.146.3 writes the manifest's folders as it writes its own: DocumentFolder Brand as Document Brand.
+    assertThat(pkg.packageXml().members()).containsExactly(new Manifest.Member("Document", "Brand"),
+        new Manifest.Member("Report", "Sales/"), new Manifest.Member("Report", "Sales/Pipeline"));
   }
 
   @Test
