@@ -31,12 +31,13 @@ class LedgerUnpublishedTilesTest {
     try (PortcullisServer server = PortcullisServer.start(ConfigLoader.load(config, Map.of()), data)) {
       server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30)); // server.started is entry 0
       Path ledger = data.resolve("ledger");
-      // A leftover of a batch that never reached its commit point: size 5 was never published.
+      // A leftover of a batch that never reached its commit point: size 200 was never published (far beyond the few
+      // entries a bare server writes, so the sequencer never reaches it during the test).
       Files.createDirectories(ledger.resolve("tile/entries/000.p"));
-      Files.write(ledger.resolve("tile/entries/000.p/5"), new byte[] {0, 3, 'a'});
+      Files.write(ledger.resolve("tile/entries/000.p/200"), new byte[] {0, 3, 'a'});
       HttpClient http = HttpClient.newHttpClient();
       String base = server.adminUrl().toString().replaceAll("/$", "");
-      HttpResponse<String> leftover = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/5"))
+      HttpResponse<String> leftover = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/200"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(leftover.statusCode()).isEqualTo(404);
       // the published size: the first entries may have shared one commit, so ask for that size's bundle
@@ -44,7 +45,10 @@ class LedgerUnpublishedTilesTest {
       long size = Long.parseLong(Files.readAllLines(ledger.resolve("checkpoint")).get(1));
       HttpResponse<byte[]> published = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/"
           + size)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(published.statusCode()).isEqualTo(200);
+      assertThat(published.statusCode()).as("tile of published size " + size + " (checkpoint file "
+          + Files.readAllLines(ledger.resolve("checkpoint")).get(1) + ", tiles on disk " + java.util.Arrays.toString(
+              ledger.resolve("tile/entries/000.p").toFile().list()) + "): " + new String(published.body(),
+              java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
       assertThat(published.body()).isEqualTo(Files.readAllBytes(ledger.resolve("tile/entries/000.p/" + size)));
     }
   }
