@@ -118,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     JwtBearerTokenClient tokens = new JwtBearerTokenClient(http, Duration.ofSeconds(30));
     Map<String, RestClient> clients = new LinkedHashMap<>();
     Map<String, String> usernames = new LinkedHashMap<>();
+    Map<String, AccessToken> accessTokens = new LinkedHashMap<>();
     for (Config.Org org : config.orgs()) {
       try {
         if (!(org.credential() instanceof Config.Credential.PemFile pem)) {
@@ -131,6 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         AccessToken token = tokens.requestToken(assertion);
         clients.put(org.alias(), new RestClient(token.instanceUrl(), token::accessToken, http, config.salesforce().apiVersion(), Duration.ofSeconds(30)));
         usernames.put(org.alias(), org.username());
+        accessTokens.put(org.alias(), token);
         record(ledger, "salesforce.token.obtained", Map.of("org", org.alias(), "actor", org.username(),
             "flow", "jwt-bearer", "org_id", token.orgId(), "user_id", token.userId(),
             "token_sha256", LedgerEntry.sha256(token.accessToken())));
@@ -191,6 +193,7 @@ final class DemoCommand implements Callable<Integer> {
     ok &= brokerStep(server, tour);
     ok &= gatewayStep(server, tour);
     ok &= deployStep(server, tour);
+    ok &= certsStep(server, tour, ledger, accessTokens.get("prod"), http);
 
     for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
       URI uri = server.adminUrl().resolve(path);
@@ -374,6 +377,34 @@ final class DemoCommand implements Callable<Integer> {
     return result.ok();
   }
 
+  /**
+   * Shows certificate management (issue 8) on prod: the inventory by use, the checks' findings (orgsim's four planted
+   * problems among them), and the rotation of the certificate expiring in 9 days through the private CA, its
+   * consumers switched and its steps in the ledger (see {@link DemoCerts}).
+   */
+  private boolean certsStep(PortcullisServer server, Tour tour, DemoLedger ledger, AccessToken prod, HttpClient http) {
+    if (ledger == null || prod == null) {
+      tour.step("certs", false, ledger == null ? "the server has no ledger to record the rotation in"
+          : "no access token for prod (see its token step)", Map.of());
+      return false;
+    }
+    DemoCerts.Result result;
+    try {
+      // orgsim's custom domain chains to its simulated public root, as a real one to a root of the Mozilla store
+      List<byte[]> simulatedRoots = new java.util.ArrayList<>();
+      for (java.security.cert.X509Certificate root : server.demo().map(DemoBootstrap.Demo::publicRoots).orElse(List.of())) {
+        simulatedRoots.add(root.getEncoded());
+      }
+      result = new DemoCerts(prod.instanceUrl(), prod::accessToken, http, server.dataDir(), ledger,
+          dev.portcullis.certs.check.TrustAnchors.mozilla().withSimulatedPublic(simulatedRoots)).run();
+    } catch (Exception e) {
+      tour.step("certs", false, "the certificate step failed: " + e.getMessage(), Map.of());
+      return false;
+    }
+    tour.step("certs", result.ok(), String.join("\n  ", result.lines()), result.facts());
+    return result.ok();
+  }
+
   /** Shows the ledger: every action above is in it, cosigned by a witness, provable, verifiable offline. */
   private boolean ledgerStep(Tour tour, DemoLedger ledger, java.util.concurrent.CompletableFuture<Long> queryEntry) {
     if (ledger == null) {
@@ -391,7 +422,7 @@ final class DemoCommand implements Callable<Integer> {
       facts.put("leaf_hash", shown.proof().leafHash().base64());
       facts.put("inclusion_proof", shown.proof().proof().stream().map(dev.portcullis.ledger.Hash::base64).toList());
       facts.put("verify_command", shown.verifyCommand());
-      tour.step("ledger", true, shown.entries() + " entries (server start, each token, API call, broker decision and deployment above), checkpoint"
+      tour.step("ledger", true, shown.entries() + " entries (server start, each token, API call, broker decision, deployment and certificate rotation above), checkpoint"
           + " signed by the server and cosigned by a witness:\n" + indent(shown.checkpoint())
           + "  inclusion proof of entry " + shown.proof().index() + " (" + new String(shown.proof().entry(),
               java.nio.charset.StandardCharsets.UTF_8) + ") in tree " + shown.proof().treeSize() + ": ["

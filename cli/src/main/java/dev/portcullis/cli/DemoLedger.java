@@ -53,6 +53,16 @@ final class DemoLedger implements AutoCloseable {
     return index;
   }
 
+  /**
+   * Appends {@code entry} (a rotation's step, made by its own code) and returns its index once durable, as a {@code
+   * dev.portcullis.certs.rotate.RotationLedger} must; the ledger step waits for it like for every other entry.
+   */
+  long append(LedgerEntry entry) {
+    CompletableFuture<Long> index = ledger.append(entry);
+    recorded.add(index);
+    return index.orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
   /** What the ledger step shows. */
   record Shown(long entries, String checkpoint, LedgerProofs.InclusionProof proof, String verifyCommand,
       String witnessVkey) {}

@@ -143,8 +143,7 @@ final class CertificateSeed {
     out.add(certificate("SSO_Signing", "SSO Signing", ssoSigningId, false, List.of(ssoSigning)));
 
     // Acme_Custom_Domain: public TLS, issued after 2026-03-15, 398 days.
-    X509Certificate publicRoot = issue("CN=orgsim Public Root R1, O=orgsim Simulated Public CA, C=US", Keys.PUBLIC_ROOT,
-        null, null, now.minus(day.multipliedBy(1800)), now.plus(day.multipliedBy(3650)), "SHA256withRSA", true, null);
+    X509Certificate publicRoot = publicRoot(now);
     X509Certificate publicTlsCa = issue("CN=orgsim Public TLS CA 2026, O=orgsim Simulated Public CA, C=US",
         Keys.PUBLIC_TLS_CA, publicRoot, Keys.PUBLIC_ROOT.getPrivate(), now.minus(day.multipliedBy(400)),
         now.plus(day.multipliedBy(1500)), "SHA256withRSA", true, null);
@@ -357,6 +356,16 @@ final class CertificateSeed {
 
   private static X509Certificate selfSigned(String subject, KeyPair keys, Instant notBefore, Instant notAfter) {
     return issue(subject, keys, null, keys.getPrivate(), notBefore, notAfter, "SHA256withRSA", false, null);
+  }
+
+  /**
+   * The simulated public root that issues the custom domain's chain, as of {@code now}: same name and key every time,
+   * so a copy made later verifies the chains seeded earlier (it stands for a root of the Mozilla store).
+   */
+  static X509Certificate publicRoot(Instant now) {
+    Duration day = Duration.ofDays(1);
+    return issue("CN=orgsim Public Root R1, O=orgsim Simulated Public CA, C=US", Keys.PUBLIC_ROOT,
+        null, null, now.minus(day.multipliedBy(1800)), now.plus(day.multipliedBy(3650)), "SHA256withRSA", true, null);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.portcullis.orgsim;
 import dev.portcullis.salesforce.OrgSimulatorProvider;
 import java.io.IOException;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +34,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class OrgSimulator implements OrgSimulatorProvider.OrgSimulator {
   private final List<Server> servers;
   private final Map<String, Org> orgs;
+  private final List<X509Certificate> publicRoots;
 
-  private OrgSimulator(List<Server> servers, Map<String, Org> orgs) {
+  private OrgSimulator(List<Server> servers, Map<String, Org> orgs, List<X509Certificate> publicRoots) {
     this.servers = servers;
     this.orgs = orgs;
+    this.publicRoots = publicRoots;
   }
 
   public static Builder builder() {
@@ -65,6 +68,12 @@ public final class OrgSimulator implements OrgSimulatorProvider.OrgSimulator {
   @Override
   public String orgId(String alias) {
     return org(alias).orgId();
+  }
+
+  /** The simulated public root that issued the demo certificates' custom domain chain, when an org has them. */
+  @Override
+  public List<X509Certificate> publicRoots() {
+    return publicRoots;
   }
 
   /** Stops every listener. */
@@ -126,7 +135,8 @@ public final class OrgSimulator implements OrgSimulatorProvider.OrgSimulator {
         orgs.put(spec.alias(), new Org(state));
       }
       List<Server> servers = new ArrayList<>();
-      OrgSimulator simulator = new OrgSimulator(servers, orgs);
+      OrgSimulator simulator = new OrgSimulator(servers, orgs,
+          specs.stream().anyMatch(OrgSpec::demoCertificates) ? List.of(CertificateSeed.publicRoot(clock.instant())) : List.of());
       try {
         for (OrgState state : states) {
           QueuedThreadPool pool = new QueuedThreadPool(32, 2);

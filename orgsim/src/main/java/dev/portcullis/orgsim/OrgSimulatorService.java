@@ -3,6 +3,7 @@ package dev.portcullis.orgsim;
 import dev.portcullis.salesforce.OrgSimulatorProvider;
 import java.io.IOException;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,11 @@ public final class OrgSimulatorService implements OrgSimulatorProvider {
     @Override
     public String orgId(String alias) {
       return orgs.orgId(alias);
+    }
+
+    @Override
+    public List<X509Certificate> publicRoots() {
+      return orgs.publicRoots();
     }
 
     @Override

@@ -106,6 +106,15 @@ public interface OrgSimulatorProvider {
       return Map.of();
     }
 
+    /**
+     * The roots of the simulated public certificate authorities that issued the orgs' seeded certificates (a real
+     * org's chain to a root of the Mozilla store): checks trust them as public roots when they judge the simulated
+     * orgs' certificates. Empty when the simulator seeds none.
+     */
+    default List<X509Certificate> publicRoots() {
+      return List.of();
+    }
+
     @Override
     void close();
   }

@@ -1,8 +1,14 @@
 package dev.portcullis.certs.check;
 
+import dev.portcullis.certs.inventory.InventoryItem;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs the certificate checks of cert-anchors.md §7 (C1–C22) on one chain and its use.
@@ -45,6 +51,34 @@ public final class CertificateChecks {
       checks.add(CheckId.STRUCTURE, Severity.CRITICAL, "the chain could not be fully checked: " + e);
     }
     return checks.findings();
+  }
+
+  /**
+   * Every finding for an inventory item, checked for each of its uses (the use-independent findings once): the
+   * leaf with the chain held with it, origin its first source ({@code org:prod certs/SSO_Signing.crt}), and
+   * Salesforce's {@code privateKeyExportable} when the inventory read it, so {@code exportable-key} (C20) runs on org
+   * certificates.
+   */
+  public static List<Finding> check(InventoryItem item, CheckContext context) {
+    Objects.requireNonNull(item, "item");
+    List<byte[]> chain = new ArrayList<>();
+    try {
+      chain.add(item.certificate().getEncoded());
+      for (X509Certificate c : item.chain()) {
+        chain.add(c.getEncoded());
+      }
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode " + item.subject() + ": " + e.getMessage(), e);
+    }
+    String origin = item.sources().isEmpty() ? "inventory" : item.sources().getFirst().toString();
+    Map<String, Finding> unique = new LinkedHashMap<>();
+    for (dev.portcullis.certs.inventory.Use use : item.uses()) {
+      Subject subject = new Subject(origin, Use.fromId(use.id()), chain, Optional.empty(), item.privateKeyExportable());
+      for (Finding finding : check(subject, context)) {
+        unique.putIfAbsent(finding.check().id() + "\n" + finding.message(), finding);
+      }
+    }
+    return List.copyOf(unique.values());
   }
 
   /** The inventory id of a certificate: SHA-256 of its DER, lowercase hex. */

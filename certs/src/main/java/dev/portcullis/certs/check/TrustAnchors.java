@@ -72,6 +72,22 @@ public final class TrustAnchors {
     return new TrustAnchors(all, snapshot);
   }
 
+  /**
+   * These anchors plus roots (DER) trusted as public ones, as if in the Mozilla snapshot: for a simulated public CA
+   * (the demo's orgsim), so the public-TLS rules (BR lifetimes) apply to the chains it issued. Never for real roots.
+   */
+  public TrustAnchors withSimulatedPublic(List<byte[]> certificates) {
+    List<Anchor> all = new ArrayList<>(anchors);
+    for (int i = 0; i < certificates.size(); i++) {
+      try {
+        all.add(new Anchor(Inspected.parse(certificates.get(i).clone()), true, Optional.empty()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("simulated public root #" + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
+    return new TrustAnchors(all, snapshot);
+  }
+
   /** Anchors as given (tests build public roots of their own this way). */
   static TrustAnchors of(List<Anchor> anchors) {
     return new TrustAnchors(anchors, "");

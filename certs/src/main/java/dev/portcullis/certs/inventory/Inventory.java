@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,6 +82,7 @@ public record Inventory(List<InventoryItem> items, List<String> notes) {
   public static final class Builder {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Set<String> notes = new LinkedHashSet<>();
+    private final Map<String, Boolean> exportables = new HashMap<>();
 
     private Builder() {}
 
@@ -112,6 +114,15 @@ public record Inventory(List<InventoryItem> items, List<String> notes) {
       return this;
     }
 
+    /**
+     * Records Salesforce's {@code privateKeyExportable} flag of the org Certificate holding {@code certificate}; kept
+     * for the item once the certificate is added with a use (a flag for a certificate never added is dropped).
+     */
+    public Builder privateKeyExportable(X509Certificate certificate, boolean exportable) {
+      exportables.put(fingerprint(certificate), exportable);
+      return this;
+    }
+
     /** Adds an item (from another inventory), merging as {@link #add(X509Certificate, List, Use, InventoryItem.Consumer, InventoryItem.Owner, InventoryItem.Source)} does. */
     public Builder add(InventoryItem item) {
       for (Use use : item.uses()) {
@@ -119,6 +130,7 @@ public record Inventory(List<InventoryItem> items, List<String> notes) {
       }
       item.consumers().forEach(c -> add(item.certificate(), item.chain(), c.use(), c, null, null));
       item.sources().forEach(s -> add(item.certificate(), item.chain(), item.use(), null, null, s));
+      item.privateKeyExportable().ifPresent(exportable -> privateKeyExportable(item.certificate(), exportable));
       return this;
     }
 
@@ -136,7 +148,7 @@ public record Inventory(List<InventoryItem> items, List<String> notes) {
         items.add(new InventoryItem(e.fingerprint, c.getSubjectX500Principal().getName(X500Principal.RFC2253),
             c.getIssuerX500Principal().getName(X500Principal.RFC2253), c.getNotBefore().toInstant(),
             c.getNotAfter().toInstant(), key.getAlgorithm(), keySize(key), c.getSigAlgName(), e.uses, e.consumers,
-            e.owner, e.sources, c, e.chain));
+            e.owner, e.sources, c, e.chain, Optional.ofNullable(exportables.get(e.fingerprint))));
       }
       items.sort(Comparator.comparing(InventoryItem::notAfter).thenComparing(InventoryItem::fingerprint));
       return new Inventory(items, List.copyOf(notes));

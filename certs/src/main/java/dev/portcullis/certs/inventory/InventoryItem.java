@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,8 @@ import java.util.Set;
  * @param sources where it was found
  * @param certificate the certificate itself
  * @param chain the certificates held with it after it (intermediates as uploaded), leaf excluded
+ * @param privateKeyExportable Salesforce's {@code privateKeyExportable} flag of the org Certificate that holds it
+ *     (meta_certificate.htm); empty when no source says (a keystore, a PEM file, an endpoint, a consumer's copy)
  */
 public record InventoryItem(
     String fingerprint,
@@ -40,7 +43,8 @@ public record InventoryItem(
     Owner owner,
     List<Source> sources,
     X509Certificate certificate,
-    List<X509Certificate> chain) {
+    List<X509Certificate> chain,
+    Optional<Boolean> privateKeyExportable) {
 
   public InventoryItem {
     Objects.requireNonNull(fingerprint, "fingerprint");
@@ -53,6 +57,7 @@ public record InventoryItem(
     sources = List.copyOf(sources);
     Objects.requireNonNull(certificate, "certificate");
     chain = List.copyOf(chain);
+    Objects.requireNonNull(privateKeyExportable, "privateKeyExportable");
   }
 
   @Override

@@ -122,6 +122,9 @@ final class MetadataCertificates {
       return;
     }
     Held held = new Held(c.fullName(), chain.getFirst(), chain.subList(1, chain.size()), caSigned, c.owner(), c.location());
+    // privateKeyExportable: "Indicates whether the private key can be exported" (meta_certificate.htm)
+    SafeXml.text(root(c), "privateKeyExportable")
+        .ifPresent(flag -> builder.privateKeyExportable(held.leaf(), Boolean.parseBoolean(flag.strip())));
     certificates.put(c.fullName().toLowerCase(Locale.ROOT), held);
     if (c.id().length() >= 15) {
       namesById.put(c.id().substring(0, 15), c.fullName());

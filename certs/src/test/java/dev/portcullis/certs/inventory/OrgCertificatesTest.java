@@ -3,6 +3,10 @@ package dev.portcullis.certs.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.certs.check.CertificateChecks;
+import dev.portcullis.certs.check.CheckContext;
+import dev.portcullis.certs.check.Finding;
+import dev.portcullis.certs.check.TrustAnchors;
 import dev.portcullis.orgsim.Org;
 import dev.portcullis.orgsim.OrgSimulator;
 import dev.portcullis.orgsim.OrgSpec;
@@ -120,6 +124,46 @@ class OrgCertificatesTest {
         "connectedApps/Warehouse_Sync.connectedApp#oauthConfig/certificate",
         "extlClntAppGlobalOauthSets/Warehouse_Sync_Global.ecaGlblOauth#certificate");
     assertThat(jwt.sources()).extracting(InventoryItem.Source::origin).containsOnly("org:prod");
+  }
+
+  @Test
+  void orgCertificatesCarrySalesforcesPrivateKeyExportableFlag() {
+    assertThat(bySubject(inventory, "SSO_Signing").privateKeyExportable()).contains(true);
+    assertThat(bySubject(inventory, "salesforce-billing-client").privateKeyExportable()).contains(true);
+    // an InboundCertificate and a consumer's embedded copy are not org Certificates: nothing says
+    assertThat(bySubject(inventory, "orders.partner.example").privateKeyExportable()).isEmpty();
+    assertThat(bySubject(inventory, "warehouse-sync").privateKeyExportable()).isEmpty();
+    // the flag survives a merge with another inventory
+    assertThat(bySubject(Inventory.merge(List.of(Inventory.builder().build(), inventory)), "SSO_Signing")
+        .privateKeyExportable()).contains(true);
+  }
+
+  @Test
+  void theChecksOnTheOrgsInventoryFindThePlantedProblems() throws Exception {
+    List<byte[]> roots = new java.util.ArrayList<>();
+    for (X509Certificate root : orgs.publicRoots()) {
+      roots.add(root.getEncoded());
+    }
+    // the custom domain chains to orgsim's simulated public root, as a real one to a root of the Mozilla store
+    CheckContext context = CheckContext.of(CLOCK.instant(), TrustAnchors.mozilla().withSimulatedPublic(roots));
+    Map<String, List<Finding>> bySubject = new java.util.HashMap<>();
+    for (InventoryItem item : inventory.items()) {
+      bySubject.put(item.subject().replaceFirst(",.*", ""), CertificateChecks.check(item, context));
+    }
+    assertThat(bySubject.get("CN=SSO_Signing")).extracting(f -> f.check().id())
+        .contains("expiry-window", "exportable-key");
+    assertThat(bySubject.get("CN=SSO_Signing")).filteredOn(f -> f.check().id().equals("expiry-window"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.message()).contains("9 of 365 days left");
+          assertThat(f.origin()).isEqualTo("org:prod certs/SSO_Signing.crt");
+          assertThat(f.use()).isEqualTo(dev.portcullis.certs.check.Use.OUTBOUND_SSO);
+        });
+    assertThat(bySubject.get("CN=orders.partner.example")).extracting(f -> f.check().id()).contains("client-auth-eku");
+    assertThat(bySubject.get("CN=www.acme.example")).extracting(f -> f.check().id()).contains("br-lifetime");
+    assertThat(bySubject.get("CN=salesforce-billing-client")).extracting(f -> f.check().id())
+        .contains("signature-algorithm", "exportable-key");
+    // C20 applies to the uses whose key Salesforce holds: not to an IdP's certificate the org only verifies with
+    assertThat(bySubject.get("CN=acme.okta.example")).extracting(f -> f.check().id()).doesNotContain("exportable-key");
   }
 
   @Test

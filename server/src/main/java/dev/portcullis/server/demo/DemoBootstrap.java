@@ -2,9 +2,9 @@ package dev.portcullis.server.demo;
 
 import dev.portcullis.policy.PolicyBundle;
 import dev.portcullis.salesforce.OrgEnvironment;
-import dev.portcullis.salesforce.OrgSimulatorProvider;
 import dev.portcullis.salesforce.OrgSimulatorProvider.OrgSimulator;
 import dev.portcullis.salesforce.OrgSimulatorProvider.SimulatedOrg;
+import dev.portcullis.salesforce.OrgSimulatorProvider;
 import dev.portcullis.server.config.Config;
 import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.config.ConfigLoader;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -182,6 +183,11 @@ public final class DemoBootstrap {
      */
     public Map<String, URI> oidcIssuers() {
       return oidcIssuers;
+    }
+
+    /** The simulated public roots the demo orgs' certificates chain to (checks trust them as public roots). */
+    public List<X509Certificate> publicRoots() {
+      return simulator.publicRoots();
     }
 
     @Override
