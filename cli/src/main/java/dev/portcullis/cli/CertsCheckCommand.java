@@ -1,5 +1,7 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.cli.CertificateInputs.Loaded;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.certs.check.CertificateChecks;
@@ -13,13 +15,10 @@ import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
 import dev.portcullis.certs.check.Use;
 import dev.portcullis.certs.source.CertificateSource;
-import dev.portcullis.certs.source.Endpoint;
 import dev.portcullis.certs.source.FoundChain;
-import dev.portcullis.certs.source.SourceException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,20 +63,7 @@ final class CertsCheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--pem", paramLabel = "FILE", description = "A PEM (or DER) file: a chain, leaf first. Repeatable.")
-  List<Path> pems = new ArrayList<>();
-
-  @Option(names = "--keystore", paramLabel = "FILE", description = "A PKCS#12 or JKS keystore: each alias is a chain. Repeatable.")
-  List<Path> keystores = new ArrayList<>();
-
-  @Option(names = "--keystore-password-env", paramLabel = "NAME", description = "Environment variable holding the keystore password.")
-  String passwordEnv;
-
-  @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File whose first line is the keystore password.")
-  Path passwordFile;
-
-  @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "A TLS endpoint: its chain as served. Repeatable.")
-  List<String> endpoints = new ArrayList<>();
+  @Mixin CertificateInputs inputs;
 
   @Option(names = "--use", paramLabel = "USE", defaultValue = "unknown", description = "What the certificates are used for (default: ${DEFAULT-VALUE}).")
   String use;
@@ -116,11 +102,10 @@ final class CertsCheckCommand implements Callable<Integer> {
   }
 
   /** One chain found, with where its report points. */
-  private record Loaded(FoundChain chain, String uri, Optional<String> host) {}
 
   @Override
   public Integer call() {
-    if (pems.isEmpty() && keystores.isEmpty() && endpoints.isEmpty()) {
+    if (inputs.isEmpty()) {
       throw new CliException(ExitCode.USAGE, "give at least one --pem, --keystore or --endpoint");
     }
     Use chosenUse = parse(() -> Use.fromId(use));
@@ -130,7 +115,7 @@ final class CertsCheckCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, "--private-lifetime must be at least 1 day, not " + privateLifetimeDays);
     }
     TrustAnchors anchors = TrustAnchors.mozilla().withPrivate(anchorCertificates());
-    List<Loaded> loaded = load();
+    List<Loaded> loaded = inputs.load(((Main) spec.root().userObject()).environment());
     CheckContext context = CheckContext.of(time, anchors).withPrivateLifetime(Duration.ofDays(privateLifetimeDays))
         .withRenewalInfo(renewalInfo(loaded));
 
@@ -182,71 +167,9 @@ final class CertsCheckCommand implements Callable<Integer> {
   private List<byte[]> anchorCertificates() {
     List<byte[]> certificates = new ArrayList<>();
     for (Path file : trustAnchors) {
-      certificates.addAll(source(() -> List.of(CertificateSource.pem(file))).get(0).certificates());
+      certificates.addAll(CertificateInputs.source(() -> List.of(CertificateSource.pem(file))).get(0).certificates());
     }
     return certificates;
-  }
-
-  private List<Loaded> load() {
-    List<Loaded> loaded = new ArrayList<>();
-    for (Path file : pems) {
-      loaded.add(new Loaded(source(() -> List.of(CertificateSource.pem(file))).get(0), fileUri(file), Optional.empty()));
-    }
-    char[] password = keystores.isEmpty() ? null : password();
-    try {
-      for (Path file : keystores) {
-        for (FoundChain chain : source(() -> CertificateSource.keystore(file, password))) {
-          loaded.add(new Loaded(chain, fileUri(file), Optional.empty()));
-        }
-      }
-    } finally {
-      if (password != null) {
-        Arrays.fill(password, '\0');
-      }
-    }
-    for (String text : endpoints) {
-      Endpoint endpoint = parse(() -> Endpoint.parse(text));
-      FoundChain chain = source(() -> List.of(CertificateSource.endpoint(endpoint, TIMEOUT))).get(0);
-      loaded.add(new Loaded(chain, "https://" + endpoint + "/", Optional.of(endpoint.host())));
-    }
-    return loaded;
-  }
-
-  private interface Load {
-    List<FoundChain> get();
-  }
-
-  private static List<FoundChain> source(Load load) {
-    try {
-      return load.get();
-    } catch (SourceException e) {
-      ExitCode code = e.reason() == SourceException.Reason.UNAVAILABLE ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
-      throw new CliException(code, e.getMessage(), e);
-    }
-  }
-
-  private char[] password() {
-    if (passwordEnv != null && passwordFile != null) {
-      throw new CliException(ExitCode.USAGE, "give --keystore-password-env or --keystore-password-file, not both");
-    }
-    if (passwordEnv != null) {
-      String value = ((Main) spec.root().userObject()).environment().get(passwordEnv);
-      if (value == null) {
-        throw new CliException(ExitCode.USAGE, "environment variable " + passwordEnv + " (--keystore-password-env) is not set");
-      }
-      return value.toCharArray();
-    }
-    if (passwordFile != null) {
-      try {
-        String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
-        int end = text.indexOf('\n');
-        String line = end < 0 ? text : text.substring(0, end);
-        return (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
-      } catch (IOException e) {
-        throw new CliException(ExitCode.USAGE, "cannot read --keystore-password-file " + passwordFile + ": " + e.getMessage(), e);
-      }
-    }
-    return null;
   }
 
   private Map<String, RenewalInfo> renewalInfo(List<Loaded> loaded) {
@@ -274,21 +197,6 @@ final class CertsCheckCommand implements Callable<Integer> {
       throw new CliException(ExitCode.UNAVAILABLE, "ACME Renewal Information from " + acmeDirectory + ": " + e.getMessage(), e);
     }
     return answers;
-  }
-
-  /** A file's SARIF URI: relative to the working directory when inside it (percent-encoded), else a file: URI. */
-  static String fileUri(Path file) {
-    Path absolute = file.toAbsolutePath().normalize();
-    Path base = Path.of("").toAbsolutePath();
-    if (absolute.startsWith(base) && !absolute.equals(base)) {
-      String relative = base.relativize(absolute).toString().replace('\\', '/');
-      try {
-        return new URI(null, null, relative, null).toASCIIString();
-      } catch (URISyntaxException e) {
-        throw new IllegalStateException("a relative path is always a URI path", e);
-      }
-    }
-    return absolute.toUri().toASCIIString();
   }
 
   private static ObjectNode toJson(Instant time, TrustAnchors anchors, List<Loaded> subjects, List<Finding> findings) {

@@ -61,6 +61,12 @@ final class CertsInventoryCommand implements Callable<Integer> {
       description = "An SFDX project or source directory (certs/*.crt with -meta.xml, and the metadata that uses them). Repeatable.")
   List<Path> sourceDirs = new ArrayList<>();
 
+  @Mixin CertificateInputs inputs;
+
+  @Option(names = "--use", paramLabel = "USE",
+      description = "What the certificates of --pem, --keystore and --endpoint are used for (required with them).")
+  String use;
+
   @Option(names = "--json", description = "Print JSON: {items: [{fingerprint, subject, use, uses, consumers, owner, sources, …}], notes}.")
   boolean json;
 
@@ -73,8 +79,13 @@ final class CertsInventoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (org == null && sourceDirs.isEmpty()) {
-      throw new CliException(ExitCode.USAGE, "give at least one input: --org ALIAS or --source-dir DIR");
+    if (org == null && sourceDirs.isEmpty() && inputs.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "give at least one input: --org ALIAS, --source-dir DIR, --pem FILE,"
+          + " --keystore FILE or --endpoint HOST:PORT");
+    }
+    if (!inputs.isEmpty() && use == null) {
+      throw new CliException(ExitCode.USAGE, "--use names what the certificates of --pem, --keystore and --endpoint are"
+          + " used for: one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", ")));
     }
     if (waitSeconds < 1 || waitSeconds > 3600) {
       throw new CliException(ExitCode.USAGE, "--wait-seconds must be 1 to 3600");
@@ -103,6 +114,9 @@ final class CertsInventoryCommand implements Callable<Integer> {
       for (Path dir : sourceDirs) {
         inventories.add(SourceDirectoryCertificates.discover(dir));
       }
+      if (!inputs.isEmpty()) {
+        inventories.add(fromInputs());
+      }
     } catch (InventoryException e) {
       throw new CliException(switch (e.code()) {
         case ORG_UNAVAILABLE, RETRIEVE_FAILED -> ExitCode.UNAVAILABLE;
@@ -110,6 +124,40 @@ final class CertsInventoryCommand implements Callable<Integer> {
       }, e.code() + ": " + e.getMessage(), e);
     }
     return inventories;
+  }
+
+  /**
+   * The chains of --pem, --keystore and --endpoint, each leaf with {@code --use}; a keystore's trusted entries are the
+   * trust anchors of whoever uses the keystore, not certificates in use, and are left out.
+   */
+  private Inventory fromInputs() {
+    Use chosen = Use.parse(use).orElseThrow(() -> new CliException(ExitCode.USAGE, "--use " + Printable.quoted(use)
+        + ": one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", "))));
+    Inventory.Builder builder = Inventory.builder();
+    java.security.cert.CertificateFactory factory;
+    try {
+      factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalStateException("every JDK has an X.509 certificate factory", e);
+    }
+    for (CertificateInputs.Loaded loaded : inputs.load(((Main) spec.root().userObject()).environment())) {
+      if (loaded.chain().kind() == dev.portcullis.certs.source.FoundChain.Kind.TRUSTED_ENTRY) {
+        continue;
+      }
+      List<java.security.cert.X509Certificate> chain = new ArrayList<>();
+      for (byte[] der : loaded.chain().certificates()) {
+        try {
+          chain.add((java.security.cert.X509Certificate) factory.generateCertificate(new java.io.ByteArrayInputStream(der)));
+        } catch (java.security.cert.CertificateException e) {
+          throw new CliException(ExitCode.USAGE, loaded.chain().origin() + ": a certificate the JDK cannot read: "
+              + e.getMessage(), e);
+        }
+      }
+      builder.add(chain.get(0), chain, chosen, null, InventoryItem.Owner.UNKNOWN,
+          new InventoryItem.Source(loaded.chain().kind().name().toLowerCase(java.util.Locale.ROOT) + ":"
+              + loaded.chain().origin(), loaded.uri()));
+    }
+    return builder.build();
   }
 
   private Inventory fromOrg() {

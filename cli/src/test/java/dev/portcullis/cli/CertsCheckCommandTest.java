@@ -226,4 +226,23 @@ class CertsCheckCommandTest {
     assertThat(run.exitCode()).isEqualTo(4);
     assertThat(run.err()).contains("127.0.0.1:" + port + ": cannot connect");
   }
+
+  @Test
+  void theSameFileInputsFeedTheInventoryWithTheUseGiven() throws Exception {
+    Path chain = pem("client.pem", leaf(AT.plus(300, ChronoUnit.DAYS)), root);
+
+    MainTest.Run run = MainTest.run("certs", "inventory", "--pem", chain.toString(), "--use", "outbound-mtls", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode items = JSON.readTree(run.out()).get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.get(0).get("use").asText()).isEqualTo("outbound-mtls");
+    assertThat(items.get(0).get("subject").asText()).contains("client.corp.test");
+    assertThat(items.get(0).get("fingerprint").asText()).hasSize(64);
+    MainTest.Run noUse = MainTest.run("certs", "inventory", "--pem", chain.toString());
+    assertThat(noUse.exitCode()).isEqualTo(2);
+    assertThat(noUse.err()).contains("--use", "outbound-mtls");
+    MainTest.Run badUse = MainTest.run("certs", "inventory", "--pem", chain.toString(), "--use", "callouts");
+    assertThat(badUse.exitCode()).isEqualTo(2);
+  }
 }

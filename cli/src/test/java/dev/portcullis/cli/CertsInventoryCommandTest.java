@@ -168,7 +168,7 @@ class CertsInventoryCommandTest {
   void noInputIsAUsageError() {
     Run run = run(session);
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("give at least one input: --org ALIAS or --source-dir DIR");
+    assertThat(run.err()).contains("give at least one input: --org ALIAS, --source-dir DIR, --pem FILE");
   }
 
   @Test
