@@ -4,6 +4,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,6 +71,8 @@ final class ParsedCertificate {
   /** The JCA public key and the digest of its SubjectPublicKeyInfo, made once when first used as an issuer. */
   private final AtomicReference<IssuerKey> issuerKey;
 
+  Instant notBefore;
+  Instant notAfter;
   BasicConstraints basicConstraints;
   KeyUsage keyUsage;
   ExtendedKeyUsage extendedKeyUsage;
@@ -112,6 +115,8 @@ final class ParsedCertificate {
     this.tbsOffset = decoded.tbsOffset;
     this.tbsLength = decoded.tbsLength;
     this.issuerKey = decoded.issuerKey;
+    this.notBefore = decoded.notBefore;
+    this.notAfter = decoded.notAfter;
     this.basicConstraints = decoded.basicConstraints;
     this.keyUsage = decoded.keyUsage;
     this.extendedKeyUsage = decoded.extendedKeyUsage;
@@ -164,8 +169,8 @@ final class ParsedCertificate {
       parsed.subject.hashCode();
       parsed.issuer.hashCode();
       parsed.issuer.toString();
-      certificate.getStartDate().getDate();
-      certificate.getEndDate().getDate();
+      parsed.notBefore = CertificateTime.of(certificate.getStartDate());
+      parsed.notAfter = CertificateTime.of(certificate.getEndDate());
       Extensions extensions = certificate.getTBSCertificate().getExtensions();
       if (extensions != null) {
         for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {

@@ -111,6 +111,11 @@ final class SignatureChecker {
     return valid;
   }
 
+  /** Whether the shared cache holds "subject is validly signed by issuer's key" (tests). */
+  static boolean remembered(ParsedCertificate subject, ParsedCertificate issuer) throws GeneralSecurityException {
+    return VERIFIED.getIfPresent(new SignedBy(subject.digest, issuer.issuerKey().digest())) != null;
+  }
+
   /** The JDK's name of a signature algorithm with the parameters its RFC gives it; null for anything else. */
   static String jdkAlgorithm(AlgorithmIdentifier algorithm) {
     ASN1Encodable parameters = algorithm.getParameters();
