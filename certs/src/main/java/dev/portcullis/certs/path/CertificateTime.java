@@ -17,12 +17,14 @@ import org.bouncycastle.asn1.x509.Time;
  * YYYYMMDDHHMMSSZ) are read directly from their DER bytes; any other form goes to BouncyCastle's
  * {@link Time#getDate()} as before, so what was accepted or refused stays so. BouncyCastle reads
  * every time through a new {@code SimpleDateFormat}, which cost more than the rest of decoding a
- * certificate.
+ * certificate. Public for the certificate checks ({@code dev.portcullis.certs.check}), which read the
+ * same fields.
  */
-final class CertificateTime {
+public final class CertificateTime {
   private CertificateTime() {}
 
-  static Instant of(Time time) {
+  /** The instant of a notBefore or notAfter; throws what BouncyCastle throws for a time it cannot read. */
+  public static Instant of(Time time) {
     ASN1Primitive primitive = time.toASN1Primitive();
     if (primitive instanceof ASN1UTCTime || primitive instanceof ASN1GeneralizedTime) {
       try {

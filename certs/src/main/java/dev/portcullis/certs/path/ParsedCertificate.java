@@ -89,7 +89,7 @@ final class ParsedCertificate {
     this.holder = new X509CertificateHolder(certificate);
     this.subject = certificate.getSubject();
     this.issuer = certificate.getIssuer();
-    this.selfIssued = subject.equals(issuer);
+    this.selfIssued = sameName(subject, issuer);
     this.label = shorten(subject.toString());
     this.extensions = new LinkedHashMap<>();
     this.decodeProblems = new ArrayList<>();
@@ -208,7 +208,7 @@ final class ParsedCertificate {
 
   /** Whether {@code candidate} may be this certificate's issuer by names and key identifiers (RFC 5280 §4.2.1.1). */
   boolean mayBeIssuedBy(ParsedCertificate candidate) {
-    if (!issuer.equals(candidate.subject)) {
+    if (!sameName(issuer, candidate.subject)) {
       return false;
     }
     byte[] keyId = authorityKeyId();
@@ -227,6 +227,15 @@ final class ParsedCertificate {
       issuerKey.compareAndSet(null, key);
     }
     return key;
+  }
+
+  /**
+   * X500Name equality (RFC 5280 §7.1 comparison, BouncyCastle's BCStyle), rejecting on the cached hash
+   * first: the hash is computed from the same canonical form, so different hashes mean different
+   * names, and the canonicalisation {@code equals} repeats on every call is skipped.
+   */
+  static boolean sameName(X500Name a, X500Name b) {
+    return a.hashCode() == b.hashCode() && a.equals(b);
   }
 
   /** Offset of the contents of the DER element at {@code at} (past its tag and length octets). */
