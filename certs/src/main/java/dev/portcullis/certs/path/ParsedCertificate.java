@@ -50,7 +50,7 @@ final class ParsedCertificate {
       Extension.inhibitAnyPolicy);
 
   /** Decoded certificates by SHA-256 of their DER, shared by all validations (thread-safe, least recently used out). */
-  private static final Cache<DerDigest, ParsedCertificate> DECODED = CacheBuilder.newBuilder().maximumSize(4_096).build();
+  private static final Cache<DerDigest, ParsedCertificate> DECODED = CacheBuilder.newBuilder().maximumSize(1_024).build();
 
   /** The certificate's number in one search (trust anchors, intermediates); -1 in the shared cache. */
   final int id;

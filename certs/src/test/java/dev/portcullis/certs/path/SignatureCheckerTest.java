@@ -11,8 +11,14 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -140,6 +146,50 @@ class SignatureCheckerTest {
     byte[] trailing = Arrays.copyOf(der, der.length + 1);
     assertThatThrownBy(() -> ParsedCertificate.parse(2, trailing)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ParsedCertificate.parse(2, trailing)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concurrentValidationsSharingAnIntermediateAndRootGetEachChainsOwnAnswer() throws Exception {
+    KeyPair rootKey = TestPki.newKey();
+    KeyPair icaKey = TestPki.newKey();
+    TestPki.Spec root = TestPki.ca("CN=Shared Root", rootKey);
+    TestPki.Spec ica = TestPki.ca("CN=Shared CA", icaKey).issuedBy(root);
+    byte[] icaDer = ica.der();
+    byte[] rootDer = root.der();
+    List<byte[]> leaves = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      TestPki.Spec leaf = TestPki.leaf("CN=h" + i + ".example.com", TestPki.newKey()).dns("h" + i + ".example.com");
+      byte[] der = leaf.issuedBy(ica).der();
+      if (i % 2 == 1) {
+        der[der.length - 1] ^= 0x01; // the last byte of the ECDSA signature's s: still DER, no longer valid
+      }
+      leaves.add(der);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<ValidationResult>> results = new ArrayList<>();
+      for (byte[] leaf : leaves) {
+        results.add(pool.submit(() -> {
+          start.await();
+          return PathValidator.validate(ValidationRequest.builder(leaf).intermediates(List.of(icaDer))
+              .trustAnchors(List.of(rootDer)).time(TestPki.NOW).build());
+        }));
+      }
+      start.countDown();
+      for (int i = 0; i < leaves.size(); i++) {
+        ValidationResult result = results.get(i).get();
+        if (i % 2 == 0) {
+          assertThat(result.valid()).as("leaf %d", i).isTrue();
+          assertThat(result.chain()).containsExactly(leaves.get(i), icaDer, rootDer);
+        } else {
+          assertThat(result.valid()).as("leaf %d", i).isFalse();
+          assertThat(result.code()).isEqualTo(FailureCode.BAD_SIGNATURE);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @ParameterizedTest
