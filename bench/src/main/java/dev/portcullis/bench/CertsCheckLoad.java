@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -42,7 +43,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * names) under one of 4 intermediates and a private root given as trust anchor, as a Web PKI chain is
  * served: leaf and intermediate. Leaves are RSA-2048 signed by RSA-2048 intermediates (the common
  * public-CA shape) or, with {@code ec}, P-256 throughout. Chains are built before the clock starts;
- * the first round warms the JIT. Prints chains/s per round.
+ * the first round warms the JIT. Each round checks its own chains (new leaf certificates), so caches filled
+ * by one round do not answer the next. Prints chains/s per round.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.portcullis.bench.CertsCheckLoad [CHAINS] [THREADS] [ROUNDS] [rsa|ec]}
  */
@@ -67,16 +69,27 @@ public final class CertsCheckLoad {
       caKeys.add(caKey);
       cas.add(certificate("CN=Bench CA " + i, caKey, "CN=Bench Root", rootKey, true, NOW.plus(1825, ChronoUnit.DAYS), null));
     }
-    List<Subject> subjects = new ArrayList<>();
-    KeyPair leafKey = null;
-    for (int i = 0; i < chains; i++) {
-      if (i % 16 == 0) {
-        leafKey = key(ec); // a fresh key every 16 leaves keeps set-up time reasonable; every certificate is distinct
-      }
-      int ca = i % 4;
-      byte[] leaf = certificate("CN=host" + i + ".bench.test", leafKey, "CN=Bench CA " + ca, caKeys.get(ca), false,
-          NOW.plus(60 + i % 30, ChronoUnit.DAYS), "host" + i + ".bench.test");
-      subjects.add(new Subject("chain-" + i, Use.OUTBOUND_TLS, List.of(leaf, cas.get(ca)), Optional.empty(), Optional.empty()));
+    List<KeyPair> leafKeys = new ArrayList<>();
+    for (int i = 0; i < chains; i += 16) {
+      leafKeys.add(key(ec)); // a fresh key every 16 leaves keeps set-up time reasonable; every certificate is distinct
+    }
+    // Every round checks chains of its own (new leaf certificates, serials and names), so that no round is
+    // answered from what an earlier one left in the path validator's caches; only the 4 intermediates and
+    // the root are common to all chains, as in a real inventory.
+    List<List<Subject>> subjectsByRound = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      int r = round;
+      subjectsByRound.add(IntStream.range(0, chains).parallel().mapToObj(i -> {
+        int ca = i % 4;
+        String host = "host" + i + ".r" + r + ".bench.test";
+        try {
+          byte[] leaf = certificate("CN=" + host, leafKeys.get(i / 16), "CN=Bench CA " + ca, caKeys.get(ca), false,
+              NOW.plus(60 + i % 30, ChronoUnit.DAYS), host);
+          return new Subject("chain-" + r + "-" + i, Use.OUTBOUND_TLS, List.of(leaf, cas.get(ca)), Optional.empty(), Optional.empty());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }).toList());
     }
     CheckContext context = CheckContext.of(NOW, TrustAnchors.mozilla().withPrivate(List.of(root)));
     System.out.printf("certs check load: %,d chains (%s), %d threads, %d cores%n", chains, ec ? "P-256" : "RSA-2048",
@@ -84,6 +97,7 @@ public final class CertsCheckLoad {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int round = 1; round <= rounds; round++) {
+        List<Subject> subjects = subjectsByRound.get(round - 1);
         long start = System.nanoTime();
         List<Future<Long>> parts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.check;
 
+import dev.portcullis.certs.path.CertificateTime;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,6 +44,7 @@ final class Inspected {
   final String fingerprint;
   final X500Name subject;
   final X500Name issuer;
+  private final boolean selfIssued;
   final Instant notBefore;
   final Instant notAfter;
   final Extensions extensions;
@@ -73,8 +75,9 @@ final class Inspected {
       cns.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
     }
     this.commonNames = List.copyOf(cns);
-    this.notBefore = certificate.getStartDate().getDate().toInstant();
-    this.notAfter = certificate.getEndDate().getDate().toInstant();
+    this.selfIssued = sameName(subject, issuer);
+    this.notBefore = CertificateTime.of(certificate.getStartDate());
+    this.notAfter = CertificateTime.of(certificate.getEndDate());
     this.extensions = certificate.getTBSCertificate().getExtensions();
     ExtendedKeyUsage eku = read(Extension.extendedKeyUsage, ExtendedKeyUsage::getInstance);
     this.extendedKeyUsage = eku == null ? null
@@ -119,7 +122,12 @@ final class Inspected {
   }
 
   boolean selfIssued() {
-    return subject.equals(issuer);
+    return selfIssued;
+  }
+
+  /** X500Name equality, rejecting on the hash cached in each name first (computed from the same canonical form). */
+  private static boolean sameName(X500Name a, X500Name b) {
+    return a.hashCode() == b.hashCode() && a.equals(b);
   }
 
   /** Self-issued and verified by its own key. */
@@ -137,13 +145,13 @@ final class Inspected {
    * {@link #signedBy} can tell.
    */
   boolean issuedByKeyId(Inspected candidate) {
-    return issuer.equals(candidate.subject) && authorityKeyId != null && candidate.subjectKeyId != null
+    return sameName(issuer, candidate.subject) && authorityKeyId != null && candidate.subjectKeyId != null
         && java.util.Arrays.equals(authorityKeyId, candidate.subjectKeyId);
   }
 
   /** The likely issuer relation: matching key identifiers, else a verified signature. */
   boolean likelyIssuedBy(Inspected candidate) {
-    if (!issuer.equals(candidate.subject)) {
+    if (!sameName(issuer, candidate.subject)) {
       return false;
     }
     if (authorityKeyId != null && candidate.subjectKeyId != null) {
@@ -154,7 +162,7 @@ final class Inspected {
 
   /** True when {@code issuer}'s key verifies this certificate's signature. */
   boolean signedBy(Inspected candidate) {
-    if (!issuer.equals(candidate.subject)) {
+    if (!sameName(issuer, candidate.subject)) {
       return false;
     }
     try {

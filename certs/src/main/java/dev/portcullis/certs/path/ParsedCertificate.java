@@ -1,11 +1,16 @@
 package dev.portcullis.certs.path;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -44,6 +49,10 @@ final class ParsedCertificate {
       Extension.certificatePolicies, Extension.policyConstraints, Extension.policyMappings,
       Extension.inhibitAnyPolicy);
 
+  /** Decoded certificates by SHA-256 of their DER, shared by all validations (thread-safe, least recently used out). */
+  private static final Cache<DerDigest, ParsedCertificate> DECODED = CacheBuilder.newBuilder().maximumSize(1_024).build();
+
+  /** The certificate's number in one search (trust anchors, intermediates); -1 in the shared cache. */
   final int id;
   final byte[] der;
   final Certificate certificate;
@@ -52,9 +61,18 @@ final class ParsedCertificate {
   final X500Name issuer;
   final boolean selfIssued;
   final String label;
-  final Map<ASN1ObjectIdentifier, Extension> extensions = new LinkedHashMap<>();
-  final List<ValidationFailure> decodeProblems = new ArrayList<>();
+  final Map<ASN1ObjectIdentifier, Extension> extensions;
+  final List<ValidationFailure> decodeProblems;
+  /** SHA-256 of {@link #der}: the certificate's identity in the caches shared across validations. */
+  final DerDigest digest;
+  /** Where tbsCertificate lies in {@link #der}: the bytes its signature covers, as they were received. */
+  final int tbsOffset;
+  final int tbsLength;
+  /** The JCA public key and the digest of its SubjectPublicKeyInfo, made once when first used as an issuer. */
+  private final AtomicReference<IssuerKey> issuerKey;
 
+  Instant notBefore;
+  Instant notAfter;
   BasicConstraints basicConstraints;
   KeyUsage keyUsage;
   ExtendedKeyUsage extendedKeyUsage;
@@ -63,19 +81,68 @@ final class ParsedCertificate {
   byte[] subjectKeyIdentifier;
   AuthorityKeyIdentifier authorityKeyIdentifier;
 
-  private ParsedCertificate(int id, byte[] der, Certificate certificate) {
+  private ParsedCertificate(int id, byte[] der, DerDigest digest, Certificate certificate) {
     this.id = id;
     this.der = der;
+    this.digest = digest;
     this.certificate = certificate;
     this.holder = new X509CertificateHolder(certificate);
     this.subject = certificate.getSubject();
     this.issuer = certificate.getIssuer();
-    this.selfIssued = subject.equals(issuer);
+    this.selfIssued = sameName(subject, issuer);
     this.label = shorten(subject.toString());
+    this.extensions = new LinkedHashMap<>();
+    this.decodeProblems = new ArrayList<>();
+    int tbsStart = contentOffset(der, 0);
+    this.tbsOffset = tbsStart;
+    this.tbsLength = contentOffset(der, tbsStart) - tbsStart + contentLength(der, tbsStart);
+    this.issuerKey = new AtomicReference<>();
   }
 
-  /** Decodes DER strictly; throws IllegalArgumentException naming what was wrong. */
+  /** The same decoded certificate under another search's id: everything but the id is shared, read-only. */
+  private ParsedCertificate(int id, ParsedCertificate decoded) {
+    this.id = id;
+    this.der = decoded.der;
+    this.digest = decoded.digest;
+    this.certificate = decoded.certificate;
+    this.holder = decoded.holder;
+    this.subject = decoded.subject;
+    this.issuer = decoded.issuer;
+    this.selfIssued = decoded.selfIssued;
+    this.label = decoded.label;
+    this.extensions = decoded.extensions;
+    this.decodeProblems = decoded.decodeProblems;
+    this.tbsOffset = decoded.tbsOffset;
+    this.tbsLength = decoded.tbsLength;
+    this.issuerKey = decoded.issuerKey;
+    this.notBefore = decoded.notBefore;
+    this.notAfter = decoded.notAfter;
+    this.basicConstraints = decoded.basicConstraints;
+    this.keyUsage = decoded.keyUsage;
+    this.extendedKeyUsage = decoded.extendedKeyUsage;
+    this.subjectAltNames = decoded.subjectAltNames;
+    this.nameConstraints = decoded.nameConstraints;
+    this.subjectKeyIdentifier = decoded.subjectKeyIdentifier;
+    this.authorityKeyIdentifier = decoded.authorityKeyIdentifier;
+  }
+
+  /**
+   * Decodes DER strictly; throws IllegalArgumentException naming what was wrong. A certificate
+   * decoded before (same SHA-256 of its DER) is taken from a bounded cache shared by all
+   * validations, so a common intermediate or root is decoded once, not once per chain; only
+   * successful decodings are kept, so a malformed certificate is re-examined, and refused, each time.
+   */
   static ParsedCertificate parse(int id, byte[] der) {
+    DerDigest digest = DerDigest.of(der);
+    ParsedCertificate decoded = DECODED.getIfPresent(digest);
+    if (decoded == null) {
+      decoded = decode(der, digest);
+      DECODED.put(digest, decoded);
+    }
+    return new ParsedCertificate(id, decoded);
+  }
+
+  private static ParsedCertificate decode(byte[] der, DerDigest digest) {
     Certificate certificate;
     try {
       certificate = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
@@ -96,14 +163,14 @@ final class ParsedCertificate {
       throw new IllegalArgumentException("not a DER X.509 certificate: " + e.getMessage(), e);
     }
     try {
-      ParsedCertificate parsed = new ParsedCertificate(id, der.clone(), certificate);
+      ParsedCertificate parsed = new ParsedCertificate(-1, der.clone(), digest, certificate);
       // BouncyCastle decodes names lazily; decode them now, so that a malformed name is a
       // decoding failure here and not an exception in the middle of path building.
       parsed.subject.hashCode();
       parsed.issuer.hashCode();
       parsed.issuer.toString();
-      certificate.getStartDate().getDate();
-      certificate.getEndDate().getDate();
+      parsed.notBefore = CertificateTime.of(certificate.getStartDate());
+      parsed.notAfter = CertificateTime.of(certificate.getEndDate());
       Extensions extensions = certificate.getTBSCertificate().getExtensions();
       if (extensions != null) {
         for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
@@ -141,11 +208,53 @@ final class ParsedCertificate {
 
   /** Whether {@code candidate} may be this certificate's issuer by names and key identifiers (RFC 5280 §4.2.1.1). */
   boolean mayBeIssuedBy(ParsedCertificate candidate) {
-    if (!issuer.equals(candidate.subject)) {
+    if (!sameName(issuer, candidate.subject)) {
       return false;
     }
     byte[] keyId = authorityKeyId();
     return keyId == null || candidate.subjectKeyIdentifier == null || Arrays.equals(keyId, candidate.subjectKeyIdentifier);
+  }
+
+  /**
+   * This certificate's public key for the JDK's providers, made once per decoded certificate
+   * (shared by every validation that meets it); throws GeneralSecurityException when the JDK
+   * cannot make it.
+   */
+  IssuerKey issuerKey() throws GeneralSecurityException {
+    IssuerKey key = issuerKey.get();
+    if (key == null) {
+      key = IssuerKey.of(certificate.getSubjectPublicKeyInfo());
+      issuerKey.compareAndSet(null, key);
+    }
+    return key;
+  }
+
+  /**
+   * X500Name equality (RFC 5280 §7.1 comparison, BouncyCastle's BCStyle), rejecting on the cached hash
+   * first: the hash is computed from the same canonical form, so different hashes mean different
+   * names, and the canonicalisation {@code equals} repeats on every call is skipped.
+   */
+  static boolean sameName(X500Name a, X500Name b) {
+    return a.hashCode() == b.hashCode() && a.equals(b);
+  }
+
+  /** Offset of the contents of the DER element at {@code at} (past its tag and length octets). */
+  private static int contentOffset(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    return first < 0x80 ? at + 2 : at + 2 + (first & 0x7f);
+  }
+
+  /** Length of the contents of the DER element at {@code at}; the strict decoding has already proven it well formed. */
+  private static int contentLength(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    if (first < 0x80) {
+      return first;
+    }
+    int length = 0;
+    for (int i = 0; i < (first & 0x7f); i++) {
+      length = (length << 8) | (der[at + 2 + i] & 0xff);
+    }
+    return length;
   }
 
   @Override

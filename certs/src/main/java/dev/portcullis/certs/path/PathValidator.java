@@ -284,8 +284,8 @@ public final class PathValidator {
     }
 
     private ValidationFailure validity(ParsedCertificate c) {
-      Instant notBefore = c.certificate.getStartDate().getDate().toInstant();
-      Instant notAfter = c.certificate.getEndDate().getDate().toInstant();
+      Instant notBefore = c.notBefore;
+      Instant notAfter = c.notAfter;
       if (time.isBefore(notBefore)) {
         return CertificateProfile.fail(FailureCode.NOT_YET_VALID, c, "not valid before " + notBefore + " (checked at " + time + ")");
       }
