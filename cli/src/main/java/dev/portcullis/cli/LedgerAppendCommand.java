@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.ledger.EntryKind;
-import dev.portcullis.ledger.FileSystemLedgerStorage;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerException;
-import dev.portcullis.ledger.LedgerStorage;
-import dev.portcullis.ledger.Sequencer;
-import dev.portcullis.server.ledger.LedgerIdentity;
-import dev.portcullis.server.ledger.LedgerIndexer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,10 +59,7 @@ final class LedgerAppendCommand implements Callable<Integer> {
     ObjectMapper mapper = new ObjectMapper();
     try (LedgerLocation open = location;
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      LedgerIdentity identity = open.localIdentity();
-      boolean sequenced = false;
-      try (Appender appender = appender(open, identity)) {
-        sequenced = appender instanceof SequencerAppender;
+      try (LedgerAppender appender = new LedgerAppender(open, spec.commandLine().getErr())) {
         String line;
         int number = 0;
         while ((line = lines.readLine()) != null) {
@@ -77,48 +68,14 @@ final class LedgerAppendCommand implements Callable<Integer> {
             continue;
           }
           LedgerEntry entry = entry(mapper, line, number);
-          long index = appender.append(entry.toCanonicalJson());
+          long index = appender.append(entry);
           out.println("{\"index\":" + index + "}");
           out.flush();
-        }
-      } finally {
-        if (sequenced) {
-          updateIndex(open);
         }
       }
       return ExitCode.OK.code();
     } catch (LedgerException e) {
       throw LedgerLocation.failure(e);
-    }
-  }
-
-  /**
-   * Indexes what this process sequenced, as the server's indexer would have: the server is stopped (file system)
-   * or this process held the sequencer lock (PostgreSQL), so nobody else indexes these entries now. The entries
-   * are durable already; a failure here only leaves the index behind, which {@code ledger reindex} repairs.
-   */
-  private void updateIndex(LedgerLocation open) {
-    try {
-      new LedgerIndexer(open.reader(), open.store().ledgerIndex()).catchUp();
-    } catch (RuntimeException e) {
-      spec.commandLine().getErr().println("portcullis: warning: the entries are in the ledger but the search index"
-          + " was not updated (" + e.getMessage() + "); run `portcullis ledger reindex`");
-    }
-  }
-
-  /** This process sequences if it can take the lock; with PostgreSQL it otherwise hands entries to the one that does. */
-  private static Appender appender(LedgerLocation open, LedgerIdentity identity) throws IOException {
-    try {
-      return new SequencerAppender(open, identity);
-    } catch (LedgerException e) {
-      if (e.code() != dev.portcullis.ledger.LedgerErrorCode.LOCKED) {
-        throw e;
-      }
-      if (!open.postgresql()) {
-        throw new CliException(ExitCode.UNAVAILABLE, e.getMessage()
-            + "; a running server holds the ledger: stop it to append with this tool", e);
-      }
-      return new HandoffAppender(open);
     }
   }
 
@@ -143,84 +100,6 @@ final class LedgerAppendCommand implements Callable<Integer> {
       return LedgerEntry.of(kind, clock.instant(), mapper.convertValue(object, Map.class));
     } catch (LedgerException e) {
       throw new CliException(ExitCode.USAGE, "stdin line " + number + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Where appended entries go. */
-  private interface Appender extends AutoCloseable {
-    long append(byte[] entry);
-
-    @Override
-    void close() throws IOException;
-  }
-
-  /** The file-system ledger: this process becomes its sequencer for the duration. */
-  private static final class SequencerAppender implements Appender {
-    private final LedgerStorage storage;
-    private final boolean ownsStorage;
-    private final Sequencer sequencer;
-
-    SequencerAppender(LedgerLocation location, LedgerIdentity identity) throws IOException {
-      this.storage = location.postgresql() ? location.store().ledgerStorage()
-          : FileSystemLedgerStorage.open(location.ledgerDirectory());
-      this.ownsStorage = !location.postgresql();
-      try {
-        this.sequencer = Sequencer.open(storage, identity.signer(), identity.origin(), Sequencer.Options.defaults());
-      } catch (IOException | RuntimeException e) {
-        if (ownsStorage) {
-          storage.close();
-        }
-        throw e;
-      }
-    }
-
-    @Override
-    public long append(byte[] entry) {
-      try {
-        return sequencer.append(entry).join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof LedgerException ledger ? ledger : e;
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        sequencer.close();
-      } finally {
-        if (ownsStorage) {
-          storage.close();
-        }
-      }
-    }
-  }
-
-  /** The PostgreSQL ledger: entries are handed to the replica that sequences. */
-  private static final class HandoffAppender implements Appender {
-    private final LedgerLocation location;
-
-    HandoffAppender(LedgerLocation location) {
-      this.location = location;
-    }
-
-    @Override
-    public long append(byte[] entry) {
-      try {
-        return location.store().ledgerHandoff().submit(entry).get(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new CliException(ExitCode.UNAVAILABLE, "no replica sequenced the entry within 60 s; is a server running?");
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw e.getCause() instanceof LedgerException ledger ? ledger
-            : new CliException(ExitCode.UNAVAILABLE, e.getCause().getMessage(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
-      }
-    }
-
-    @Override
-    public void close() {
-      // the store is closed with the location
     }
   }
 }

@@ -46,8 +46,8 @@ final class LedgerAppender implements AutoCloseable {
         throw LedgerLocation.failure(e);
       }
       if (!location.postgresql()) {
-        throw new CliException(ExitCode.UNAVAILABLE, e.getMessage() + "; a running server holds the ledger: stop it,"
-            + " or run this where the server's replicas share PostgreSQL", e);
+        throw new CliException(ExitCode.UNAVAILABLE, e.getMessage()
+            + "; a running server holds the ledger: stop it to append with this tool", e);
       }
       opened = null;
       sequencing = null;
@@ -75,12 +75,13 @@ final class LedgerAppender implements AutoCloseable {
     try {
       return location.store().ledgerHandoff().submit(bytes).get(60, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("no replica sequenced the entry within 60 s", e);
+      throw new CliException(ExitCode.UNAVAILABLE, "no replica sequenced the entry within 60 s; is a server running?");
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof LedgerException ledger ? ledger : new IllegalStateException(e.getCause().getMessage(), e);
+      throw e.getCause() instanceof LedgerException ledger ? ledger
+          : new CliException(ExitCode.UNAVAILABLE, e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
     }
   }
 
