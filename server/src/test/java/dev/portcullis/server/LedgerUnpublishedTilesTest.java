@@ -41,8 +41,13 @@ class LedgerUnpublishedTilesTest {
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(leftover.statusCode()).isEqualTo(404);
       // the published size: the first entries may have shared one commit, so ask for that size's bundle
-      server.ledger().orElseThrow().awaitPublished();
-      long size = Long.parseLong(Files.readAllLines(ledger.resolve("checkpoint")).get(1));
+      // the checkpoint file can still say 0 (written at open) for a moment after entry 0 is acknowledged: wait for it
+      long size = 0;
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+      while (size < 1 && java.time.Instant.now().isBefore(deadline)) {
+        server.ledger().orElseThrow().awaitPublished();
+        size = Long.parseLong(Files.readAllLines(ledger.resolve("checkpoint")).get(1));
+      }
       HttpResponse<byte[]> published = http.send(HttpRequest.newBuilder(URI.create(base + "/ledger/tile/entries/000.p/"
           + size)).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(published.statusCode()).as("tile of published size " + size + " (checkpoint file "
