@@ -2,6 +2,7 @@ package dev.portcullis.server.ledger;
 
 import dev.portcullis.ledger.Checkpoint;
 import dev.portcullis.ledger.CosignatureVerifier;
+import dev.portcullis.ledger.EntryIndexFields;
 import dev.portcullis.ledger.FileSystemLedgerStorage;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerErrorCode;
@@ -246,6 +247,7 @@ public final class ServerLedger implements AutoCloseable {
    */
   public CompletableFuture<Long> append(LedgerEntry entry) {
     byte[] bytes = entry.toCanonicalJson();
+    EntryIndexFields fields = EntryIndexFields.of(entry); // here, not on the sequencer thread that completes the ack
     Sequencer current = sequencer;
     CompletableFuture<Long> ack;
     if (current != null) {
@@ -255,7 +257,13 @@ public final class ServerLedger implements AutoCloseable {
     } else {
       throw new LedgerException(LedgerErrorCode.SEQUENCER_CLOSED, "the ledger is not open for writing");
     }
-    return ack.whenComplete((index, failure) -> indexer.poke());
+    return ack.whenComplete((index, failure) -> {
+      if (index != null) {
+        indexer.appended(index, fields);
+      } else {
+        indexer.poke();
+      }
+    });
   }
 
   /** The ledger read as a tlog-tiles tree (the HTTP routes, proofs, the indexer). */
