@@ -441,6 +441,22 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), JDK $(portcullis_jdk_version "$JAVA_HOME"), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), h2load $(h2load --version | sed -n 's/.*nghttp2\/\([0-9.]*\).*/\1/p')"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at the end; request: GET $path; $duration s per run, wrk -t $threads -c $connections; constant rate: h2load --h1, $rate_clients connections"
 echo "gateway: default policy pack, session api:read on prod; ledger: $ledger_mode"
+# The floor of any durable-before-forwarding design: one fdatasync of a small write on the disk the ledger is on
+# (each forwarded request waits for its decision's write-ahead-log record to be fdatasynced; docs/PERFORMANCE.md).
+python3 - "$data" <<'EOF2'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fdatasync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+os.pwrite(fd, b"\0" * (512 * 400), 0); os.fsync(fd)   # allocated first, as the write-ahead log is preallocated
+times = []
+for i in range(400):
+    os.pwrite(fd, b"x" * 512, i * 512)
+    t = time.perf_counter(); os.fdatasync(fd); times.append(time.perf_counter() - t)
+os.close(fd); os.unlink(path)
+times.sort()
+print("disk: fdatasync of a 512-byte write to a preallocated file, 400 times: p50 %.2f ms, p99 %.2f ms"
+      % (times[200] * 1e3, times[396] * 1e3))
+EOF2
 echo
 [ ${#targets[@]} -gt 0 ] && printf '| %-20s | %9s | %8s | %8s | %8s | %12s | %8s | %8s | %6s |\n' target "req/s" "p50 ms" "p99 ms" "p99.9 ms" "CPU ms/req" "RSS MiB" "HWM MiB" errors
 [ ${#targets[@]} -gt 0 ] && printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' ---------------------- ---------- --------- --------- --------- ------------- --------- --------- -------
