@@ -13,7 +13,7 @@ import dev.portcullis.certs.check.SarifLog;
 import dev.portcullis.certs.check.Severity;
 import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
-import dev.portcullis.certs.check.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.source.CertificateSource;
 import dev.portcullis.certs.source.FoundChain;
 import java.io.IOException;

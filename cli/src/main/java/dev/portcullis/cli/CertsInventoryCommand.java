@@ -7,7 +7,7 @@ import dev.portcullis.certs.inventory.InventoryException;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
 import dev.portcullis.certs.inventory.SourceDirectoryCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.salesforce.metadata.MetadataClient;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
@@ -85,7 +85,7 @@ final class CertsInventoryCommand implements Callable<Integer> {
     }
     if (!inputs.isEmpty() && use == null) {
       throw new CliException(ExitCode.USAGE, "--use names what the certificates of --pem, --keystore and --endpoint are"
-          + " used for: one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", ")));
+          + " used for: one of " + Use.ids(Use.known()));
     }
     if (waitSeconds < 1 || waitSeconds > 3600) {
       throw new CliException(ExitCode.USAGE, "--wait-seconds must be 1 to 3600");
@@ -131,8 +131,8 @@ final class CertsInventoryCommand implements Callable<Integer> {
    * trust anchors of whoever uses the keystore, not certificates in use, and are left out.
    */
   private Inventory fromInputs() {
-    Use chosen = Use.parse(use).orElseThrow(() -> new CliException(ExitCode.USAGE, "--use " + Printable.quoted(use)
-        + ": one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", "))));
+    Use chosen = Use.parse(use).filter(u -> u != Use.UNKNOWN).orElseThrow(() -> new CliException(ExitCode.USAGE,
+        "--use " + Printable.quoted(use) + ": one of " + Use.ids(Use.known())));
     Inventory.Builder builder = Inventory.builder();
     java.security.cert.CertificateFactory factory;
     try {

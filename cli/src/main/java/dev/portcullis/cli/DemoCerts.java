@@ -7,7 +7,7 @@ import dev.portcullis.certs.check.TrustAnchors;
 import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.issue.PrivateCertificateAuthority;
 import dev.portcullis.certs.rotate.Rotation;
 import dev.portcullis.certs.rotate.RotationPlan;

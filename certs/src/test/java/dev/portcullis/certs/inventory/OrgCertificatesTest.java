@@ -3,6 +3,7 @@ package dev.portcullis.certs.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.check.CertificateChecks;
 import dev.portcullis.certs.check.CheckContext;
 import dev.portcullis.certs.check.Finding;
@@ -102,6 +103,13 @@ class OrgCertificatesTest {
   }
 
   @Test
+  void anInventoryItemAlwaysHasOneOfTheSevenUses() {
+    InventoryItem any = inventory.items().getFirst();
+    assertThatThrownBy(() -> Inventory.builder().add(any.certificate(), List.of(), Use.UNKNOWN, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not unknown");
+  }
+
+  @Test
   void eachItemNamesItsConsumers() {
     assertThat(bySubject(inventory, "SSO_Signing").consumers()).containsExactly(
         new InventoryItem.Consumer("SamlSsoConfig", "Okta", "requestSigningCertId", Use.OUTBOUND_SSO),
@@ -156,7 +164,7 @@ class OrgCertificatesTest {
         .singleElement().satisfies(f -> {
           assertThat(f.message()).contains("9 of 365 days left");
           assertThat(f.origin()).isEqualTo("org:prod certs/SSO_Signing.crt");
-          assertThat(f.use()).isEqualTo(dev.portcullis.certs.check.Use.OUTBOUND_SSO);
+          assertThat(f.use()).isEqualTo(Use.OUTBOUND_SSO);
         });
     assertThat(bySubject.get("CN=orders.partner.example")).extracting(f -> f.check().id()).contains("client-auth-eku");
     assertThat(bySubject.get("CN=www.acme.example")).extracting(f -> f.check().id()).contains("br-lifetime");
