@@ -1,6 +1,6 @@
 package dev.portcullis.certs.issue;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;

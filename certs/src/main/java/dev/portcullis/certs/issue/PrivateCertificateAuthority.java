@@ -1,6 +1,6 @@
 package dev.portcullis.certs.issue;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -221,7 +221,7 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCertificate));
       boolean clientAuth = switch (request.use()) {
         case INBOUND_USER_MTLS, INBOUND_API_MTLS, OUTBOUND_MTLS -> true;
-        case INBOUND_SSO, OUTBOUND_SSO, INBOUND_TLS, OUTBOUND_TLS -> false;
+        case INBOUND_SSO, OUTBOUND_SSO, INBOUND_TLS, OUTBOUND_TLS, UNKNOWN -> false;
       };
       if (clientAuth) {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));

@@ -7,7 +7,7 @@ import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryException;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.issue.CertificateIssuer;
 import dev.portcullis.certs.issue.IssueException;
 import dev.portcullis.certs.issue.IssueRequest;
