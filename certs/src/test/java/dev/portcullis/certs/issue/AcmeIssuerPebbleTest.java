@@ -245,6 +245,47 @@ class AcmeIssuerPebbleTest {
   }
 
   @Test
+  void finalizesTheOrderWithAnOrgsCsrAsItIsAndMakesNoKey() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair orgKey = rsa.generateKeyPair();
+    // As orgsim makes it for a CA-signed Certificate whose masterLabel is a host name (docs/ORGSIM.md).
+    CertificateSigningRequest csr = CertificateSigningRequest.parsePem(CertificateSigningRequestTest.pem(
+        CertificateSigningRequestTest.csr(orgKey, "C=US, O=Salesforce.com, OU=orgsim, CN=portal.acme.example",
+            "portal.acme.example")), "certs/Portal_TLS.crt");
+    try (Http01Responder responder = Http01Responder.onLoopback(0)) {
+      AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account).responder(responder)
+          .sslContext(trustPebbleTls).timeout(Duration.ofSeconds(30)).build();
+
+      List<X509Certificate> chain = issuer.sign(new IssueRequest("portal.acme.example", List.of("portal.acme.example"),
+          Use.INBOUND_TLS, 2048, Duration.ofDays(90)), csr);
+
+      X509Certificate leaf = chain.getFirst();
+      assertThat(csr.isFor(leaf.getPublicKey())).as("the certificate is for the org's key").isTrue();
+      assertThat(leaf.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+          .containsExactly("portal.acme.example");
+      assertThat(leaf.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
+      leaf.verify(chain.get(1).getPublicKey());
+      chain.get(1).verify(pebbleRoot().getPublicKey());
+    }
+  }
+
+  @Test
+  void aCsrThatDoesNotCoverTheReplacedCertificatesNamesIsRefusedBeforeOrdering() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    CertificateSigningRequest cnOnly = CertificateSigningRequest.parsePem(CertificateSigningRequestTest.pem(
+        CertificateSigningRequestTest.csr(rsa.generateKeyPair(), "CN=www.acme.example")), "certs/Www.crt");
+    AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account)
+        .responder(new Dns01Hook(List.of("/bin/false"), Duration.ofSeconds(5))).sslContext(trustPebbleTls).build();
+
+    assertThatThrownBy(() -> issuer.sign(new IssueRequest("www.acme.example", List.of("www.acme.example", "acme.example"),
+        Use.INBOUND_TLS, 2048, Duration.ofDays(90)), cnOnly)).isInstanceOf(IssueException.class)
+        .hasMessageContaining("the CSR names [www.acme.example]").hasMessageContaining("[acme.example]")
+        .extracting(e -> ((IssueException) e).code()).isEqualTo(IssueException.Code.POLICY_REFUSED);
+  }
+
+  @Test
   void refusesClientCertificatesBeforeAskingTheServer() {
     AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account)
         .responder(new Dns01Hook(List.of("/bin/false"), Duration.ofSeconds(5))).sslContext(trustPebbleTls).build();
