@@ -271,6 +271,52 @@ class AcmeIssuerPebbleTest {
   }
 
   @Test
+  void aRotationOfATwoNameCertificateStopsAtIssueBecauseTheOrgsCsrNamesOne() throws Exception {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair app = rsa.generateKeyPair();
+    X500Name appName = new X500Name("CN=pebble-rotation-test");
+    X509Certificate appCertificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+        appName, BigInteger.ONE, Date.from(Instant.now().minusSeconds(300)), Date.from(Instant.now().plus(Duration.ofDays(1))),
+        appName, app.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(app.getPrivate())));
+    try (dev.portcullis.orgsim.OrgSimulator orgs = dev.portcullis.orgsim.OrgSimulator.builder().clock(clock)
+            .org(dev.portcullis.orgsim.OrgSpec.builder("prod").connectedApp("3MVG9.pebble", appCertificate)
+                .user("ci@acme.example").demoCertificates(true).build()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        Http01Responder responder = Http01Responder.onLoopback(0)) {
+      String session = new dev.portcullis.salesforce.oauth.JwtBearerTokenClient(http, Duration.ofSeconds(30)).requestToken(
+          new dev.portcullis.salesforce.oauth.JwtBearerAssertion("3MVG9.pebble", "ci@acme.example",
+              orgs.org("prod").url().toString(), app.getPrivate(), clock)).accessToken();
+      dev.portcullis.salesforce.metadata.MetadataClient client = dev.portcullis.salesforce.metadata.MetadataClient
+          .builder(orgs.org("prod").url(), () -> session, http).sleeper(d -> { }).build();
+      dev.portcullis.certs.inventory.InventoryItem domain = new dev.portcullis.certs.inventory.OrgCertificates(client,
+          Duration.ofMinutes(1)).discover("prod").items().stream()
+          .filter(i -> i.subject().startsWith("CN=www.acme.example")).findFirst().orElseThrow();
+      List<dev.portcullis.ledger.LedgerEntry> ledger = new ArrayList<>();
+      AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account).responder(responder)
+          .sslContext(trustPebbleTls).timeout(Duration.ofSeconds(30)).build();
+
+      dev.portcullis.certs.rotate.Rotation rotation = dev.portcullis.certs.rotate.Rotation.builder().client(client)
+          .org("prod").issuer(issuer).stateDirectory(dir.resolve("rotations")).clock(clock).maxWait(Duration.ofMinutes(1))
+          .ledger(e -> {
+            ledger.add(e);
+            return ledger.size() - 1;
+          }).build();
+
+      // The org's CSR names its masterLabel (the old CN, www.acme.example) only; the old certificate also served
+      // acme.example, which a certificate for that CSR could not: refused before any order, nothing uploaded.
+      assertThatThrownBy(() -> rotation.rotate(domain.fingerprint()))
+          .isInstanceOf(dev.portcullis.certs.rotate.RotationException.class)
+          .hasMessageContaining("the CSR names [www.acme.example]").hasMessageContaining("also serves [acme.example]")
+          .extracting(e -> ((dev.portcullis.certs.rotate.RotationException) e).code())
+          .isEqualTo(dev.portcullis.certs.rotate.RotationException.Code.ISSUE_FAILED);
+      assertThat(ledger).extracting(e -> e.fields().get("step")).containsExactly("request");
+      assertThat(orgs.org("prod").metadataNames("Certificate")).contains("Acme_Custom_Domain");
+    }
+  }
+
+  @Test
   void aCsrThatDoesNotCoverTheReplacedCertificatesNamesIsRefusedBeforeOrdering() throws Exception {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
