@@ -131,7 +131,7 @@ final class DemoCerts {
       PrivateCertificateAuthority ca = PrivateCertificateAuthority.openOrCreate(dataDir.resolve("certs/private-ca.p12"),
           password, "CN=Portcullis Private CA", Clock.systemUTC(), PrivateCertificateAuthority.DEFAULT_MAX_LIFETIME);
       rotated = Rotation.builder().client(client).org(ORG).issuer(ca).stateDirectory(dataDir.resolve("certs/rotations"))
-          .keyPassword(password).maxWait(Duration.ofMinutes(2)).lifetime(Duration.ofDays(365)).actor("portcullis demo")
+          .maxWait(Duration.ofMinutes(2)).lifetime(Duration.ofDays(365)).actor("portcullis demo")
           .ledger(entry -> {
             long index = ledger.append(entry);
             recorded.add(entry.kind() + " #" + index);
