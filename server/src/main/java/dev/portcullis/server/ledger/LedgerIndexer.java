@@ -29,9 +29,10 @@ public final class LedgerIndexer implements AutoCloseable {
   /**
    * Shortest time between two passes of the indexer thread when nobody waits for it: a pass has fixed costs (the
    * checkpoint read and parsed, the highest indexed entry queried, a transaction), which under load would otherwise
-   * be paid once per ledger commit.
+   * be paid once per ledger commit. The search route waits for the index to catch up first
+   * ({@code ServerLedger.awaitIndexedBriefly}), so the pacing delays no answer.
    */
-  static final long PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+  static final long PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** At most this many rows of this process's own appends wait in memory for their pass; beyond, files are read. */
   static final int MAX_KNOWN = 100_000;
   private static final Logger LOG = LoggerFactory.getLogger(LedgerIndexer.class);
