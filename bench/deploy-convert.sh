@@ -55,28 +55,33 @@ for d, _, names in os.walk(src):
         os.makedirs(os.path.dirname(q), exist_ok=True)
         with open(p, "rb") as i, open(q, "wb") as o: o.write(i.read())' "$@"; }
 sf_wall=(); pc_wall=(); plain_wall=(); sf_cpu=(); pc_cpu=(); plain_cpu=(); floor_wall=()
+# Every round writes into directories of its own, all deleted at the end, not before the next round: on
+# ext4 without a journal (as on the VM measured) a new inode skips those deleted in the last 60 s or more
+# (recently_deleted() in fs/ext4/ialloc.c), so deleting ~60,000 files just before would make every tool's
+# file creation pay for the benchmark's own clean-up.
 for i in $(seq 1 "$runs"); do
-  rm -rf "$WORK/out-sf" "$WORK/out-pc" "$WORK/out-plain" "$WORK/out-copy"
+  out=$WORK/round-$i
+  mkdir -p "$out"
   load=$(cut -d' ' -f1 /proc/loadavg)
   cd "$project"
-  read -r w c < <(timed "$WORK/sf.log" sf project convert source --source-dir force-app --output-dir "$WORK/out-sf")
+  read -r w c < <(timed "$WORK/sf.log" sf project convert source --source-dir force-app --output-dir "$out/sf")
   [[ -n ${w:-} ]] || exit 1
   sf_wall+=("$w"); sf_cpu+=("$c")
   read -r w c < <(timed "$WORK/pc.log" "$ROOT/portcullis" deploy convert \
-    --source-dir "$project/force-app" --output-dir "$WORK/out-pc")
+    --source-dir "$project/force-app" --output-dir "$out/pc")
   [[ -n ${w:-} ]] || exit 1
   pc_wall+=("$w"); pc_cpu+=("$c")
   read -r w c < <(timed "$WORK/plain.log" "$JAVA" ${PORTCULLIS_JAVA_OPTS:-} -jar "$JAR" deploy convert \
-    --source-dir "$project/force-app" --output-dir "$WORK/out-plain")
+    --source-dir "$project/force-app" --output-dir "$out/plain")
   [[ -n ${w:-} ]] || exit 1
   plain_wall+=("$w"); plain_cpu+=("$c")
-  read -r w c < <(timed "$WORK/copy.log" copy_files "$project/force-app" "$WORK/out-copy")
+  read -r w c < <(timed "$WORK/copy.log" copy_files "$project/force-app" "$out/copy")
   floor_wall+=("$w")
   cd "$ROOT"
   echo "run $i (load $load): sf ${sf_wall[-1]} ms wall, ${sf_cpu[-1]} ms CPU; portcullis ${pc_wall[-1]} ms wall, ${pc_cpu[-1]} ms CPU; plain java -jar ${plain_wall[-1]} ms wall, ${plain_cpu[-1]} ms CPU; plain copy $w ms wall"
 done
-python3 "$ROOT/compat/compare-mdapi.py" "$WORK/out-sf" "$WORK/out-pc" | tail -3
-cmp -s <(cd "$WORK/out-pc" && find . -type f -exec sha256sum {} + | sort) <(cd "$WORK/out-plain" && find . -type f -exec sha256sum {} + | sort) \
+python3 "$ROOT/compat/compare-mdapi.py" "$out/sf" "$out/pc" | tail -3
+cmp -s <(cd "$out/pc" && find . -type f -exec sha256sum {} + | sort) <(cd "$out/plain" && find . -type f -exec sha256sum {} + | sort) \
   && echo "launcher and plain java -jar outputs: identical" || echo "launcher and plain java -jar outputs DIFFER"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }

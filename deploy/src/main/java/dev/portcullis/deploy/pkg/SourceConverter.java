@@ -140,6 +140,9 @@ final class SourceConverter {
    */
   private static List<Listed> list(Path directory) {
     List<Listed> listed = new ArrayList<>();
+    // The walk names each file by resolving against `directory`, so its relative path is a suffix of
+    // that name (Path.relativize, kept for anything else, costs more than the rest of the visit).
+    String prefix = directory.toString().isEmpty() ? "" : directory + directory.getFileSystem().getSeparator();
     try {
       Files.walkFileTree(directory, new java.nio.file.SimpleFileVisitor<>() {
         @Override
@@ -148,7 +151,9 @@ final class SourceConverter {
             throw linked(file);
           }
           if (attributes.isRegularFile()) {
-            listed.add(new Listed(file, directory.relativize(file).toString().replace('\\', '/')));
+            String name = file.toString();
+            String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : directory.relativize(file).toString();
+            listed.add(new Listed(file, relative.replace('\\', '/')));
           }
           return java.nio.file.FileVisitResult.CONTINUE;
         }
