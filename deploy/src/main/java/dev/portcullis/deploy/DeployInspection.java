@@ -110,13 +110,17 @@ public final class DeployInspection {
     }
 
     List<ComponentVersions> versions = new ArrayList<>();
+    // A recomposed object's file is the document of the object and of each of its children: mapped once.
+    Map<String, List<ComponentVersions.ChildFile>> childFiles = new java.util.HashMap<>();
     List<DeployInput.Component> statuses = new ArrayList<>();
     for (MetadataPackage.Component c : pkg.components()) {
       MetadataPackage.Component before = inOrg.get(key(c.type(), c.fullName()));
       String after = content(pkg, c);
       String source = sourceFile(c);
+      List<ComponentVersions.ChildFile> children = c.files().size() == 1
+          ? childFiles.computeIfAbsent(c.files().getFirst(), file -> childFiles(pkg, file)) : List.of();
       if (before == null) {
-        versions.add(ComponentVersions.added(c.type(), c.fullName(), after, source));
+        versions.add(ComponentVersions.added(c.type(), c.fullName(), after, source).withChildFiles(children));
         statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.NEW));
       } else {
         String was = content(current, before);
@@ -124,7 +128,7 @@ public final class DeployInspection {
           statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.UNCHANGED));
           continue;
         }
-        versions.add(ComponentVersions.changed(c.type(), c.fullName(), was, after, source));
+        versions.add(ComponentVersions.changed(c.type(), c.fullName(), was, after, source).withChildFiles(children));
         statuses.add(new DeployInput.Component(c.type(), c.fullName(), DeployInput.Component.Status.CHANGED));
       }
     }
@@ -252,6 +256,19 @@ public final class DeployInspection {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The child files inlined into a component's document (a decomposed object's fields, validation rules, ...), so
+   * that a finding inside one points at that file rather than at the object's own.
+   */
+  static List<ComponentVersions.ChildFile> childFiles(MetadataPackage pkg, String file) {
+    List<ComponentVersions.ChildFile> children = new ArrayList<>();
+    for (MetadataPackage.ChildSource child : pkg.childSources(file)) {
+      children.add(new ComponentVersions.ChildFile(child.source(), child.firstLine(), child.lastLine(),
+          child.content()));
+    }
+    return List.copyOf(children);
   }
 
   /**

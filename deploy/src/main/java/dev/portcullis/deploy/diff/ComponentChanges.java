@@ -1,7 +1,9 @@
 package dev.portcullis.deploy.diff;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The changes found in one component, with what every change of it shares: type, name, the package
@@ -12,6 +14,8 @@ final class ComponentChanges {
   final XmlElement before;
   final XmlElement after;
   private final List<Change> changes = new ArrayList<>();
+  /** The parsed child files, parsed when a change first lands in one. */
+  private final Map<ComponentVersions.ChildFile, XmlElement> childRoots = new IdentityHashMap<>();
 
   ComponentChanges(ComponentVersions component, XmlElement before, XmlElement after) {
     this.component = component;
@@ -70,9 +74,77 @@ final class ComponentChanges {
     XmlElement at = element != null ? element : side == Change.Side.AFTER ? after : before;
     int line = at == null ? 1 : at.line();
     int column = at == null ? 1 : at.column();
+    if (side == Change.Side.AFTER && at != null) {
+      for (ComponentVersions.ChildFile child : component.childFiles()) {
+        if (line >= child.firstLine() && line <= child.lastLine()) {
+          return inChild(child, at);
+        }
+      }
+    }
     // A deletion's only file is the destructive-changes manifest that asks for it.
     boolean fileApplies = side == Change.Side.AFTER || component.after() == null;
     return new Change.Location(fileApplies ? component.sourceFile() : "", side, line, column);
+  }
+
+  /**
+   * {@code element} of the package's document, located in the child file inlined at {@code child}. The child's
+   * element holds the child file's root element's children in the same order (only the layout differs), so the
+   * element that is the n-th, in document order, of the inlined element's subtree is the n-th of the child
+   * file's: the position is the one the same parser reports in the child file, whatever its layout. If the
+   * child file cannot be matched (it does not parse, or has fewer elements) the location is its first line.
+   */
+  private Change.Location inChild(ComponentVersions.ChildFile child, XmlElement element) {
+    XmlElement inlined = null;
+    for (XmlElement top : after.children()) {
+      if (top.line() == child.firstLine()) {
+        inlined = top;
+        break;
+      }
+    }
+    int ordinal = inlined == null ? -1 : ordinal(inlined, element, new int[1]);
+    XmlElement match = null;
+    if (ordinal >= 0) {
+      XmlElement childRoot = childRoots.computeIfAbsent(child, c -> {
+        try {
+          return MetadataXml.parse(new String(c.content(), java.nio.charset.StandardCharsets.UTF_8), c.file());
+        } catch (DiffException e) {
+          return null; // located at the file's first line below; the package's document itself parsed
+        }
+      });
+      match = childRoot == null ? null : nth(childRoot, ordinal, new int[1]);
+    }
+    return match == null ? new Change.Location(child.file(), Change.Side.AFTER, 1, 1)
+        : new Change.Location(child.file(), Change.Side.AFTER, match.line(), match.column());
+  }
+
+  /** The pre-order index of {@code target} in {@code root}'s subtree (by identity), or -1. */
+  private static int ordinal(XmlElement root, XmlElement target, int[] counter) {
+    if (root == target) {
+      return counter[0];
+    }
+    for (XmlElement child : root.children()) {
+      counter[0]++;
+      int found = ordinal(child, target, counter);
+      if (found >= 0) {
+        return found;
+      }
+    }
+    return -1;
+  }
+
+  /** The element at pre-order index {@code n} in {@code root}'s subtree, or {@code null}. */
+  private static XmlElement nth(XmlElement root, int n, int[] counter) {
+    if (counter[0] == n) {
+      return root;
+    }
+    for (XmlElement child : root.children()) {
+      counter[0]++;
+      XmlElement found = nth(child, n, counter);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   boolean isEmpty() {

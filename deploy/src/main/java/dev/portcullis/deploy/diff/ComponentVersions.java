@@ -1,5 +1,6 @@
 package dev.portcullis.deploy.diff;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,11 +16,36 @@ import java.util.Objects;
  * {@code after} document came from (a path in the project or package, for SARIF), or the
  * destructive-changes manifest for a deletion; it may be {@code null}.
  */
-public record ComponentVersions(String type, String fullName, String before, String after, String sourceFile) {
+public record ComponentVersions(String type, String fullName, String before, String after, String sourceFile,
+    List<ChildFile> childFiles) {
 
   public ComponentVersions {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(fullName, "fullName");
+    childFiles = childFiles == null ? List.of() : List.copyOf(childFiles);
+  }
+
+  /** A component whose {@code after} document is one source file. */
+  public ComponentVersions(String type, String fullName, String before, String after, String sourceFile) {
+    this(type, fullName, before, after, sourceFile, List.of());
+  }
+
+  /**
+   * A source file inlined into the {@code after} document (a field's file in a recomposed object): the element on
+   * lines {@code firstLine} to {@code lastLine} of {@code after} is the root element of {@code content} (the
+   * file's bytes, UTF-8, decoded only when a change lands in it), so a
+   * change inside it is located in {@code file} instead of {@link #sourceFile()}.
+   */
+  public record ChildFile(String file, int firstLine, int lastLine, byte[] content) {
+    public ChildFile {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(content, "content");
+    }
+  }
+
+  /** This component with the files inlined into its {@code after} document. */
+  public ComponentVersions withChildFiles(List<ChildFile> files) {
+    return new ComponentVersions(type, fullName, before, after, sourceFile, files);
   }
 
   /** A component the package adds: the org has no such component. */

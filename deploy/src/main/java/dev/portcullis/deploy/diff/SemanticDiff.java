@@ -105,6 +105,8 @@ public final class SemanticDiff {
       SettingsDiff.diff(changes);
     } else if (type.equals("NamedCredential") || type.equals("ExternalCredential") || type.equals("Certificate")) {
       CredentialDiff.diff(changes);
+    } else if (type.equals("CustomObject")) {
+      ObjectDiff.diff(changes);
     } else if (before != null && !before.canonical(true).equals(after.canonical(true))) {
       changes.add(ChangeKind.COMPONENT_CHANGED, "", "", null, null, Severity.LOW,
           changes.who() + " changes (no finer facts for this type)", changes.location(Change.Side.AFTER, after));

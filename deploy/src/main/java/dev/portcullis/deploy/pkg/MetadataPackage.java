@@ -76,6 +76,27 @@ public final class MetadataPackage {
     }
   }
 
+  /**
+   * A child file inlined into a recomposed package file (a field's {@code fields/Tier__c.field-meta.xml} in
+   * {@code objects/Account.object}), so that a finding inside it can point at the child file.
+   *
+   * @param source the child's source file
+   * @param firstLine the line of the child's element start tag in the package file (1-based)
+   * @param lastLine the line of its end tag
+   * @param content the child file's bytes, to map a position in the element back into it
+   */
+  public record ChildSource(String source, int firstLine, int lastLine, byte[] content) {
+    public ChildSource {
+      java.util.Objects.requireNonNull(source, "source");
+      java.util.Objects.requireNonNull(content, "content");
+    }
+
+    /** Whether {@code line} of the package file is inside this child's element. */
+    public boolean contains(int line) {
+      return line >= firstLine && line <= lastLine;
+    }
+  }
+
   private final String apiVersion;
   private final List<Component> components;
   private final SortedMap<String, byte[]> entries;
@@ -83,10 +104,18 @@ public final class MetadataPackage {
   private final Manifest packageXml;
   private final Map<DestructivePhase, Manifest> destructive;
   private final List<PackageFile> unknown;
+  private final Map<String, List<ChildSource>> children;
 
   MetadataPackage(String apiVersion, List<Component> components, SortedMap<String, byte[]> entries,
       SortedMap<String, String> sources, Manifest packageXml, Map<DestructivePhase, Manifest> destructive,
       List<PackageFile> unknown) {
+    this(apiVersion, components, entries, sources, packageXml, destructive, unknown, Map.of());
+  }
+
+  MetadataPackage(String apiVersion, List<Component> components, SortedMap<String, byte[]> entries,
+      SortedMap<String, String> sources, Manifest packageXml, Map<DestructivePhase, Manifest> destructive,
+      List<PackageFile> unknown, Map<String, List<ChildSource>> children) {
+    this.children = Map.copyOf(children);
     this.apiVersion = apiVersion;
     this.components = List.copyOf(components);
     this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
@@ -179,6 +208,14 @@ public final class MetadataPackage {
   /** The source file each package file came from. */
   public Optional<String> sourceOf(String path) {
     return Optional.ofNullable(sources.get(path));
+  }
+
+  /**
+   * The child files inlined into the package file at {@code path}, in document order: empty unless the
+   * package was converted from source and {@code path} is a recomposed file (a decomposed object's).
+   */
+  public List<ChildSource> childSources(String path) {
+    return children.getOrDefault(path, List.of());
   }
 
   /** Every entry of the deployment zip: the files, {@code package.xml} and the destructive manifests. */

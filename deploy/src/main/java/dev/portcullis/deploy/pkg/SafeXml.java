@@ -193,13 +193,55 @@ final class SafeXml {
    * text kept exactly as parsed.
    */
   static String write(Element root) {
+    return write(root, List.of(), new int[0][]);
+  }
+
+  /**
+   * As {@link #write(Element)}, and for each of {@code watched} (elements of the document, in document order) the
+   * 1-based lines its start tag and its end tag are written on, into {@code lines[i] = {first, last}}.
+   */
+  static String write(Element root, List<Element> watched, int[][] lines) {
     StringBuilder out = new StringBuilder(4096);
     out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    writeElement(root, 0, out);
+    Map<Element, Integer> index = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < watched.size(); i++) {
+      index.put(watched.get(i), i);
+    }
+    int[][] offsets = new int[watched.size()][2];
+    writeElement(root, 0, out, index, offsets);
+    if (!watched.isEmpty()) { // offsets to lines in one pass; watched elements are written in order
+      int line = 1;
+      int at = 0;
+      for (int i = 0; i < offsets.length; i++) {
+        int[] span = new int[2];
+        for (int end = 0; end < 2; end++) {
+          for (; at < offsets[i][end]; at++) {
+            if (out.charAt(at) == '\n') {
+              line++;
+            }
+          }
+          span[end] = line;
+        }
+        lines[i] = span;
+      }
+    }
     return out.toString();
   }
 
-  private static void writeElement(Element element, int depth, StringBuilder out) {
+  private static void writeElement(Element element, int depth, StringBuilder out, Map<Element, Integer> watched,
+      int[][] offsets) {
+    Integer watchedAt = watched.isEmpty() ? null : watched.get(element);
+    if (watchedAt != null) {
+      offsets[watchedAt][0] = out.length();
+    }
+    writeTags(element, depth, out, watched, offsets);
+    if (watchedAt != null) {
+      offsets[watchedAt][1] = out.length() - 1; // the end tag's line, not the next one
+    }
+  }
+
+  private static void writeTags(Element element, int depth, StringBuilder out, Map<Element, Integer> watched,
+      int[][] offsets) {
     out.repeat("    ", depth).append('<').append(element.getTagName());
     NamedNodeMap attributes = element.getAttributes();
     for (int i = 0; i < attributes.getLength(); i++) {
@@ -222,7 +264,7 @@ final class SafeXml {
     }
     out.append(">\n");
     for (Element kid : kids) {
-      writeElement(kid, depth + 1, out);
+      writeElement(kid, depth + 1, out, watched, offsets);
     }
     out.repeat("    ", depth).append("</").append(element.getTagName()).append(">\n");
   }

@@ -406,6 +406,8 @@ final class SourceConverter {
     SortedMap<String, String> sources = new TreeMap<>();
     List<MetadataPackage.Component> components = new ArrayList<>();
     Map<String, SourceFile> origins = new HashMap<>();
+    // The children inlined into each recomposed file, by its Metadata API path.
+    Map<String, List<MetadataPackage.ChildSource>> childSources = new HashMap<>();
 
     for (Draft d : drafts.values()) {
       MetadataType t = d.type;
@@ -482,7 +484,7 @@ final class SourceConverter {
           components.add(new MetadataPackage.Component(t.xmlName(), d.name, List.of(d.path, d.metaPath),
               List.of(d.main.path().toString(), content.path().toString())));
         }
-        case DECOMPOSED -> recompose(d, manifest, entries, sources, origins, components);
+        case DECOMPOSED -> recompose(d, manifest, entries, sources, origins, components, childSources);
         case MERGED -> merge(d, manifest, entries, sources, origins, components);
         case DECOMPOSED_CHILD, EMBEDDED_CHILD -> throw new IllegalStateException("child type drafted: " + t);
       }
@@ -501,7 +503,7 @@ final class SourceConverter {
         .orElseGet(() -> Manifest.of(Optional.of(version),
             components.stream().map(c -> packageMember(c.type(), c.fullName())).toList()));
     return new MetadataPackage(version, components, entries, sources, packageXml,
-        new EnumMap<>(MetadataPackage.DestructivePhase.class), passed);
+        new EnumMap<>(MetadataPackage.DestructivePhase.class), passed, childSources);
   }
 
   private boolean selected(Optional<Manifest> manifest, MetadataType type, String name) {
@@ -549,7 +551,8 @@ final class SourceConverter {
   }
 
   private void recompose(Draft d, Optional<Manifest> manifest, SortedMap<String, byte[]> entries,
-      SortedMap<String, String> sources, Map<String, SourceFile> origins, List<MetadataPackage.Component> components) {
+      SortedMap<String, String> sources, Map<String, SourceFile> origins, List<MetadataPackage.Component> components,
+      Map<String, List<MetadataPackage.ChildSource>> childSources) {
     MetadataType t = d.type;
     boolean parentSelected = selected(manifest, t, d.name);
     String path = t.directory() + "/" + t.metadataFileName(d.name);
@@ -565,6 +568,8 @@ final class SourceConverter {
       root = out.getDocumentElement();
     }
     List<MetadataPackage.Component> childComponents = new ArrayList<>();
+    List<Element> inlined = new ArrayList<>();
+    List<SourceFile> inlinedFrom = new ArrayList<>();
     d.children.sort(Comparator.comparingInt(SourceFile::order));
     for (SourceFile file : d.children) {
       MetadataType child = t.children().stream()
@@ -580,13 +585,26 @@ final class SourceConverter {
         element.appendChild(out.importNode(n, true));
       }
       root.appendChild(element);
+      inlined.add(element);
+      inlinedFrom.add(file);
       childComponents.add(component(child.xmlName(), fullName, path, file));
     }
     if (!parentSelected && childComponents.isEmpty()) {
       return;
     }
     SourceFile origin = d.main != null ? d.main : d.children.get(0);
-    put(entries, sources, origins, path, SafeXml.write(root).getBytes(java.nio.charset.StandardCharsets.UTF_8), origin);
+    // Where each child landed in the recomposed file, so findings inside it can point at the child's own file.
+    int[][] lines = new int[inlined.size()][];
+    put(entries, sources, origins, path,
+        SafeXml.write(root, inlined, lines).getBytes(java.nio.charset.StandardCharsets.UTF_8), origin);
+    List<MetadataPackage.ChildSource> spans = new ArrayList<>(inlined.size());
+    for (int i = 0; i < lines.length; i++) {
+      SourceFile from = inlinedFrom.get(i);
+      spans.add(new MetadataPackage.ChildSource(from.path().toString(), lines[i][0], lines[i][1], from.bytes()));
+    }
+    if (!spans.isEmpty()) {
+      childSources.put(path, List.copyOf(spans));
+    }
     if (d.main != null && parentSelected) {
       components.add(component(t.xmlName(), d.name, path, d.main));
     }
