@@ -48,6 +48,8 @@ final class Inspected {
   private static final Cache<String, Inspected> INSPECTED = CacheBuilder.newBuilder().maximumSize(1_024).build();
 
   final byte[] der;
+  /** The path validator's strict decoding, handed to it with the chain; null when only the lenient decoding took it. */
+  final DecodedCertificate decoded;
   final Certificate certificate;
   final X509CertificateHolder holder;
   final String fingerprint;
@@ -70,8 +72,10 @@ final class Inspected {
   private final List<String> commonNames;
   private Boolean selfSigned;
 
-  private Inspected(byte[] der, Certificate certificate, X509CertificateHolder holder, String fingerprint, String subjectText) {
+  private Inspected(byte[] der, DecodedCertificate decoded, Certificate certificate, X509CertificateHolder holder,
+      String fingerprint, String subjectText) {
     this.der = der;
+    this.decoded = decoded;
     this.certificate = certificate;
     this.holder = holder;
     this.fingerprint = fingerprint;
@@ -119,7 +123,7 @@ final class Inspected {
     }
     Inspected inspected;
     try {
-      inspected = new Inspected(decoded.der(), decoded.certificate(), decoded.holder(), decoded.fingerprint(),
+      inspected = new Inspected(decoded.der(), decoded, decoded.certificate(), decoded.holder(), decoded.fingerprint(),
           decoded.subjectText());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
@@ -134,7 +138,7 @@ final class Inspected {
       // Names decode lazily in BouncyCastle; decode them now so that a broken name fails parse().
       String subjectText = certificate.getSubject().toString();
       certificate.getIssuer().toString();
-      return new Inspected(der, certificate, new X509CertificateHolder(certificate), sha256(der), subjectText);
+      return new Inspected(der, null, certificate, new X509CertificateHolder(certificate), sha256(der), subjectText);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
     }

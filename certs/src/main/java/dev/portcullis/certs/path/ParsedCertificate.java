@@ -140,6 +140,11 @@ final class ParsedCertificate {
     return new ParsedCertificate(id, decoded(der));
   }
 
+  /** {@code decoded} (a shared decoding) under a search's id. */
+  static ParsedCertificate withId(int id, ParsedCertificate decoded) {
+    return new ParsedCertificate(id, decoded);
+  }
+
   /** The shared decoding of {@code der} (id -1), from the cache or decoded now; throws as {@link #parse} does. */
   static ParsedCertificate decoded(byte[] der) {
     DerDigest digest = DerDigest.of(der);
