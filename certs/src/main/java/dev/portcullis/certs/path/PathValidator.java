@@ -43,6 +43,10 @@ public final class PathValidator {
   /** Candidate issuers examined, cached signatures included: bounds the search itself. */
   static final int MAX_CANDIDATES = 10_000;
 
+  static {
+    IssuerKey.initialize(); // provider set-up once, as this class loads, outside every validation's time budget
+  }
+
   private PathValidator() {}
 
   /** Never throws on any input bytes: what cannot be processed is refused with a failure code. */
