@@ -37,7 +37,9 @@
 #   --h2                also measure HTTP/2 (h2load) against nginx and the gateway
 #   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 2ms)
 #   --only direct,nginx,gateway   measure only these targets (default all three); --only stream: only
-#                       the streaming run
+#                       the streaming run; add "jetty" (e.g. --only direct,nginx,jetty,gateway) for the floor:
+#                       Jetty's own ProxyHandler.Reverse over TLS with the gateway's connector set-up and
+#                       nothing of Portcullis (bench/.../BareJettyProxy.java; needs bench/target/benchmarks.jar)
 #   --keep              keep the work directory (logs, configs) and print where it is
 #   --hold              set everything up, check it, then wait for Ctrl-C instead of measuring (for
 #                       profiling by hand: prints the URLs and the file holding a session token)
@@ -115,7 +117,7 @@ trap cleanup EXIT
 mkdir -p "$work/www" "$work/upstream/logs" "$work/proxy/logs"
 chmod go+x "$work" && chmod go+rx "$work/www" # nginx's workers run as another user when started as root
 files bodies "$work/www"
-read -r upstream_port proxy_port < <(files free-ports 2)
+read -r upstream_port proxy_port jetty_port < <(files free-ports 3)
 upstream="http://127.0.0.1:$upstream_port"
 clk_tck=$(getconf CLK_TCK)
 
@@ -251,12 +253,32 @@ EOF
 start_nginx proxy "$work/proxy/nginx.conf"
 proxy_pid=$started_pid
 
+# ---------------------------------------------------------------- the floor: Jetty's bare reverse proxy
+jetty_pid=""
+case ",$only," in
+  *,jetty,*)
+    bench_jar="$here/target/benchmarks.jar"
+    [ -f "$bench_jar" ] || { echo "gateway-load: the jetty target needs $bench_jar (mvn -q -pl bench -am package -DskipTests)" >&2; exit 2; }
+    "$JAVA_HOME/bin/java" ${PORTCULLIS_JAVA_OPTS:-} -cp "$bench_jar" dev.portcullis.bench.BareJettyProxy "$jetty_port" "$upstream" \
+      "$data/demo/server.pem" "$data/demo/server-key.pem" >"$work/jetty.log" 2>&1 &
+    jetty_pid=$!
+    pids+=("$jetty_pid")
+    for _ in $(seq 1 200); do
+      grep -q '^listening' "$work/jetty.log" 2>/dev/null && break
+      kill -0 "$jetty_pid" 2>/dev/null || { echo "gateway-load: the bare Jetty proxy exited:" >&2; cat "$work/jetty.log" >&2; exit 4; }
+      sleep 0.05
+    done
+    ;;
+esac
+
 declare -A url pids_of
 url[direct]="$upstream"; url[nginx]="https://127.0.0.1:$proxy_port"; url[gateway]="$gateway"
+url[jetty]="https://127.0.0.1:$jetty_port"
 target_pids() {
   case "$1" in
     direct) nginx_pids "$upstream_pid" ;;
     nginx) nginx_pids "$proxy_pid" ;;
+    jetty) echo "$jetty_pid" ;;
     gateway) echo "$server_pid" ;;
   esac
 }
@@ -337,6 +359,7 @@ echo "gateway-load: upstream $upstream, nginx ${url[nginx]}, gateway $gateway; l
 if [ "$hold" = 1 ]; then
   (umask 077; session >"$work/session-token")
   for t in direct nginx; do check "$t" ""; done
+  [ -z "$jetty_pid" ] || check jetty ""
   check gateway "$(cat "$work/session-token")"
   echo "gateway-load: holding (Ctrl-C stops). Server pid $server_pid, log $work/server.log; a session token (api:read on prod, 15 min)" \
     "is in $work/session-token; demo CA $ca; e.g.: PORTCULLIS_BENCH_TOKEN=\$(cat $work/session-token) wrk -c 4 -d 10s" \
@@ -418,6 +441,22 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), JDK $(portcullis_jdk_version "$JAVA_HOME"), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), h2load $(h2load --version | sed -n 's/.*nghttp2\/\([0-9.]*\).*/\1/p')"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at the end; request: GET $path; $duration s per run, wrk -t $threads -c $connections; constant rate: h2load --h1, $rate_clients connections"
 echo "gateway: default policy pack, session api:read on prod; ledger: $ledger_mode"
+# The floor of any durable-before-forwarding design: one fdatasync of a small write on the disk the ledger is on
+# (each forwarded request waits for its decision's write-ahead-log record to be fdatasynced; docs/PERFORMANCE.md).
+python3 - "$data" <<'EOF2'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fdatasync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+os.pwrite(fd, b"\0" * (512 * 400), 0); os.fsync(fd)   # allocated first, as the write-ahead log is preallocated
+times = []
+for i in range(400):
+    os.pwrite(fd, b"x" * 512, i * 512)
+    t = time.perf_counter(); os.fdatasync(fd); times.append(time.perf_counter() - t)
+os.close(fd); os.unlink(path)
+times.sort()
+print("disk: fdatasync of a 512-byte write to a preallocated file, 400 times: p50 %.2f ms, p99 %.2f ms"
+      % (times[200] * 1e3, times[396] * 1e3))
+EOF2
 echo
 [ ${#targets[@]} -gt 0 ] && printf '| %-20s | %9s | %8s | %8s | %8s | %12s | %8s | %8s | %6s |\n' target "req/s" "p50 ms" "p99 ms" "p99.9 ms" "CPU ms/req" "RSS MiB" "HWM MiB" errors
 [ ${#targets[@]} -gt 0 ] && printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' ---------------------- ---------- --------- --------- --------- ------------- --------- --------- -------

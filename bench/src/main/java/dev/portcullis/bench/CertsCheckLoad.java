@@ -5,7 +5,7 @@ import dev.portcullis.certs.check.CheckContext;
 import dev.portcullis.certs.check.Finding;
 import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
-import dev.portcullis.certs.check.Use;
+import dev.portcullis.certs.Use;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;

@@ -13,7 +13,10 @@ import dev.portcullis.certs.check.SarifLog;
 import dev.portcullis.certs.check.Severity;
 import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
-import dev.portcullis.certs.check.Use;
+import dev.portcullis.certs.Use;
+import dev.portcullis.certs.inventory.Inventory;
+import dev.portcullis.certs.inventory.InventoryException;
+import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.source.CertificateSource;
 import dev.portcullis.certs.source.FoundChain;
 import java.io.IOException;
@@ -51,10 +54,12 @@ import picocli.CommandLine.Spec;
     description = "Check certificate chains from PEM files, keystores and TLS endpoints against the rules in docs/CERTS.md "
         + "(validity, BR lifetimes, EKU per use, keys, signatures, chain completeness, path to the Mozilla roots, names, ...).",
     footer = {"", "Examples:",
+        "  portcullis certs check --org prod --json              # $SF_INSTANCE_URL and $SF_ACCESS_TOKEN",
         "  portcullis certs check --pem chain.pem --use inbound-tls",
         "  portcullis certs check --endpoint api.partner.example:443 --use outbound-tls --json",
         "  PW=... portcullis certs check --keystore client.jks --keystore-password-env PW --use outbound-mtls",
         "  portcullis certs check --pem client.pem --use inbound-api-mtls --trust-anchor corp-root.pem --sarif certs.sarif", "",
+        "--org checks each certificate of the org's inventory with its own uses; --use applies to files, keystores, endpoints.",
         "Uses: inbound-tls, outbound-tls, inbound-user-mtls, inbound-api-mtls, outbound-mtls, inbound-sso, outbound-sso, unknown.",
         "Exit 0 no finding at or above --fail-on, 1 there is one, 2 usage or unreadable input, 4 endpoint or ACME directory unavailable."})
 final class CertsCheckCommand implements Callable<Integer> {
@@ -65,8 +70,24 @@ final class CertsCheckCommand implements Callable<Integer> {
 
   @Mixin CertificateInputs inputs;
 
-  @Option(names = "--use", paramLabel = "USE", defaultValue = "unknown", description = "What the certificates are used for (default: ${DEFAULT-VALUE}).")
+  @Mixin OrgAccess orgAccess;
+
+  @Option(names = "--org", paramLabel = "ALIAS",
+      description = "Check the inventory of the org reached through --instance-url/$SF_INSTANCE_URL and the session, each"
+          + " certificate with its own uses (docs/CERTS.md, Inventory); ALIAS names it in the report.")
+  String org;
+
+  @Option(names = "--wait-seconds", paramLabel = "N", defaultValue = "300",
+      description = "The longest wait for the org's retrieve (with --org). Default: ${DEFAULT-VALUE}.")
+  long waitSeconds;
+
+  @Option(names = "--use", paramLabel = "USE", defaultValue = "unknown",
+      description = "What the certificates of --pem, --keystore and --endpoint are used for (default: ${DEFAULT-VALUE}).")
   String use;
+
+  /** orgsim only: its simulated public root, trusted as if it were in the Mozilla snapshot (never give a real root). */
+  @Option(names = "--simulated-public-root", paramLabel = "FILE", hidden = true)
+  List<Path> simulatedPublicRoots = new ArrayList<>();
 
   @Option(names = "--trust-anchor", paramLabel = "FILE", description = "A private root (PEM or DER) trusted for this run. Repeatable.")
   List<Path> trustAnchors = new ArrayList<>();
@@ -101,12 +122,16 @@ final class CertsCheckCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
-  /** One chain found, with where its report points. */
+  /** One chain checked: where it was found, what kind of input, its leaf's fingerprint and how many certificates. */
+  record Checked(String origin, String kind, String fingerprint, int certificates) {}
 
   @Override
   public Integer call() {
-    if (inputs.isEmpty()) {
-      throw new CliException(ExitCode.USAGE, "give at least one --pem, --keystore or --endpoint");
+    if (inputs.isEmpty() && org == null) {
+      throw new CliException(ExitCode.USAGE, "give at least one --org, --pem, --keystore or --endpoint");
+    }
+    if (waitSeconds < 1 || waitSeconds > 3600) {
+      throw new CliException(ExitCode.USAGE, "--wait-seconds must be 1 to 3600");
     }
     Use chosenUse = parse(() -> Use.fromId(use));
     Severity threshold = parse(() -> Severity.fromId(failOn));
@@ -114,7 +139,10 @@ final class CertsCheckCommand implements Callable<Integer> {
     if (privateLifetimeDays < 1) {
       throw new CliException(ExitCode.USAGE, "--private-lifetime must be at least 1 day, not " + privateLifetimeDays);
     }
-    TrustAnchors anchors = TrustAnchors.mozilla().withPrivate(anchorCertificates());
+    TrustAnchors anchors = TrustAnchors.mozilla().withPrivate(anchorCertificates(trustAnchors));
+    if (!simulatedPublicRoots.isEmpty()) {
+      anchors = anchors.withSimulatedPublic(anchorCertificates(simulatedPublicRoots));
+    }
     List<Loaded> loaded = inputs.load(((Main) spec.root().userObject()).environment());
     CheckContext context = CheckContext.of(time, anchors).withPrivateLifetime(Duration.ofDays(privateLifetimeDays))
         .withRenewalInfo(renewalInfo(loaded));
@@ -122,7 +150,24 @@ final class CertsCheckCommand implements Callable<Integer> {
     List<Finding> findings = new ArrayList<>();
     Map<String, List<byte[]>> trustStores = new LinkedHashMap<>();
     Map<String, String> uris = new HashMap<>();
-    List<Loaded> subjects = new ArrayList<>();
+    List<Checked> subjects = new ArrayList<>();
+    if (org != null) {
+      Inventory inventory;
+      try {
+        inventory = CertsInventoryCommand.fromOrg(orgAccess, ((Main) spec.root().userObject()).environment(), org,
+            Duration.ofSeconds(waitSeconds));
+      } catch (InventoryException e) {
+        throw CertsInventoryCommand.failure(e);
+      }
+      for (InventoryItem item : inventory.items()) {
+        List<Finding> found = CertificateChecks.check(item, context);
+        String origin = item.sources().isEmpty() ? "inventory" : item.sources().getFirst().toString();
+        uris.put(origin, item.sources().isEmpty() ? "portcullis-certs-check" : metadataUri(item.sources().getFirst().location()));
+        subjects.add(new Checked(origin, "org", item.fingerprint(), 1 + item.chain().size()));
+        findings.addAll(found);
+      }
+      inventory.notes().forEach(note -> spec.commandLine().getErr().println("portcullis: note: " + note));
+    }
     for (Loaded item : loaded) {
       uris.put(item.chain().origin(), item.uri());
       if (item.chain().kind() == FoundChain.Kind.TRUSTED_ENTRY) {
@@ -131,7 +176,8 @@ final class CertsCheckCommand implements Callable<Integer> {
         uris.put(store, item.uri());
         continue;
       }
-      subjects.add(item);
+      subjects.add(new Checked(item.chain().origin(), item.chain().kind().name().toLowerCase(Locale.ROOT),
+          CertificateChecks.fingerprint(item.chain().leaf()), item.chain().certificates().size()));
       CheckContext forChain = item.host().map(h -> context.withExpectedNames(List.of(h))).orElse(context);
       findings.addAll(CertificateChecks.check(Subject.of(item.chain(), chosenUse), forChain));
     }
@@ -164,9 +210,18 @@ final class CertsCheckCommand implements Callable<Integer> {
     }
   }
 
-  private List<byte[]> anchorCertificates() {
+  /** An org item's SARIF URI: where its metadata sits in an SFDX or MDAPI project ({@code certs/SSO_Signing.crt}). */
+  private static String metadataUri(String location) {
+    try {
+      return new URI(null, null, location, null).toASCIIString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("a relative path is always a URI path", e);
+    }
+  }
+
+  private static List<byte[]> anchorCertificates(List<Path> files) {
     List<byte[]> certificates = new ArrayList<>();
-    for (Path file : trustAnchors) {
+    for (Path file : files) {
       certificates.addAll(CertificateInputs.source(() -> List.of(CertificateSource.pem(file))).get(0).certificates());
     }
     return certificates;
@@ -199,17 +254,16 @@ final class CertsCheckCommand implements Callable<Integer> {
     return answers;
   }
 
-  private static ObjectNode toJson(Instant time, TrustAnchors anchors, List<Loaded> subjects, List<Finding> findings) {
+  private static ObjectNode toJson(Instant time, TrustAnchors anchors, List<Checked> subjects, List<Finding> findings) {
     ObjectNode node = LedgerCommand.object();
     node.put("at", time.toString());
     node.putObject("trust_anchors").put("snapshot", anchors.snapshot()).put("count", anchors.size());
     ArrayNode chains = node.putArray("subjects");
-    for (Loaded item : subjects) {
-      String fingerprint = CertificateChecks.fingerprint(item.chain().leaf());
-      chains.addObject().put("origin", item.chain().origin()).put("kind", item.chain().kind().name().toLowerCase(Locale.ROOT))
-          .put("fingerprint", fingerprint).put("certificates", item.chain().certificates().size())
-          .put("findings", findings.stream().filter(f -> f.fingerprint().equals(fingerprint)
-              && f.origin().equals(item.chain().origin())).count());
+    for (Checked item : subjects) {
+      chains.addObject().put("origin", item.origin()).put("kind", item.kind())
+          .put("fingerprint", item.fingerprint()).put("certificates", item.certificates())
+          .put("findings", findings.stream().filter(f -> f.fingerprint().equals(item.fingerprint())
+              && f.origin().equals(item.origin())).count());
     }
     ArrayNode list = node.putArray("findings");
     for (Finding finding : findings) {
@@ -233,7 +287,7 @@ final class CertsCheckCommand implements Callable<Integer> {
     return counts;
   }
 
-  private static void printText(PrintWriter out, Instant time, TrustAnchors anchors, List<Loaded> subjects, List<Finding> findings) {
+  private static void printText(PrintWriter out, Instant time, TrustAnchors anchors, List<Checked> subjects, List<Finding> findings) {
     Map<Severity, Integer> counts = summarize(findings);
     StringBuilder summary = new StringBuilder();
     counts.forEach((severity, count) -> {
@@ -245,8 +299,8 @@ final class CertsCheckCommand implements Callable<Integer> {
         + findings.size() + (findings.size() == 1 ? " finding" : " findings") + (summary.isEmpty() ? "" : " (" + summary + ")"));
     out.println("trust: " + anchors.size() + " anchors (Mozilla snapshot: " + anchors.snapshot() + ")");
     Map<String, List<Finding>> byOrigin = new LinkedHashMap<>();
-    for (Loaded item : subjects) {
-      byOrigin.put(item.chain().origin(), new ArrayList<>());
+    for (Checked item : subjects) {
+      byOrigin.put(item.origin(), new ArrayList<>());
     }
     for (Finding finding : findings) {
       byOrigin.computeIfAbsent(finding.origin(), o -> new ArrayList<>()).add(finding);

@@ -7,8 +7,9 @@ import dev.portcullis.certs.inventory.InventoryException;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
 import dev.portcullis.certs.inventory.SourceDirectoryCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.salesforce.metadata.MetadataClient;
+import dev.portcullis.salesforce.rest.RestClient;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
         "  portcullis certs inventory --org prod                 # $SF_INSTANCE_URL and $SF_ACCESS_TOKEN",
         "  portcullis certs inventory --source-dir force-app --json",
         "  portcullis certs inventory --org prod --source-dir force-app --calendar", "",
-        "The org is read through the Metadata API (listMetadata, retrieve) with the session `portcullis login` printed.",
+        "The org is read through the Metadata API (listMetadata, retrieve) and the REST API (UserAuthCertificate records)",
+        "with the session `portcullis login` printed.",
         "Exit 0 when the inventory was made, 2 usage or unreadable input, 4 the org unavailable.",
         "Documentation: docs/CERTS.md (Inventory), docs/CLI.md"})
 final class CertsInventoryCommand implements Callable<Integer> {
@@ -85,7 +87,7 @@ final class CertsInventoryCommand implements Callable<Integer> {
     }
     if (!inputs.isEmpty() && use == null) {
       throw new CliException(ExitCode.USAGE, "--use names what the certificates of --pem, --keystore and --endpoint are"
-          + " used for: one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", ")));
+          + " used for: one of " + Use.ids(Use.known()));
     }
     if (waitSeconds < 1 || waitSeconds > 3600) {
       throw new CliException(ExitCode.USAGE, "--wait-seconds must be 1 to 3600");
@@ -118,10 +120,7 @@ final class CertsInventoryCommand implements Callable<Integer> {
         inventories.add(fromInputs());
       }
     } catch (InventoryException e) {
-      throw new CliException(switch (e.code()) {
-        case ORG_UNAVAILABLE, RETRIEVE_FAILED -> ExitCode.UNAVAILABLE;
-        case MALFORMED_METADATA, SOURCE_UNREADABLE -> ExitCode.USAGE;
-      }, e.code() + ": " + e.getMessage(), e);
+      throw failure(e);
     }
     return inventories;
   }
@@ -131,8 +130,8 @@ final class CertsInventoryCommand implements Callable<Integer> {
    * trust anchors of whoever uses the keystore, not certificates in use, and are left out.
    */
   private Inventory fromInputs() {
-    Use chosen = Use.parse(use).orElseThrow(() -> new CliException(ExitCode.USAGE, "--use " + Printable.quoted(use)
-        + ": one of " + java.util.Arrays.stream(Use.values()).map(Use::id).collect(Collectors.joining(", "))));
+    Use chosen = Use.parse(use).filter(u -> u != Use.UNKNOWN).orElseThrow(() -> new CliException(ExitCode.USAGE,
+        "--use " + Printable.quoted(use) + ": one of " + Use.ids(Use.known())));
     Inventory.Builder builder = Inventory.builder();
     java.security.cert.CertificateFactory factory;
     try {
@@ -161,12 +160,28 @@ final class CertsInventoryCommand implements Callable<Integer> {
   }
 
   private Inventory fromOrg() {
-    Main main = (Main) spec.root().userObject();
-    OrgAccess.Connection connection = orgAccess.connection(main.environment());
+    return fromOrg(orgAccess, ((Main) spec.root().userObject()).environment(), org, Duration.ofSeconds(waitSeconds));
+  }
+
+  /**
+   * The org's inventory: the Metadata API (listMetadata, retrieve) and the REST API (UserAuthCertificate records),
+   * with one session. {@link InventoryException}s are the caller's to map.
+   */
+  static Inventory fromOrg(OrgAccess orgAccess, Map<String, String> environment, String alias, Duration maxWait) {
+    OrgAccess.Connection connection = orgAccess.connection(environment);
     try (HttpClient http = orgAccess.httpClient()) {
       MetadataClient client = MetadataClient.builder(connection.url(), connection::session, http).build();
-      return new OrgCertificates(client, Duration.ofSeconds(waitSeconds)).discover(org);
+      RestClient rest = new RestClient(connection.url(), connection::session, http);
+      return new OrgCertificates(client, rest, maxWait).discover(alias);
     }
+  }
+
+  /** An inventory failure as the CLI's error: 4 the org or its retrieve, 2 what does not parse. */
+  static CliException failure(InventoryException e) {
+    return new CliException(switch (e.code()) {
+      case ORG_UNAVAILABLE, RETRIEVE_FAILED -> ExitCode.UNAVAILABLE;
+      case MALFORMED_METADATA, SOURCE_UNREADABLE -> ExitCode.USAGE;
+    }, e.code() + ": " + e.getMessage(), e);
   }
 
   static long daysLeft(InventoryItem item, Instant now) {
@@ -260,6 +275,15 @@ final class CertsInventoryCommand implements Callable<Integer> {
       ObjectNode m = calendar.addObject().put("month", month.toString());
       ArrayNode fingerprints = m.putArray("fingerprints");
       inMonth.forEach(item -> fingerprints.add(item.fingerprint()));
+      ArrayNode expiring = m.putArray("items");
+      for (InventoryItem item : inMonth) {
+        ObjectNode e = expiring.addObject().put("fingerprint", item.fingerprint()).put("subject", item.subject())
+            .put("not_after", item.notAfter().toString()).put("days_left", daysLeft(item, now));
+        ArrayNode uses = e.putArray("uses");
+        item.uses().forEach(u -> uses.add(u.id()));
+        ArrayNode consumers = e.putArray("consumers");
+        item.consumers().forEach(c -> consumers.add(c.toString()));
+      }
     });
     ArrayNode notes = node.putArray("notes");
     inventory.notes().forEach(notes::add);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryException;
 import dev.portcullis.certs.inventory.OrgCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.rotate.RotationPlan;
 import dev.portcullis.certs.rotate.RotationPlanner;
 import dev.portcullis.salesforce.metadata.MetadataClient;

@@ -36,14 +36,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portcullis certs rotate ID}: rotates one of an org's certificates in stages (issue, upload, switch each
- * consumer, verify, retire the old), each step a ledger entry; resumes where a failed run stopped. State and the new
- * key live under {@code DATA_DIR/certs/}; the private CA's keystore and the new keys are protected by the password
- * in {@code $PORTCULLIS_CA_PASSWORD} or {@code --ca-password-file}, which is never printed.
+ * {@code portcullis certs rotate ID}: rotates one of an org's certificates in stages (request a CA-signed Certificate
+ * from the org, whose key the org makes and keeps; issue: the CA signs the org's CSR; upload the chain; switch each
+ * consumer; verify; retire the old), each step a ledger entry; resumes where a failed run stopped. The state and the
+ * signed chain live under {@code DATA_DIR/certs/rotations}; the private CA's keystore is protected by the password in
+ * {@code $PORTCULLIS_CA_PASSWORD} or {@code --ca-password-file}, which is never printed (ACME needs none).
  */
 @Command(name = "rotate", mixinStandardHelpOptions = true,
     description = "Rotate a certificate of an org (ID: its SHA-256 fingerprint or a prefix of 16+ hex digits, as"
-        + " `certs plan` prints it): issue, upload, switch each consumer, verify, retire. Run again to resume.",
+        + " `certs plan` prints it): request (the org makes the key and a CSR), issue (the CA signs the CSR), upload,"
+        + " switch each consumer, verify, retire. Run again to resume.",
     footer = {"", "Examples:",
         "  PORTCULLIS_CA_PASSWORD=… portcullis certs rotate 3f2a9c0d1e2f3a4b --org prod --data-dir /var/lib/portcullis",
         "  portcullis certs rotate 9e1d… --org prod --issuer acme --acme-directory https://acme.example/dir --dns01-hook ./dns-hook.sh", "",
@@ -75,7 +77,8 @@ final class CertsRotateCommand implements Callable<Integer> {
   int days;
 
   @Option(names = "--ca-password-file", paramLabel = "FILE",
-      description = "A file holding the password of the private CA keystore and of the new keys. Default: $" + PASSWORD_ENV + ".")
+      description = "A file holding the password of the private CA keystore (with --issuer private-ca). Default: $"
+          + PASSWORD_ENV + ".")
   Path passwordFile;
 
   @Option(names = "--acme-directory", paramLabel = "URL", description = "The ACME directory URL (with --issuer acme).")
@@ -119,7 +122,7 @@ final class CertsRotateCommand implements Callable<Integer> {
     OrgAccess.Connection connection = orgAccess.connection(env);
     PrintWriter out = spec.commandLine().getOut();
     Path data = location.dataDir;
-    char[] password = password(env);
+    char[] password = issuer.equals("private-ca") ? password(env) : null;
     Http01Responder responder = null;
     try (LedgerLocation open = location; LedgerAppender ledger = new LedgerAppender(open, spec.commandLine().getErr());
         HttpClient http = orgAccess.httpClient()) {
@@ -144,7 +147,7 @@ final class CertsRotateCommand implements Callable<Integer> {
       }
       MetadataClient client = MetadataClient.builder(connection.url(), connection::session, http).build();
       Rotation.Result result = Rotation.builder().client(client).org(org).issuer(certificateIssuer)
-          .stateDirectory(data.resolve("certs/rotations")).keyPassword(password).ledger(ledger::append)
+          .stateDirectory(data.resolve("certs/rotations")).ledger(ledger::append)
           .maxWait(Duration.ofSeconds(waitSeconds)).lifetime(Duration.ofDays(days))
           .actor("cli:" + System.getProperty("user.name", "unknown")).build().rotate(id);
       if (json) {
@@ -192,7 +195,7 @@ final class CertsRotateCommand implements Callable<Integer> {
     }
     String value = env.get(PASSWORD_ENV);
     if (value == null || value.isEmpty()) {
-      throw new CliException(ExitCode.USAGE, "no password for the private CA and the new keys: set $" + PASSWORD_ENV
+      throw new CliException(ExitCode.USAGE, "no password for the private CA keystore: set $" + PASSWORD_ENV
           + " or give --ca-password-file FILE");
     }
     return value.toCharArray();
@@ -219,6 +222,7 @@ final class CertsRotateCommand implements Callable<Integer> {
     return switch (code) {
       case KEYSTORE_UNREADABLE, PASSWORD_MISSING, POLICY_REFUSED -> ExitCode.USAGE;
       case ACME_FAILED, CHALLENGE_FAILED -> ExitCode.DENIED;
+      case CSR_INVALID -> ExitCode.VERIFICATION_FAILED;
       case ACME_UNAVAILABLE -> ExitCode.UNAVAILABLE;
     };
   }

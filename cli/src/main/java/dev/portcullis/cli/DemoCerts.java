@@ -7,12 +7,13 @@ import dev.portcullis.certs.check.TrustAnchors;
 import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.issue.PrivateCertificateAuthority;
 import dev.portcullis.certs.rotate.Rotation;
 import dev.portcullis.certs.rotate.RotationPlan;
 import dev.portcullis.certs.rotate.RotationPlanner;
 import dev.portcullis.salesforce.metadata.MetadataClient;
+import dev.portcullis.salesforce.rest.RestClient;
 import dev.portcullis.server.files.AtomicFiles;
 import java.io.IOException;
 import java.net.URI;
@@ -81,10 +82,11 @@ final class DemoCerts {
     Map<String, Object> facts = new LinkedHashMap<>();
     boolean ok = true;
     MetadataClient client = MetadataClient.builder(instanceUrl, session, http).build();
-    Inventory inventory = new OrgCertificates(client, Duration.ofMinutes(2)).discover(ORG);
+    Inventory inventory = new OrgCertificates(client, new RestClient(instanceUrl, session, http), Duration.ofMinutes(2))
+        .discover(ORG);
     Map<Use, Integer> byUse = new EnumMap<>(Use.class);
     inventory.items().forEach(item -> item.uses().forEach(use -> byUse.merge(use, 1, Integer::sum)));
-    lines.add("inventory of " + ORG + " through the Metadata API: " + inventory.items().size() + " certificates; by use: "
+    lines.add("inventory of " + ORG + " through the Metadata and REST APIs: " + inventory.items().size() + " certificates; by use: "
         + byUse.entrySet().stream().map(e -> e.getKey().id() + " " + e.getValue()).collect(Collectors.joining(", ")));
     facts.put("certificates", inventory.items().size());
     facts.put("by_use", byUse.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().id(), Map.Entry::getValue,
@@ -129,7 +131,7 @@ final class DemoCerts {
       PrivateCertificateAuthority ca = PrivateCertificateAuthority.openOrCreate(dataDir.resolve("certs/private-ca.p12"),
           password, "CN=Portcullis Private CA", Clock.systemUTC(), PrivateCertificateAuthority.DEFAULT_MAX_LIFETIME);
       rotated = Rotation.builder().client(client).org(ORG).issuer(ca).stateDirectory(dataDir.resolve("certs/rotations"))
-          .keyPassword(password).maxWait(Duration.ofMinutes(2)).lifetime(Duration.ofDays(365)).actor("portcullis demo")
+          .maxWait(Duration.ofMinutes(2)).lifetime(Duration.ofDays(365)).actor("portcullis demo")
           .ledger(entry -> {
             long index = ledger.append(entry);
             recorded.add(entry.kind() + " #" + index);

@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.deploy.gate.DeployGatekeeper;
 import dev.portcullis.ledger.Checkpoint;
 import dev.portcullis.ledger.LedgerErrorCode;
 import dev.portcullis.ledger.LedgerException;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code portcullis deploy show ID}: one deployment's whole story from the ledger, every entry of it proved.
  *
  * <p>Design note: the story is the entries whose {@code deployment_id} is ID ({@code deploy.requested}, {@code
- * deploy.completed}) and the {@code approval.*} entries of the approvals they name (searched in the same org from a
- * day before the first deployment entry). Nothing is printed that was not proved: each entry gets an inclusion
+ * deploy.completed}) and the {@code approval.*} entries of the approvals they name (searched in the same org from
+ * {@link #APPROVAL_LOOKBACK} before the first deployment entry: an approval is used within its validity, at most
+ * {@link DeployGatekeeper#MAX_APPROVAL_VALIDITY}, of being asked for). Nothing is printed that was not proved: each entry gets an inclusion
  * proof (RFC 9162 §2.1.3) against the latest signed checkpoint, checked with the log's key ({@link LedgerProofs}),
  * and the proved bytes must be the entry the search returned. The proof of the {@code deploy.completed} entry (or
  * of the {@code deploy.requested} one, if the deployment never ran) is printed in full so that anyone can check it
@@ -48,8 +50,11 @@ import picocli.CommandLine.Spec;
         "the log's own key). Exit 0 shown, 1 no such deployment, 3 a proof failed, 4 unavailable or not yet in a",
         "checkpoint."})
 final class DeployShowCommand implements Callable<Integer> {
-  /** How far before the deployment's first entry its approval's entries are looked for. */
-  static final Duration APPROVAL_LOOKBACK = Duration.ofDays(1);
+  /**
+   * How far before the deployment's first entry its approval's entries are looked for: the longest validity an
+   * approval can have, and a day for clocks and a deployment held while its approvers voted.
+   */
+  static final Duration APPROVAL_LOOKBACK = DeployGatekeeper.MAX_APPROVAL_VALIDITY.plusDays(1);
   private static final Set<String> SKIPPED = Set.of("v", "kind", "time");
 
   @Spec CommandSpec spec;

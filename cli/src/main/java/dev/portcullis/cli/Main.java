@@ -1,6 +1,8 @@
 package dev.portcullis.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,20 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "A Zero Trust control plane for Salesforce.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 denied or findings above the threshold,",
+      "2 usage or configuration error, 3 verification failed, 4 unavailable.",
+      "Documentation: docs/CLI.md"
+    })
+public final class Main implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. They are added by {@link #commandLine}, not
+   * named in {@code @Command(subcommands = …)}: picocli builds the model of every command it is given
+   * (reflection over each class's annotations, in picocli's Java 5 classes, which no AOT cache or CDS
+   * archive can hold), and for the whole tree that was most of a one-shot command's start-up.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       DemoCommand.class,
       ServeCommand.class,
       StatusCommand.class,
@@ -30,15 +45,8 @@ import picocli.CommandLine.Command;
       CertsCommand.class,
       OrgSimulatorCommand.class,
       WitnessCommand.class,
-      CommandLine.HelpCommand.class
-    },
-    footer = {
-      "",
-      "Exit codes: 0 ok, 1 denied or findings above the threshold,",
-      "2 usage or configuration error, 3 verification failed, 4 unavailable.",
-      "Documentation: docs/CLI.md"
-    })
-public final class Main implements Runnable {
+      CommandLine.HelpCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** The process environment, or the one a test gives; read by commands that look at CI variables. */
@@ -69,7 +77,7 @@ public final class Main implements Runnable {
 
   /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the environment variables that commands see. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
-    CommandLine commandLine = new CommandLine(new Main(environment));
+    CommandLine commandLine = commandLine(new Main(environment), args);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
@@ -83,5 +91,27 @@ public final class Main implements Runnable {
         });
     commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE.code());
     return commandLine.execute(args);
+  }
+
+  /**
+   * The command line for {@code args}: when the first argument names a subcommand exactly, only that
+   * subcommand's tree is built (parsing, help and errors below it are the same as with the whole tree);
+   * otherwise (no argument, an option, {@code help}, a typo that needs suggestions) every subcommand is.
+   */
+  static CommandLine commandLine(Main main, String[] args) {
+    CommandLine commandLine = new CommandLine(main);
+    List<Class<?>> chosen = args.length == 0 ? COMMANDS
+        : COMMANDS.stream().filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(args[0]))
+            .findFirst().<List<Class<?>>>map(List::of).orElse(COMMANDS);
+    chosen.forEach(commandLine::addSubcommand);
+    return commandLine;
+  }
+
+  /** The name and aliases a subcommand class declares. */
+  static List<String> names(Class<?> command) {
+    Command annotation = command.getAnnotation(Command.class);
+    List<String> names = new java.util.ArrayList<>(Arrays.asList(annotation.aliases()));
+    names.add(annotation.name());
+    return names;
   }
 }

@@ -76,12 +76,16 @@ class CertsInventoryCommandTest {
   record Run(int exit, String out, String err) {}
 
   static Run run(String token, String... args) {
+    return run(List.of("certs", "inventory"), token, args);
+  }
+
+  static Run run(List<String> command, String token, String... args) {
     Map<String, String> env = new HashMap<>();
     env.put("SF_ACCESS_TOKEN", token);
     env.put("SF_INSTANCE_URL", orgs.org("prod").url().toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of("certs", "inventory"));
+    List<String> all = new ArrayList<>(command);
     all.addAll(List.of(args));
     int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), env);
     return new Run(exit, out.toString(), err.toString());
@@ -102,7 +106,7 @@ class CertsInventoryCommandTest {
 
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode report = JSON.readTree(run.out());
-    assertThat(report.get("items")).hasSize(6);
+    assertThat(report.get("items")).hasSize(7);
     JsonNode signing = report.get("items").get(0);
     assertThat(signing.get("subject").asText()).startsWith("CN=SSO_Signing,");
     assertThat(signing.get("fingerprint").asText()).matches("[0-9a-f]{64}");
@@ -125,6 +129,19 @@ class CertsInventoryCommandTest {
     assertThat(item(report, "CN=warehouse-sync").get("consumers")).hasSize(2);
     assertThat(report.get("calendar").get(0).get("fingerprints").get(0).asText())
         .isEqualTo(signing.get("fingerprint").asText());
+    JsonNode soonest = report.get("calendar").get(0).get("items").get(0);
+    assertThat(soonest.get("fingerprint").asText()).isEqualTo(signing.get("fingerprint").asText());
+    assertThat(soonest.get("days_left").asLong()).isBetween(8L, 9L);
+    assertThat(soonest.get("uses")).extracting(JsonNode::asText).containsExactly("outbound-sso");
+    assertThat(soonest.get("consumers")).extracting(JsonNode::asText)
+        .containsExactly("SamlSsoConfig Okta (requestSigningCertId)",
+            "ExternalCredential Warehouse_JWT (externalCredentialParameters/SigningCertificate)");
+    // certificate-based login: a UserAuthCertificate record, read through REST, consumed by its user
+    JsonNode login = item(report, "CN=ada.admin@acme.example");
+    assertThat(login.get("use").asText()).isEqualTo("inbound-user-mtls");
+    assertThat(login.get("consumers")).extracting(c -> c.get("type").asText() + " " + c.get("name").asText())
+        .containsExactly("User ada.admin@acme.example");
+    assertThat(login.get("sources").get(0).get("location").asText()).isEqualTo("UserAuthCertificate/Login_Certificate");
     assertThat(report.get("notes")).isEmpty();
   }
 
@@ -132,7 +149,7 @@ class CertsInventoryCommandTest {
   void textAndCalendarViewsNameUseAndConsumers() {
     Run table = run(session, "--org", "prod");
     assertThat(table.exit()).as(table.err()).isZero();
-    assertThat(table.out()).startsWith("6 certificates\n")
+    assertThat(table.out()).startsWith("7 certificates\n")
         .contains("outbound-sso", "CN=SSO_Signing,", "used by: SamlSsoConfig Okta (requestSigningCertId)",
             "found:   org:prod certs/SSO_Signing.crt; owner ");
 
@@ -142,6 +159,50 @@ class CertsInventoryCommandTest {
     assertThat(firstMonth).matches("\\d{4}-\\d{2} \\(\\d+\\)");
     assertThat(calendar.out()).contains("inbound-api-mtls  CN=orders.partner.example",
         "used by: ConnectedApp Warehouse_Sync (oauthConfig/certificate), ExtlClntAppGlobalOauthSettings Warehouse_Sync_Global (certificate)");
+  }
+
+  @Test
+  void checkOfTheOrgFindsTheFourPlantedProblemsEachWithItsCertificatesOwnUse(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("orgsim-public-root.pem");
+    Files.writeString(root, "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(orgs.publicRoots().getFirst().getEncoded())
+        + "\n-----END CERTIFICATE-----\n");
+    Path sarif = dir.resolve("certs.sarif");
+
+    Run run = run(List.of("certs", "check"), session, "--org", "prod", "--simulated-public-root", root.toString(), "--json",
+        "--sarif", sarif.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(report.get("subjects")).hasSize(7).allSatisfy(s -> assertThat(s.get("kind").asText()).isEqualTo("org"));
+    List<String> found = new ArrayList<>();
+    for (JsonNode finding : report.get("findings")) {
+      java.util.regex.Matcher cn = java.util.regex.Pattern.compile("(?:^|,)(CN=[^,]+)").matcher(finding.get("subject").asText());
+      found.add(finding.get("check").asText() + "@" + (cn.find() ? cn.group(1) : finding.get("subject").asText()) + "@"
+          + finding.get("use").asText());
+    }
+    assertThat(found).contains(
+        "expiry-window@CN=SSO_Signing@outbound-sso",
+        "client-auth-eku@CN=orders.partner.example@inbound-api-mtls",
+        "br-lifetime@CN=www.acme.example@inbound-tls",
+        "signature-algorithm@CN=salesforce-billing-client@outbound-mtls");
+    assertThat(found).filteredOn(f -> f.contains("@CN=ada.admin@acme.example@"))
+        .allSatisfy(f -> assertThat(f).endsWith("@inbound-user-mtls"))
+        .noneMatch(f -> f.startsWith("client-auth-eku@") || f.startsWith("trust-path@"));
+    JsonNode expiring = report.get("findings").findParents("check").stream()
+        .filter(f -> f.get("check").asText().equals("expiry-window")).findFirst().orElseThrow();
+    assertThat(expiring.get("origin").asText()).isEqualTo("org:prod certs/SSO_Signing.crt");
+    assertThat(Files.readString(sarif)).contains("\"uri\" : \"certs/SSO_Signing.crt\"").contains("br-lifetime");
+
+    // without the simulated public root the custom domain's chain is private: its lifetime is then not the BR's concern
+    Run text = run(List.of("certs", "check"), session, "--org", "prod");
+    assertThat(text.exit()).as(text.err()).isEqualTo(1);
+    assertThat(text.out()).contains("org:prod certs/SSO_Signing.crt", "expiry-window (C4)", "client-auth-eku (C8)",
+        "signature-algorithm (C12)");
+
+    Run refused = run(List.of("certs", "check"), "00Dnot!a-session", "--org", "prod");
+    assertThat(refused.exit()).isEqualTo(4);
+    assertThat(refused.err()).contains("ORG_UNAVAILABLE");
   }
 
   @Test

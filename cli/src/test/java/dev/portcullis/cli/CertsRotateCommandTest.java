@@ -142,7 +142,15 @@ class CertsRotateCommandTest {
     for (JsonNode e : JSON.readTree(steps.out()).get("entries")) {
       recorded.add(e.get("entry").get("step").asText());
     }
-    assertThat(recorded).containsExactly("issue", "upload", "switch", "switch", "verify", "retire");
+    assertThat(recorded).containsExactly("request", "issue", "upload", "switch", "switch", "verify", "retire");
+    // The new key is the org's: the rotation kept only its state and the public chain, no keystore of its own.
+    String newName = result.get("new_certificate").asText();
+    assertThat(new String(orgs.org("prod").metadataFiles("Certificate", newName).orElseThrow()
+        .get("certs/" + newName + ".crt-meta.xml"), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("<caSigned>true</caSigned>", "<expirationDate>");
+    try (java.util.stream.Stream<java.nio.file.Path> kept = java.nio.file.Files.list(data.resolve("certs/rotations"))) {
+      assertThat(kept.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.endsWith(".json") || n.endsWith(".crt"));
+    }
     Run rotated = run(Map.of(), "ledger", "search", "--data-dir", data.toString(), "--kind", "cert.rotated", "--json");
     assertThat(JSON.readTree(rotated.out()).get("entries")).hasSize(1);
 

@@ -32,9 +32,9 @@ class DemoCertsTourTest {
     assertThat(certs.get("ok").asBoolean()).as(certs.get("detail").asText()).isTrue();
     assertThat(code).as(err.toString()).isZero();
     String detail = certs.get("detail").asText();
-    assertThat(certs.at("/facts/certificates").asInt()).isEqualTo(6);
+    assertThat(certs.at("/facts/certificates").asInt()).isEqualTo(7);
     assertThat(certs.at("/facts/by_use/inbound-sso").asInt()).isEqualTo(2);
-    assertThat(detail).contains("by use: inbound-tls 1, inbound-api-mtls 1, outbound-mtls 1, inbound-sso 2, outbound-sso 1")
+    assertThat(detail).contains("by use: inbound-tls 1, inbound-user-mtls 1, inbound-api-mtls 1, outbound-mtls 1, inbound-sso 2, outbound-sso 1")
         .containsPattern("expiry-window \\(C4\\) SSO_Signing \\[outbound-sso\\]: .*[89] of 365 days left")
         .contains("client-auth-eku (C8) orders.partner.example [inbound-api-mtls]")
         .contains("br-lifetime (C2) www.acme.example [inbound-tls]: lifetime of 399 days exceeds the 200-day maximum")

@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -83,6 +85,40 @@ class DeployShowCommandTest {
             + latest().size())
         .doesNotContain("dpl_8").doesNotContain("bob");
     assertThat(run.err()).contains("own key");
+  }
+
+  @Test
+  void anApprovalAskedForDaysBeforeTheDeploymentIsPartOfItsStory() throws Exception {
+    // approvals stay valid up to seven days (a policy's valid_for_minutes): one asked for six days before the
+    // deployment ran, voted five days before, is still found
+    Instant deployed = Instant.now();
+    String binding = "b".repeat(64);
+    LedgerLocation location = new LedgerLocation();
+    location.dataDir = data;
+    try (LedgerAppender appender = new LedgerAppender(location, new java.io.PrintWriter(System.err, true))) {
+      appender.append(LedgerEntry.of("approval.requested", deployed.minus(Duration.ofDays(6)), Map.of(
+          "approval", "apr_old", "approval_kind", "deploy", "org", "prod", "actor", "alice-dev", "issuer", "demo",
+          "summary", "deploy to prod", "required", 1, "binding_sha256", binding,
+          "expires", LedgerEntry.formatTime(deployed.plus(Duration.ofDays(1))))));
+      appender.append(LedgerEntry.of("approval.voted", deployed.minus(Duration.ofDays(5)), Map.of(
+          "approval", "apr_old", "org", "prod", "actor", "carol", "issuer", "demo", "verdict", "approve",
+          "outcome", "approved", "requester", "alice-dev", "binding_sha256", binding)));
+      appender.append(LedgerEntry.of("approval.voted", deployed.minus(Duration.ofDays(5)), Map.of(
+          "approval", "apr_other", "org", "prod", "actor", "mallory", "issuer", "demo", "verdict", "approve",
+          "outcome", "approved", "requester", "alice-dev", "binding_sha256", binding)));
+      appender.append(LedgerEntry.of("deploy.completed", deployed, Map.of("org", "prod", "actor", "alice-dev",
+          "commit", COMMIT, "deployment_id", "dpl_9", "job", "deploy", "outcome", "succeeded", "approval", "apr_old",
+          "approvers", List.of("carol"))));
+    }
+
+    MainTest.Run run = MainTest.run("deploy", "show", "dpl_9", "--json", "--data-dir", data.toString());
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(run.out());
+    List<String> kinds = new ArrayList<>();
+    json.get("approval_entries").forEach(e -> kinds.add(e.path("kind").asText() + " " + e.path("entry").path("actor")
+        .asText()));
+    assertThat(kinds).containsExactly("approval.requested alice-dev", "approval.voted carol");
   }
 
   @Test

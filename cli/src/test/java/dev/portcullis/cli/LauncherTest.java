@@ -34,8 +34,13 @@ class LauncherTest {
   }
 
   private static Result findJdk(Map<String, String> env) throws IOException, InterruptedException {
+    return launcher("portcullis_find_jdk; echo \"$JAVA_HOME\"", env);
+  }
+
+  /** Runs {@code script} in bash after sourcing the launcher's functions. */
+  private static Result launcher(String script, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder("bash", "-c",
-        "PORTCULLIS_LAUNCHER_LIB=1 . \"$0\"; portcullis_find_jdk; echo \"$JAVA_HOME\"", LAUNCHER.toString());
+        "PORTCULLIS_LAUNCHER_LIB=1 . \"$0\"; " + script, LAUNCHER.toString());
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("PORTCULLIS_JAVA_HOME");
     builder.environment().put("PATH", "/nonexistent:/bin:/usr/bin");
@@ -87,5 +92,55 @@ class LauncherTest {
     Result result = findJdk(Map.of("PORTCULLIS_JAVA_HOME", jdk17.toString(), "PORTCULLIS_JDK_CANDIDATES", ""));
     assertThat(result.exit()).isEqualTo(4);
     assertThat(result.err()).contains("PORTCULLIS_JAVA_HOME=" + jdk17 + " is not a JDK 21 or newer");
+  }
+
+  /** The JVM options the launcher picks for a command line, with JAVA_HOME a fake JDK of that version. */
+  private static Result startupOptions(Path jdk, String commandLine, String javaOpts) throws Exception {
+    return launcher("portcullis_startup_opts " + commandLine + "; echo \"${portcullis_jvm_opts[*]}\"",
+        Map.of("JAVA_HOME", jdk.toString(), "PORTCULLIS_JAVA_OPTS", javaOpts));
+  }
+
+  @Test
+  void onJdk21OneShotCommandsGetC1AndTheSerialCollectorAndServersDoNot(@TempDir Path dir) throws Exception {
+    Path jdk21 = fakeJdk(dir, "jdk-21", "21.0.5");
+    Result deploy = startupOptions(jdk21, "deploy convert --output-dir x", "");
+    assertThat(deploy.exit()).isZero();
+    assertThat(deploy.out()).contains("-XX:+AutoCreateSharedArchive", "portcullis-deploy.jsa",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC").doesNotContain("AOTCache");
+    assertThat(startupOptions(jdk21, "ledger verify", "").out())
+        .contains("portcullis-oneshot.jsa", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    for (String server : new String[] {"serve --demo", "demo", "orgsim", "witness serve", ""}) {
+      assertThat(startupOptions(jdk21, server, "").out()).as(server)
+          .contains("portcullis.jsa").doesNotContain("TieredStopAtLevel", "UseSerialGC");
+    }
+  }
+
+  @Test
+  void theUsersOwnCollectorOrCompilerChoiceIsKept(@TempDir Path dir) throws Exception {
+    Path jdk21 = fakeJdk(dir, "jdk-21", "21.0.5");
+    assertThat(startupOptions(jdk21, "deploy convert", "-Xmx1g -XX:+UseParallelGC").out())
+        .contains("-XX:TieredStopAtLevel=1").doesNotContain("UseSerialGC");
+    assertThat(startupOptions(jdk21, "deploy convert", "-XX:TieredStopAtLevel=4").out())
+        .contains("-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel");
+  }
+
+  @Test
+  void onJdk25WithoutACacheTheArchiveIsUsedAndAFailedRecordingFailsNothing(@TempDir Path dir) throws Exception {
+    Path jdk25 = fakeJdk(dir, "jdk-25", "25.0.1"); // its java prints a line and writes no cache
+    Path jar = Files.writeString(dir.resolve("portcullis.jar"), "not a jar");
+    String setUp = "portcullis_jar=" + jar + "; portcullis_deploy_aot=" + dir.resolve("deploy.aot") + "; ";
+    Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
+    Result quiet = launcher(setUp + "portcullis_train_deploy_aot; echo trained $?; portcullis_startup_opts deploy convert;"
+        + " echo \"${portcullis_jvm_opts[*]}\"", env);
+    assertThat(quiet.exit()).isZero();
+    assertThat(quiet.out()).startsWith("trained 0").contains("-XX:+AutoCreateSharedArchive").doesNotContain("AOTCache");
+    assertThat(quiet.err()).isEmpty();
+    assertThat(dir.resolve("deploy.aot")).doesNotExist();
+    assertThat(dir.resolve("deploy.aot.failed")).exists(); // so the next command does not try again
+
+    Result debug = launcher(setUp + "portcullis_train_deploy_aot", Map.of("JAVA_HOME", jdk25.toString(),
+        "PORTCULLIS_LAUNCHER_DEBUG", "1"));
+    assertThat(debug.exit()).isZero();
+    assertThat(debug.err()).contains("no deploy start-up cache: recording it failed for this jar before");
   }
 }

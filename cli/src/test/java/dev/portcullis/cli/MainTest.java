@@ -41,6 +41,28 @@ class MainTest {
   }
 
   @Test
+  void aCommandBuiltAloneHelpsAsInTheWholeTree() {
+    // `help NAME` builds every command (its first word names none); `NAME --help` only NAME's tree.
+    for (Class<?> command : Main.COMMANDS) {
+      if (command == picocli.CommandLine.HelpCommand.class) {
+        continue;
+      }
+      String name = Main.names(command).getLast();
+      Run alone = run(name, "--help");
+      Run whole = run("help", name);
+      assertThat(alone.exitCode()).as(name).isZero();
+      assertThat(alone.out()).as(name).isEqualTo(whole.out()).startsWith("Usage: portcullis " + name);
+    }
+  }
+
+  @Test
+  void aMisspeltCommandIsStillSuggestedFromTheWholeTree() {
+    Run run = run("depoly", "convert");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("depoly").contains("deploy");
+  }
+
+  @Test
   void versionNamesTheProductAndTheJava() {
     Run run = run("--version");
     assertThat(run.exitCode()).isZero();

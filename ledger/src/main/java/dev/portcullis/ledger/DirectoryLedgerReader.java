@@ -35,6 +35,45 @@ final class DirectoryLedgerReader implements LedgerReader {
     }
   }
 
+  /**
+   * A tile or bundle; a partial one that has no file of its own (superseded by the full tile and deleted, or never
+   * written because the publisher wrote only a wider width of it) is read as the prefix of the full tile or of the
+   * narrowest wider partial ({@link TilePrefix}). What is read is checked against signed checkpoints by whoever
+   * uses it (proofs, verification), as every file of this reader is.
+   */
+  @Override
+  public byte[] read(TilePath path) {
+    byte[] exact = read(path.format());
+    if (exact != null || path.isFull()) {
+      return exact;
+    }
+    TilePath full = new TilePath(path.entries(), path.level(), path.index(), TilePath.FULL_WIDTH);
+    byte[] data = read(full.format());
+    if (data != null) {
+      return TilePrefix.cut(path, data, TilePath.FULL_WIDTH);
+    }
+    String exactName = path.format();
+    String partials = exactName.substring(0, exactName.lastIndexOf('/'));
+    LedgerPaths.checkRelative(partials);
+    String[] names = root.resolve(partials).toFile().list();
+    int best = 0;
+    if (names != null) {
+      for (String name : names) {
+        if (name.matches("[1-9][0-9]{0,2}")) {
+          int w = Integer.parseInt(name);
+          if (w > path.width() && w < TilePath.FULL_WIDTH && (best == 0 || w < best)) {
+            best = w;
+          }
+        }
+      }
+    }
+    if (best == 0) {
+      return null;
+    }
+    data = read(new TilePath(path.entries(), path.level(), path.index(), best).format());
+    return data == null ? null : TilePrefix.cut(path, data, best);
+  }
+
   @Override
   public InputStream open(String relativePath) {
     Path file = resolve(relativePath);

@@ -260,7 +260,7 @@ public record EntryKind(
               "org", FieldType.TEXT),
           fields("consumer", FieldType.TEXT, "old_sha256", FieldType.SHA256, "new_sha256", FieldType.SHA256,
               "new_certificate", FieldType.TEXT, "not_after", FieldType.TIME, "issuer", FieldType.TEXT,
-              "detail", FieldType.TEXT, "actor", FieldType.TEXT));
+              "detail", FieldType.TEXT, "actor", FieldType.TEXT, "csr_sha256", FieldType.SHA256));
 
   public static final EntryKind ADMIN_NOTE =
       kind("admin.note", "an administrator wrote a note into the ledger",

@@ -80,11 +80,21 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   private final java.util.Map<TilePath, byte[]> pendingTiles = new java.util.HashMap<>();
   private final java.util.TreeMap<Long, byte[]> pendingCheckpoints = new java.util.TreeMap<>();
   private long pendingBytes;
+  /** Committed batches the publisher has not taken yet, in commit order: guarded by {@link #pendingLock}. */
+  private final java.util.ArrayDeque<Committed> unpublished = new java.util.ArrayDeque<>();
+  /** A publication task is queued or running and has not taken {@link #unpublished} yet: guarded by pendingLock. */
+  private boolean publicationQueued;
+  /** Someone waits for the files (or for room under the backpressure limit): publish without pacing. */
+  private boolean publishNow;
+  /** When the publisher last took the unpublished batches (publisher thread only). */
+  private long lastPublication = Long.MIN_VALUE / 2;
+  private final long publishIntervalNanos;
   /** The latest committed checkpoint (with any cosignatures) while this storage holds the lock; else null. */
   private byte[] latest;
 
-  private FileSystemLedgerStorage(Path root, int indexInterval, long walSegmentBytes) {
+  private FileSystemLedgerStorage(Path root, int indexInterval, long walSegmentBytes, long publishIntervalNanos) {
     this.root = root;
+    this.publishIntervalNanos = publishIntervalNanos;
     this.history = new CheckpointHistory(root.resolve(HISTORY), indexInterval);
     this.walSegmentBytes = walSegmentBytes;
   }
@@ -99,12 +109,18 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   }
 
   static FileSystemLedgerStorage open(Path dir, int historyIndexInterval, long walSegmentBytes) throws IOException {
+    return open(dir, historyIndexInterval, walSegmentBytes, PUBLISH_INTERVAL_NANOS);
+  }
+
+  /** For tests: with another {@link #PUBLISH_INTERVAL_NANOS}. */
+  static FileSystemLedgerStorage open(Path dir, int historyIndexInterval, long walSegmentBytes,
+      long publishIntervalNanos) throws IOException {
     Files.createDirectories(dir);
     Path real = dir.toRealPath();
     if (!Files.isDirectory(real)) {
       throw new LedgerException(LedgerErrorCode.UNSAFE_PATH, "ledger directory " + dir + " is not a directory");
     }
-    return new FileSystemLedgerStorage(real, historyIndexInterval, walSegmentBytes);
+    return new FileSystemLedgerStorage(real, historyIndexInterval, walSegmentBytes, publishIntervalNanos);
   }
 
   /** The ledger directory (its real path). */
@@ -120,7 +136,66 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         return Optional.of(data);
       }
     }
-    return readFile(file(path));
+    Optional<byte[]> exact = readFile(file(path));
+    if (exact.isPresent() || path.isFull()) {
+      return exact;
+    }
+    return Optional.ofNullable(fromWider(path));
+  }
+
+  /**
+   * A partial tile that has no file of its own, cut from a wider version of it that belongs to the committed tree
+   * ({@link TilePrefix}): the publisher writes only the widest width of a tile that several commits widened before
+   * it ran, and partial files are deleted once the full tile exists. Null when no such version exists (a tile
+   * beyond the committed tree, or a log whose files are missing).
+   */
+  private byte[] fromWider(TilePath path) throws IOException {
+    long size;
+    synchronized (pendingLock) {
+      size = !pendingCheckpoints.isEmpty() ? pendingCheckpoints.lastKey() : -1;
+    }
+    if (size < 0) {
+      size = committedSize >= 0 ? committedSize : history.lastSize();
+    }
+    int limit = TilePrefix.widthIn(path, size);
+    if (limit <= path.width()) {
+      return null; // not a tile of the committed tree at this width: never made up from other files
+    }
+    synchronized (pendingLock) {
+      for (int w = path.width() + 1; w <= limit; w++) {
+        byte[] data = pendingTiles.get(new TilePath(path.entries(), path.level(), path.index(), w));
+        if (data != null) {
+          return TilePrefix.cut(path, data, w);
+        }
+      }
+    }
+    if (limit == TilePath.FULL_WIDTH) {
+      TilePath full = new TilePath(path.entries(), path.level(), path.index(), TilePath.FULL_WIDTH);
+      Optional<byte[]> data = readFile(file(full));
+      if (data.isPresent()) {
+        return TilePrefix.cut(path, data.get(), TilePath.FULL_WIDTH);
+      }
+    }
+    // the partial directory: <N>.p/<W>, the narrowest width above the wanted one that the committed tree has
+    Path partials = file(new TilePath(path.entries(), path.level(), path.index(), 1)).getParent();
+    String[] names = partials.toFile().list();
+    int best = 0;
+    if (names != null) {
+      for (String name : names) {
+        if (name.matches("[1-9][0-9]{0,2}")) {
+          int w = Integer.parseInt(name);
+          if (w > path.width() && w <= Math.min(limit, TilePath.FULL_WIDTH - 1) && (best == 0 || w < best)) {
+            best = w;
+          }
+        }
+      }
+    }
+    if (best == 0) {
+      return null;
+    }
+    TilePath wider = new TilePath(path.entries(), path.level(), path.index(), best);
+    Optional<byte[]> data = readFile(file(wider));
+    return data.isEmpty() ? null : TilePrefix.cut(path, data.get(), best);
   }
 
   @Override
@@ -288,6 +363,9 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       synchronized (pendingLock) {
         pendingTiles.clear();
         pendingCheckpoints.clear();
+        unpublished.clear();
+        publicationQueued = false;
+        publishNow = false;
         pendingBytes = 0;
         latest = null;
         pendingLock.notifyAll();
@@ -391,6 +469,20 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
    */
   static final long MAX_PENDING_BYTES = 64L << 20;
 
+  /**
+   * Shortest time between two publications. A commit's files are written by the publisher at most this long after
+   * the commit point (sooner when someone waits for them: {@link #awaitPublished}, backpressure, shutdown), and all
+   * batches committed meanwhile are published together: a tile several of them widened is written once, at its
+   * widest. Under load, a commit every millisecond or two would otherwise rewrite the growing partial entry bundle
+   * (up to 255 entries) and partial hash tiles as new files each time; that was the largest CPU cost of the gateway
+   * (docs/PERFORMANCE.md, "Gateway load"). Readers of this storage see every acknowledged entry at once (from memory
+   * until published), and narrower widths are read as prefixes of the wider files ({@link #fromWider}).
+   */
+  static final long PUBLISH_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** One committed batch waiting for the publisher. */
+  private record Committed(List<Tile> tiles, long size, byte[] note, long bytes) {}
+
   @Override
   public void commit(Batch batch) throws IOException {
     synchronized (writeLock) {
@@ -441,27 +533,75 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         latest = batch.signedCheckpoint();
         pendingBytes += bytes;
       }
-      long pending = bytes;
-      publisher.execute(() -> publish(writes, size, batch.signedCheckpoint(), pending));
+      boolean queue;
+      synchronized (pendingLock) {
+        unpublished.add(new Committed(writes, size, batch.signedCheckpoint(), bytes));
+        queue = !publicationQueued;
+        publicationQueued = true;
+      }
+      if (queue) {
+        publisher.execute(this::publishUnpublished);
+      }
     }
   }
 
   /**
-   * Writes one committed batch's files (publisher thread): its tiles under their final names, its history record,
-   * and the {@code checkpoint} file unless a newer batch is already committed (that one's publication replaces it).
-   * None is forced: the write-ahead log holds the batch, and the segment's flush forces them.
+   * Publisher thread: waits until {@link #PUBLISH_INTERVAL_NANOS} after the last publication (unless someone waits
+   * for the files), then publishes every batch committed so far.
    */
-  private void publish(List<Tile> tiles, long size, byte[] note, long bytes) {
+  private void publishUnpublished() {
+    List<Committed> batches;
+    synchronized (pendingLock) {
+      long left;
+      while (!publishNow && !failed && (left = lastPublication + publishIntervalNanos - System.nanoTime()) > 0) {
+        try {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(pendingLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // the lock is being given up without publishing (as a crash would)
+          return;
+        }
+      }
+      batches = new ArrayList<>(unpublished);
+      unpublished.clear();
+      publicationQueued = false;
+      publishNow = false;
+    }
+    lastPublication = System.nanoTime();
+    if (!batches.isEmpty()) {
+      publish(batches);
+    }
+  }
+
+  /**
+   * Writes committed batches' files (publisher thread): their tiles under their final names (a tile that several of
+   * them widened only at its widest: the narrower widths are its prefix), their history records, and the {@code
+   * checkpoint} file unless a newer batch is already committed (that one's publication replaces it). None is forced:
+   * the write-ahead log holds the batches, and the segment's flush forces them.
+   */
+  private void publish(List<Committed> batches) {
     if (failed) {
       return;
     }
+    long size = batches.getLast().size();
+    java.util.Map<TilePath, Tile> widest = new java.util.LinkedHashMap<>();
     try {
-      List<Pending> files = new ArrayList<>(tiles.size());
-      for (Tile tile : tiles) {
+      for (Committed batch : batches) {
+        for (Tile tile : batch.tiles()) {
+          TilePath key = new TilePath(tile.path().entries(), tile.path().level(), tile.path().index(), 1);
+          Tile known = widest.get(key);
+          if (known == null || tile.path().width() >= known.path().width()) {
+            widest.put(key, tile);
+          }
+        }
+      }
+      List<Pending> files = new ArrayList<>(widest.size());
+      for (Tile tile : widest.values()) {
         files.add(new Pending(file(tile.path()), tile.data()));
       }
       writeUnforced(files, dirty);
-      history.append(note, size, false);
+      for (Committed batch : batches) {
+        history.append(batch.note(), batch.size(), false);
+      }
       byte[] checkpointFile;
       synchronized (pendingLock) {
         checkpointFile = pendingCheckpoints.lastKey() == size ? latest : null;
@@ -470,7 +610,7 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
         replaceUnforced(root.resolve(CHECKPOINT), checkpointFile);
       }
     } catch (IOException | RuntimeException e) {
-      failed = true; // the batch stays readable from memory until the lock is given up; recovery replays it
+      failed = true; // the batches stay readable from memory until the lock is given up; recovery replays them
       System.getLogger(FileSystemLedgerStorage.class.getName()).log(System.Logger.Level.ERROR,
           "publishing tree size " + size + " of " + root + " failed; the sequencer stops", e);
       synchronized (pendingLock) {
@@ -478,19 +618,22 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
       }
       return;
     }
-    synchronized (pendingLock) {
-      for (Tile tile : tiles) {
-        pendingTiles.remove(tile.path(), tile.data());
-      }
-      pendingCheckpoints.remove(size);
-      pendingBytes -= bytes;
-      pendingLock.notifyAll();
-    }
-    for (Tile tile : tiles) {
+    // queued before the batches stop counting as pending, so that whoever saw them published finds the sweeps queued
+    for (Tile tile : widest.values()) {
       if (tile.path().isFull()) {
         Path full = file(tile.path());
         SWEEPER.execute(() -> deletePartials(full));
       }
+    }
+    synchronized (pendingLock) {
+      for (Committed batch : batches) {
+        for (Tile tile : batch.tiles()) {
+          pendingTiles.remove(tile.path(), tile.data());
+        }
+        pendingCheckpoints.remove(batch.size());
+        pendingBytes -= batch.bytes();
+      }
+      pendingLock.notifyAll();
     }
   }
 
@@ -498,6 +641,8 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
   private void awaitPendingBelow(long limit) throws IOException {
     synchronized (pendingLock) {
       while (pendingBytes > Math.max(0, limit) && !failed) {
+        publishNow = true; // someone waits: the publisher does not pace itself
+        pendingLock.notifyAll();
         try {
           pendingLock.wait();
         } catch (InterruptedException e) {

@@ -40,7 +40,9 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
   final class Ed25519 implements NoteSigner {
     private final String name;
     private final byte[] seed;
-      private final NoteVerifier.Ed25519 verifier;
+    /** The public key (RFC 8032 encoding), kept so that signing does not derive it again each time. */
+    private final byte[] publicKey;
+    private final NoteVerifier.Ed25519 verifier;
 
     /** A signer for {@code name} from a 32-byte RFC 8032 seed (copied). */
     public Ed25519(String name, byte[] seed) {
@@ -54,7 +56,8 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
       }
       this.name = name;
       this.seed = seed.clone();
-        byte[] raw = NoteKeys.publicKeyOfSeed(seed);
+      byte[] raw = NoteKeys.publicKeyOfSeed(seed);
+      this.publicKey = raw.clone();
       this.verifier = new NoteVerifier.Ed25519(name, raw, NoteKeys.publicKey(raw));
     }
 
@@ -80,7 +83,7 @@ public sealed interface NoteSigner permits NoteSigner.Ed25519, Cosigner {
 
     @Override
     public byte[] sign(byte[] text) {
-      return NoteKeys.sign(seed, text);
+      return NoteKeys.sign(seed, publicKey, text);
     }
 
     @Override

@@ -30,8 +30,63 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     return FileSystemLedgerStorage.open(temp.resolve("ledger"), 4);
   }
 
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static LedgerErrorCode codeOf(Throwable t) {
     return ((LedgerException) t).code();
+  }
+
+  @Test
+  void batchesPublishedTogetherWriteEachTileOnceAndEveryWidthStillReadsBack() throws Exception {
+    // a publisher that paces itself (here: 10 minutes, so every commit after the first waits for awaitPublished)
+    // writes a tile that several commits widened only at its widest; each narrower width of every committed size
+    // must read back, through the storage and from the directory alone, as the bytes that commit made
+    storage.close();
+    storage = FileSystemLedgerStorage.open(dir(), 4, WriteAheadLog.DEFAULT_SEGMENT_BYTES,
+        java.util.concurrent.TimeUnit.MINUTES.toNanos(10));
+    LedgerStorage.SequencerLock held = storage.acquireSequencerLock();
+    try {
+      LedgerStorageFixture log = new LedgerStorageFixture();
+      List<LedgerStorage.Tile> made = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        LedgerStorage.Batch batch = log.next(1 + (i * 7) % 11); // 360 entries: across the first full tile
+        made.addAll(batch.tiles());
+        storage.commit(batch);
+      }
+      FileSystemLedgerStorage files = (FileSystemLedgerStorage) storage;
+      // before publication: everything reads from memory
+      for (LedgerStorage.Tile tile : made) {
+        assertThat(storage.read(tile.path())).as(tile.path().format()).hasValue(tile.data());
+      }
+      files.awaitPublished();
+      FileSystemLedgerStorage.awaitSweeper();
+      LedgerReader directory = LedgerReader.directory(dir());
+      for (LedgerStorage.Tile tile : made) {
+        assertThat(storage.read(tile.path())).as(tile.path().format()).hasValue(tile.data());
+        assertThat(directory.read(tile.path())).as(tile.path().format()).isEqualTo(tile.data());
+      }
+      long bundleFiles;
+      try (Stream<Path> partial = Files.list(dir().resolve("tile/entries/001.p"))) {
+        bundleFiles = partial.count();
+      }
+      long bundleWidths = made.stream().filter(t -> t.path().entries() && t.path().index() == 1).count();
+      assertThat(bundleWidths).isGreaterThan(5);
+      assertThat(bundleFiles).as("partial bundles written").isLessThan(bundleWidths);
+      // a width beyond the committed tree is never made up from other files
+      long size = log.size();
+      int open = (int) (size % 256);
+      assertThat(storage.read(TilePath.entryBundle(1, open + 1))).isEmpty();
+      assertThat(storage.read(TilePath.tile(0, 1, open + 1))).isEmpty();
+      assertThat(storage.read(TilePath.tile(0, 2, 1))).isEmpty();
+    } finally {
+      held.close();
+    }
   }
 
   @Test
@@ -54,7 +109,9 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
     // tile stay
     FileSystemLedgerStorage.awaitSweeper();
     assertThat(dir().resolve("tile/0/000.p")).doesNotExist();
-    assertThat(dir().resolve("tile/0/001.p/45")).isRegularFile();
+    // the open tile's widths: 47 has its file; 45 too unless it was published with 47 (then it is 47's prefix)
+    assertThat(storage.read(TilePath.tile(0, 1, 45))).hasValueSatisfying(tile -> assertThat(tile)
+        .isEqualTo(java.util.Arrays.copyOf(readBytes(dir().resolve("tile/0/001.p/47")), 45 * 32)));
     try (Stream<Path> files = Files.walk(dir())) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
     }

@@ -210,4 +210,23 @@ class NoteKeyTest {
           .isInstanceOf(NoteException.class).hasMessageContaining("is invalid");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void signingWithTheKeptPublicKeyGivesTheSameSignatureAsFromTheSeedAlone() {
+    // Ed25519 is deterministic (RFC 8032 §5.1.6): the signer keeps its public key instead of deriving it per
+    // signature, which must not change a single byte
+    java.util.Random random = new java.util.Random(8032);
+    for (int i = 0; i < 200; i++) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      byte[] message = new byte[random.nextInt(300)];
+      random.nextBytes(message);
+      byte[] publicKey = NoteKeys.publicKeyOfSeed(seed);
+      byte[] kept = NoteKeys.sign(seed, publicKey, message);
+      assertThat(kept).isEqualTo(NoteKeys.sign(seed, message));
+      assertThat(NoteKeys.verify(publicKey, message, kept)).isTrue();
+      NoteSigner.Ed25519 signer = new NoteSigner.Ed25519("k", seed);
+      assertThat(signer.sign(message)).isEqualTo(kept);
+    }
+  }
 }

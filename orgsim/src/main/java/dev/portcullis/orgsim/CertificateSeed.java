@@ -72,6 +72,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   <li>{@code ConnectedApp Warehouse_Sync} ({@code oauthConfig/certificate}) and {@code
  *       ExtlClntAppGlobalOauthSettings Warehouse_Sync_Global} ({@code certificate}) hold the same
  *       JWT bearer certificate (PEM): one certificate, two consumers.
+ *   <li>{@code UserAuthCertificate Login_Certificate} (an sObject record, not metadata: REST query
+ *       and blob, see {@link #userAuthCertificate}): the first user's certificate for
+ *       certificate-based login, clientAuth only, chained to the simulated public root.
  * </ul>
  *
  * <p>Field names follow the Metadata API Developer Guide (v67): Certificate, InboundCertificate,
@@ -109,6 +112,7 @@ final class CertificateSeed {
     static final KeyPair PUBLIC_TLS_CA = ec();
     static final KeyPair LEGACY_CA = ec();
     static final KeyPair PARTNER_CA = ec();
+    static final KeyPair CLIENT_AUTH_CA = ec();
 
     private static KeyPair rsa() {
       try {
@@ -290,6 +294,24 @@ final class CertificateSeed {
         </ExtlClntAppGlobalOauthSettings>
         """.formatted(NS, escape(jwtPem))));
     return out;
+  }
+
+  /**
+   * The demo's user authentication certificate (certificate-based login, inbound user mTLS) for
+   * {@code username}: a clientAuth-only leaf from a dedicated client-authentication CA under the
+   * simulated public root, one year, as the PEM file uploaded to {@code
+   * UserAuthCertificate.CertificateChain} (leaf, then intermediate). Salesforce requires the
+   * clientAuth EKU for certificate-based authentication (cert-anchors.md §2.1).
+   */
+  byte[] userAuthCertificate(String username) {
+    Duration day = Duration.ofDays(1);
+    X509Certificate clientAuthCa = issue("CN=orgsim Client Authentication CA 2026, O=orgsim Simulated Public CA, C=US",
+        Keys.CLIENT_AUTH_CA, publicRoot(now), Keys.PUBLIC_ROOT.getPrivate(), now.minus(day.multipliedBy(400)),
+        now.plus(day.multipliedBy(1500)), "SHA256withRSA", true, null);
+    X509Certificate user = issue("CN=" + username + ", O=Acme Corporation, C=US", Keys.LEAF_A, clientAuthCa,
+        Keys.CLIENT_AUTH_CA.getPrivate(), now.minus(day.multipliedBy(20)), now.plus(day.multipliedBy(345)),
+        "SHA256withECDSA", false, KeyPurposeId.id_kp_clientAuth);
+    return pem(List.of(user, clientAuthCa));
   }
 
   /**

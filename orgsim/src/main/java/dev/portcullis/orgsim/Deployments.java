@@ -253,8 +253,12 @@ final class Deployments {
     List<MetadataComponent> toSave = new ArrayList<>();
     List<SetupAuditActions.Change> audited = new ArrayList<>();
     List<Message> saved = new ArrayList<>();
-    for (MetadataPackage.Candidate c : contents.components()) {
-      Optional<MetadataComponent> existing = org.metadata.get(c.type().xmlName(), c.fullName());
+    for (MetadataPackage.Candidate deployed : contents.components()) {
+      Optional<MetadataComponent> existing = org.metadata.get(deployed.type().xmlName(), deployed.fullName());
+      MetadataPackage.Candidate c = asTheOrgStoresIt(request, deployed, existing);
+      if (c == null) {
+        continue;
+      }
       boolean created = existing.isEmpty();
       boolean changed = created || !existing.get().sameFilesAs(c.files());
       String id = existing.map(MetadataComponent::id)
@@ -327,6 +331,28 @@ final class Deployments {
       toDelete.forEach(d -> org.metadata.remove(d.type().xmlName(), d.fullName()));
       org.setupAuditTrail.recordDeploy(audited, request.createdBy, now);
     }
+  }
+
+  /**
+   * The component as the org would store it: a CA-signed Certificate gets its key pair and CSR, or
+   * its signed chain checked ({@link CaSignedCertificates}); null, with a component failure added,
+   * when the org refuses it.
+   */
+  private static MetadataPackage.Candidate asTheOrgStoresIt(Request request, MetadataPackage.Candidate c,
+      Optional<MetadataComponent> existing) {
+    if (!c.type().xmlName().equals("Certificate")) {
+      return c;
+    }
+    return switch (CaSignedCertificates.deploy(c.fullName(), c.files(), existing)) {
+      case CaSignedCertificates.Outcome.Refuse refuse -> {
+        String root = c.fileName().substring(0, c.fileName().length() - c.type().mainFile(c.fullName()).length());
+        request.failures.add(message(request, "Certificate", root + refuse.fileName(), c.fullName(), false, false, false,
+            refuse.problem(), 0, 0, "Error"));
+        yield null;
+      }
+      case CaSignedCertificates.Outcome.Store store ->
+          new MetadataPackage.Candidate(c.type(), c.fullName(), store.files(), c.fileName());
+    };
   }
 
   /**

@@ -15,6 +15,8 @@ public enum Endpoint {
   DESCRIBE,
   CREATE,
   RETRIEVE,
+  /** {@code GET …/sobjects/TYPE/ID/FIELD}: a base64 field's bytes. */
+  BLOB,
   UPDATE,
   DELETE,
   QUERY,

@@ -262,6 +262,8 @@ final class OrgHandler extends Handler.Abstract {
           case CREATE -> this.rest.create(version, parts[1], Content.Source.asString(request, StandardCharsets.UTF_8), session);
           // REST API Developer Guide, "sObject Rows" (resources_sobject_retrieve.htm), GET
           case RETRIEVE -> this.rest.retrieve(version, parts[1], parts[2], query.getValue("fields"));
+          // REST API Developer Guide, "sObject Blob Get" (resources_sobject_blob_retrieve.htm)
+          case BLOB -> this.rest.blob(parts[1], parts[2], parts[3]);
           // REST API Developer Guide, "Update a Record" (dome_update_fields.htm), PATCH
           case UPDATE -> this.rest.update(parts[1], parts[2], Content.Source.asString(request, StandardCharsets.UTF_8), session);
           // REST API Developer Guide, "Delete a Record" (dome_delete_record.htm)
@@ -375,6 +377,7 @@ final class OrgHandler extends Handler.Abstract {
               case "DELETE" -> Endpoint.DELETE;
               default -> Endpoint.UNKNOWN;
             };
+        case 4 -> get ? Endpoint.BLOB : Endpoint.UNKNOWN;
         default -> Endpoint.UNKNOWN;
       };
       case "query" -> !get ? Endpoint.UNKNOWN : p.length == 1 ? Endpoint.QUERY : p.length == 2 ? Endpoint.QUERY_MORE : Endpoint.UNKNOWN;
@@ -412,6 +415,12 @@ final class OrgHandler extends Handler.Abstract {
     response.setStatus(status);
     if (body == null) {
       callback.succeeded();
+      return;
+    }
+    if (body instanceof byte[] bytes) {
+      // sObject Blob Get: the bytes themselves, not JSON
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+      response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
       return;
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");

@@ -112,6 +112,19 @@ final class OrgState {
       CertificateSeed seed = new CertificateSeed(now, firstUser, this::newId);
       if (spec.demoCertificates()) {
         seed.demo().forEach(metadata::put);
+        if (firstUser != null) {
+          SObjectDef certificateType = schema.type("UserAuthCertificate").orElseThrow();
+          Row certificate = new Row(certificateType);
+          certificate.values.put("Id", data.newId(certificateType));
+          certificate.values.put("DeveloperName", "Login_Certificate");
+          certificate.values.put("MasterLabel", "Login Certificate");
+          certificate.values.put("Language", "en_US");
+          certificate.values.put("UserId", firstUser);
+          certificate.values.put("CertificateChain",
+              seed.userAuthCertificate(String.valueOf(data.byId(firstUser).orElseThrow().values.get("Username"))));
+          RecordDefaults.onInsert(certificate, now, firstUser);
+          data.insert(certificate);
+        }
       }
       seed.bulk(spec.bulkCertificates()).forEach(metadata::put);
     }

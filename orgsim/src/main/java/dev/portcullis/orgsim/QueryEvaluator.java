@@ -631,7 +631,7 @@ final class QueryEvaluator {
 
   private void project(Map<String, Object> target, Row row, ResolvedPath path, int depth) {
     if (depth == path.lookups().size()) {
-      target.put(path.leaf().name(), Values.toJson(row.get(path.leaf().name())));
+      target.put(path.leaf().name(), Values.toJson(version, row, path.leaf()));
       return;
     }
     FieldDef lookup = path.lookups().get(depth);

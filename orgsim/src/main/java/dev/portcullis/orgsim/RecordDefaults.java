@@ -44,10 +44,35 @@ final class RecordDefaults {
       String name = ((first == null ? "" : first + " ") + (last == null ? "" : last)).trim();
       row.values.put("Name", name.isEmpty() ? null : name);
     }
+    if (row.type.name().equals("UserAuthCertificate") && row.values.get("CertificateChain") instanceof byte[] chain) {
+      userAuthCertificate(row, chain);
+    }
     if (row.type.name().equals("Opportunity")) {
       Object stage = row.values.get("StageName");
       row.values.put("IsClosed", stage != null && stage.toString().startsWith("Closed"));
       row.values.put("IsWon", "Closed Won".equals(stage));
+    }
+  }
+
+  /**
+   * What the org computes from an uploaded user certificate (object reference, UserAuthCertificate:
+   * ExpirationDate, Fingerprint, SerialNumber are not writable): from the chain's first certificate.
+   * The formats of Fingerprint and SerialNumber are not shown by any source read; the simulator
+   * writes the SHA-1 of the DER in lowercase hex and the serial in decimal. A chain that does not
+   * decode leaves them empty.
+   */
+  private static void userAuthCertificate(Row row, byte[] chain) {
+    try {
+      java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(chain));
+      row.values.put("ExpirationDate", leaf.getNotAfter().toInstant());
+      row.values.put("SerialNumber", leaf.getSerialNumber().toString());
+      row.values.put("Fingerprint", java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-1").digest(leaf.getEncoded())));
+    } catch (java.security.GeneralSecurityException e) {
+      row.values.put("ExpirationDate", null);
+      row.values.put("SerialNumber", null);
+      row.values.put("Fingerprint", null);
     }
   }
 

@@ -278,9 +278,27 @@ final class RestApi {
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("attributes", attributes(version, row));
       for (FieldDef f : fields) {
-        record.put(f.name(), Values.toJson(row.get(f.name())));
+        record.put(f.name(), Values.toJson(version, row, f));
       }
       return Reply.ok(record);
+    }
+  }
+
+  /**
+   * REST API Developer Guide, "sObject Blob Get" (resources_sobject_blob_retrieve.htm): the bytes of
+   * a base64 field; a field of another type is not a blob (404, as for any unknown resource).
+   */
+  Reply blob(String typeName, String id, String fieldName) {
+    SObjectDef type = typeForResource(typeName);
+    synchronized (org.data) {
+      Row row = liveRow(type, id);
+      FieldDef field = type.field(fieldName).filter(f -> f.type() == Schema.FieldType.BASE64)
+          .orElseThrow(ApiException::notFound);
+      Object bytes = row.get(field.name());
+      if (!(bytes instanceof byte[] blob)) {
+        throw ApiException.notFound();
+      }
+      return Reply.ok(blob.clone());
     }
   }
 

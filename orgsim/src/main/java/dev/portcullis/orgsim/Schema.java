@@ -33,7 +33,9 @@ final class Schema {
     PERCENT("percent", "xsd:double", "Double"),
     INT("int", "xsd:int", "Integer"),
     DATE("date", "xsd:date", "Date"),
-    DATETIME("datetime", "xsd:dateTime", "Datetime");
+    DATETIME("datetime", "xsd:dateTime", "Datetime"),
+    /** Binary; REST answers a query or retrieve with the blob's URL, and the URL with the bytes (resources_sobject_blob_retrieve.htm). */
+    BASE64("base64", "xsd:base64Binary", "Blob");
 
     final String describeName;
     final String soapType;
@@ -148,7 +150,7 @@ final class Schema {
 
   /**
    * The built-in schema: Account, Contact, Opportunity, User, Profile, PermissionSet, Organization,
-   * SetupAuditTrail.
+   * SetupAuditTrail, UserAuthCertificate.
    */
   static Schema standard() {
     Schema s = new Schema();
@@ -276,6 +278,28 @@ final class Schema {
             .field("ResponsibleNamespacePrefix", FieldType.STRING, "Source Namespace Prefix", Req.READ_ONLY_NILLABLE)
             .field("Section", FieldType.STRING, "Section", Req.READ_ONLY_NILLABLE)
             .field("SystemModstamp", FieldType.DATETIME, "System Modstamp", Req.READ_ONLY)
+            .build());
+    // Object Reference for the Salesforce Platform, "UserAuthCertificate"
+    // (sforce_api_objects_userauthcertificate.htm, API 45.0+): a user's certificate for
+    // certificate-based authentication; create(), delete(), query(), retrieve(), update(), upsert().
+    // CertificateChain is base64 (the uploaded PEM file, up to 10 certificates, at most 1 MB);
+    // ExpirationDate, Fingerprint and SerialNumber are the org's, read only, computed from the
+    // chain's first certificate (RecordDefaults). The key prefix is the simulator's: no source read
+    // shows the real one.
+    s.add(
+        new Builder("UserAuthCertificate", "0Uc", "User Authentication Certificate", "User Authentication Certificates", true, true)
+            .id()
+            .isDeleted()
+            .field("CertificateChain", FieldType.BASE64, "Certificate Chain", Req.REQUIRED)
+            .field("CertificateChainLength", FieldType.INT, "Certificate Chain Length")
+            .field("DeveloperName", FieldType.STRING, "Unique Name", Req.REQUIRED)
+            .field("ExpirationDate", FieldType.DATETIME, "Expiration Date", Req.READ_ONLY)
+            .field("Fingerprint", FieldType.STRING, "Fingerprint", Req.READ_ONLY)
+            .field("Language", FieldType.PICKLIST, "Master Language")
+            .field("MasterLabel", FieldType.STRING, "Label", Req.REQUIRED)
+            .field("SerialNumber", FieldType.STRING, "Serial Number", Req.READ_ONLY)
+            .lookup("UserId", "User ID", "User", "User", false)
+            .audit()
             .build());
     return s;
   }

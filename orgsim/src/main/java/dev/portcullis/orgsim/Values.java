@@ -16,7 +16,7 @@ import java.util.Locale;
  * Field values: the Java type each field type is stored as, conversion from JSON/YAML input and
  * formatting to REST JSON. Stored types: text and ids as {@link String} (ids always 18
  * characters), booleans as {@link Boolean}, numbers as {@link BigDecimal}, dates as
- * {@link LocalDate}, date-times as {@link Instant}.
+ * {@link LocalDate}, date-times as {@link Instant}, base64 as {@code byte[]}.
  *
  * <p>REST renders date-times as {@code 2023-12-19T21:04:35.000+0000} (offset without a colon),
  * as real responses do (salesforce-formats.md §8).
@@ -67,6 +67,13 @@ final class Values {
         }
         case DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
         case DATETIME -> parseDateTime(text);
+        case BASE64 -> {
+          try {
+            yield java.util.Base64.getDecoder().decode(text.strip());
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot deserialize value of type base64 from String: not base64", e);
+          }
+        }
       };
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException(
@@ -83,6 +90,19 @@ final class Values {
       return OffsetDateTime.from(parsed).toInstant();
     }
     return java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The REST JSON form of {@code field} of {@code row}: a base64 field is the path of its blob,
+   * {@code /services/data/vXX.X/sobjects/TYPE/ID/FIELD}, which answers the bytes (REST API Developer
+   * Guide, "sObject Blob Get", resources_sobject_blob_retrieve.htm).
+   */
+  static Object toJson(String version, OrgData.Row row, FieldDef field) {
+    Object stored = row.get(field.name());
+    if (field.type() == Schema.FieldType.BASE64 && stored != null) {
+      return RestApi.attributes(version, row).get("url") + "/" + field.name();
+    }
+    return toJson(stored);
   }
 
   /** The REST JSON form of a stored value. */

@@ -772,8 +772,9 @@ public final class PortcullisServer implements AutoCloseable {
           throw new ServerException(ServerException.Code.LEDGER, "cannot open the ledger: " + e.getMessage(), e);
         }
         prefixRoutes.putIfAbsent(LedgerHttpHandler.PREFIX, new LedgerHttpHandler(ledger.get().files()));
+        ServerLedger searched = ledger.get();
         extraRoutes.putIfAbsent(LedgerSearchHandler.PATH, new LedgerSearchHandler(store.ledgerIndex(),
-            ledger.get().reader()));
+            searched.reader(), () -> searched.awaitIndexedBriefly(java.time.Duration.ofSeconds(2))));
       }
       Optional<ServerBroker> broker;
       try {

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.check;
 
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.inventory.InventoryItem;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -72,8 +73,8 @@ public final class CertificateChecks {
     }
     String origin = item.sources().isEmpty() ? "inventory" : item.sources().getFirst().toString();
     Map<String, Finding> unique = new LinkedHashMap<>();
-    for (dev.portcullis.certs.inventory.Use use : item.uses()) {
-      Subject subject = new Subject(origin, Use.fromId(use.id()), chain, Optional.empty(), item.privateKeyExportable());
+    for (Use use : item.uses()) {
+      Subject subject = new Subject(origin, use, chain, Optional.empty(), item.privateKeyExportable());
       for (Finding finding : check(subject, context)) {
         unique.putIfAbsent(finding.check().id() + "\n" + finding.message(), finding);
       }

@@ -2,6 +2,7 @@ package dev.portcullis.certs.check;
 
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.path.DecodedCertificate;
 import dev.portcullis.certs.path.FailureCode;
 import dev.portcullis.certs.path.PathValidator;

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.check;
 
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.source.FoundChain;
 import dev.portcullis.certs.source.FoundChain.PrivateKeyFacts;
 import java.util.List;

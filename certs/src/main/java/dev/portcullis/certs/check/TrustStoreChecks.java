@@ -1,5 +1,6 @@
 package dev.portcullis.certs.check;
 
+import dev.portcullis.certs.Use;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

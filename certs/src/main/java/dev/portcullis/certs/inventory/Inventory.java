@@ -1,5 +1,6 @@
 package dev.portcullis.certs.inventory;
 
+import dev.portcullis.certs.Use;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -97,6 +98,9 @@ public record Inventory(List<InventoryItem> items, List<String> notes) {
         InventoryItem.Owner owner, InventoryItem.Source source) {
       Objects.requireNonNull(certificate, "certificate");
       Objects.requireNonNull(use, "use");
+      if (use == Use.UNKNOWN) {
+        throw new IllegalArgumentException("an inventory item has one of the uses " + Use.ids(Use.known()) + ", not unknown");
+      }
       Entry entry = entries.computeIfAbsent(fingerprint(certificate), f -> new Entry(f, certificate));
       entry.uses.add(use);
       if (consumer != null && !entry.consumers.contains(consumer)) {

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.inventory;
 
+import dev.portcullis.certs.Use;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collections;

@@ -3,6 +3,7 @@ package dev.portcullis.certs.inventory;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.path.Pem;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;

@@ -7,6 +7,7 @@ import dev.portcullis.salesforce.metadata.ListMetadataQuery;
 import dev.portcullis.salesforce.metadata.MetadataClient;
 import dev.portcullis.salesforce.metadata.RetrieveRequest;
 import dev.portcullis.salesforce.metadata.RetrieveResult;
+import dev.portcullis.salesforce.rest.RestClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,10 @@ import java.util.zip.ZipInputStream;
  * component found, read from the zip; classification is {@link MetadataCertificates}'s. Owners
  * come from FileProperties ({@code createdByName}, {@code lastModifiedByName} and their dates).
  *
+ * <p>With a {@link RestClient}, the {@code UserAuthCertificate} records (certificate-based login) are read too, by
+ * SOQL and sObject Blob Get ({@link UserAuthCertificates}): they are sObject records, which the retrieve does not carry
+ * with their chain.
+ *
  * <p>A type the org does not offer (InboundCertificate needs the MutualAuthentication permission,
  * ECAs an opt-in) answers {@code INVALID_TYPE}: it is skipped and noted, and the others are read.
  * Works the same against a real org and against orgsim.
@@ -43,6 +48,7 @@ public final class OrgCertificates {
   private static final long MAX_TOTAL_BYTES = 256L << 20;
 
   private final MetadataClient client;
+  private final RestClient rest;
   private final Duration maxWait;
 
   /**
@@ -50,7 +56,18 @@ public final class OrgCertificates {
    * @param maxWait the longest wait for the retrieve to finish
    */
   public OrgCertificates(MetadataClient client, Duration maxWait) {
+    this(client, null, maxWait);
+  }
+
+  /**
+   * Also reads what only the REST API holds: the {@code UserAuthCertificate} records of certificate-based login
+   * (inbound user mTLS, {@link UserAuthCertificates}).
+   *
+   * @param rest a REST client of the same org and session, or null to read the Metadata API only
+   */
+  public OrgCertificates(MetadataClient client, RestClient rest, Duration maxWait) {
     this.client = Objects.requireNonNull(client, "client");
+    this.rest = rest;
     this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
   }
 
@@ -74,12 +91,14 @@ public final class OrgCertificates {
         members.put(type, List.copyOf(byName.keySet()));
       }
     });
-    if (members.isEmpty()) {
-      return builder.build();
+    if (!members.isEmpty()) {
+      byte[] zip = retrieve(members);
+      List<MetadataCertificates.Component> components = components(zip, listed);
+      new MetadataCertificates(origin, builder).classify(components);
     }
-    byte[] zip = retrieve(members);
-    List<MetadataCertificates.Component> components = components(zip, listed);
-    new MetadataCertificates(origin, builder).classify(components);
+    if (rest != null) {
+      UserAuthCertificates.read(rest, origin, builder);
+    }
     return builder.build();
   }
 

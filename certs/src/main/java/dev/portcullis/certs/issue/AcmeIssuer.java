@@ -1,13 +1,17 @@
 package dev.portcullis.certs.issue;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.shredzone.acme4j.Account;
 import org.shredzone.acme4j.AccountBuilder;
@@ -29,7 +33,8 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * authorization's challenge through its {@link ChallengeResponder} (http-01 §8.3 through {@link
  * Http01Responder}, dns-01 §8.4 through {@link Dns01Hook}), finalizes with a CSR for a fresh RSA key
  * (Salesforce imports only RSA; ECDSA, many ACME clients' default, cannot be imported: help 000387714)
- * and downloads the chain.
+ * or, with {@link #sign}, with a CSR given as it is (an org's own, for a CA-signed Certificate), and
+ * downloads the chain.
  *
  * <p>Only the two TLS server uses are issued here: public CAs stop issuing clientAuth (Let's Encrypt
  * in 2026, Chrome root policy from 2027-03-15; cert-anchors.md §1.2, §1.4), so mTLS and SSO
@@ -38,6 +43,8 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * <p>Every wait is bounded by the timeout; acme4j retries {@code badNonce} itself (up to 10 times).
  */
 public final class AcmeIssuer implements CertificateIssuer {
+  private static final Pattern HOST_NAME =
+      Pattern.compile("(?i)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?");
   private final URI directory;
   private final KeyPair accountKey;
   private final ChallengeResponder responder;
@@ -96,14 +103,62 @@ public final class AcmeIssuer implements CertificateIssuer {
 
   @Override
   public IssuedCertificate issue(IssueRequest request) {
-    if (request.use() != Use.INBOUND_TLS && request.use() != Use.OUTBOUND_TLS) {
-      throw new IssueException(IssueException.Code.POLICY_REFUSED, "ACME issues TLS server certificates only, not "
-          + request.use().id() + ": public CAs stop issuing clientAuth and SSO certificates are pinned; use --issuer private-ca");
-    }
+    checkUse(request);
     if (request.dnsNames().isEmpty()) {
       throw new IssueException(IssueException.Code.POLICY_REFUSED, "an ACME order needs at least one DNS name (none for "
           + request.commonName() + ")");
     }
+    KeyPair domainKey;
+    try {
+      domainKey = PrivateCertificateAuthority.rsa(request.rsaBits());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make an RSA key: " + e.getMessage(), e);
+    }
+    List<X509Certificate> chain = order(request.dnsNames(),
+        order -> order.execute(domainKey, csr -> csr.setCommonName(request.dnsNames().getFirst())));
+    return new IssuedCertificate(domainKey.getPrivate(), chain);
+  }
+
+  /**
+   * Orders a certificate for the names {@code csr} asks for and finalizes the order with that CSR as
+   * it is (RFC 8555 §7.4: the CSR's names must be the order's): its key stays with whoever made it.
+   * The names are the CSR's subjectAltName dNSNames, or its CN when it has none and the CN is a host
+   * name (a CSR Salesforce makes for a CA-signed Certificate may carry only a CN). They must cover the
+   * request's DNS names, the names the certificate being replaced serves.
+   */
+  @Override
+  public List<X509Certificate> sign(IssueRequest request, CertificateSigningRequest csr) {
+    checkUse(request);
+    List<String> names = !csr.dnsNames().isEmpty() ? csr.dnsNames()
+        : HOST_NAME.matcher(csr.commonName()).matches() ? List.of(csr.commonName().toLowerCase(Locale.ROOT)) : List.of();
+    if (names.isEmpty()) {
+      throw new IssueException(IssueException.Code.POLICY_REFUSED, "the CSR names no DNS name (CN '" + csr.commonName()
+          + "', no subjectAltName): an ACME CA issues for the names a CSR carries only");
+    }
+    List<String> missing = request.dnsNames().stream().filter(n -> !names.contains(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new IssueException(IssueException.Code.POLICY_REFUSED, "the CSR names " + names + " but the certificate"
+          + " being replaced also serves " + missing + "; a certificate signed for this CSR could not serve them");
+    }
+    byte[] der = csr.der();
+    return order(names, order -> order.execute(der));
+  }
+
+  private void checkUse(IssueRequest request) {
+    if (request.use() != Use.INBOUND_TLS && request.use() != Use.OUTBOUND_TLS) {
+      throw new IssueException(IssueException.Code.POLICY_REFUSED, "ACME issues TLS server certificates only, not "
+          + request.use().id() + ": public CAs stop issuing clientAuth and SSO certificates are pinned; use --issuer private-ca");
+    }
+  }
+
+  /** How an order is finalized once ready: with a CSR for a key made here, or with a CSR given. */
+  @FunctionalInterface
+  private interface Finalizer {
+    void apply(Order order) throws AcmeException;
+  }
+
+  /** Account, order for {@code names}, each authorization answered, finalize, download: the chain, leaf first. */
+  private List<X509Certificate> order(List<String> names, Finalizer finalizer) {
     String step = "the account";
     try {
       Session session = new Session(directory, new Provider(sslContext));
@@ -114,7 +169,7 @@ public final class AcmeIssuer implements CertificateIssuer {
       }
       Account account = accountBuilder.create(session);
       step = "the order";
-      Order order = account.newOrder().domains(request.dnsNames()).create();
+      Order order = account.newOrder().domains(names).create();
       for (Authorization authorization : order.getAuthorizations()) {
         step = "the authorization of " + authorization.getIdentifier().getDomain();
         authorize(authorization);
@@ -122,19 +177,18 @@ public final class AcmeIssuer implements CertificateIssuer {
       step = "the order's readiness";
       Status ready = order.waitUntilReady(timeout);
       if (ready != Status.READY) {
-        throw new IssueException(IssueException.Code.ACME_FAILED, "the order for " + request.dnsNames() + " is " + ready
+        throw new IssueException(IssueException.Code.ACME_FAILED, "the order for " + names + " is " + ready
             + problem(order.getError().map(Object::toString).orElse("")));
       }
       step = "finalize";
-      KeyPair domainKey = PrivateCertificateAuthority.rsa(request.rsaBits());
-      order.execute(domainKey, csr -> csr.setCommonName(request.dnsNames().getFirst()));
+      finalizer.apply(order);
       Status done = order.waitForCompletion(timeout);
       if (done != Status.VALID) {
-        throw new IssueException(IssueException.Code.ACME_FAILED, "the order for " + request.dnsNames() + " ended " + done
+        throw new IssueException(IssueException.Code.ACME_FAILED, "the order for " + names + " ended " + done
             + problem(order.getError().map(Object::toString).orElse("")));
       }
       step = "the certificate download";
-      return new IssuedCertificate(domainKey.getPrivate(), new ArrayList<>(order.getCertificate().getCertificateChain()));
+      return new ArrayList<>(order.getCertificate().getCertificateChain());
     } catch (AcmeNetworkException e) {
       throw new IssueException(IssueException.Code.ACME_UNAVAILABLE, "the ACME server " + directory + " did not answer ("
           + step + "): " + e.getMessage(), e);
@@ -144,8 +198,6 @@ public final class AcmeIssuer implements CertificateIssuer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IssueException(IssueException.Code.ACME_UNAVAILABLE, "interrupted while waiting for " + step, e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot make an RSA key: " + e.getMessage(), e);
     }
   }
 

@@ -19,7 +19,9 @@ public final class IssueException extends RuntimeException {
     /** A challenge could not be answered (responder, DNS hook) or the server found it invalid. */
     CHALLENGE_FAILED,
     /** The ACME server could not be reached in time. */
-    ACME_UNAVAILABLE
+    ACME_UNAVAILABLE,
+    /** A certificate signing request is malformed, its signature does not verify, or its key is not RSA. */
+    CSR_INVALID
   }
 
   private final Code code;

@@ -1,6 +1,6 @@
 package dev.portcullis.certs.issue;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +37,9 @@ public record IssueRequest(String commonName, List<String> dnsNames, Use use, in
       }
     }
     Objects.requireNonNull(use, "use");
+    if (use == Use.UNKNOWN) {
+      throw new IllegalArgumentException("a certificate is issued for one of the uses " + Use.ids(Use.known()) + ", not unknown");
+    }
     if (rsaBits != 2048 && rsaBits != 3072 && rsaBits != 4096) {
       throw new IllegalArgumentException("rsaBits must be 2048, 3072 or 4096 (what Salesforce imports), not " + rsaBits);
     }

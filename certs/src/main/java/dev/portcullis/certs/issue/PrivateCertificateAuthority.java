@@ -1,6 +1,6 @@
 package dev.portcullis.certs.issue;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +60,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * §4.1.2.2 allows 20 octets), SHA256withRSA, subject and authority key identifiers, basicConstraints
  * CA:false, and the EKU of the use (RFC 5280 §4.2.1.12): clientAuth for the three mTLS uses (help
  * 000383575 requires it for mutual authentication); no EKU and keyUsage digitalSignature for SSO
- * signing (SAML and JWT signatures are not TLS). TLS server uses are refused: Salesforce requires a
+ * signing (SAML and JWT signatures are not TLS). {@link #sign} does the same for the key of a
+ * certificate signing request (an org's CA-signed Certificate), making no key. TLS server uses are refused: Salesforce requires a
  * public chain for them (help 000385468), so they go to ACME. A lifetime above the policy's maximum is
  * refused, not shortened, so the caller learns of it.
  */
@@ -196,6 +197,31 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
 
   @Override
   public IssuedCertificate issue(IssueRequest request) {
+    checkPolicy(request);
+    try {
+      KeyPair keys = rsa(request.rsaBits());
+      return new IssuedCertificate(keys.getPrivate(), List.of(certify(request, keys.getPublic()), caCertificate));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make an RSA key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Signs a certificate for {@code csr}'s key, with the subject, names, EKU and lifetime of {@code
+   * request} (what the CSR asks for is not copied: the CA decides, RFC 2986 §3). The key must be RSA
+   * of a size Salesforce uses (2048, 3072, 4096).
+   */
+  @Override
+  public List<X509Certificate> sign(IssueRequest request, CertificateSigningRequest csr) {
+    checkPolicy(request);
+    if (!List.of(2048, 3072, 4096).contains(csr.rsaBits())) {
+      throw new IssueException(IssueException.Code.POLICY_REFUSED, "the CSR's key is RSA " + csr.rsaBits()
+          + "; the private CA signs RSA 2048, 3072 or 4096 (what Salesforce uses)");
+    }
+    return List.of(certify(request, csr.publicKey()), caCertificate);
+  }
+
+  private void checkPolicy(IssueRequest request) {
     if (request.use() == Use.INBOUND_TLS || request.use() == Use.OUTBOUND_TLS) {
       throw new IssueException(IssueException.Code.POLICY_REFUSED, "the private CA does not issue " + request.use().id()
           + " certificates: Salesforce requires a chain to a public root for TLS servers (help 000385468); use --issuer acme");
@@ -204,8 +230,10 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
       throw new IssueException(IssueException.Code.POLICY_REFUSED, "lifetime " + request.lifetime().toDays()
           + " days is above the private CA's maximum of " + maxLifetime.toDays() + " days");
     }
+  }
+
+  private X509Certificate certify(IssueRequest request, java.security.PublicKey key) {
     try {
-      KeyPair keys = rsa(request.rsaBits());
       Instant now = clock.instant();
       Instant notAfter = now.plus(request.lifetime());
       if (notAfter.isAfter(caCertificate.getNotAfter().toInstant())) {
@@ -215,13 +243,13 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
       X500Name subject = new X500Name("CN=" + escape(request.commonName()));
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(random),
-          Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Principal(subject.getEncoded()), keys.getPublic());
+          Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Principal(subject.getEncoded()), key);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCertificate));
       boolean clientAuth = switch (request.use()) {
         case INBOUND_USER_MTLS, INBOUND_API_MTLS, OUTBOUND_MTLS -> true;
-        case INBOUND_SSO, OUTBOUND_SSO, INBOUND_TLS, OUTBOUND_TLS -> false;
+        case INBOUND_SSO, OUTBOUND_SSO, INBOUND_TLS, OUTBOUND_TLS, UNKNOWN -> false;
       };
       if (clientAuth) {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -234,9 +262,8 @@ public final class PrivateCertificateAuthority implements CertificateIssuer {
         request.dnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       }
-      X509Certificate leaf = new JcaX509CertificateConverter()
+      return new JcaX509CertificateConverter()
           .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKey)));
-      return new IssuedCertificate(keys.getPrivate(), List.of(leaf, caCertificate));
     } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
       throw new IllegalStateException("cannot issue " + request.commonName() + ": " + e.getMessage(), e);
     }

@@ -7,25 +7,20 @@ import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryException;
 import dev.portcullis.certs.inventory.InventoryItem;
 import dev.portcullis.certs.inventory.OrgCertificates;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.issue.CertificateIssuer;
+import dev.portcullis.certs.issue.CertificateSigningRequest;
 import dev.portcullis.certs.issue.IssueException;
 import dev.portcullis.certs.issue.IssueRequest;
-import dev.portcullis.certs.issue.IssuedCertificate;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.salesforce.metadata.FileProperties;
 import dev.portcullis.salesforce.metadata.MetadataClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
@@ -53,14 +48,17 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  *
  * <h2>Design note</h2>
  *
- * <p>The steps, in order: {@code issue} the new certificate (a fresh RSA key; key and chain kept in
- * the rotation's PKCS#12 file under the CA password), {@code upload} it as a new Certificate record
- * (Metadata API deploy of {@code certs/NEW.crt} and its {@code -meta.xml}), {@code switch} each
- * consumer to it (one deploy per consumer: the SAML config's {@code requestSigningCertId}, a named
- * or external credential's certificate, a connected app's SAML certificate), {@code verify} (a fresh
- * inventory of the org: every consumer on the new certificate, none left on the old), and {@code
- * retire} the old record (destructive deploy). Old and new coexist until every consumer has moved,
- * so nothing is ever without a certificate.
+ * <p>The steps, in order: {@code request} the new certificate from the org (Metadata API deploy of a
+ * CA-signed Certificate {@code NEW} with an empty {@code .crt}: Salesforce makes the key pair and the
+ * retrieved {@code .crt} is its CSR; meta_certificate.htm, Usage), {@code issue} (the issuer signs
+ * that CSR: the private CA, or an ACME CA finalizing an order with it), {@code upload} (deploy the
+ * signed chain as {@code NEW}'s {@code .crt}, which installs it), {@code switch} each consumer to it
+ * (one deploy per consumer: the SAML config's {@code requestSigningCertId}, a named or external
+ * credential's certificate, a connected app's SAML certificate), {@code verify} (a fresh inventory of
+ * the org: every consumer on the new certificate, none left on the old), and {@code retire} the old
+ * record (destructive deploy). Old and new coexist until every consumer has moved, so nothing is ever
+ * without a certificate. The new key never leaves the org: Portcullis makes and stores none (the
+ * state file holds the CSR, the rotation's {@code ID.crt} the signed chain; both are public).
  *
  * <p>Invariants that make a rerun safe after a failure anywhere:
  *
@@ -70,9 +68,10 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  *       A rerun first appends the entries of {@code done} steps, then goes on with the first
  *       {@code pending} one. So every step has exactly one ledger entry.
  *   <li>Each step checks the org before acting, because a crash can fall between its effect and the
- *       state file: {@code issue} reuses a key file already written; {@code upload} finds the new
- *       record by name and compares its fingerprint (a different certificate under that name is
- *       {@code NAME_TAKEN}); {@code switch} leaves a consumer that names the new certificate already;
+ *       state file: {@code request} finds {@code NEW} already holding a CSR and takes it; {@code
+ *       issue} reuses a chain file already written for that CSR's key; {@code upload} finds {@code NEW}
+ *       already holding the chain (anything else under that name than the CSR or the chain is {@code
+ *       NAME_TAKEN}); {@code switch} leaves a consumer that names the new certificate already;
  *       {@code retire} skips a record already gone. So no effect is made twice.
  *   <li>Once the state exists, the rotation follows it, not a new inventory: a rerun after the
  *       retirement still knows what to finish.
@@ -82,14 +81,12 @@ public final class Rotation {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{8,64}");
   private static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final String KEY_ALIAS = "certificate";
 
   private final MetadataClient client;
   private final OrgMetadata metadata;
   private final String org;
   private final CertificateIssuer issuer;
   private final RotationStateFiles files;
-  private final char[] keyPassword;
   private final RotationLedger ledger;
   private final Clock clock;
   private final Duration maxWait;
@@ -102,7 +99,6 @@ public final class Rotation {
     this.org = Objects.requireNonNull(b.org, "org");
     this.issuer = Objects.requireNonNull(b.issuer, "issuer");
     this.files = new RotationStateFiles(Objects.requireNonNull(b.stateDirectory, "stateDirectory"));
-    this.keyPassword = Objects.requireNonNull(b.keyPassword, "keyPassword");
     this.ledger = Objects.requireNonNull(b.ledger, "ledger");
     this.clock = b.clock;
     this.maxWait = b.maxWait;
@@ -204,6 +200,7 @@ public final class Rotation {
     String oldId = Optional.ofNullable(metadata.list("Certificate").get(candidate.certificate()))
         .map(FileProperties::id).orElse("");
     List<RotationState.Step> steps = new ArrayList<>();
+    steps.add(pending("request", null));
     steps.add(pending("issue", null));
     steps.add(pending("upload", null));
     for (InventoryItem.Consumer c : item.consumers()) {
@@ -214,9 +211,9 @@ public final class Rotation {
     X509Certificate old = item.certificate();
     int bits = old.getPublicKey() instanceof RSAPublicKey rsa && List.of(3072, 4096).contains(rsa.getModulus().bitLength())
         ? rsa.getModulus().bitLength() : 2048;
-    return new RotationState(1, id(item.fingerprint()), org, candidate.certificate(), item.fingerprint(), oldId,
+    return new RotationState(2, id(item.fingerprint()), org, candidate.certificate(), item.fingerprint(), oldId,
         item.use().id(), commonName(old, candidate.certificate()), dnsNames(old), bits, issuer.name(),
-        candidate.newCertificate(), "", "", "", steps, false);
+        candidate.newCertificate(), "", "", "", "", steps, false);
   }
 
   private static RotationState.Step pending(String name, RotationState.Consumer consumer) {
@@ -236,6 +233,7 @@ public final class Rotation {
 
   private Done perform(RotationState state, RotationState.Step step) {
     return switch (step.name()) {
+      case "request" -> request(state);
       case "issue" -> issue(state);
       case "upload" -> upload(state);
       case "switch" -> switchConsumer(state, step);
@@ -246,57 +244,109 @@ public final class Rotation {
     };
   }
 
-  private Done issue(RotationState state) {
-    Path keyFile = files.keyFile(state.id());
-    if (Files.exists(keyFile)) {
-      X509Certificate leaf = readKeyFile(keyFile).getFirst();
-      return new Done(state.withNew(fingerprint(leaf), DATE_TIME.format(leaf.getNotAfter().toInstant())),
-          "kept the certificate an earlier run issued (" + keyFile.getFileName() + ")");
+  /** Deploys NEW as a CA-signed Certificate with no chain; the org makes its key pair; its .crt is then the CSR. */
+  private Done request(RotationState state) {
+    String name = state.newCertificate();
+    String path = "certs/" + name + ".crt";
+    String detail;
+    if (metadata.list("Certificate").containsKey(name)) {
+      detail = "Certificate " + name + " was requested already";
+    } else {
+      Map<String, byte[]> deploy = new LinkedHashMap<>();
+      deploy.put(path, new byte[0]);
+      deploy.put(path + "-meta.xml", certificateMeta(state));
+      metadata.deploy("CA-signed Certificate " + name, deploy, Map.of("Certificate", List.of(name)), false);
+      hook.performed("request");
+      detail = "deployed CA-signed Certificate " + name + " (RSA " + state.rsaBits() + ", key made by the org)";
     }
-    IssuedCertificate issued;
-    try {
-      issued = issuer.issue(new IssueRequest(state.commonName(), state.dnsNames(), Use.parse(state.use()).orElseThrow(),
-          state.rsaBits(), lifetime));
-    } catch (IssueException e) {
-      throw new RotationException(RotationException.Code.ISSUE_FAILED, "cannot issue the new certificate for "
-          + state.certificate() + ": " + e.code() + ": " + e.getMessage(), e);
+    Map<String, byte[]> files = metadata.retrieve(Map.of("Certificate", List.of(name)));
+    byte[] held = files.get(path);
+    if (held == null || !new String(held, US_ASCII).contains("CERTIFICATE REQUEST-----")
+        || !new String(files.getOrDefault(path + "-meta.xml", new byte[0]), UTF_8).contains("<caSigned>true</caSigned>")) {
+      throw new RotationException(RotationException.Code.NAME_TAKEN, "org " + org + " has a Certificate " + name
+          + " that is not a CA-signed certificate waiting for its chain (its .crt holds no CSR); retire it or rename,"
+          + " then run again");
     }
-    writeKeyFile(keyFile, issued);
-    hook.performed("issue");
-    X509Certificate leaf = issued.leaf();
-    return new Done(state.withNew(fingerprint(leaf), DATE_TIME.format(leaf.getNotAfter().toInstant())),
-        "issued by " + issuer.name() + ", RSA " + state.rsaBits() + ", expires " + DATE_TIME.format(leaf.getNotAfter().toInstant()));
+    CertificateSigningRequest csr = csr(held, path);
+    String id = Optional.ofNullable(metadata.list("Certificate").get(name)).map(FileProperties::id).orElse("");
+    return new Done(state.withCsr(csr.pem()).withNewId(id), detail + "; its CSR: RSA " + csr.rsaBits() + ", CN "
+        + csr.commonName() + ", sha256 " + csr.sha256().substring(0, 16));
   }
 
+  /** Has the issuer sign the org's CSR; the chain goes to the rotation's ID.crt before anything else. */
+  private Done issue(RotationState state) {
+    CertificateSigningRequest csr = csr(state.csr().getBytes(US_ASCII), files.stateFile(state.id()).toString());
+    Path chainFile = files.chainFile(state.id());
+    if (Files.exists(chainFile)) {
+      List<X509Certificate> chain = readChain(chainFile);
+      if (csr.isFor(chain.getFirst().getPublicKey())) {
+        X509Certificate leaf = chain.getFirst();
+        return new Done(state.withNew(fingerprint(leaf), DATE_TIME.format(leaf.getNotAfter().toInstant())),
+            "kept the chain an earlier run had signed (" + chainFile.getFileName() + ")");
+      }
+    }
+    List<X509Certificate> chain;
+    try {
+      chain = issuer.sign(new IssueRequest(state.commonName(), state.dnsNames(), Use.parse(state.use()).orElseThrow(),
+          csr.rsaBits(), lifetime), csr);
+    } catch (IssueException e) {
+      throw new RotationException(RotationException.Code.ISSUE_FAILED, "cannot have the org's CSR for "
+          + state.newCertificate() + " signed: " + e.code() + ": " + e.getMessage(), e);
+    }
+    if (chain.isEmpty() || !csr.isFor(chain.getFirst().getPublicKey())) {
+      throw new RotationException(RotationException.Code.ISSUE_FAILED, issuer.name() + " answered the CSR for "
+          + state.newCertificate() + " with a certificate for another key; nothing was uploaded");
+    }
+    files.write(chainFile, pem(chain));
+    hook.performed("issue");
+    X509Certificate leaf = chain.getFirst();
+    return new Done(state.withNew(fingerprint(leaf), DATE_TIME.format(leaf.getNotAfter().toInstant())),
+        "signed by " + issuer.name() + " for the org's RSA " + csr.rsaBits() + " key, expires "
+        + DATE_TIME.format(leaf.getNotAfter().toInstant()));
+  }
+
+  /** Deploys the signed chain as NEW's .crt: the org installs it for the key it holds. */
   private Done upload(RotationState state) {
     String name = state.newCertificate();
     String path = "certs/" + name + ".crt";
-    Map<String, FileProperties> listed = metadata.list("Certificate");
+    if (!metadata.list("Certificate").containsKey(name)) {
+      throw new RotationException(RotationException.Code.NOT_ROTATABLE, "Certificate " + name + " is gone from org " + org
+          + " since it was requested, and its key with it; delete " + files.stateFile(state.id()) + " and "
+          + files.chainFile(state.id()).getFileName() + ", then run again to request a new one");
+    }
+    byte[] held = metadata.retrieve(Map.of("Certificate", List.of(name))).get(path);
+    String text = held == null ? "" : new String(held, US_ASCII);
     String detail;
-    if (listed.containsKey(name)) {
-      byte[] held = metadata.retrieve(Map.of("Certificate", List.of(name))).get(path);
-      List<X509Certificate> chain = held == null ? List.of() : parsePem(held, path);
-      if (chain.isEmpty() || !fingerprint(chain.getFirst()).equals(state.newSha256())) {
-        throw new RotationException(RotationException.Code.NAME_TAKEN, "org " + org + " already has a Certificate " + name
-            + " that is not the one this rotation issued; retire it or rename, then run again");
-      }
-      detail = "already in the org";
-    } else {
-      List<X509Certificate> chain = readKeyFile(files.keyFile(state.id()));
+    if (text.contains("-----BEGIN CERTIFICATE-----")
+        && fingerprint(parsePem(held, path).getFirst()).equals(state.newSha256())) {
+      detail = "the org holds the signed chain already";
+    } else if (text.contains("CERTIFICATE REQUEST-----")
+        && csr(held, path).pem().equals(state.csr())) {
+      List<X509Certificate> chain = readChain(files.chainFile(state.id()));
       Map<String, byte[]> deploy = new LinkedHashMap<>();
       deploy.put(path, pem(chain));
-      deploy.put(path + "-meta.xml", certificateMeta(state, chain.getFirst()));
-      metadata.deploy("Certificate " + name, deploy, Map.of("Certificate", List.of(name)), false);
+      deploy.put(path + "-meta.xml", certificateMeta(state));
+      metadata.deploy("the signed chain of Certificate " + name, deploy, Map.of("Certificate", List.of(name)), false);
       hook.performed("upload");
-      detail = "deployed Certificate " + name;
-      listed = metadata.list("Certificate");
+      detail = "deployed the signed chain of Certificate " + name + " (" + chain.size() + " certificates)";
+    } else {
+      throw new RotationException(RotationException.Code.NAME_TAKEN, "org " + org + "'s Certificate " + name
+          + " holds neither the CSR this rotation had signed nor its chain; it was changed by someone else: check it");
     }
-    FileProperties properties = listed.get(name);
+    FileProperties properties = metadata.list("Certificate").get(name);
     if (properties == null) {
       throw new RotationException(RotationException.Code.VERIFY_FAILED, "the org accepted Certificate " + name
           + " but does not list it");
     }
     return new Done(state.withNewId(properties.id()), detail);
+  }
+
+  private static CertificateSigningRequest csr(byte[] pem, String where) {
+    try {
+      return CertificateSigningRequest.parsePem(pem, where);
+    } catch (IssueException e) {
+      throw new RotationException(RotationException.Code.ISSUE_FAILED, e.code() + ": " + e.getMessage(), e);
+    }
   }
 
   private Done switchConsumer(RotationState state, RotationState.Step step) {
@@ -399,6 +449,9 @@ public final class Rotation {
       fields.put("not_after", state.newNotAfter());
     }
     fields.put("new_certificate", state.newCertificate());
+    if (!state.csr().isEmpty()) {
+      fields.put("csr_sha256", csr(state.csr().getBytes(US_ASCII), files.stateFile(state.id()).toString()).sha256());
+    }
     fields.put("issuer", state.issuer());
     if (!step.detail().isEmpty()) {
       fields.put("detail", step.detail());
@@ -438,65 +491,31 @@ public final class Rotation {
     }
   }
 
-  private byte[] certificateMeta(RotationState state, X509Certificate leaf) {
-    // Metadata API Certificate (meta_certificate.htm): caSigned, encryptedWithPlatformEncryption,
-    // expirationDate, keySize, masterLabel, privateKeyExportable.
+  /**
+   * The new Certificate's {@code -meta.xml} (meta_certificate.htm: caSigned, encryptedWithPlatformEncryption,
+   * expirationDate, keySize, masterLabel, privateKeyExportable). CA-signed, with the org keeping a key that
+   * cannot be exported; no expirationDate (the org sets it from the chain). The masterLabel is the old
+   * certificate's CN, which a CSR made through the Metadata API can only take from it.
+   */
+  private static byte[] certificateMeta(RotationState state) {
     return ("""
         <?xml version="1.0" encoding="UTF-8"?>
         <Certificate xmlns="http://soap.sforce.com/2006/04/metadata">
             <caSigned>true</caSigned>
             <encryptedWithPlatformEncryption>false</encryptedWithPlatformEncryption>
-            <expirationDate>%s</expirationDate>
             <keySize>%d</keySize>
             <masterLabel>%s</masterLabel>
             <privateKeyExportable>false</privateKeyExportable>
         </Certificate>
-        """).formatted(DATE_TIME.format(leaf.getNotAfter().toInstant()), state.rsaBits(),
-        ConsumerEdit.escape(state.newCertificate().replace('_', ' '))).getBytes(UTF_8);
+        """).formatted(state.rsaBits(), ConsumerEdit.escape(state.commonName())).getBytes(UTF_8);
   }
 
-  private void writeKeyFile(Path keyFile, IssuedCertificate issued) {
+  private List<X509Certificate> readChain(Path chainFile) {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(KEY_ALIAS, issued.privateKey(), keyPassword, issued.chain().toArray(new X509Certificate[0]));
-      Files.createDirectories(keyFile.toAbsolutePath().getParent());
-      Path temporary = Files.createTempFile(keyFile.toAbsolutePath().getParent(), keyFile.getFileName().toString(), ".tmp");
-      try {
-        try {
-          Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system
-        }
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-          store.store(out, keyPassword);
-        }
-        Files.move(temporary, keyFile, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
-    } catch (IOException | GeneralSecurityException e) {
-      throw new RotationException(RotationException.Code.STATE_UNREADABLE, "cannot write the new key to " + keyFile + ": "
+      return parsePem(Files.readAllBytes(chainFile), chainFile.toString());
+    } catch (IOException e) {
+      throw new RotationException(RotationException.Code.STATE_UNREADABLE, "cannot read " + chainFile + ": "
           + e.getMessage(), e);
-    }
-  }
-
-  private List<X509Certificate> readKeyFile(Path keyFile) {
-    try (InputStream in = Files.newInputStream(keyFile)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, keyPassword);
-      java.security.cert.Certificate[] chain = store.getCertificateChain(KEY_ALIAS);
-      if (chain == null || chain.length == 0) {
-        throw new RotationException(RotationException.Code.STATE_UNREADABLE, keyFile + " holds no " + KEY_ALIAS + " entry");
-      }
-      List<X509Certificate> out = new ArrayList<>();
-      for (java.security.cert.Certificate c : chain) {
-        out.add((X509Certificate) c);
-      }
-      return out;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new RotationException(RotationException.Code.STATE_UNREADABLE, "cannot open " + keyFile
-          + " (is the password the one of the run that wrote it?): " + e.getMessage(), e);
     }
   }
 
@@ -522,6 +541,9 @@ public final class Rotation {
     try {
       Collection<? extends java.security.cert.Certificate> all =
           CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+      if (all.isEmpty()) {
+        throw new RotationException(RotationException.Code.NAME_TAKEN, where + " holds no certificate");
+      }
       return all.stream().map(X509Certificate.class::cast).toList();
     } catch (GeneralSecurityException e) {
       throw new RotationException(RotationException.Code.NAME_TAKEN, where + " does not hold certificates: " + e.getMessage(), e);
@@ -553,7 +575,6 @@ public final class Rotation {
     private String org;
     private CertificateIssuer issuer;
     private Path stateDirectory;
-    private char[] keyPassword;
     private RotationLedger ledger;
     private Clock clock = Clock.systemUTC();
     private Duration maxWait = Duration.ofMinutes(5);
@@ -586,12 +607,6 @@ public final class Rotation {
       return this;
     }
 
-    /** The password of the new key's PKCS#12 file (the CLI passes the CA password). Not copied: clear it after. */
-    public Builder keyPassword(char[] value) {
-      this.keyPassword = value;
-      return this;
-    }
-
     public Builder ledger(RotationLedger value) {
       this.ledger = value;
       return this;
@@ -608,7 +623,7 @@ public final class Rotation {
       return this;
     }
 
-    /** The new certificate's lifetime (the private CA caps it by its policy). Default 365 days. */
+    /** The new certificate's lifetime asked of the private CA (which refuses more than its maximum); an ACME CA decides its own. Default 365 days. */
     public Builder lifetime(Duration value) {
       this.lifetime = Objects.requireNonNull(value, "lifetime");
       return this;

@@ -1,6 +1,6 @@
 package dev.portcullis.certs.rotate;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

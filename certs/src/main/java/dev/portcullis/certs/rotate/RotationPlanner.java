@@ -2,7 +2,7 @@ package dev.portcullis.certs.rotate;
 
 import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryItem;
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -124,6 +124,7 @@ public final class RotationPlanner {
     return switch (use) {
       case INBOUND_TLS, OUTBOUND_TLS -> "acme";
       case INBOUND_USER_MTLS, INBOUND_API_MTLS, OUTBOUND_MTLS, INBOUND_SSO, OUTBOUND_SSO -> "private-ca";
+      case UNKNOWN -> throw new IllegalArgumentException("an inventory item always has a known use");
     };
   }
 

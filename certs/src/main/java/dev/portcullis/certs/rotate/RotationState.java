@@ -8,9 +8,9 @@ import java.util.Objects;
 /**
  * A rotation's progress, as its state file holds it (JSON, {@code DATA_DIR/certs/rotations/ID.json}).
  * Immutable: each change makes a new state, which {@link RotationStateFiles} writes atomically before
- * the next step begins. Holds no secret: the new key is in the rotation's PKCS#12 file.
+ * the next step begins. Holds no secret: the new key never leaves the org.
  *
- * @param version the file format, 1
+ * @param version the file format, 2 (1 was the format of rotations that made the key in Portcullis)
  * @param id the rotation's id: {@code ORG-FINGERPRINT16}
  * @param org the org's alias
  * @param certificate the old Certificate's name
@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param use the use the new certificate is issued for
  * @param commonName the new certificate's subject CN (the old one's)
  * @param dnsNames the new certificate's DNS names (the old one's)
- * @param rsaBits the new key's size
+ * @param rsaBits the size of the key the org is asked to make (2048, 3072 or 4096)
  * @param issuer {@code private-ca} or {@code acme}
  * @param newCertificate the new Certificate's name
+ * @param csr the PEM CSR the org made for the new Certificate, empty until requested
  * @param newSha256 the new certificate's fingerprint, empty until issued
  * @param newNotAfter when the new one expires (ISO-8601), empty until issued
  * @param newId the new Certificate's record id, empty until uploaded
@@ -30,7 +31,7 @@ import java.util.Objects;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 record RotationState(int version, String id, String org, String certificate, String oldSha256, String oldId, String use,
-    String commonName, List<String> dnsNames, int rsaBits, String issuer, String newCertificate, String newSha256, String newNotAfter, String newId, List<Step> steps,
+    String commonName, List<String> dnsNames, int rsaBits, String issuer, String newCertificate, String csr, String newSha256, String newNotAfter, String newId, List<Step> steps,
     boolean rotatedRecorded) {
 
   RotationState {
@@ -45,7 +46,7 @@ record RotationState(int version, String id, String org, String certificate, Str
   /**
    * One step.
    *
-   * @param name {@code issue}, {@code upload}, {@code switch}, {@code verify} or {@code retire}
+   * @param name {@code request}, {@code issue}, {@code upload}, {@code switch}, {@code verify} or {@code retire}
    * @param consumer for a switch: the consumer ({@code type}, {@code name}, {@code field}); else null
    * @param detail what was done or why it was skipped, once done
    * @param at when it was done (ISO-8601), empty before
@@ -66,22 +67,27 @@ record RotationState(int version, String id, String org, String certificate, Str
   RotationState withStep(int index, Step step) {
     List<Step> copy = new ArrayList<>(steps);
     copy.set(index, step);
-    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, newSha256,
+    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, csr, newSha256,
         newNotAfter, newId, copy, rotatedRecorded);
   }
 
   RotationState withNew(String sha256, String notAfter) {
-    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, sha256, notAfter,
+    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, csr, sha256, notAfter,
         newId, steps, rotatedRecorded);
   }
 
+  RotationState withCsr(String pem) {
+    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, pem, newSha256,
+        newNotAfter, newId, steps, rotatedRecorded);
+  }
+
   RotationState withNewId(String recordId) {
-    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, newSha256,
+    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, csr, newSha256,
         newNotAfter, recordId, steps, rotatedRecorded);
   }
 
   RotationState withRotatedRecorded() {
-    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, newSha256,
+    return new RotationState(version, id, org, certificate, oldSha256, oldId, use, commonName, dnsNames, rsaBits, issuer, newCertificate, csr, newSha256,
         newNotAfter, newId, steps, true);
   }
 }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * so that a crash leaves either the old state or the new one, never half of one.
  *
  * <p>Why files and not a store migration: a rotation is driven by one CLI process for one org, the
- * state is small and read only by the next run of the same rotation, and it must sit beside the new
- * key's PKCS#12 file that the same run wrote; the ledger, not this file, is the record others read.
+ * state is small and read only by the next run of the same rotation, and it sits beside the chain the
+ * same run had signed; the ledger, not this file, is the record others read.
  */
 final class RotationStateFiles {
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -35,8 +35,13 @@ final class RotationStateFiles {
     return directory.resolve(id + ".json");
   }
 
-  /** Where the rotation keeps the new certificate's key and chain (PKCS#12). */
-  Path keyFile(String id) {
+  /** Where the rotation keeps the chain the CA signed for the org's CSR (PEM, leaf first; nothing secret). */
+  Path chainFile(String id) {
+    return directory.resolve(id + ".crt");
+  }
+
+  /** Where a rotation of format 1 kept the key it made (PKCS#12); named in the message that refuses such a state. */
+  Path formerKeyFile(String id) {
     return directory.resolve(id + ".p12");
   }
 
@@ -46,10 +51,16 @@ final class RotationStateFiles {
       return Optional.empty();
     }
     try {
+      if (JSON.readTree(file.toFile()).path("version").asInt() == 1) {
+        throw new RotationException(RotationException.Code.STATE_UNREADABLE, file + " is a rotation of format 1, which"
+            + " made the new key in Portcullis (" + formerKeyFile(id).getFileName() + "); a real org cannot take that key"
+            + " through the API. Retire what it uploaded if anything, delete both files, and run again: the rotation then"
+            + " uses the org's own CSR");
+      }
       RotationState state = JSON.readValue(file.toFile(), RotationState.class);
-      if (state.version() != 1 || !state.id().equals(id)) {
+      if (state.version() != 2 || !state.id().equals(id)) {
         throw new RotationException(RotationException.Code.STATE_UNREADABLE, file + ": not the state of rotation " + id
-            + " in format 1");
+            + " in format 2");
       }
       return Optional.of(state);
     } catch (JsonProcessingException e) {
@@ -61,13 +72,21 @@ final class RotationStateFiles {
   }
 
   void save(RotationState state) {
-    Path file = stateFile(state.id());
+    try {
+      write(stateFile(state.id()), JSON.writeValueAsBytes(state));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a rotation state as JSON", e);
+    }
+  }
+
+  /** Replaces {@code file} with {@code content} atomically (temporary file, fsync, rename). */
+  void write(Path file, byte[] content) {
     try {
       Files.createDirectories(directory);
-      Path temporary = Files.createTempFile(directory, state.id(), ".tmp");
+      Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
       try {
         try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
-          channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(state)));
+          channel.write(java.nio.ByteBuffer.wrap(content));
           channel.force(true);
         }
         try {

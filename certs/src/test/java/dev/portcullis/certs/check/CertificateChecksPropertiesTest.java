@@ -2,6 +2,7 @@ package dev.portcullis.certs.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.certs.Use;
 import java.security.KeyPair;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;

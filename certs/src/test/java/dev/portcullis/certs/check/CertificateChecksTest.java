@@ -3,6 +3,7 @@ package dev.portcullis.certs.check;
 import static dev.portcullis.certs.check.CheckPki.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.source.FoundChain.PrivateKeyFacts;
 import java.security.KeyPair;
 import java.time.Duration;

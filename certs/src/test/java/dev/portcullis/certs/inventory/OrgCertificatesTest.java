@@ -3,6 +3,8 @@ package dev.portcullis.certs.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.certs.Use;
 import dev.portcullis.certs.check.CertificateChecks;
 import dev.portcullis.certs.check.CheckContext;
 import dev.portcullis.certs.check.Finding;
@@ -13,6 +15,7 @@ import dev.portcullis.orgsim.OrgSpec;
 import dev.portcullis.salesforce.metadata.MetadataClient;
 import dev.portcullis.salesforce.oauth.JwtBearerAssertion;
 import dev.portcullis.salesforce.oauth.JwtBearerTokenClient;
+import dev.portcullis.salesforce.rest.RestClient;
 import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -45,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OrgCertificatesTest {
   static final String KEY = "3MVG9.portcullis.certs.inventory.test";
   static final String USER = "ci@acme.example";
+  /** The org's first user (the built-in fixture's admin), whom orgsim gives the demo's login certificate. */
+  static final String LOGIN_USER = "ada.admin@acme.example";
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
   static OrgSimulator orgs;
   static HttpClient http;
@@ -67,11 +72,15 @@ class OrgCertificatesTest {
     http = HttpClient.newHttpClient();
     session = new JwtBearerTokenClient(http, Duration.ofSeconds(30)).requestToken(
         new JwtBearerAssertion(KEY, USER, orgs.org("prod").url().toString(), keys.getPrivate(), CLOCK)).accessToken();
-    inventory = new OrgCertificates(client(), Duration.ofMinutes(1)).discover("prod");
+    inventory = new OrgCertificates(client(), rest(), Duration.ofMinutes(1)).discover("prod");
   }
 
   static MetadataClient client() {
     return MetadataClient.builder(orgs.org("prod").url(), () -> session, http).sleeper(d -> { }).build();
+  }
+
+  static RestClient rest() {
+    return new RestClient(orgs.org("prod").url(), () -> session, http);
   }
 
   @AfterAll
@@ -91,14 +100,51 @@ class OrgCertificatesTest {
 
   @Test
   void findsEverySeededCertificateWithItsUse() {
-    assertThat(inventory.items()).hasSize(6);
+    assertThat(inventory.items()).hasSize(7);
     assertThat(bySubject(inventory, "SSO_Signing").uses()).containsExactly(Use.OUTBOUND_SSO);
+    assertThat(bySubject(inventory, LOGIN_USER).uses()).containsExactly(Use.INBOUND_USER_MTLS);
     assertThat(bySubject(inventory, "www.acme.example").uses()).containsExactly(Use.INBOUND_TLS);
     assertThat(bySubject(inventory, "salesforce-billing-client").uses()).containsExactly(Use.OUTBOUND_MTLS);
     assertThat(bySubject(inventory, "orders.partner.example").uses()).containsExactly(Use.INBOUND_API_MTLS);
     assertThat(bySubject(inventory, "acme.okta.example").uses()).containsExactly(Use.INBOUND_SSO);
     assertThat(bySubject(inventory, "warehouse-sync").uses()).containsExactly(Use.INBOUND_SSO);
     assertThat(inventory.notes()).isEmpty();
+  }
+
+  @Test
+  void aUserAuthenticationCertificateIsReadThroughRestWithItsUserAndOwner() {
+    InventoryItem login = bySubject(inventory, LOGIN_USER);
+    assertThat(login.consumers()).containsExactly(
+        new InventoryItem.Consumer("User", LOGIN_USER, "UserAuthCertificate Login_Certificate", Use.INBOUND_USER_MTLS));
+    assertThat(login.sources()).containsExactly(new InventoryItem.Source("org:prod", "UserAuthCertificate/Login_Certificate"));
+    assertThat(login.chain()).singleElement().extracting(c -> c.getSubjectX500Principal().getName())
+        .asString().startsWith("CN=orgsim Client Authentication CA 2026");
+    assertThat(login.owner().isKnown()).isTrue();
+    assertThat(login.owner().createdDate()).isEqualTo(CLOCK.instant());
+    // the Metadata API alone does not see it
+    Inventory metadataOnly = new OrgCertificates(client(), Duration.ofMinutes(1)).discover("prod");
+    assertThat(metadataOnly.items()).extracting(InventoryItem::fingerprint).doesNotContain(login.fingerprint());
+  }
+
+  @Test
+  void theOrgAnswersABase64FieldWithItsBlobPathAndThePathWithThePem() {
+    RestClient rest = rest();
+    JsonNode row = rest.query("SELECT Id, CertificateChain, ExpirationDate FROM UserAuthCertificate").records().getFirst();
+    String id = row.get("Id").asText();
+    assertThat(row.get("CertificateChain").asText())
+        .isEqualTo("/services/data/v" + rest.apiVersion() + "/sobjects/UserAuthCertificate/" + id + "/CertificateChain");
+    String pem = new String(rest.blob("UserAuthCertificate", id, "CertificateChain"), java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----\n").containsOnlyOnce("-----END CERTIFICATE-----\n-----BEGIN");
+    // ExpirationDate is the org's, computed from the chain's first certificate
+    assertThat(row.get("ExpirationDate").asText()).startsWith(
+        java.time.LocalDate.ofInstant(bySubject(inventory, LOGIN_USER).notAfter(), ZoneOffset.UTC).toString());
+  }
+
+  @Test
+  void anInventoryItemAlwaysHasOneOfTheSevenUses() {
+    InventoryItem any = inventory.items().getFirst();
+    assertThatThrownBy(() -> Inventory.builder().add(any.certificate(), List.of(), Use.UNKNOWN, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not unknown");
   }
 
   @Test
@@ -156,12 +202,15 @@ class OrgCertificatesTest {
         .singleElement().satisfies(f -> {
           assertThat(f.message()).contains("9 of 365 days left");
           assertThat(f.origin()).isEqualTo("org:prod certs/SSO_Signing.crt");
-          assertThat(f.use()).isEqualTo(dev.portcullis.certs.check.Use.OUTBOUND_SSO);
+          assertThat(f.use()).isEqualTo(Use.OUTBOUND_SSO);
         });
     assertThat(bySubject.get("CN=orders.partner.example")).extracting(f -> f.check().id()).contains("client-auth-eku");
     assertThat(bySubject.get("CN=www.acme.example")).extracting(f -> f.check().id()).contains("br-lifetime");
     assertThat(bySubject.get("CN=salesforce-billing-client")).extracting(f -> f.check().id())
         .contains("signature-algorithm", "exportable-key");
+    // the user's certificate is clientAuth, complete and chains to the (simulated) public root
+    assertThat(bySubject.get("CN=" + LOGIN_USER)).extracting(f -> f.check().id())
+        .doesNotContain("client-auth-eku", "trust-path", "chain-completeness", "validity-window");
     // C20 applies to the uses whose key Salesforce holds: not to an IdP's certificate the org only verifies with
     assertThat(bySubject.get("CN=acme.okta.example")).extracting(f -> f.check().id()).doesNotContain("exportable-key");
   }
@@ -184,7 +233,7 @@ class OrgCertificatesTest {
     assertThat(inventory.items()).isSortedAccordingTo((a, b) -> a.notAfter().compareTo(b.notAfter()));
     Map<YearMonth, List<InventoryItem>> calendar = inventory.calendar();
     assertThat(calendar.keySet().iterator().next()).isEqualTo(YearMonth.of(2026, 12));
-    assertThat(calendar.values().stream().mapToInt(List::size).sum()).isEqualTo(6);
+    assertThat(calendar.values().stream().mapToInt(List::size).sum()).isEqualTo(7);
   }
 
   @Test
@@ -207,8 +256,9 @@ class OrgCertificatesTest {
 
     Inventory project = SourceDirectoryCertificates.discover(dir);
 
-    assertThat(project.items()).extracting(InventoryItem::fingerprint)
-        .containsExactlyInAnyOrderElementsOf(inventory.items().stream().map(InventoryItem::fingerprint).toList());
+    // everything the Metadata API carries; a user's certificate is an sObject record, not metadata
+    assertThat(project.items()).extracting(InventoryItem::fingerprint).containsExactlyInAnyOrderElementsOf(inventory.items()
+        .stream().filter(i -> !i.uses().contains(Use.INBOUND_USER_MTLS)).map(InventoryItem::fingerprint).toList());
     assertThat(bySubject(project, "salesforce-billing-client").sources()).containsExactly(
         new InventoryItem.Source("dir:" + dir, "force-app/main/default/certs/Billing_Client_mTLS.crt"));
     assertThat(bySubject(project, "warehouse-sync").consumers()).hasSize(2);
@@ -228,7 +278,7 @@ class OrgCertificatesTest {
 
     Inventory merged = Inventory.merge(List.of(inventory, SourceDirectoryCertificates.discover(dir)));
 
-    assertThat(merged.items()).hasSize(6);
+    assertThat(merged.items()).hasSize(7);
     InventoryItem signing = bySubject(merged, "SSO_Signing");
     assertThat(signing.sources()).extracting(InventoryItem.Source::origin).containsExactly("org:prod", "dir:" + dir);
     assertThat(signing.consumers()).hasSize(2);

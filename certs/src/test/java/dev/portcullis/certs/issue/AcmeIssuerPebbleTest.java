@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -242,6 +242,93 @@ class AcmeIssuerPebbleTest {
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).matches("present _acme-challenge\\.dns\\.acme\\.example\\. [A-Za-z0-9_-]{43}");
     assertThat(lines.get(1)).isEqualTo(lines.get(0).replace("present", "cleanup"));
+  }
+
+  @Test
+  void finalizesTheOrderWithAnOrgsCsrAsItIsAndMakesNoKey() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair orgKey = rsa.generateKeyPair();
+    // As orgsim makes it for a CA-signed Certificate whose masterLabel is a host name (docs/ORGSIM.md).
+    CertificateSigningRequest csr = CertificateSigningRequest.parsePem(CertificateSigningRequestTest.pem(
+        CertificateSigningRequestTest.csr(orgKey, "C=US, O=Salesforce.com, OU=orgsim, CN=portal.acme.example",
+            "portal.acme.example")), "certs/Portal_TLS.crt");
+    try (Http01Responder responder = Http01Responder.onLoopback(0)) {
+      AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account).responder(responder)
+          .sslContext(trustPebbleTls).timeout(Duration.ofSeconds(30)).build();
+
+      List<X509Certificate> chain = issuer.sign(new IssueRequest("portal.acme.example", List.of("portal.acme.example"),
+          Use.INBOUND_TLS, 2048, Duration.ofDays(90)), csr);
+
+      X509Certificate leaf = chain.getFirst();
+      assertThat(csr.isFor(leaf.getPublicKey())).as("the certificate is for the org's key").isTrue();
+      assertThat(leaf.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+          .containsExactly("portal.acme.example");
+      assertThat(leaf.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
+      leaf.verify(chain.get(1).getPublicKey());
+      chain.get(1).verify(pebbleRoot().getPublicKey());
+    }
+  }
+
+  @Test
+  void aRotationOfATwoNameCertificateStopsAtIssueBecauseTheOrgsCsrNamesOne() throws Exception {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair app = rsa.generateKeyPair();
+    X500Name appName = new X500Name("CN=pebble-rotation-test");
+    X509Certificate appCertificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+        appName, BigInteger.ONE, Date.from(Instant.now().minusSeconds(300)), Date.from(Instant.now().plus(Duration.ofDays(1))),
+        appName, app.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(app.getPrivate())));
+    try (dev.portcullis.orgsim.OrgSimulator orgs = dev.portcullis.orgsim.OrgSimulator.builder().clock(clock)
+            .org(dev.portcullis.orgsim.OrgSpec.builder("prod").connectedApp("3MVG9.pebble", appCertificate)
+                .user("ci@acme.example").demoCertificates(true).build()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        Http01Responder responder = Http01Responder.onLoopback(0)) {
+      String session = new dev.portcullis.salesforce.oauth.JwtBearerTokenClient(http, Duration.ofSeconds(30)).requestToken(
+          new dev.portcullis.salesforce.oauth.JwtBearerAssertion("3MVG9.pebble", "ci@acme.example",
+              orgs.org("prod").url().toString(), app.getPrivate(), clock)).accessToken();
+      dev.portcullis.salesforce.metadata.MetadataClient client = dev.portcullis.salesforce.metadata.MetadataClient
+          .builder(orgs.org("prod").url(), () -> session, http).sleeper(d -> { }).build();
+      dev.portcullis.certs.inventory.InventoryItem domain = new dev.portcullis.certs.inventory.OrgCertificates(client,
+          Duration.ofMinutes(1)).discover("prod").items().stream()
+          .filter(i -> i.subject().startsWith("CN=www.acme.example")).findFirst().orElseThrow();
+      List<dev.portcullis.ledger.LedgerEntry> ledger = new ArrayList<>();
+      AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account).responder(responder)
+          .sslContext(trustPebbleTls).timeout(Duration.ofSeconds(30)).build();
+
+      dev.portcullis.certs.rotate.Rotation rotation = dev.portcullis.certs.rotate.Rotation.builder().client(client)
+          .org("prod").issuer(issuer).stateDirectory(dir.resolve("rotations")).clock(clock).maxWait(Duration.ofMinutes(1))
+          .ledger(e -> {
+            ledger.add(e);
+            return ledger.size() - 1;
+          }).build();
+
+      // The org's CSR names its masterLabel (the old CN, www.acme.example) only; the old certificate also served
+      // acme.example, which a certificate for that CSR could not: refused before any order, nothing uploaded.
+      assertThatThrownBy(() -> rotation.rotate(domain.fingerprint()))
+          .isInstanceOf(dev.portcullis.certs.rotate.RotationException.class)
+          .hasMessageContaining("the CSR names [www.acme.example]").hasMessageContaining("also serves [acme.example]")
+          .extracting(e -> ((dev.portcullis.certs.rotate.RotationException) e).code())
+          .isEqualTo(dev.portcullis.certs.rotate.RotationException.Code.ISSUE_FAILED);
+      assertThat(ledger).extracting(e -> e.fields().get("step")).containsExactly("request");
+      assertThat(orgs.org("prod").metadataNames("Certificate")).contains("Acme_Custom_Domain");
+    }
+  }
+
+  @Test
+  void aCsrThatDoesNotCoverTheReplacedCertificatesNamesIsRefusedBeforeOrdering() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    CertificateSigningRequest cnOnly = CertificateSigningRequest.parsePem(CertificateSigningRequestTest.pem(
+        CertificateSigningRequestTest.csr(rsa.generateKeyPair(), "CN=www.acme.example")), "certs/Www.crt");
+    AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).accountKey(account)
+        .responder(new Dns01Hook(List.of("/bin/false"), Duration.ofSeconds(5))).sslContext(trustPebbleTls).build();
+
+    assertThatThrownBy(() -> issuer.sign(new IssueRequest("www.acme.example", List.of("www.acme.example", "acme.example"),
+        Use.INBOUND_TLS, 2048, Duration.ofDays(90)), cnOnly)).isInstanceOf(IssueException.class)
+        .hasMessageContaining("the CSR names [www.acme.example]").hasMessageContaining("[acme.example]")
+        .extracting(e -> ((IssueException) e).code()).isEqualTo(IssueException.Code.POLICY_REFUSED);
   }
 
   @Test

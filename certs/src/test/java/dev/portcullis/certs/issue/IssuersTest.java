@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.certs.inventory.Use;
+import dev.portcullis.certs.Use;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,6 +79,8 @@ class IssuersTest {
         .extracting(e -> ((IssueException) e).code()).isEqualTo(IssueException.Code.POLICY_REFUSED);
     assertThatThrownBy(() -> ca.issue(new IssueRequest("x", List.of(), Use.OUTBOUND_MTLS, 2048, Duration.ofDays(398))))
         .hasMessageContaining("above the private CA's maximum of 397 days");
+    assertThatThrownBy(() -> new IssueRequest("x", List.of(), Use.UNKNOWN, 2048, Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not unknown");
     assertThatThrownBy(() -> new IssueRequest("x", List.of(), Use.OUTBOUND_MTLS, 1024, Duration.ofDays(1)))
         .hasMessageContaining("2048, 3072 or 4096");
   }

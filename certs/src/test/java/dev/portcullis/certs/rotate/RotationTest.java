@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Staged rotation against orgsim's demo org: the certificate expiring in 9 days ({@code
  * SSO_Signing}, used by SAML config Okta and external credential Warehouse_JWT) is rotated through
- * the private CA; the consumers name the new one afterwards, the old one is gone, the ledger holds
+ * Salesforce's own CSR flow (the org makes the key pair, the private CA signs the org's CSR, the
+ * chain is deployed back); the consumers name the new one afterwards, the old one is gone, the ledger holds
  * one entry per step; a failure injected at any step (before it, or after its effect but before the
  * state file knew) is finished by the next run without any effect made twice.
  */
@@ -114,7 +115,7 @@ class RotationTest {
   }
 
   Rotation.Builder rotation() {
-    return Rotation.builder().client(client()).org("prod").issuer(ca).stateDirectory(stateDir).keyPassword(PASSWORD)
+    return Rotation.builder().client(client()).org("prod").issuer(ca).stateDirectory(stateDir)
         .ledger(e -> {
           ledger.add(e);
           return ledger.size() - 1;
@@ -143,7 +144,7 @@ class RotationTest {
         .toList();
   }
 
-  static final List<String> ALL_STEPS = List.of("issue", "upload", "switch SamlSsoConfig Okta",
+  static final List<String> ALL_STEPS = List.of("request", "issue", "upload", "switch SamlSsoConfig Okta",
       "switch ExternalCredential Warehouse_JWT", "verify", "retire");
 
   @Test
@@ -186,6 +187,21 @@ class RotationTest {
     assertThat(((RSAPublicKey) leaf.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
     assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=SSO_Signing");
     assertThat(leaf.getNotAfter().toInstant()).isEqualTo(CLOCK.instant().plus(Duration.ofDays(365)));
+    assertThat(leaf.getExtendedKeyUsage()).as("SSO signing: no EKU").isNull();
+    assertThat(file("Certificate", "SSO_Signing_r20261128", "certs/SSO_Signing_r20261128.crt-meta.xml"))
+        .contains("<caSigned>true</caSigned>", "<privateKeyExportable>false</privateKeyExportable>",
+            "<expirationDate>2027-11-28T12:00:00.000Z</expirationDate>");
+
+    // The key is the org's: the ledger names the CSR it made, and Portcullis kept no key, only public material.
+    String csrSha256 = (String) ledger.getFirst().fields().get("csr_sha256");
+    assertThat(csrSha256).matches("[0-9a-f]{64}");
+    assertThat(ledger).filteredOn(e -> e.kind().equals("cert.rotation.step"))
+        .allSatisfy(e -> assertThat(e.fields()).containsEntry("csr_sha256", csrSha256));
+    try (Stream<Path> kept = Files.list(stateDir)) {
+      assertThat(kept.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("prod-" + old.substring(0, 16) + ".json", "prod-" + old.substring(0, 16) + ".crt");
+    }
+    assertThat(Files.readString(stateDir.resolve("prod-" + old.substring(0, 16) + ".crt"))).doesNotContain("PRIVATE KEY");
 
     // The consumers name the new certificate: by record id (SAML) and by name (external credential).
     String newId = org.metadataNames("Certificate").contains("SSO_Signing_r20261128") ? listedId("SSO_Signing_r20261128") : "";
@@ -257,7 +273,7 @@ class RotationTest {
     assertThat(steps()).as("one ledger entry per step").containsExactlyElementsOf(ALL_STEPS);
     assertThat(ledger.getLast().kind()).isEqualTo("cert.rotated");
     assertThat(performed).as("each effect made once").allSatisfy((label, count) -> assertThat(count.get()).isEqualTo(1));
-    assertThat(performed.keySet()).containsExactlyInAnyOrder("issue", "upload", "switch SamlSsoConfig Okta",
+    assertThat(performed.keySet()).containsExactlyInAnyOrder("request", "issue", "upload", "switch SamlSsoConfig Okta",
         "switch ExternalCredential Warehouse_JWT", "retire");
     assertThat(orgs.org("prod").metadataNames("Certificate")).contains("SSO_Signing_r20261128").doesNotContain("SSO_Signing");
     assertThat(inventory().item(result.newSha256()).orElseThrow().consumers()).hasSize(2);
@@ -278,10 +294,56 @@ class RotationTest {
     assertThatThrownBy(() -> flaky.rotate(old)).isInstanceOf(RotationException.class)
         .hasMessageContaining("run again").extracting(e -> ((RotationException) e).code())
         .isEqualTo(RotationException.Code.NOT_RECORDED);
-    assertThat(steps()).containsExactly("issue", "upload");
+    assertThat(steps()).containsExactly("request", "issue");
 
     rotation().build().rotate(old);
     assertThat(steps()).containsExactlyElementsOf(ALL_STEPS);
+  }
+
+  @Test
+  void aNewNameTakenByACertificateThatIsNoCsrStopsTheRequest() throws Exception {
+    String old = ssoSigning();
+    // Someone made a self-signed Certificate under the name the rotation would request.
+    byte[] self = orgs.org("prod").metadataFiles("Certificate", "SSO_Signing").orElseThrow().get("certs/SSO_Signing.crt");
+    Map<String, byte[]> deploy = new java.util.LinkedHashMap<>();
+    deploy.put("certs/SSO_Signing_r20261128.crt", self);
+    deploy.put("certs/SSO_Signing_r20261128.crt-meta.xml", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Certificate xmlns="http://soap.sforce.com/2006/04/metadata"><caSigned>false</caSigned>\
+        <keySize>2048</keySize><masterLabel>Taken</masterLabel></Certificate>
+        """.getBytes(UTF_8));
+    new OrgMetadata(client(), Duration.ofMinutes(1)).deploy("a squatter", deploy,
+        Map.of("Certificate", List.of("SSO_Signing_r20261128")), false);
+
+    assertThatThrownBy(() -> rotation().build().rotate(old)).isInstanceOf(RotationException.class)
+        .hasMessageContaining("not a CA-signed certificate waiting for its chain")
+        .extracting(e -> ((RotationException) e).code()).isEqualTo(RotationException.Code.NAME_TAKEN);
+    assertThat(ledger).isEmpty();
+    assertThat(orgs.org("prod").metadataNames("Certificate")).contains("SSO_Signing");
+  }
+
+  @Test
+  void aCsrTheIssuerRefusesStopsBeforeAnythingIsUploaded() {
+    String old = ssoSigning();
+    Rotation tooLong = rotation().lifetime(Duration.ofDays(398)).build();
+
+    assertThatThrownBy(() -> tooLong.rotate(old)).isInstanceOf(RotationException.class)
+        .hasMessageContaining("above the private CA's maximum")
+        .extracting(e -> ((RotationException) e).code()).isEqualTo(RotationException.Code.ISSUE_FAILED);
+    assertThat(steps()).containsExactly("request");
+    assertThat(file("Certificate", "SSO_Signing_r20261128", "certs/SSO_Signing_r20261128.crt"))
+        .startsWith("-----BEGIN CERTIFICATE REQUEST-----");
+  }
+
+  @Test
+  void aStateFileOfTheFormerKeyMakingFormatIsRefusedWithWhatToDo() throws Exception {
+    String old = ssoSigning();
+    Files.writeString(stateDir.resolve("prod-" + old.substring(0, 16) + ".json"), "{\"version\": 1, \"id\": \"prod-"
+        + old.substring(0, 16) + "\"}");
+
+    assertThatThrownBy(() -> rotation().build().rotate(old)).isInstanceOf(RotationException.class)
+        .hasMessageContaining("format 1").hasMessageContaining("org's own CSR")
+        .extracting(e -> ((RotationException) e).code()).isEqualTo(RotationException.Code.STATE_UNREADABLE);
   }
 
   @Test

@@ -70,6 +70,12 @@ public final class DeployGatekeeper {
   private final Duration approvalValidity;
   private final Duration ledgerTimeout;
 
+  /**
+   * The longest an approval stays valid, whatever the configuration or a policy's {@code valid_for_minutes} says:
+   * seven days. Who reads the ledger later ({@code deploy show}) looks this far back for a deployment's approval.
+   */
+  public static final Duration MAX_APPROVAL_VALIDITY = Duration.ofDays(7);
+
   private DeployGatekeeper(Builder b) {
     this.policy = Objects.requireNonNull(b.policy, "policy");
     this.approvals = Objects.requireNonNull(b.approvals, "approvals");
@@ -448,7 +454,7 @@ public final class DeployGatekeeper {
             switch (String.valueOf(e.getKey())) {
               case "approvers" -> approvers = (int) whole(v, 1, 10, o, "approvers");
               case "valid_for_minutes" -> {
-                Duration d = Duration.ofMinutes(whole(v, 1, 7 * 24 * 60, o, "valid_for_minutes"));
+                Duration d = Duration.ofMinutes(whole(v, 1, MAX_APPROVAL_VALIDITY.toMinutes(), o, "valid_for_minutes"));
                 validFor = validFor == null || d.compareTo(validFor) < 0 ? d : validFor;
               }
               case "from" -> {
@@ -608,10 +614,14 @@ public final class DeployGatekeeper {
       return this;
     }
 
-    /** How long an approval asked for stays valid (24 hours); a policy's {@code valid_for_minutes} wins. */
+    /**
+     * How long an approval asked for stays valid (24 hours, at most {@link #MAX_APPROVAL_VALIDITY}); a policy's
+     * {@code valid_for_minutes} wins.
+     */
     public Builder approvalValidity(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("approvalValidity must be positive");
+      if (value.isNegative() || value.isZero() || value.compareTo(MAX_APPROVAL_VALIDITY) > 0) {
+        throw new IllegalArgumentException("approvalValidity must be positive and at most " + MAX_APPROVAL_VALIDITY
+            + ", not " + value);
       }
       this.approvalValidity = value;
       return this;

@@ -19,7 +19,25 @@ final class ForceIgnore {
   private static final List<String> DEFAULTS = List.of("**/*.dup", "**/.*", "**/package2-descriptor.json",
       "**/package2-manifest.json");
 
-  private record Rule(Pattern pattern, boolean negated) {}
+  /**
+   * One pattern. {@code pattern} matches a whole relative path. {@code segment}, when not null, is an
+   * equivalent test that is cheaper for a pattern of one segment ({@code *.dup}, {@code **}{@code /.*}): such
+   * a pattern's regex is {@code (?:.*}{@code /)?SEG(?:/.*)?} with SEG unable to match a '/', so it matches a path
+   * exactly when one of its segments matches SEG.
+   */
+  record Rule(Pattern pattern, Pattern segment, boolean negated) {
+    boolean matches(String relativePath, String[] segments) {
+      if (segment == null) {
+        return pattern.matcher(relativePath).matches();
+      }
+      for (String s : segments) {
+        if (segment.matcher(s).matches()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private final List<Rule> rules;
 
@@ -61,15 +79,16 @@ final class ForceIgnore {
   /** Whether the file at {@code relativePath} (from the project root, '/'-separated) is ignored. */
   boolean ignores(String relativePath) {
     boolean ignored = false;
+    String[] segments = relativePath.split("/", -1);
     for (Rule rule : rules) {
-      if (rule.negated() == ignored && rule.pattern().matcher(relativePath).matches()) {
+      if (rule.negated() == ignored && rule.matches(relativePath, segments)) {
         ignored = !rule.negated();
       }
     }
     return ignored;
   }
 
-  private static Rule rule(String line) {
+  static Rule rule(String line) {
     boolean negated = line.startsWith("!");
     String pattern = negated ? line.substring(1) : line;
     if (pattern.endsWith("/")) {
@@ -79,6 +98,9 @@ final class ForceIgnore {
     if (pattern.startsWith("/")) {
       pattern = pattern.substring(1);
     }
+    String oneSegment = !anchored ? pattern : pattern.startsWith("**/") ? pattern.substring(3) : null;
+    Pattern segment = oneSegment == null || oneSegment.isEmpty() || oneSegment.contains("/") || oneSegment.contains("**")
+        ? null : Pattern.compile(segmentRegex(oneSegment));
     StringBuilder regex = new StringBuilder(anchored ? "" : "(?:.*/)?");
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
@@ -95,6 +117,16 @@ final class ForceIgnore {
       }
     }
     regex.append("(?:/.*)?");
-    return new Rule(Pattern.compile(regex.toString()), negated);
+    return new Rule(Pattern.compile(regex.toString()), segment, negated);
+  }
+
+  /** The regex of a pattern with no '/' and no '**': '*' and '?' within a segment, the rest literal. */
+  private static String segmentRegex(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      regex.append(c == '*' ? "[^/]*" : c == '?' ? "[^/]" : Pattern.quote(String.valueOf(c)));
+    }
+    return regex.toString();
   }
 }

@@ -202,13 +202,16 @@ public final class MetadataPackage {
       }
       folders.add(target.getParent());
     }
-    try {
-      for (Path folder : folders) {
+    // In parallel, like the files: creating a directory is kernel work as costly as creating a file, and a
+    // large package has thousands (one per bundle). Two threads reaching the same parent is fine:
+    // createDirectories accepts a directory that appeared meanwhile.
+    folders.parallelStream().forEach(folder -> {
+      try {
         Files.createDirectories(folder);
+      } catch (IOException e) {
+        throw new PackageException(PackageErrorCode.FILE_UNREADABLE, "writing " + directory + ": " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw new PackageException(PackageErrorCode.FILE_UNREADABLE, "writing " + directory + ": " + e.getMessage(), e);
-    }
+    });
     all.entrySet().parallelStream().forEach(e -> {
       try {
         Files.write(root.resolve(e.getKey()), e.getValue());

@@ -113,10 +113,15 @@ final class PackageHash {
   }
 
   static boolean isText(byte[] bytes) {
+    boolean ascii = true;
     for (byte b : bytes) {
       if (b == 0) {
         return false;
       }
+      ascii &= b > 0;
+    }
+    if (ascii) { // ASCII without NUL is valid UTF-8: most source files end here, without a decoder
+      return true;
     }
     try {
       CharBuffer ignored = StandardCharsets.UTF_8.newDecoder()
@@ -129,19 +134,35 @@ final class PackageHash {
     }
   }
 
+  /** CRLF and CR turned into LF; {@code bytes} itself when it holds no CR (the caller never changes it). */
   static byte[] normaliseLineEndings(byte[] bytes) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
-    for (int i = 0; i < bytes.length; i++) {
+    int first = indexOfCarriageReturn(bytes);
+    if (first < 0) {
+      return bytes;
+    }
+    byte[] out = new byte[bytes.length];
+    System.arraycopy(bytes, 0, out, 0, first);
+    int n = first;
+    for (int i = first; i < bytes.length; i++) {
       byte b = bytes[i];
       if (b == '\r') {
-        out.write('\n');
+        out[n++] = '\n';
         if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
           i++;
         }
       } else {
-        out.write(b);
+        out[n++] = b;
       }
     }
-    return out.toByteArray();
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  private static int indexOfCarriageReturn(byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\r') {
+        return i;
+      }
+    }
+    return -1;
   }
 }

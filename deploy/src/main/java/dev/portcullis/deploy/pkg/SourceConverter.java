@@ -3,6 +3,7 @@ package dev.portcullis.deploy.pkg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -134,16 +134,35 @@ final class SourceConverter {
   /** A file found under a source directory, with its '/'-separated path relative to it. */
   private record Listed(Path file, String relative) {}
 
-  /** The files under {@code directory}, sorted by relative path (the CLI's walk order for children). */
+  /**
+   * The files under {@code directory}, sorted by relative path (the CLI's walk order for children). One
+   * {@code lstat} per entry: the walk's own attributes say whether it is a regular file or a link.
+   */
   private static List<Listed> list(Path directory) {
-    try (Stream<Path> walk = Files.walk(directory)) {
-      return walk.filter(SourceConverter::regularNotLinked)
-          .map(p -> new Listed(p, directory.relativize(p).toString().replace('\\', '/')))
-          .sorted(Comparator.comparing(Listed::relative))
-          .toList();
+    List<Listed> listed = new ArrayList<>();
+    // The walk names each file by resolving against `directory`, so its relative path is a suffix of
+    // that name (Path.relativize, kept for anything else, costs more than the rest of the visit).
+    String prefix = directory.toString().isEmpty() ? "" : directory + directory.getFileSystem().getSeparator();
+    try {
+      Files.walkFileTree(directory, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+          if (attributes.isSymbolicLink()) { // links are not followed, so a linked folder is seen here too
+            throw linked(file);
+          }
+          if (attributes.isRegularFile()) {
+            String name = file.toString();
+            String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : directory.relativize(file).toString();
+            listed.add(new Listed(file, relative.replace('\\', '/')));
+          }
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new PackageException(PackageErrorCode.FILE_UNREADABLE, directory + ": " + e.getMessage(), e);
     }
+    listed.sort(Comparator.comparing(Listed::relative));
+    return listed;
   }
 
   private void classify(List<SourceFile> files, Map<String, Draft> drafts, List<SourceFile> unknown) {
@@ -665,10 +684,14 @@ final class SourceConverter {
    */
   static boolean regularNotLinked(Path path) {
     if (Files.isSymbolicLink(path)) {
-      throw new PackageException(PackageErrorCode.UNSAFE_PATH, path
-          + ": a symbolic link (refused: it could bring a file from outside the project into the package)");
+      throw linked(path);
     }
     return Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static PackageException linked(Path path) {
+    return new PackageException(PackageErrorCode.UNSAFE_PATH, path
+        + ": a symbolic link (refused: it could bring a file from outside the project into the package)");
   }
 
   private static byte[] read(SourceFile file) {

@@ -35,6 +35,18 @@ class SourceConverterTest {
   }
 
   @Test
+  void refusesALinkedFolder(@TempDir Path dir) throws Exception {
+    Path app = dir.resolve("force-app");
+    apexClass(app, "A");
+    Path outside = Files.createDirectories(dir.resolve("outside/classes"));
+    Files.writeString(outside.resolve("B.cls"), "public class B {}\n");
+    Path link = Files.createSymbolicLink(app.resolve("main/default/more"), outside);
+    assertThatThrownBy(() -> MetadataPackage.fromSource(List.of(app), Optional.empty()))
+        .isInstanceOfSatisfying(PackageException.class, e -> assertThat(e.code()).isEqualTo(PackageErrorCode.UNSAFE_PATH))
+        .hasMessageContaining(link + ": a symbolic link");
+  }
+
+  @Test
   void refusesTheSameComponentFromTwoPackageDirectories(@TempDir Path dir) throws Exception {
     Path first = apexClass(dir.resolve("a"), "Twice");
     Path second = apexClass(dir.resolve("b"), "Twice");

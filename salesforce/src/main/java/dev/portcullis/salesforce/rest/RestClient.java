@@ -247,6 +247,16 @@ public final class RestClient {
     return get(path).body();
   }
 
+  /**
+   * {@code GET /services/data/vXX.X/sobjects/{sobject}/{id}/{field}}: the bytes of a base64 field (REST API Developer
+   * Guide, "sObject Blob Get"). A query answers such a field with this path rather than the data; the path is built
+   * here from the names and id, never followed from a response.
+   */
+  public byte[] blob(String sobject, String id, String field) {
+    return send("GET", versioned("/sobjects/") + requireApiName(sobject, "sObject") + "/" + requireId(id) + "/"
+        + requireApiName(field, "field"), null).bytes();
+  }
+
   /** {@code PATCH /services/data/vXX.X/sobjects/{sobject}/{id}}: updates the given fields (204 No Content). */
   public void update(String sobject, String id, Map<String, ?> fields) {
     send("PATCH", versioned("/sobjects/") + requireApiName(sobject, "sObject") + "/" + requireId(id), toJson(fields));
@@ -259,7 +269,7 @@ public final class RestClient {
 
   // ---------------------------------------------------------------------------------------------
 
-  private record Answer(int status, String body, String where) {}
+  private record Answer(int status, String body, String where, byte[] bytes) {}
 
   /** A parsed 2xx answer; {@code where} is {@code "METHOD url, HTTP status"}. */
   private record Reply(JsonNode body, String where) {}
@@ -293,7 +303,7 @@ public final class RestClient {
               "response body larger than " + MAX_BODY_BYTES + " bytes (" + where + ", HTTP " + response.statusCode() + ")",
               response.statusCode(), List.of(), null);
         }
-        answer = new Answer(response.statusCode(), new String(bytes, UTF_8), where);
+        answer = new Answer(response.statusCode(), new String(bytes, UTF_8), where, bytes);
       }
     } catch (IOException e) {
       throw SalesforceException.transportFailure(method, URI.create(describe(uri)), e);

@@ -26,6 +26,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LedgerIndexer implements AutoCloseable {
   static final int BATCH = 1000;
+  /**
+   * Shortest time between two passes of the indexer thread when nobody waits for it: a pass has fixed costs (the
+   * checkpoint read and parsed, the highest indexed entry queried, a transaction), which under load would otherwise
+   * be paid once per ledger commit. The search route waits for the index to catch up first
+   * ({@code ServerLedger.awaitIndexedBriefly}), so the pacing delays no answer.
+   */
+  static final long PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** At most this many rows of this process's own appends wait in memory for their pass; beyond, files are read. */
+  static final int MAX_KNOWN = 100_000;
   private static final Logger LOG = LoggerFactory.getLogger(LedgerIndexer.class);
 
   private final LedgerReader reader;
@@ -39,6 +48,11 @@ public final class LedgerIndexer implements AutoCloseable {
   private long lastHighest = -1;
   private volatile boolean closed;
   private Thread thread;
+  /** Index rows of entries this process appended, by index, until a pass stores them (saves reading them back). */
+  private final java.util.concurrent.ConcurrentHashMap<Long, IndexRow> known = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Set by a waiter: the next pass runs at once. */
+  private volatile boolean urgent;
+  private final Object pacing = new Object();
 
   public LedgerIndexer(LedgerReader reader, LedgerIndexRepository index) {
     this.reader = reader;
@@ -58,11 +72,28 @@ public final class LedgerIndexer implements AutoCloseable {
     work.release();
   }
 
+  /**
+   * Tells the indexer the entry at {@code index} has {@code fields}: an entry this process built, checked and
+   * appended itself, whose row is then taken from memory instead of reading the entry back and parsing it. The row is
+   * the one {@link #row} would derive from the entry's bytes (both go through {@link EntryIndexFields#of}).
+   */
+  void appended(long index, EntryIndexFields fields) {
+    if (known.size() < MAX_KNOWN) {
+      known.put(index, new IndexRow(index, fields.kind(), fields.org(), fields.actor(), fields.session(),
+          fields.commit(), fields.deploymentId(), fields.time()));
+    }
+    poke();
+  }
+
   private void run() {
+    long lastPass = System.nanoTime() - PASS_INTERVAL_NANOS;
     while (!closed) {
       try {
         work.acquire();
+        pace(lastPass);
         work.drainPermits();
+        lastPass = System.nanoTime();
+        urgent = false;
         catchUp();
       } catch (InterruptedException e) {
         return;
@@ -70,6 +101,16 @@ public final class LedgerIndexer implements AutoCloseable {
         if (!closed) {
           LOG.warn("ledger indexing failed, retried at the next append: {}", e.getMessage());
         }
+      }
+    }
+  }
+
+  /** Waits until {@link #PASS_INTERVAL_NANOS} after the last pass, unless someone waits for the index. */
+  private void pace(long lastPass) throws InterruptedException {
+    synchronized (pacing) {
+      long left;
+      while (!urgent && !closed && (left = lastPass + PASS_INTERVAL_NANOS - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(pacing, left);
       }
     }
   }
@@ -90,14 +131,17 @@ public final class LedgerIndexer implements AutoCloseable {
     List<IndexRow> rows = new ArrayList<>(BATCH);
     for (long start = from; start < size; start += BATCH) {
       long end = Math.min(size, start + BATCH);
-      LedgerEntries.forEach(reader, start, end, size, (i, bytes) -> {
-        IndexRow row = row(i, bytes);
-        if (row == null) {
-          counts[1]++;
-        } else {
-          rows.add(row);
-        }
-      });
+      if (!fromMemory(start, end, rows)) {
+        LedgerEntries.forEach(reader, start, end, size, (i, bytes) -> {
+          IndexRow mine = known.remove(i);
+          IndexRow row = mine != null ? mine : row(i, bytes);
+          if (row == null) {
+            counts[1]++;
+          } else {
+            rows.add(row);
+          }
+        });
+      }
       index.put(rows);
       counts[0] += rows.size();
       if (!rows.isEmpty()) {
@@ -106,6 +150,9 @@ public final class LedgerIndexer implements AutoCloseable {
       rows.clear();
     }
     scannedSize = Math.max(from, size);
+    if (!known.isEmpty()) {
+      known.keySet().removeIf(i -> i < size); // below the size: indexed now, or an index cleared and rebuilt from files
+    }
     lastHighest = highest;
     if (counts[1] > 0) {
       LOG.warn("{} ledger entries are not Portcullis entries and were not indexed", counts[1]);
@@ -115,6 +162,19 @@ public final class LedgerIndexer implements AutoCloseable {
       progress.notifyAll();
     }
     return new Outcome(size, counts[0], counts[1]);
+  }
+
+  /** Adds the rows of [{@code start}, {@code end}) from memory when this process appended every one of them. */
+  private boolean fromMemory(long start, long end, List<IndexRow> rows) {
+    for (long i = start; i < end; i++) {
+      if (!known.containsKey(i)) {
+        return false;
+      }
+    }
+    for (long i = start; i < end; i++) {
+      rows.add(known.remove(i));
+    }
+    return true;
   }
 
   /** The index row of one entry, or null if it is not a Portcullis entry. */
@@ -131,6 +191,10 @@ public final class LedgerIndexer implements AutoCloseable {
   /** Waits until an index pass has covered {@code size} entries. */
   void awaitIndexed(long size, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (pacing) {
+      urgent = true;
+      pacing.notifyAll();
+    }
     poke();
     synchronized (progress) {
       while (indexedSize < size) {
@@ -146,6 +210,9 @@ public final class LedgerIndexer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    synchronized (pacing) {
+      pacing.notifyAll();
+    }
     if (thread != null) {
       thread.interrupt();
     }

@@ -39,10 +39,20 @@ public final class LedgerSearchHandler extends Handler.Abstract {
 
   private final LedgerIndexRepository index;
   private final LedgerReader reader;
+  private final Runnable catchUp;
 
   public LedgerSearchHandler(LedgerIndexRepository index, LedgerReader reader) {
+    this(index, reader, () -> { });
+  }
+
+  /**
+   * With {@code catchUp} run before each search: the index follows the ledger a moment behind (its passes are paced),
+   * and a search should find what was acknowledged before it was asked.
+   */
+  public LedgerSearchHandler(LedgerIndexRepository index, LedgerReader reader, Runnable catchUp) {
     this.index = index;
     this.reader = reader;
+    this.catchUp = catchUp;
   }
 
   @Override
@@ -70,6 +80,7 @@ public final class LedgerSearchHandler extends Handler.Abstract {
     } catch (IllegalArgumentException e) {
       return reply(response, callback, HttpStatus.BAD_REQUEST_400, error(e.getMessage()));
     }
+    catchUp.run();
     ObjectNode result = JSON.createObjectNode();
     result.set("entries", entries(index.search(query), reader));
     return reply(response, callback, HttpStatus.OK_200, result);

@@ -2,6 +2,7 @@ package dev.portcullis.server.ledger;
 
 import dev.portcullis.ledger.Checkpoint;
 import dev.portcullis.ledger.CosignatureVerifier;
+import dev.portcullis.ledger.EntryIndexFields;
 import dev.portcullis.ledger.FileSystemLedgerStorage;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerErrorCode;
@@ -246,6 +247,7 @@ public final class ServerLedger implements AutoCloseable {
    */
   public CompletableFuture<Long> append(LedgerEntry entry) {
     byte[] bytes = entry.toCanonicalJson();
+    EntryIndexFields fields = EntryIndexFields.of(entry); // here, not on the sequencer thread that completes the ack
     Sequencer current = sequencer;
     CompletableFuture<Long> ack;
     if (current != null) {
@@ -255,7 +257,13 @@ public final class ServerLedger implements AutoCloseable {
     } else {
       throw new LedgerException(LedgerErrorCode.SEQUENCER_CLOSED, "the ledger is not open for writing");
     }
-    return ack.whenComplete((index, failure) -> indexer.poke());
+    return ack.whenComplete((index, failure) -> {
+      if (index != null) {
+        indexer.appended(index, fields);
+      } else {
+        indexer.poke();
+      }
+    });
   }
 
   /** The ledger read as a tlog-tiles tree (the HTTP routes, proofs, the indexer). */
@@ -317,6 +325,20 @@ public final class ServerLedger implements AutoCloseable {
   public void awaitPublished() throws IOException {
     if (storage instanceof FileSystemLedgerStorage files) {
       files.awaitPublished();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the index to cover every entry acknowledged so far, and returns either way (a
+   * search then answers from the index as it is): what the search route runs first.
+   */
+  public void awaitIndexedBriefly(Duration timeout) {
+    try {
+      indexer.awaitIndexed(size(), timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IllegalStateException | IOException e) {
+      LOG.warn("ledger search: {}; answering from the index as it is", e.getMessage());
     }
   }
 

@@ -232,6 +232,40 @@ class ServerLedgerTest {
   }
 
   @Test
+  void rowsIndexedFromMemoryAreTheRowsTheFilesGive() throws Exception {
+    // the live indexer takes this process's own appends from memory; a rebuild reads them back from the files
+    LedgerIdentity identity = identity(key, Optional.empty());
+    ServerLedger ledger = open(identity);
+    List<java.util.concurrent.CompletableFuture<Long>> acks = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      java.util.Map<String, Object> fields = new java.util.HashMap<>();
+      fields.put("actor", "user" + (i % 3) + "@example.com");
+      fields.put("n", i);
+      if (i % 2 == 0) {
+        fields.put("org", "00D" + i);
+        fields.put("session", "s-" + i);
+      }
+      if (i % 5 == 0) {
+        fields.put("commit", "c0ffee" + i);
+        fields.put("deployment_id", "0Af" + i);
+      }
+      if (i % 7 == 0) {
+        fields.put("org", java.util.Map.of("id", "nested, not a string: not indexed"));
+      }
+      acks.add(ledger.append(LedgerEntry.of("test.event", LedgerFixture.T0.plusMillis(i * 1001L), fields)));
+    }
+    acks.forEach(LedgerFixture::join);
+    ledger.awaitPublished();
+    ledger.awaitIndexed(LedgerFixture.TIMEOUT);
+    List<IndexRow> fromMemory = store.ledgerIndex().search(Query.all(100));
+    ledger.close();
+
+    store.ledgerIndex().clear();
+    assertThat(new LedgerIndexer(directory(), store.ledgerIndex()).catchUp()).isEqualTo(new LedgerIndexer.Outcome(40, 40, 0));
+    assertThat(store.ledgerIndex().search(Query.all(100))).hasSize(40).isEqualTo(fromMemory);
+  }
+
+  @Test
   void entriesThatAreNotPortcullisEntriesStayInTheLedgerButAreNotIndexed() throws Exception {
     LedgerIdentity identity = identity(key, Optional.empty());
     try (FileSystemLedgerStorage storage = FileSystemLedgerStorage.open(dataDir.resolve(ServerLedger.DIRECTORY));
