@@ -6,6 +6,8 @@ import dev.portcullis.certs.check.Finding;
 import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
 import dev.portcullis.certs.Use;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -44,13 +46,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * served: leaf and intermediate. Leaves are RSA-2048 signed by RSA-2048 intermediates (the common
  * public-CA shape) or, with {@code ec}, P-256 throughout. Chains are built before the clock starts;
  * the first round warms the JIT. Each round checks its own chains (new leaf certificates), so caches filled
- * by one round do not answer the next. Prints chains/s per round.
+ * by one round do not answer the next. Prints chains/s per round, and the checking threads' CPU time per chain
+ * (with the rate it implies on unshared cores), which other load on a shared machine disturbs far less.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.portcullis.bench.CertsCheckLoad [CHAINS] [THREADS] [ROUNDS] [rsa|ec]}
  */
 public final class CertsCheckLoad {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final AtomicLong SERIALS = new AtomicLong(1);
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   private CertsCheckLoad() {
   }
@@ -99,25 +103,33 @@ public final class CertsCheckLoad {
       for (int round = 1; round <= rounds; round++) {
         List<Subject> subjects = subjectsByRound.get(round - 1);
         long start = System.nanoTime();
-        List<Future<Long>> parts = new ArrayList<>();
+        List<Future<long[]>> parts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           int first = t;
           parts.add(pool.submit(() -> {
+            long cpuStart = CPU.getCurrentThreadCpuTime();
             long findings = 0;
             for (int i = first; i < subjects.size(); i += threads) {
               List<Finding> result = CertificateChecks.check(subjects.get(i), context);
               findings += result.size();
             }
-            return findings;
+            return new long[] {findings, CPU.getCurrentThreadCpuTime() - cpuStart};
           }));
         }
         long findings = 0;
-        for (Future<Long> part : parts) {
-          findings += part.get();
+        long cpuNanos = 0;
+        for (Future<long[]> part : parts) {
+          long[] result = part.get();
+          findings += result[0];
+          cpuNanos += result[1];
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("round %d: %,d chains in %.2f s = %,.0f chains/s (%,d findings)%n", round, chains, seconds,
-            chains / seconds, findings);
+        double cpuMicrosPerChain = cpuNanos / 1e3 / chains;
+        // The CPU time the checking threads used is what other processes on a shared machine do not steal:
+        // threads x 1e6 / (CPU µs per chain) is the rate the threads would reach with a core each to themselves.
+        System.out.printf("round %d: %,d chains in %.2f s = %,.0f chains/s (%,d findings); %.1f CPU µs/chain = %,.0f chains/s"
+            + " on %d unshared cores%n", round, chains, seconds, chains / seconds, findings, cpuMicrosPerChain,
+            threads * 1e6 / cpuMicrosPerChain, threads);
       }
     } finally {
       pool.shutdownNow();

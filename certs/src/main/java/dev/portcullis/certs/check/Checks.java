@@ -3,6 +3,7 @@ package dev.portcullis.certs.check;
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import dev.portcullis.certs.Use;
+import dev.portcullis.certs.path.DecodedCertificate;
 import dev.portcullis.certs.path.FailureCode;
 import dev.portcullis.certs.path.PathValidator;
 import dev.portcullis.certs.path.Purpose;
@@ -472,11 +473,18 @@ final class Checks {
         : context.at().isAfter(leaf.notAfter) ? leaf.notAfter : context.at();
     List<byte[]> anchors = new ArrayList<>();
     List<String> seen = new ArrayList<>();
+    List<DecodedCertificate> decoded = new ArrayList<>();
     for (Inspected certificate : chain) {
+      if (certificate.decoded != null) {
+        decoded.add(certificate.decoded);
+      }
       for (TrustAnchors.Anchor anchor : context.anchors().issuersOf(certificate)) {
         if (!seen.contains(anchor.certificate().fingerprint)) {
           seen.add(anchor.certificate().fingerprint);
           anchors.add(anchor.certificate().der);
+          if (anchor.certificate().decoded != null) {
+            decoded.add(anchor.certificate().decoded);
+          }
         }
       }
     }
@@ -489,6 +497,7 @@ final class Checks {
         .time(time)
         .purpose(purpose())
         .signatureAlgorithms(PATH_SIGNATURES)
+        .decoded(decoded)
         .build());
     if (result.valid()) {
       distrustAfter(result.chain().get(result.chain().size() - 1));
@@ -523,7 +532,9 @@ final class Checks {
   }
 
   private void distrustAfter(byte[] root) {
-    Optional<TrustAnchors.Anchor> anchor = context.anchors().byFingerprint(Inspected.sha256(root));
+    Inspected walked = shape.anchor().certificate();
+    String fingerprint = Arrays.equals(root, walked.der) ? walked.fingerprint : Inspected.sha256(root);
+    Optional<TrustAnchors.Anchor> anchor = context.anchors().byFingerprint(fingerprint);
     if (anchor.isPresent() && anchor.get().distrustAfter().isPresent()
         && leaf.notBefore.isAfter(anchor.get().distrustAfter().get())) {
       add(CheckId.TRUST_PATH, Severity.CRITICAL, "issued " + leaf.notBefore + " under " + anchor.get().certificate().label()

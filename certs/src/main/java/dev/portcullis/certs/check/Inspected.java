@@ -1,6 +1,9 @@
 package dev.portcullis.certs.check;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.portcullis.certs.path.CertificateTime;
+import dev.portcullis.certs.path.DecodedCertificate;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,12 +36,20 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * A decoded certificate with the fields the checks read. Decoding is lenient where the checks must
  * report a problem rather than stop (an unreadable extension reads as absent, and {@code structure}
  * reports it); a certificate whose outer structure does not decode is refused by {@link #parse}.
+ * Immutable once built, so one inspection is shared by every check and thread that meets the same
+ * certificate; {@link #selfSigned} caches its answer in a field that racing threads may both set, to the
+ * same value.
  */
 final class Inspected {
   static final String SERVER_AUTH = KeyPurposeId.id_kp_serverAuth.getId();
   static final String CLIENT_AUTH = KeyPurposeId.id_kp_clientAuth.getId();
 
+  /** Inspections of strictly decoded certificates by fingerprint, shared by all checks (thread-safe, least recently used out). */
+  private static final Cache<String, Inspected> INSPECTED = CacheBuilder.newBuilder().maximumSize(1_024).build();
+
   final byte[] der;
+  /** The path validator's strict decoding, handed to it with the chain; null when only the lenient decoding took it. */
+  final DecodedCertificate decoded;
   final Certificate certificate;
   final X509CertificateHolder holder;
   final String fingerprint;
@@ -55,21 +66,22 @@ final class Inspected {
   final byte[] subjectKeyId;
   final byte[] authorityKeyId;
   final List<GeneralName> altNames;
+  /** Filled while constructing, read-only after. */
   final List<String> undecodableExtensions = new ArrayList<>();
   private final String subjectText;
   private final List<String> commonNames;
   private Boolean selfSigned;
 
-  private Inspected(byte[] der, Certificate certificate) {
+  private Inspected(byte[] der, DecodedCertificate decoded, Certificate certificate, X509CertificateHolder holder,
+      String fingerprint, String subjectText) {
     this.der = der;
+    this.decoded = decoded;
     this.certificate = certificate;
-    this.holder = new X509CertificateHolder(certificate);
-    this.fingerprint = sha256(der);
+    this.holder = holder;
+    this.fingerprint = fingerprint;
     this.subject = certificate.getSubject();
     this.issuer = certificate.getIssuer();
-    // Names decode lazily in BouncyCastle; decode them now so that a broken name fails parse().
-    this.subjectText = subject.toString();
-    issuer.toString();
+    this.subjectText = subjectText;
     List<String> cns = new ArrayList<>();
     for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
       cns.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
@@ -92,10 +104,41 @@ final class Inspected {
     this.altNames = names == null ? List.of() : List.of(names.getNames());
   }
 
-  /** Decodes {@code der}; the message of a failure says why. */
+  /**
+   * Decodes {@code der}; the message of a failure says why. A certificate the path validator's strict
+   * decoder takes is read from that decoding (shared with the validation that follows), and the result is
+   * kept by fingerprint, so an intermediate served with thousands of leaves is inspected once; anything
+   * else is decoded here, leniently, so that the checks can report what is wrong with it.
+   */
   static Inspected parse(byte[] der) {
+    DecodedCertificate decoded;
     try {
-      return new Inspected(der, Certificate.getInstance(ASN1Primitive.fromByteArray(der)));
+      decoded = DecodedCertificate.decode(der);
+    } catch (IllegalArgumentException e) {
+      return lenient(der);
+    }
+    Inspected known = INSPECTED.getIfPresent(decoded.fingerprint());
+    if (known != null) {
+      return known;
+    }
+    Inspected inspected;
+    try {
+      inspected = new Inspected(decoded.der(), decoded, decoded.certificate(), decoded.holder(), decoded.fingerprint(),
+          decoded.subjectText());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
+    }
+    INSPECTED.put(inspected.fingerprint, inspected);
+    return inspected;
+  }
+
+  private static Inspected lenient(byte[] der) {
+    try {
+      Certificate certificate = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+      // Names decode lazily in BouncyCastle; decode them now so that a broken name fails parse().
+      String subjectText = certificate.getSubject().toString();
+      certificate.getIssuer().toString();
+      return new Inspected(der, null, certificate, new X509CertificateHolder(certificate), sha256(der), subjectText);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not an X.509 certificate: " + e.getMessage(), e);
     }

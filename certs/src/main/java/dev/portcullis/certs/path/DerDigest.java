@@ -3,6 +3,7 @@ package dev.portcullis.certs.path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /** SHA-256 of a DER encoding: the identity of a certificate or key in the caches shared across validations. */
 final class DerDigest {
@@ -20,6 +21,11 @@ final class DerDigest {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform (MessageDigest)", e);
     }
+  }
+
+  /** Lowercase hex, as the checks show a fingerprint. */
+  String hex() {
+    return HexFormat.of().formatHex(sha256);
   }
 
   @Override

@@ -7,19 +7,53 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
+import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.jce.spec.ECPublicKeySpec;
 
 /**
- * An issuer's public key as the JDK's own providers take it (SunRsaSign for RSA and RSASSA-PSS keys,
- * SunEC for EC and Ed25519 keys), named explicitly so that a provider registered ahead of them
- * (BouncyCastle, a test's) never changes which code judges a signature; and the digest of its
- * SubjectPublicKeyInfo, which names "this exact key" in {@link SignatureChecker}'s shared cache.
+ * An issuer's public key as a named provider takes it (SunRsaSign for RSA and RSASSA-PSS keys;
+ * BouncyCastle for EC keys on P-256, P-384 and P-521; SunEC for Ed25519 and other EC keys), named
+ * explicitly so that a provider registered ahead of them (a test's) never changes which code judges a
+ * signature; and the digest of its SubjectPublicKeyInfo, which names "this exact key" in {@link
+ * SignatureChecker}'s shared cache. ECDSA goes to BouncyCastle's provider (a private instance, not
+ * registered) because its verification costs about a quarter of SunEC's on the JDKs we run (JDK 25 on
+ * x86-64: about 100 against 420 µs of CPU for P-256, docs/PERFORMANCE.md), and one ECDSA verification per
+ * new leaf is the largest cost of checking an ECDSA chain.
  */
 record IssuerKey(PublicKey key, Provider provider, DerDigest digest) {
   static final Provider SUN_RSA_SIGN = required("SunRsaSign");
   static final Provider SUN_EC = required("SunEC");
+  static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+  /** P-256, P-384, P-521 (RFC 5480 §2.1.1.1): the named curves the Baseline Requirements allow. */
+  private static final Set<String> NAMED_CURVES = Set.of("1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35");
+
+  static {
+    // One ECDSA P-256 verification (the curve's generator as the key, a signature r = s = 1 that does not
+    // verify), so that BouncyCastle's one-time set-up (its provider, up to 1.7 s on the shared 2-core VM; the
+    // curve's tables) happens while this class loads, not inside the first validation's time budget.
+    try {
+      ECNamedCurveParameterSpec p256 = ECNamedCurveTable.getParameterSpec("secp256r1");
+      Signature signature = Signature.getInstance("SHA256withECDSA", BOUNCY_CASTLE);
+      signature.initVerify(KeyFactory.getInstance("EC", BOUNCY_CASTLE).generatePublic(new ECPublicKeySpec(p256.getG(), p256)));
+      signature.update(new byte[32]);
+      signature.verify(new byte[] {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01});
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // only a warm-up: a real verification reports whatever is wrong
+    }
+  }
+
+  /** Loads this class, and so the providers, ahead of any validation's time budget (see the static initializer). */
+  static void initialize() {
+    // the work is in the static initializer
+  }
 
   static IssuerKey of(SubjectPublicKeyInfo info) throws GeneralSecurityException {
     String algorithm = info.getAlgorithm().getAlgorithm().getId();
@@ -28,7 +62,11 @@ record IssuerKey(PublicKey key, Provider provider, DerDigest digest) {
     switch (algorithm) {
       case KeyPolicy.RSA -> { factory = "RSA"; provider = SUN_RSA_SIGN; }
       case KeyPolicy.RSA_PSS -> { factory = "RSASSA-PSS"; provider = SUN_RSA_SIGN; }
-      case KeyPolicy.EC_PUBLIC_KEY -> { factory = "EC"; provider = SUN_EC; }
+      case KeyPolicy.EC_PUBLIC_KEY -> {
+        factory = "EC";
+        provider = info.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve
+            && NAMED_CURVES.contains(curve.getId()) ? BOUNCY_CASTLE : SUN_EC;
+      }
       case KeyPolicy.ED25519 -> { factory = "Ed25519"; provider = SUN_EC; }
       default -> throw new NoSuchAlgorithmException("no JDK verifier for public key algorithm " + algorithm);
     }

@@ -60,6 +60,8 @@ final class ParsedCertificate {
   final X500Name subject;
   final X500Name issuer;
   final boolean selfIssued;
+  /** RFC 4514 text of the subject (BouncyCastle's BCStyle), made once: the checks show it too. */
+  final String subjectText;
   final String label;
   final Map<ASN1ObjectIdentifier, Extension> extensions;
   final List<ValidationFailure> decodeProblems;
@@ -90,7 +92,8 @@ final class ParsedCertificate {
     this.subject = certificate.getSubject();
     this.issuer = certificate.getIssuer();
     this.selfIssued = sameName(subject, issuer);
-    this.label = shorten(subject.toString());
+    this.subjectText = subject.toString();
+    this.label = shorten(subjectText);
     this.extensions = new LinkedHashMap<>();
     this.decodeProblems = new ArrayList<>();
     int tbsStart = contentOffset(der, 0);
@@ -109,6 +112,7 @@ final class ParsedCertificate {
     this.subject = decoded.subject;
     this.issuer = decoded.issuer;
     this.selfIssued = decoded.selfIssued;
+    this.subjectText = decoded.subjectText;
     this.label = decoded.label;
     this.extensions = decoded.extensions;
     this.decodeProblems = decoded.decodeProblems;
@@ -133,13 +137,23 @@ final class ParsedCertificate {
    * successful decodings are kept, so a malformed certificate is re-examined, and refused, each time.
    */
   static ParsedCertificate parse(int id, byte[] der) {
+    return new ParsedCertificate(id, decoded(der));
+  }
+
+  /** {@code decoded} (a shared decoding) under a search's id. */
+  static ParsedCertificate withId(int id, ParsedCertificate decoded) {
+    return new ParsedCertificate(id, decoded);
+  }
+
+  /** The shared decoding of {@code der} (id -1), from the cache or decoded now; throws as {@link #parse} does. */
+  static ParsedCertificate decoded(byte[] der) {
     DerDigest digest = DerDigest.of(der);
     ParsedCertificate decoded = DECODED.getIfPresent(digest);
     if (decoded == null) {
       decoded = decode(der, digest);
       DECODED.put(digest, decoded);
     }
-    return new ParsedCertificate(id, decoded);
+    return decoded;
   }
 
   private static ParsedCertificate decode(byte[] der, DerDigest digest) {

@@ -43,6 +43,10 @@ public final class PathValidator {
   /** Candidate issuers examined, cached signatures included: bounds the search itself. */
   static final int MAX_CANDIDATES = 10_000;
 
+  static {
+    IssuerKey.initialize(); // provider set-up once, as this class loads, outside every validation's time budget
+  }
+
   private PathValidator() {}
 
   /** Never throws on any input bytes: what cannot be processed is refused with a failure code. */
@@ -91,7 +95,7 @@ public final class PathValidator {
     ValidationResult run() {
       ParsedCertificate leaf;
       try {
-        leaf = ParsedCertificate.parse(0, request.leaf());
+        leaf = parse(0, request.leaf());
       } catch (IllegalArgumentException e) {
         return invalid(List.of(new ValidationFailure(FailureCode.MALFORMED_CERTIFICATE, "leaf", e.getMessage())));
       }
@@ -131,13 +135,24 @@ public final class PathValidator {
     private void index(List<byte[]> certificates, Map<X500Name, List<ParsedCertificate>> bySubject, int firstId, String role) {
       for (int i = 0; i < certificates.size(); i++) {
         try {
-          ParsedCertificate parsed = ParsedCertificate.parse(firstId + i, certificates.get(i));
+          ParsedCertificate parsed = parse(firstId + i, certificates.get(i));
           bySubject.computeIfAbsent(parsed.subject, s -> new ArrayList<>()).add(parsed);
         } catch (IllegalArgumentException e) {
           // An undecodable pool member can issue nothing; it is reported only if no path is found.
           undecodable.add(new ValidationFailure(FailureCode.MALFORMED_CERTIFICATE, role + " #" + (i + 1), e.getMessage()));
         }
       }
+    }
+
+    /** The caller's decoding of {@code der} when the request carries one, else the shared decoder's. */
+    private ParsedCertificate parse(int id, byte[] der) {
+      for (DecodedCertificate decoded : request.decoded()) {
+        ParsedCertificate known = decoded.decodingOf(der);
+        if (known != null) {
+          return ParsedCertificate.withId(id, known);
+        }
+      }
+      return ParsedCertificate.parse(id, der);
     }
 
     /** Depth-first: true when {@link #path} has been completed to a valid path. */

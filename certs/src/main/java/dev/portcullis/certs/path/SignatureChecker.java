@@ -17,8 +17,9 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
- * Verifies certificate signatures with {@link java.security.Signature} on the JDK's own providers
- * (SunRsaSign, SunEC), over the tbsCertificate bytes exactly as received (the decoding has proven
+ * Verifies certificate signatures with {@link java.security.Signature} on named providers (the JDK's
+ * SunRsaSign for RSA, BouncyCastle's for ECDSA on the Baseline Requirements' curves, SunEC for Ed25519;
+ * see {@link IssuerKey}), over the tbsCertificate bytes exactly as received (the decoding has proven
  * them DER), and remembers each (subject, issuer) answer of one search, so a path search that meets
  * the same pair twice pays once. Counts the verifications the search asks for, answered from the
  * shared cache or not, for its work budget: the budget, and so every answer, does not depend on what
@@ -31,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * kept: a failure is recomputed, and an attacker's invalid certificates cannot fill the cache with
  * anything but their own lookups. Algorithm identifiers are matched as before: the outer
  * signatureAlgorithm must equal tbsCertificate's signature field (RFC 5280 §4.1.1.2), parameters
- * included, absent and NULL being different. The JDK path takes the algorithms of the CA/B Forum
+ * included, absent and NULL being different. The direct path takes the algorithms of the CA/B Forum
  * Baseline Requirements §7.1.3.2 with the parameters RFC 4055 §5 (RSA PKCS #1 v1.5: NULL), RFC 5758
  * §3.2 (ECDSA: absent), RFC 4055 §3.1 (RSASSA-PSS: present, read by the JDK's own RSASSA-PSS
  * parameter decoder) and RFC 8410 §3 (Ed25519: absent) give them; anything else (other parameter
@@ -82,7 +83,7 @@ final class SignatureChecker {
       try {
         issuerKey = issuer.issuerKey();
       } catch (GeneralSecurityException | RuntimeException e) {
-        issuerKey = null; // a key the JDK path does not take: judged as before
+        issuerKey = null; // a key the direct path does not take: judged as before
       }
     }
     if (issuerKey == null) {

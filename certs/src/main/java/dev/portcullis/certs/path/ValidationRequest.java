@@ -19,6 +19,9 @@ import java.util.Set;
  *     entity's keyUsage must assert when it has that extension
  * @param signatureAlgorithms allowed signature algorithm OIDs; empty for the BR §7.1.3.2 set
  * @param budget wall-clock budget for path building; past it the answer is {@link FailureCode#BUDGET_EXHAUSTED}
+ * @param decoded certificates of this request that the caller has already decoded ({@link DecodedCertificate#decode});
+ *     the validator takes the decoding of a certificate whose DER equals one of these instead of decoding it again,
+ *     which changes no answer
  */
 public record ValidationRequest(
     byte[] leaf,
@@ -31,7 +34,8 @@ public record ValidationRequest(
     List<byte[]> crls,
     Set<String> signatureAlgorithms,
     Set<String> requiredKeyUsage,
-    Duration budget) {
+    Duration budget,
+    List<DecodedCertificate> decoded) {
 
   /** pyca/cryptography's and Go's default depth; deep enough for every public Web PKI chain. */
   public static final int DEFAULT_MAX_INTERMEDIATES = 8;
@@ -50,6 +54,7 @@ public record ValidationRequest(
     signatureAlgorithms = Set.copyOf(signatureAlgorithms);
     requiredKeyUsage = Set.copyOf(requiredKeyUsage);
     Objects.requireNonNull(budget, "budget");
+    decoded = List.copyOf(decoded);
   }
 
   public static Builder builder(byte[] leaf) {
@@ -66,6 +71,7 @@ public record ValidationRequest(
     private final List<byte[]> trustAnchors = new ArrayList<>();
     private final List<PeerName> peerNames = new ArrayList<>();
     private final List<byte[]> crls = new ArrayList<>();
+    private final List<DecodedCertificate> decoded = new ArrayList<>();
     private Instant time;
     private Purpose purpose = new Purpose.ServerAuth();
     private int maxIntermediates = DEFAULT_MAX_INTERMEDIATES;
@@ -127,12 +133,18 @@ public record ValidationRequest(
       return this;
     }
 
+    /** Certificates of this request already decoded by the caller, so that they are not decoded again. */
+    public Builder decoded(List<DecodedCertificate> certificates) {
+      decoded.addAll(certificates);
+      return this;
+    }
+
     public ValidationRequest build() {
       if (time == null) {
         throw new IllegalStateException("a validation request needs a time: call time(clock.instant())");
       }
       return new ValidationRequest(leaf, intermediates, trustAnchors, time, purpose, peerNames, maxIntermediates,
-          crls, signatureAlgorithms, requiredKeyUsage, budget);
+          crls, signatureAlgorithms, requiredKeyUsage, budget, decoded);
     }
   }
 }

@@ -44,6 +44,31 @@ class PathValidatorTest {
   }
 
   @Test
+  void aDecodingHandedWithTheRequestStandsOnlyForTheDerItWasMadeFrom() {
+    byte[] good = TestPki.leaf("CN=www.example.com", LEAF_KEY).issuedBy(ica).dns("www.example.com").der();
+    byte[] stranger = TestPki.leaf("CN=www.example.com", OTHER_KEY).issuedBy(ica).dns("www.example.com").der();
+    byte[] intermediate = ica.der();
+    byte[] anchor = root.der();
+    DecodedCertificate decodedGood = DecodedCertificate.decode(good);
+    DecodedCertificate decodedStranger = DecodedCertificate.decode(stranger);
+    byte[] forged = good.clone();
+    forged[forged.length - 1] ^= 0x01; // the same certificate but for the last byte of its signature
+
+    ValidationResult reused = PathValidator.validate(request(good, List.of(intermediate), anchor)
+        .decoded(List.of(decodedStranger, decodedGood, DecodedCertificate.decode(intermediate))).build());
+    ValidationResult notReused = PathValidator.validate(request(forged, List.of(intermediate), anchor)
+        .decoded(List.of(decodedGood, decodedStranger)).build());
+
+    assertThat(decodedGood.decodingOf(good)).isNotNull();
+    assertThat(decodedGood.decodingOf(forged)).isNull();
+    assertThat(decodedGood.der()).isEqualTo(good);
+    assertThat(reused.valid()).isTrue();
+    assertThat(reused.chain()).containsExactly(good, intermediate, anchor);
+    assertThat(notReused.valid()).isFalse();
+    assertThat(notReused.code()).isEqualTo(FailureCode.BAD_SIGNATURE);
+  }
+
+  @Test
   void nameConstraintsOnTheTrustAnchorBindEveryCertificateBelowIt() {
     TestPki.Spec constrainedRoot = TestPki.ca("CN=Constrained Root", ROOT_KEY).permitDns("example.com");
     TestPki.Spec issuing = TestPki.ca("CN=Test Issuing CA", ICA_KEY).issuedBy(constrainedRoot);

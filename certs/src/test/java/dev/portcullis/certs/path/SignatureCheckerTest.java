@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.security.Security;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Signatures through the JDK's providers, the shared caches, and the fast reading of certificate times. */
+/** Signatures through the named providers (the JDK's, BouncyCastle's for ECDSA), the shared caches, and the fast reading of certificate times. */
 class SignatureCheckerTest {
   private static final AtomicLong SERIALS = new AtomicLong(1);
   private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
@@ -232,8 +234,10 @@ class SignatureCheckerTest {
   }
 
   private static byte[] certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey, String algorithm) throws Exception {
-    // Signed by BouncyCastle's provider, verified by the JDK's: two implementations must agree.
+    // Signed by one provider and verified by another, two implementations that must agree: ECDSA is verified
+    // with BouncyCastle's provider, so the JDK's signs it; everything else is verified by the JDK's.
+    Provider signer = algorithm.endsWith("withECDSA") ? Security.getProvider("SunEC") : BOUNCY_CASTLE;
     return builder(subject, key, issuer)
-        .build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(issuerKey.getPrivate())).getEncoded();
+        .build(new JcaContentSignerBuilder(algorithm).setProvider(signer).build(issuerKey.getPrivate())).getEncoded();
   }
 }
