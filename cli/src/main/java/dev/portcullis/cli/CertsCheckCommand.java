@@ -8,7 +8,6 @@ import dev.portcullis.certs.check.CertificateChecks;
 import dev.portcullis.certs.check.CheckContext;
 import dev.portcullis.certs.check.Finding;
 import dev.portcullis.certs.check.RenewalInfo;
-import dev.portcullis.certs.check.RenewalInfoClient;
 import dev.portcullis.certs.check.SarifLog;
 import dev.portcullis.certs.check.Severity;
 import dev.portcullis.certs.check.Subject;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +62,6 @@ import picocli.CommandLine.Spec;
         "Exit 0 no finding at or above --fail-on, 1 there is one, 2 usage or unreadable input, 4 endpoint or ACME directory unavailable."})
 final class CertsCheckCommand implements Callable<Integer> {
   static final String INFORMATION_URI = "urn:portcullis:docs:CERTS.md";
-  static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @Spec CommandSpec spec;
 
@@ -228,30 +225,13 @@ final class CertsCheckCommand implements Callable<Integer> {
   }
 
   private Map<String, RenewalInfo> renewalInfo(List<Loaded> loaded) {
-    if (acmeDirectory == null) {
-      return Map.of();
-    }
-    Map<String, RenewalInfo> answers = new HashMap<>();
-    try {
-      Optional<RenewalInfoClient> client = RenewalInfoClient.discover(acmeDirectory, TIMEOUT);
-      if (client.isEmpty()) {
-        spec.commandLine().getErr().println("portcullis: the ACME directory " + acmeDirectory
-            + " has no renewalInfo: its CA does not offer Renewal Information (RFC 9773)");
-        return Map.of();
+    List<byte[]> leaves = new ArrayList<>();
+    for (Loaded item : loaded) {
+      if (item.chain().kind() != FoundChain.Kind.TRUSTED_ENTRY) {
+        leaves.add(item.chain().leaf());
       }
-      for (Loaded item : loaded) {
-        if (item.chain().kind() == FoundChain.Kind.TRUSTED_ENTRY) {
-          continue;
-        }
-        Optional<String> certId = RenewalInfo.certId(item.chain().leaf());
-        if (certId.isPresent() && !answers.containsKey(certId.get())) {
-          answers.put(certId.get(), client.get().fetch(certId.get()));
-        }
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliException(ExitCode.UNAVAILABLE, "ACME Renewal Information from " + acmeDirectory + ": " + e.getMessage(), e);
     }
-    return answers;
+    return RenewalInfoLookup.fetch(acmeDirectory, leaves, spec.commandLine().getErr());
   }
 
   private static ObjectNode toJson(Instant time, TrustAnchors anchors, List<Checked> subjects, List<Finding> findings) {

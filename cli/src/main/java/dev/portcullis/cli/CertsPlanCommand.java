@@ -58,6 +58,10 @@ final class CertsPlanCommand implements Callable<Integer> {
       description = "The longest wait for the org's retrieve. Default: ${DEFAULT-VALUE}.")
   long waitSeconds;
 
+  @Option(names = "--acme-directory", paramLabel = "URL", description = "An ACME directory: ask its CA for Renewal"
+      + " Information (RFC 9773); a certificate whose suggested renewal window has opened rotates whatever its expiry.")
+  java.net.URI acmeDirectory;
+
   @Override
   public Integer call() {
     if (within < 0 || within > 3650) {
@@ -78,7 +82,16 @@ final class CertsPlanCommand implements Callable<Integer> {
         case MALFORMED_METADATA, SOURCE_UNREADABLE -> ExitCode.USAGE;
       }, e.code() + ": " + e.getMessage(), e);
     }
-    RotationPlan plan = RotationPlanner.plan(inventory, org, Instant.now(), Duration.ofDays(within));
+    java.util.List<byte[]> certificates = new java.util.ArrayList<>();
+    for (dev.portcullis.certs.inventory.InventoryItem item : inventory.items()) {
+      try {
+        certificates.add(item.certificate().getEncoded());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        // not asked about: a certificate that does not encode has no CertID
+      }
+    }
+    RotationPlan plan = RotationPlanner.plan(inventory, org, Instant.now(), Duration.ofDays(within),
+        RenewalInfoLookup.fetch(acmeDirectory, certificates, spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       LedgerCommand.print(out, toJson(plan));
@@ -122,7 +135,7 @@ final class CertsPlanCommand implements Callable<Integer> {
   private static void print(PrintWriter out, RotationPlan plan) {
     int n = plan.candidates().size();
     out.println(n + (n == 1 ? " certificate" : " certificates") + " of org " + plan.org() + " should rotate (expiring within "
-        + plan.within().toDays() + " days, or weak)");
+        + plan.within().toDays() + " days, weak, or in their CA's renewal window)");
     for (RotationPlan.Candidate c : plan.candidates()) {
       out.println(String.format(Locale.ROOT, "%s %5dd  %-17s %s  %s", DAY.format(c.notAfter()), c.daysLeft(),
           c.uses().stream().sorted().map(Use::id).collect(Collectors.joining(",")), c.fingerprint().substring(0, 16),

@@ -119,6 +119,60 @@ class CertsRotateCommandTest {
   }
 
   @Test
+  void planAsksTheCaForRenewalInformationWhenGivenItsAcmeDirectory() throws Exception {
+    // an ACME directory on loopback whose CA (RFC 9773) says every certificate's renewal window opened yesterday
+    com.sun.net.httpserver.HttpServer ca = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    String base = "http://127.0.0.1:" + ca.getAddress().getPort();
+    java.util.List<String> asked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    ca.createContext("/dir", exchange -> reply(exchange, "{\"newNonce\":\"" + base + "/nonce\",\"renewalInfo\":\""
+        + base + "/ari\"}"));
+    ca.createContext("/plain", exchange -> reply(exchange, "{\"newNonce\":\"" + base + "/nonce\"}"));
+    ca.createContext("/ari/", exchange -> {
+      asked.add(exchange.getRequestURI().getPath());
+      Instant opened = Instant.now().minus(Duration.ofDays(1));
+      reply(exchange, "{\"suggestedWindow\":{\"start\":\"" + opened + "\",\"end\":\"" + opened.plus(Duration.ofDays(2))
+          + "\"},\"explanationURL\":\"https://ca.example/incident-7\"}");
+    });
+    ca.start();
+    try {
+      Run usual = run(Map.of(), "certs", "plan", "--org", "prod", "--within", "0", "--json");
+      assertThat(usual.exit()).as(usual.err()).isZero();
+      Run ari = run(Map.of(), "certs", "plan", "--org", "prod", "--within", "0", "--json", "--acme-directory",
+          base + "/dir");
+      assertThat(ari.exit()).as(ari.err()).isZero();
+      assertThat(asked).isNotEmpty();
+      JsonNode candidates = JSON.readTree(ari.out()).get("candidates");
+      assertThat(candidates.size()).isGreaterThan(JSON.readTree(usual.out()).get("candidates").size());
+      java.util.List<String> reasons = new java.util.ArrayList<>();
+      candidates.forEach(c -> c.get("reasons").forEach(r -> reasons.add(r.asText())));
+      assertThat(reasons).anySatisfy(r -> assertThat(r).contains("RFC 9773").contains("https://ca.example/incident-7"));
+
+      Run plain = run(Map.of(), "certs", "plan", "--org", "prod", "--within", "0", "--json", "--acme-directory",
+          base + "/plain");
+      assertThat(plain.exit()).as(plain.err()).isZero();
+      assertThat(plain.err()).contains("does not offer Renewal Information");
+      assertThat(JSON.readTree(plain.out()).get("candidates").size())
+          .isEqualTo(JSON.readTree(usual.out()).get("candidates").size());
+
+      Run down = run(Map.of(), "certs", "plan", "--org", "prod", "--acme-directory", "http://127.0.0.1:1/dir");
+      assertThat(down.exit()).as(down.err()).isEqualTo(4);
+      assertThat(down.err()).contains("ACME Renewal Information from http://127.0.0.1:1/dir");
+    } finally {
+      ca.stop(0);
+    }
+  }
+
+  private static void reply(com.sun.net.httpserver.HttpExchange exchange, String json) throws java.io.IOException {
+    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    try (java.io.OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Test
   void rotateRecordsEachStepInTheLedgerAndASecondRunReportsItFinished() throws Exception {
     String fingerprint = ssoSigning().get("fingerprint").asText();
 

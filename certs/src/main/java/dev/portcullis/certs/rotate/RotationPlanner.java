@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Decides which of an org's certificates should rotate and what rotating each would change.
  *
- * <p>A certificate is a candidate when it expires within the window, or when its chain is signed
+ * <p>A certificate is a candidate when it expires within the window, when its CA's Renewal Information
+ * (RFC 9773) says its renewal window has opened, or when its chain is signed
  * with SHA-1 or its RSA key is under 2048 bits (both refused by Salesforce's and the browsers'
  * current rules; cert-anchors.md §7). It is rotatable when it is one of the org's own Certificate
  * records (found at {@code certs/NAME.crt}) and every consumer names it by reference ({@link
@@ -38,12 +39,24 @@ public final class RotationPlanner {
 
   /** The plan for {@code org}'s items of {@code inventory} at {@code now}, expiry window {@code within}. */
   public static RotationPlan plan(Inventory inventory, String org, Instant now, Duration within) {
+    return plan(inventory, org, now, within, java.util.Map.of());
+  }
+
+  /**
+   * The same, where the CA offers ACME Renewal Information (RFC 9773): {@code renewalInfo} maps a certificate's
+   * CertID ({@link dev.portcullis.certs.check.RenewalInfo#certId}) to the CA's answer. A certificate whose suggested
+   * window has opened by {@code now} (§4.2: renew at a time within it; a window in the past means at once) is a
+   * candidate whatever its expiry: the CA may be about to revoke it (the answer's explanation URL says why).
+   */
+  public static RotationPlan plan(Inventory inventory, String org, Instant now, Duration within,
+      java.util.Map<String, dev.portcullis.certs.check.RenewalInfo> renewalInfo) {
     List<RotationPlan.Candidate> candidates = new ArrayList<>();
     for (InventoryItem item : inventory.items()) {
       if (item.sources().stream().noneMatch(s -> s.origin().equals("org:" + org))) {
         continue;
       }
       List<String> reasons = reasons(item, now, within);
+      renewalReason(item, now, renewalInfo).ifPresent(reasons::add);
       if (!reasons.isEmpty()) {
         candidates.add(candidate(item, org, now, reasons));
       }
@@ -74,6 +87,27 @@ public final class RotationPlanner {
       }
     }
     return reasons;
+  }
+
+  /** Why the CA's renewal window says to rotate now, if it does. */
+  static java.util.Optional<String> renewalReason(InventoryItem item, Instant now,
+      java.util.Map<String, dev.portcullis.certs.check.RenewalInfo> renewalInfo) {
+    if (renewalInfo.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    byte[] der;
+    try {
+      der = item.certificate().getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return java.util.Optional.empty();
+    }
+    java.util.Optional<String> certId = dev.portcullis.certs.check.RenewalInfo.certId(der);
+    dev.portcullis.certs.check.RenewalInfo info = certId.map(renewalInfo::get).orElse(null);
+    if (info == null || !info.windowIsValid() || info.start().isAfter(now)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("the CA's renewal window (RFC 9773 Renewal Information) opened " + info.start()
+        + " and closes " + info.end() + info.explanationUrl().map(url -> "; the CA explains why: " + url).orElse(""));
   }
 
   private static List<X509Certificate> chainOf(InventoryItem item) {

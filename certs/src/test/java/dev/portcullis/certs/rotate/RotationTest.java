@@ -170,6 +170,46 @@ class RotationTest {
   }
 
   @Test
+  void anOpenRenewalWindowFromTheCaMakesACandidateWhateverItsExpiry() throws Exception {
+    Inventory inventory = inventory();
+    java.time.Instant now = CLOCK.instant();
+    RotationPlan usual = RotationPlanner.plan(inventory, "prod", now, Duration.ofDays(30));
+    // a certificate of the org that is no candidate by expiry or algorithm, and that has a CertID (an AKI)
+    InventoryItem quiet = inventory.items().stream()
+        .filter(i -> i.sources().stream().anyMatch(src -> src.origin().equals("org:prod")))
+        .filter(i -> usual.candidates().stream().noneMatch(c -> c.fingerprint().equals(i.fingerprint())))
+        .filter(i -> certId(i).isPresent())
+        .findFirst().orElseThrow();
+    String id = certId(quiet).orElseThrow();
+
+    RotationPlan opened = RotationPlanner.plan(inventory, "prod", now, Duration.ofDays(30), java.util.Map.of(id,
+        new dev.portcullis.certs.check.RenewalInfo(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
+            java.util.Optional.of("https://ca.example/incident-42"))));
+    assertThat(opened.candidates()).filteredOn(c -> c.fingerprint().equals(quiet.fingerprint())).singleElement()
+        .satisfies(c -> assertThat(c.reasons()).singleElement().asString()
+            .contains("RFC 9773").contains("https://ca.example/incident-42"));
+    assertThat(opened.candidates()).hasSize(usual.candidates().size() + 1);
+
+    // a window that opens later, or one that is invalid (end before start), changes nothing yet
+    for (dev.portcullis.certs.check.RenewalInfo later : List.of(
+        new dev.portcullis.certs.check.RenewalInfo(now.plus(Duration.ofDays(3)), now.plus(Duration.ofDays(5)),
+            java.util.Optional.empty()),
+        new dev.portcullis.certs.check.RenewalInfo(now.minus(Duration.ofDays(1)), now.minus(Duration.ofDays(2)),
+            java.util.Optional.empty()))) {
+      assertThat(RotationPlanner.plan(inventory, "prod", now, Duration.ofDays(30), java.util.Map.of(id, later))
+          .candidates()).hasSameSizeAs(usual.candidates());
+    }
+  }
+
+  private static java.util.Optional<String> certId(InventoryItem item) {
+    try {
+      return dev.portcullis.certs.check.RenewalInfo.certId(item.certificate().getEncoded());
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void rotatesTheCertificateExpiringIn9DaysThroughThePrivateCa() throws Exception {
     String old = ssoSigning();
 
