@@ -146,16 +146,20 @@ class DeployThroughGatewayCommandTest {
       assertThat(java.time.Instant.now()).as("the deployment is recorded as succeeded").isBefore(deadline);
       Thread.onSpinWait();
     }
-    server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30));
-    Run history = run(Map.of(), "deploy", "history", "--org", "prod", "--json", "--data-dir", data.toString());
-    assertThat(history.exitCode()).as(history.out() + history.err()).isZero();
-    JsonNode listed = new ObjectMapper().readTree(history.out()).get("deployments");
+    // the state is stored before deploy.completed is appended, and the index follows the ledger: ask again until
+    // the entry is there, as an auditor would a moment later
     JsonNode completed = null;
-    for (JsonNode entry : listed) {
-      if (entry.path("kind").asText().equals("deploy.completed")) {
-        completed = entry;
+    Run history;
+    do {
+      server.ledger().orElseThrow().awaitIndexed(java.time.Duration.ofSeconds(30));
+      history = run(Map.of(), "deploy", "history", "--org", "prod", "--json", "--data-dir", data.toString());
+      assertThat(history.exitCode()).as(history.out() + history.err()).isZero();
+      for (JsonNode entry : new ObjectMapper().readTree(history.out()).get("deployments")) {
+        if (entry.path("kind").asText().equals("deploy.completed")) {
+          completed = entry;
+        }
       }
-    }
+    } while (completed == null && java.time.Instant.now().isBefore(deadline));
     assertThat(completed).as(history.out()).isNotNull();
     String deploymentId = completed.at("/entry/deployment_id").asText();
     assertThat(completed.at("/entry/approvers").toString()).contains("bob", "carol");

@@ -32,7 +32,7 @@ public final class LedgerIndexer implements AutoCloseable {
    * be paid once per ledger commit. The search route waits for the index to catch up first
    * ({@code ServerLedger.awaitIndexedBriefly}), so the pacing delays no answer.
    */
-  static final long PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  static final long PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   /** At most this many rows of this process's own appends wait in memory for their pass; beyond, files are read. */
   static final int MAX_KNOWN = 100_000;
   private static final Logger LOG = LoggerFactory.getLogger(LedgerIndexer.class);
