@@ -55,18 +55,8 @@ final class DirectoryLedgerReader implements LedgerReader {
     String exactName = path.format();
     String partials = exactName.substring(0, exactName.lastIndexOf('/'));
     LedgerPaths.checkRelative(partials);
-    String[] names = root.resolve(partials).toFile().list();
-    int best = 0;
-    if (names != null) {
-      for (String name : names) {
-        if (name.matches("[1-9][0-9]{0,2}")) {
-          int w = Integer.parseInt(name);
-          if (w > path.width() && w < TilePath.FULL_WIDTH && (best == 0 || w < best)) {
-            best = w;
-          }
-        }
-      }
-    }
+    int best = TilePrefix.narrowestWider(root.resolve(partials).toFile().list(), path.width(),
+        TilePath.FULL_WIDTH - 1);
     if (best == 0) {
       return null;
     }

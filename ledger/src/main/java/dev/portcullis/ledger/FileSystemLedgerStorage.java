@@ -178,18 +178,8 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     }
     // the partial directory: <N>.p/<W>, the narrowest width above the wanted one that the committed tree has
     Path partials = file(new TilePath(path.entries(), path.level(), path.index(), 1)).getParent();
-    String[] names = partials.toFile().list();
-    int best = 0;
-    if (names != null) {
-      for (String name : names) {
-        if (name.matches("[1-9][0-9]{0,2}")) {
-          int w = Integer.parseInt(name);
-          if (w > path.width() && w <= Math.min(limit, TilePath.FULL_WIDTH - 1) && (best == 0 || w < best)) {
-            best = w;
-          }
-        }
-      }
-    }
+    int best = TilePrefix.narrowestWider(partials.toFile().list(), path.width(),
+        Math.min(limit, TilePath.FULL_WIDTH - 1));
     if (best == 0) {
       return null;
     }

@@ -46,4 +46,23 @@ final class TilePrefix {
     }
     return path.index() == full ? (int) (count & (TilePath.FULL_WIDTH - 1)) : 0;
   }
+
+  /**
+   * The narrowest width above {@code width} and at most {@code maxWidth} among the file names of a tile's partial
+   * directory ({@code <N>.p/<W>}), or 0 when there is none.
+   */
+  static int narrowestWider(String[] names, int width, int maxWidth) {
+    int best = 0;
+    if (names != null) {
+      for (String name : names) {
+        if (name.matches("[1-9][0-9]{0,2}")) {
+          int w = Integer.parseInt(name);
+          if (w > width && w <= maxWidth && (best == 0 || w < best)) {
+            best = w;
+          }
+        }
+      }
+    }
+    return best;
+  }
 }
