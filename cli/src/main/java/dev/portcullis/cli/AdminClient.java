@@ -41,6 +41,14 @@ final class AdminClient {
         .build());
   }
 
+  /** POSTs {@code body} as it is ({@code application/json}: bytes that must reach the server unchanged). */
+  JsonNode postBytes(String path, byte[] body) {
+    return send(request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build());
+  }
+
   /**
    * Downloads a file (e.g. {@code application/zip}) into {@code target}; a non-2xx answer is a {@link CliException}
    * with the server's JSON error message, as for {@link #get}.

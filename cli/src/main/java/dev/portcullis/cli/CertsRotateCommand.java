@@ -49,8 +49,8 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  PORTCULLIS_CA_PASSWORD=… portcullis certs rotate 3f2a9c0d1e2f3a4b --org prod --data-dir /var/lib/portcullis",
         "  portcullis certs rotate 9e1d… --org prod --issuer acme --acme-directory https://acme.example/dir --dns01-hook ./dns-hook.sh", "",
-        "The ledger of DATA_DIR records each step (cert.rotation.step) and the end (cert.rotated); with the file-system",
-        "ledger, stop the server first (it holds the ledger), or use PostgreSQL.",
+        "The ledger of DATA_DIR records each step (cert.rotation.step) and the end (cert.rotated); a server running on",
+        "DATA_DIR sequences them (found through its endpoints.json and admin-token), else this process does.",
         "Exit 0 rotated (or already), 1 the org refused a deploy, 2 usage or not rotatable, 3 verification failed,",
         "4 the org, the ACME server or the ledger unavailable (run again to resume).",
         "Documentation: docs/CERTS.md (Rotation), docs/CLI.md"})

@@ -24,14 +24,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * Appends entries of one kind, read as JSON objects one per line from standard input. An admin tool: the server
- * appends its own entries. It needs the ledger's sequencer: on the file system, the server must be stopped (the
- * lock file says so); with PostgreSQL, the entries are handed to whichever replica sequences.
+ * appends its own entries. With the server stopped this process sequences them itself; while a server holds the
+ * file-system ledger they are handed to its admin API with the data directory's admin token; with PostgreSQL, to
+ * whichever replica sequences.
  */
 @Command(name = "append", mixinStandardHelpOptions = true,
     description = "Append entries of KIND, one JSON object of its fields per line on stdin; prints {\"index\":…} for each.",
     footer = {"", "Each line holds the kind's fields (docs/LEDGER.md lists them); v, kind and time are added.",
         "Stops at the first line that is not a valid entry (exit 2); lines before it stay appended.",
-        "Offline only (--data-dir): with the file-system ledger, stop the server first."})
+        "Works on --data-dir: a server running on it (its endpoints.json and admin-token) sequences the entries;",
+        "with none running, this process does."})
 final class LedgerAppendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LedgerLocation location;
@@ -48,8 +50,8 @@ final class LedgerAppendCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (location.remote()) {
-      throw new CliException(ExitCode.USAGE, "append works on the data directory, not --url: the admin API takes no"
-          + " writes; run it where the server's data directory is");
+      throw new CliException(ExitCode.USAGE, "append works on the data directory, not --url: a server running on it is"
+          + " found through DATA_DIR/endpoints.json and DATA_DIR/admin-token; run it where the data directory is");
     }
     if (EntryKind.known(kind).isEmpty() && !kind.matches(EntryKind.NAME.pattern())) {
       throw new CliException(ExitCode.USAGE, "--kind " + kind + ": not a kind name (known kinds: "

@@ -8,8 +8,11 @@ import dev.portcullis.ledger.LedgerStorage;
 import dev.portcullis.ledger.Sequencer;
 import dev.portcullis.server.ledger.LedgerIdentity;
 import dev.portcullis.server.ledger.LedgerIndexer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,16 +20,21 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Appends entries to the data directory's ledger from a CLI command that records its own work ({@code certs
- * rotate}): this process sequences when it can take the lock (the file-system ledger with the server stopped, or
- * PostgreSQL with no sequencing replica); with PostgreSQL and a running replica it hands the entries to that replica.
- * On close, indexes what it sequenced, as {@code ledger append} does.
+ * rotate}, {@code ledger append}): this process sequences when it can take the lock (the file-system ledger with the
+ * server stopped, or PostgreSQL with no sequencing replica); with PostgreSQL and a running replica it hands the
+ * entries to that replica through the database; with the file-system ledger held by a running server it hands them
+ * to that server's admin API ({@code POST /admin/ledger/entries} with the data directory's admin token). On close,
+ * indexes what it sequenced itself (a server indexes what it sequences).
  */
 final class LedgerAppender implements AutoCloseable {
+  static final String LEDGER_ROUTE = "/admin/ledger/entries";
   private final LedgerLocation location;
   private final PrintWriter err;
   private final LedgerStorage storage;
   private final boolean ownsStorage;
   private final Sequencer sequencer;
+  /** The admin API of the server that holds the file-system ledger's lock, when it does. */
+  private AdminClient server;
   private boolean appended;
 
   LedgerAppender(LedgerLocation location, PrintWriter err) {
@@ -45,12 +53,11 @@ final class LedgerAppender implements AutoCloseable {
       if (e.code() != LedgerErrorCode.LOCKED) {
         throw LedgerLocation.failure(e);
       }
-      if (!location.postgresql()) {
-        throw new CliException(ExitCode.UNAVAILABLE, e.getMessage()
-            + "; a running server holds the ledger: stop it to append with this tool", e);
-      }
       opened = null;
       sequencing = null;
+      if (!location.postgresql()) {
+        server = runningServer(location, e);
+      }
     } catch (IOException e) {
       closeQuietly(owns ? opened : null);
       throw new CliException(ExitCode.UNAVAILABLE, "cannot open the ledger: " + e.getMessage(), e);
@@ -71,6 +78,13 @@ final class LedgerAppender implements AutoCloseable {
       } catch (CompletionException e) {
         throw e.getCause() instanceof LedgerException ledger ? ledger : e;
       }
+    }
+    if (server != null) {
+      JsonNode answer = server.postBytes(LEDGER_ROUTE, bytes);
+      if (!answer.path("index").canConvertToLong()) {
+        throw new CliException(ExitCode.UNAVAILABLE, "POST " + LEDGER_ROUTE + " answered without an index: " + answer);
+      }
+      return answer.path("index").asLong();
     }
     try {
       return location.store().ledgerHandoff().submit(bytes).get(60, TimeUnit.SECONDS);
@@ -106,6 +120,24 @@ final class LedgerAppender implements AutoCloseable {
             + e.getMessage() + "); run `portcullis ledger reindex`");
       }
     }
+  }
+
+  /**
+   * The admin API of the running server that holds the file-system ledger (its {@code endpoints.json} and {@code
+   * admin-token} in the data directory): the entries are handed to it, and it sequences and indexes them.
+   */
+  private static AdminClient runningServer(LedgerLocation location, LedgerException locked) {
+    Path endpoints = location.dataDir.resolve("endpoints.json");
+    Path tokenFile = location.dataDir.resolve(AdminAccess.TOKEN_FILE);
+    if (!Files.isRegularFile(endpoints) || !Files.isRegularFile(tokenFile)) {
+      throw new CliException(ExitCode.UNAVAILABLE, locked.getMessage() + "; another process holds the ledger and no"
+          + " running server's " + (Files.isRegularFile(endpoints) ? tokenFile : endpoints) + " was found to hand the"
+          + " entries to: stop that process, or let the server finish starting", locked);
+    }
+    AdminAccess access = new AdminAccess();
+    access.location = new ServerLocation();
+    access.location.dataDir = location.dataDir;
+    return access.client();
   }
 
   private static void closeQuietly(LedgerStorage storage) {

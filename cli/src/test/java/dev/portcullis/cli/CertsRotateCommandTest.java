@@ -215,6 +215,31 @@ class CertsRotateCommandTest {
   }
 
   @Test
+  void rotateWhileTheServerHoldsTheLedgerHandsEachStepToIt() throws Exception {
+    String fingerprint = ssoSigning().get("fingerprint").asText();
+    try (PortcullisServer server = PortcullisServer.start(ConfigLoader.load(data.resolve("portcullis.yaml"), Map.of()),
+        data)) {
+      Run rotate = run(Map.of("PORTCULLIS_CA_PASSWORD", PASSWORD), "certs", "rotate", fingerprint.substring(0, 16),
+          "--org", "prod", "--data-dir", data.toString(), "--json");
+
+      assertThat(rotate.exit()).as(rotate.err()).isZero();
+      assertThat(rotate.out() + rotate.err()).doesNotContain(PASSWORD);
+      // seven steps and the end, sequenced by the running server (its ledger, its search index)
+      Run rotated = run(Map.of(), "ledger", "search", "--url", server.adminUrl().toString(), "--kind", "cert.rotated",
+          "--json");
+      assertThat(JSON.readTree(rotated.out()).get("entries")).hasSize(1);
+      Run steps = run(Map.of(), "ledger", "search", "--url", server.adminUrl().toString(), "--kind",
+          "cert.rotation.step", "--json");
+      assertThat(steps.exit()).as(steps.err()).isZero();
+      List<String> recorded = new ArrayList<>();
+      for (JsonNode e : JSON.readTree(steps.out()).get("entries")) {
+        recorded.add(e.get("entry").get("step").asText());
+      }
+      assertThat(recorded).containsExactly("request", "issue", "upload", "switch", "switch", "verify", "retire");
+    }
+  }
+
+  @Test
   void usageErrorsExit2AndNameWhatIsMissing() throws Exception {
     String fingerprint = ssoSigning().get("fingerprint").asText();
     Run noPassword = run(Map.of(), "certs", "rotate", fingerprint, "--org", "prod", "--data-dir", data.toString());

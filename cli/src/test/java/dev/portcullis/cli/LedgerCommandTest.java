@@ -156,15 +156,79 @@ class LedgerCommandTest {
   }
 
   @Test
-  void appendIsRefusedOnlineAndWhileTheServerHoldsTheLedger() throws Exception {
+  void appendHandsTheEntriesToTheServerThatHoldsTheLedgerAndIsRefusedWithUrl() throws Exception {
     try (PortcullisServer server = startServer(data)) {
-      MainTest.Run locked = appendNotes("zoe");
-      assertThat(locked.exitCode()).as(locked.err()).isEqualTo(4);
-      assertThat(locked.err()).contains("stop it");
+      MainTest.Run held = appendNotes("zoe", "yann");
+      assertThat(held.exitCode()).as(held.err()).isZero();
+      List<Long> indices = held.out().lines().map(this::readTree).map(n -> n.get("index").asLong()).toList();
+      assertThat(indices).hasSize(2);
+      long before = indices.get(0);
+      assertThat(indices.get(1)).isEqualTo(before + 1);
+      // the server sequenced them: they are the last entries of its ledger, and in its search index
+      assertThat(server.ledger().orElseThrow().size()).isEqualTo(before + 2);
+      LedgerEntry last = LedgerEntry.parse(Base64.getDecoder().decode(json(ledger("proof", "--index",
+          String.valueOf(before + 1), "--url", server.adminUrl().toString())).get("entry").asText()));
+      assertThat(last.kind()).isEqualTo("admin.note");
+      assertThat(last.fields()).containsEntry("actor", "yann");
+
+      // a bad line is refused by this tool before it reaches the server, and the lines before it stay
+      MainTest.Run bad = runWithStdin(note("xavier") + "\n{\"actor\":\"w\",\"password\":\"hunter2\"}\n",
+          "ledger", "append", "--kind", "admin.note", "--data-dir", data.toString());
+      assertThat(bad.exitCode()).isEqualTo(2);
+      assertThat(bad.err()).contains("stdin line 2").doesNotContain("hunter2");
+      assertThat(server.ledger().orElseThrow().size()).isEqualTo(before + 3);
+
       MainTest.Run online = runWithStdin(note("zoe"), "ledger", "append", "--kind", "admin.note",
           "--url", server.adminUrl().toString());
       assertThat(online.exitCode()).isEqualTo(2);
       assertThat(online.err()).contains("--url");
+    }
+  }
+
+  @Test
+  void theServersLedgerRouteTakesOnlyACanonicalValidEntryWithTheAdminToken() throws Exception {
+    try (PortcullisServer server = startServer(data)) {
+      String token = Files.readString(data.resolve("admin-token")).strip();
+      byte[] entry = LedgerEntry.of("admin.note", Instant.parse("2026-11-30T01:00:00Z"),
+          Map.of("actor", "ops", "note", "by the admin API")).toCanonicalJson();
+
+      HttpResponse<String> first = post(server, token, entry);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      long before = readTree(first.body()).get("index").asLong() + 1;
+      assertThat(server.ledger().orElseThrow().size()).isEqualTo(before);
+
+      assertThat(post(server, null, entry).statusCode()).isEqualTo(401);
+      assertThat(post(server, "not-the-token", entry).statusCode()).isEqualTo(401);
+      String spaced = new String(entry, StandardCharsets.UTF_8).replace(",", ", ");
+      HttpResponse<String> notCanonical = post(server, token, spaced.getBytes(StandardCharsets.UTF_8));
+      assertThat(notCanonical.statusCode()).isEqualTo(400);
+      assertThat(notCanonical.body()).contains("ENTRY_NOT_CANONICAL");
+      byte[] secret = LedgerEntry.of("acme.audit", Instant.parse("2026-11-30T01:00:00Z"), Map.of("ticket", "OPS-1"))
+          .toCanonicalJson();
+      String withSecret = new String(secret, StandardCharsets.UTF_8).replace("\"kind\"", "\"api_token\":\"s3cr3t\",\"kind\"");
+      HttpResponse<String> refused = post(server, token, withSecret.getBytes(StandardCharsets.UTF_8));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("api_token").doesNotContain("s3cr3t");
+      HttpResponse<String> tooLarge = post(server, token, new byte[LedgerEntry.MAX_SIZE + 1]);
+      assertThat(tooLarge.statusCode()).isEqualTo(413);
+      assertThat(server.ledger().orElseThrow().size()).as("nothing refused was appended").isEqualTo(before);
+
+      HttpResponse<String> accepted = post(server, token, entry);
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+      assertThat(readTree(accepted.body()).get("index").asLong()).isEqualTo(before);
+      assertThat(server.ledger().orElseThrow().size()).isEqualTo(before + 1);
+    }
+  }
+
+  private static HttpResponse<String> post(PortcullisServer server, String token, byte[] body) throws Exception {
+    URI uri = URI.create(server.adminUrl().toString().replaceAll("/$", "") + "/admin/ledger/entries");
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
   }
 

@@ -46,6 +46,7 @@ import org.eclipse.jetty.server.Handler;
 import dev.portcullis.server.broker.AdminToken;
 import dev.portcullis.server.broker.BrokerStartException;
 import dev.portcullis.server.broker.JwtBearerSalesforceTokensFactory;
+import dev.portcullis.server.broker.LedgerAdminHandler;
 import dev.portcullis.server.broker.ServerBroker;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpVersion;
@@ -792,6 +793,8 @@ public final class PortcullisServer implements AutoCloseable {
           extraRoutes.putIfAbsent("/admin/deployments", deployments);
           extraRoutes.putIfAbsent("/admin/deployments/rollback-package", deployments);
         });
+        ledger.ifPresent(open -> extraRoutes.putIfAbsent(LedgerAdminHandler.PATH,
+            new LedgerAdminHandler(adminToken, open::append)));
       } catch (BrokerStartException e) {
         ledger.ifPresent(ServerLedger::close);
         store.close();
