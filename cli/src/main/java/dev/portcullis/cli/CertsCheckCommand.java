@@ -12,6 +12,7 @@ import dev.portcullis.certs.check.SarifLog;
 import dev.portcullis.certs.check.Severity;
 import dev.portcullis.certs.check.Subject;
 import dev.portcullis.certs.check.TrustAnchors;
+import dev.portcullis.certs.path.Pem;
 import dev.portcullis.certs.Use;
 import dev.portcullis.certs.inventory.Inventory;
 import dev.portcullis.certs.inventory.InventoryException;
@@ -89,6 +90,11 @@ final class CertsCheckCommand implements Callable<Integer> {
   @Option(names = "--trust-anchor", paramLabel = "FILE", description = "A private root (PEM or DER) trusted for this run. Repeatable.")
   List<Path> trustAnchors = new ArrayList<>();
 
+  @Option(names = "--org-trusted-cas", paramLabel = "FILE",
+      description = "The org's trusted CA list (the roots its /cacerts.jsp page shows), as PEM certificates; the page saved"
+          + " with its PEM blocks also reads. Outbound TLS, and API and user mTLS from public CAs, must then chain to one of them.")
+  Path orgTrustedCas;
+
   @Option(names = "--at", paramLabel = "TIME", description = "Check as of this RFC 3339 time (default: now).")
   String at;
 
@@ -139,6 +145,13 @@ final class CertsCheckCommand implements Callable<Integer> {
     TrustAnchors anchors = TrustAnchors.mozilla().withPrivate(anchorCertificates(trustAnchors));
     if (!simulatedPublicRoots.isEmpty()) {
       anchors = anchors.withSimulatedPublic(anchorCertificates(simulatedPublicRoots));
+    }
+    if (orgTrustedCas != null) {
+      try {
+        anchors = anchors.withOrgTrusted(orgTrustedRoots(orgTrustedCas));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + orgTrustedCas + ": " + e.getMessage(), e);
+      }
     }
     List<Loaded> loaded = inputs.load(((Main) spec.root().userObject()).environment());
     CheckContext context = CheckContext.of(time, anchors).withPrivateLifetime(Duration.ofDays(privateLifetimeDays))
@@ -214,6 +227,45 @@ final class CertsCheckCommand implements Callable<Integer> {
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException("a relative path is always a URI path", e);
     }
+  }
+
+  /**
+   * The PEM certificates of {@code file}, wherever they stand in it: a PEM bundle, or the org's {@code /cacerts.jsp}
+   * page saved from a browser (markup around and inside the blocks is dropped, the five XML entities decoded). The
+   * page's own layout is not documented anywhere we could read (docs/CERTS.md), so nothing but PEM blocks is taken
+   * from it; a file without any is refused naming what was looked for.
+   */
+  static List<byte[]> orgTrustedRoots(Path file) {
+    String text;
+    try {
+      if (Files.size(file) > 16L * 1024 * 1024) {
+        throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": larger than 16 MiB");
+      }
+      text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": cannot be read: " + e.getMessage(), e);
+    }
+    String plain = text.replaceAll("(?i)<br\\s*/?>", "\n").replaceAll("<[^>]{0,512}>", "\n")
+        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    StringBuilder pem = new StringBuilder();
+    for (String line : plain.split("\\R")) {
+      String stripped = line.strip();
+      if (!stripped.isEmpty()) {
+        pem.append(stripped).append('\n');
+      }
+    }
+    List<byte[]> roots;
+    try {
+      roots = Pem.decode(pem.toString(), "CERTIFICATE");
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": a PEM block does not decode: "
+          + e.getMessage(), e);
+    }
+    if (roots.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": holds no PEM certificate (-----BEGIN"
+          + " CERTIFICATE-----); save the roots of the org's /cacerts.jsp as PEM");
+    }
+    return roots;
   }
 
   private static List<byte[]> anchorCertificates(List<Path> files) {

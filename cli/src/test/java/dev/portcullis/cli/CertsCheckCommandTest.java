@@ -111,6 +111,37 @@ class CertsCheckCommandTest {
   }
 
   @Test
+  void theOrgsTrustedCaListIsReadFromPemOrASavedPageAndAPathOutsideItIsAFinding() throws Exception {
+    Path chain = pem("client.pem", leaf(AT.plus(300, ChronoUnit.DAYS)));
+    KeyPair otherKey = ec();
+    byte[] other = certificate("CN=Other Root", otherKey, "CN=Other Root", otherKey, true, AT.plus(3650, ChronoUnit.DAYS));
+    String rootPem = Files.readString(pem("root-only.pem", root));
+    // the page saved from a browser: markup around and inside the PEM text, entities as a browser saves them
+    Path page = Files.writeString(dir.resolve("cacerts.html"), "<html><body><h1>Trusted CA &amp; roots</h1><table><tr>"
+        + "<td>Corp Root</td><td><pre>" + rootPem.replace("\n", "<br/>\n") + "</pre></td></tr></table></body></html>");
+    Path otherOnly = pem("other.pem", other);
+
+    MainTest.Run outside = MainTest.run("certs", "check", "--pem", chain.toString(), "--use", "outbound-tls",
+        "--trust-anchor", pem("root.pem", root).toString(), "--org-trusted-cas", otherOnly.toString(), "--at", AT.toString());
+    assertThat(outside.exitCode()).as(outside.err()).isEqualTo(1);
+    assertThat(outside.out()).contains("trust-path").contains("not in the org's trusted CA list");
+
+    MainTest.Run inside = MainTest.run("certs", "check", "--pem", chain.toString(), "--use", "outbound-tls",
+        "--org-trusted-cas", page.toString(), "--at", AT.toString());
+    assertThat(inside.out()).as(inside.err()).doesNotContain("trusted CA list").doesNotContain("trust-path");
+
+    // the list alone anchors a client certificate of that root
+    MainTest.Run client = MainTest.run("certs", "check", "--pem", chain.toString(), "--use", "inbound-api-mtls",
+        "--org-trusted-cas", page.toString(), "--at", AT.toString());
+    assertThat(client.exitCode()).as(client.out() + client.err()).isZero();
+
+    Path noPem = Files.writeString(dir.resolve("names.html"), "<table><tr><td>CN=Corp Root</td></tr></table>");
+    MainTest.Run refused = MainTest.run("certs", "check", "--pem", chain.toString(), "--org-trusted-cas", noPem.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("--org-trusted-cas", "names.html", "no PEM certificate");
+  }
+
+  @Test
   void anExpiredCertificateExitsOneWithTheFindingAndItsRule() throws Exception {
     Path chain = pem("client.pem", leaf(AT.minus(1, ChronoUnit.DAYS)));
 

@@ -500,7 +500,9 @@ final class Checks {
         .decoded(decoded)
         .build());
     if (result.valid()) {
-      distrustAfter(result.chain().get(result.chain().size() - 1));
+      byte[] root = result.chain().get(result.chain().size() - 1);
+      distrustAfter(root);
+      orgTrustedRoot(root);
       return;
     }
     String leafLabel = shorten(leaf.subjectText());
@@ -529,6 +531,34 @@ final class Checks {
           ? new Purpose.ClientAuth() : new Purpose.ServerAuth();
       default -> asserts(Inspected.SERVER_AUTH) || !asserts(Inspected.CLIENT_AUTH) ? new Purpose.ServerAuth() : new Purpose.ClientAuth();
     };
+  }
+
+  /**
+   * With the org's trusted CA list given: Salesforce trusts a callout target only under a root of that list, and a
+   * public CA's client certificate (API or user mTLS) likewise (help 000385468, 000383575); a private CA's client
+   * certificate is matched against the one uploaded to the org, so the list does not govern it.
+   */
+  private void orgTrustedRoot(byte[] root) {
+    Optional<Set<String>> trusted = context.anchors().orgTrusted();
+    if (trusted.isEmpty() || !EnumSet.of(Use.OUTBOUND_TLS, Use.INBOUND_API_MTLS, Use.INBOUND_USER_MTLS).contains(use)) {
+      return;
+    }
+    Inspected walked = shape.anchor().certificate();
+    String fingerprint = Arrays.equals(root, walked.der) ? walked.fingerprint : Inspected.sha256(root);
+    if (trusted.get().contains(fingerprint)) {
+      return;
+    }
+    Optional<TrustAnchors.Anchor> anchor = context.anchors().byFingerprint(fingerprint);
+    boolean publicRoot = anchor.map(TrustAnchors.Anchor::mozilla).orElse(false);
+    if (use != Use.OUTBOUND_TLS && !publicRoot) {
+      return;
+    }
+    add(CheckId.TRUST_PATH, Severity.CRITICAL, "the path ends at " + (publicRoot ? "public" : "private") + " root "
+        + anchor.map(a -> a.certificate().label()).orElse(walked.label()) + ", which is not in the org's trusted CA"
+        + " list (/cacerts.jsp): Salesforce refuses it for " + use.id() + (use == Use.OUTBOUND_TLS
+            ? " (a callout target must chain to a root of that list)" : " (a public CA's client certificate must chain"
+            + " to a root of that list)"),
+        "Salesforce help 000385468 (SSL certificates Salesforce supports), 000383575 (mutual authentication)");
   }
 
   private void distrustAfter(byte[] root) {

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 
 /**
@@ -36,10 +38,17 @@ public final class TrustAnchors {
   private final Map<X500Name, List<Anchor>> bySubject = new HashMap<>();
   private final Map<String, Anchor> byFingerprint = new HashMap<>();
   private final String snapshot;
+  /** The fingerprints of the roots the org trusts ({@code /cacerts.jsp}), when given; null when not. */
+  private final Set<String> orgTrusted;
 
   private TrustAnchors(List<Anchor> anchors, String snapshot) {
+    this(anchors, snapshot, null);
+  }
+
+  private TrustAnchors(List<Anchor> anchors, String snapshot, Set<String> orgTrusted) {
     this.anchors = List.copyOf(anchors);
     this.snapshot = snapshot;
+    this.orgTrusted = orgTrusted == null ? null : Set.copyOf(orgTrusted);
     for (Anchor anchor : this.anchors) {
       bySubject.computeIfAbsent(anchor.certificate().subject, s -> new ArrayList<>()).add(anchor);
       byFingerprint.putIfAbsent(anchor.certificate().fingerprint, anchor);
@@ -69,7 +78,41 @@ public final class TrustAnchors {
         throw new IllegalArgumentException("trust anchor #" + (i + 1) + ": " + e.getMessage(), e);
       }
     }
-    return new TrustAnchors(all, snapshot);
+    return new TrustAnchors(all, snapshot, orgTrusted);
+  }
+
+  /**
+   * These anchors, and the org's own trusted CA list (DER of each root, as the org's {@code /cacerts.jsp} lists them,
+   * help 000385468): a root of the list that is not already an anchor becomes one (public if Mozilla's snapshot has
+   * it, else judged as a private one), and the checks of the uses Salesforce validates against that list (outbound
+   * TLS, inbound API and user mTLS) then require the path to end at one of these roots. A certificate that does not
+   * decode is refused with the message naming its position; an empty list is refused.
+   */
+  public TrustAnchors withOrgTrusted(List<byte[]> certificates) {
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException("the org's trusted CA list holds no certificate");
+    }
+    List<Anchor> all = new ArrayList<>(anchors);
+    Set<String> trusted = new HashSet<>();
+    for (int i = 0; i < certificates.size(); i++) {
+      Inspected root;
+      try {
+        root = Inspected.parse(certificates.get(i).clone());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the org's trusted CA list, certificate #" + (i + 1) + ": " + e.getMessage(), e);
+      }
+      trusted.add(root.fingerprint);
+      if (!byFingerprint.containsKey(root.fingerprint) && all.stream().noneMatch(a -> a.certificate().fingerprint
+          .equals(root.fingerprint))) {
+        all.add(new Anchor(root, false, Optional.empty()));
+      }
+    }
+    return new TrustAnchors(all, snapshot, trusted);
+  }
+
+  /** The fingerprints of the org's trusted roots, when {@link #withOrgTrusted} gave them. */
+  public Optional<Set<String>> orgTrusted() {
+    return Optional.ofNullable(orgTrusted);
   }
 
   /**
@@ -85,7 +128,7 @@ public final class TrustAnchors {
         throw new IllegalArgumentException("simulated public root #" + (i + 1) + ": " + e.getMessage(), e);
       }
     }
-    return new TrustAnchors(all, snapshot);
+    return new TrustAnchors(all, snapshot, orgTrusted);
   }
 
   /** Anchors as given (tests build public roots of their own this way). */

@@ -52,6 +52,57 @@ class CertificateChecksTest {
     assertThat(findings).isEmpty();
   }
 
+  private static List<String> orgListFindings(List<Finding> findings) {
+    return findings.stream().filter(f -> f.check() == CheckId.TRUST_PATH && f.message().contains("trusted CA list"))
+        .map(Finding::message).toList();
+  }
+
+  @Test
+  void theOrgsTrustedCaListGovernsCalloutTargetsAndPublicClientCertificatesOnly() {
+    byte[] otherRoot = CheckPki.ca("CN=Other Public Root,O=Other", CheckPki.ecKey())
+        .validity(NOW.minus(3650, ChronoUnit.DAYS), NOW.plus(3650, ChronoUnit.DAYS)).der();
+    CheckContext notListed = CheckContext.of(NOW, CheckPki.publicRoots(null, rootDer, otherRoot)
+        .withOrgTrusted(List.of(otherRoot)));
+    CheckContext listed = CheckContext.of(NOW, CheckPki.publicRoots(null, rootDer, otherRoot)
+        .withOrgTrusted(List.of(otherRoot, rootDer)));
+    byte[] server = leaf().der();
+    byte[] client = leaf().purposes(KeyPurposeId.id_kp_clientAuth).der();
+
+    // a callout target under a public root the org does not list: Salesforce refuses it
+    assertThat(orgListFindings(check(Use.OUTBOUND_TLS, notListed, server, intermediateDer))).singleElement()
+        .satisfies(m -> assertThat(m).contains("public root", "Test Public Root", "outbound-tls"));
+    assertThat(check(Use.OUTBOUND_TLS, notListed, server, intermediateDer)).filteredOn(f -> f.check() == CheckId.TRUST_PATH)
+        .singleElement().satisfies(f -> assertThat(f.rule()).contains("000385468"));
+    assertThat(check(Use.OUTBOUND_TLS, listed, server, intermediateDer)).isEmpty();
+    // a public CA's client certificate likewise; the same chain for a use the list does not govern: nothing
+    assertThat(orgListFindings(check(Use.INBOUND_API_MTLS, notListed, client, intermediateDer))).hasSize(1);
+    assertThat(orgListFindings(check(Use.INBOUND_USER_MTLS, listed, client, intermediateDer))).isEmpty();
+    assertThat(orgListFindings(check(Use.INBOUND_TLS, notListed, server, intermediateDer))).isEmpty();
+    // without the list, nothing of the kind
+    assertThat(orgListFindings(check(Use.OUTBOUND_TLS, publicContext(), server, intermediateDer))).isEmpty();
+
+    // a private root: never a callout target's, while a private CA's client certificate is matched by upload instead
+    CheckContext privateRoot = CheckContext.of(NOW, TrustAnchors.none().withPrivate(List.of(rootDer))
+        .withOrgTrusted(List.of(otherRoot)));
+    assertThat(orgListFindings(check(Use.OUTBOUND_TLS, privateRoot, server, intermediateDer))).singleElement()
+        .satisfies(m -> assertThat(m).contains("private root"));
+    assertThat(orgListFindings(check(Use.INBOUND_API_MTLS, privateRoot, client, intermediateDer))).isEmpty();
+
+    // a root that only the org's list has (not in the Mozilla snapshot) anchors the path
+    CheckContext onlyTheOrg = CheckContext.of(NOW, TrustAnchors.none().withOrgTrusted(List.of(rootDer)));
+    assertThat(check(Use.OUTBOUND_TLS, onlyTheOrg, server, intermediateDer))
+        .filteredOn(f -> f.check() == CheckId.TRUST_PATH).isEmpty();
+  }
+
+  @Test
+  void anOrgTrustedCaListThatIsEmptyOrDoesNotDecodeIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustAnchors.mozilla().withOrgTrusted(List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no certificate");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustAnchors.mozilla().withOrgTrusted(
+        List.of(rootDer, new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("certificate #2");
+  }
+
   @Test
   void everyFindingCarriesTheLeafFingerprintSubjectUseRuleAndOrigin() {
     byte[] expired = leaf().validity(NOW.minus(90, ChronoUnit.DAYS), NOW.minus(1, ChronoUnit.DAYS)).der();
