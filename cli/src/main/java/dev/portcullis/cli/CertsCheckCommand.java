@@ -246,7 +246,8 @@ final class CertsCheckCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": cannot be read: " + e.getMessage(), e);
     }
     String plain = text.replaceAll("(?i)<br\\s*/?>", "\n").replaceAll("<[^>]{0,512}>", "\n")
-        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+        .replaceAll("(-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----)", "\n$1\n");
     StringBuilder pem = new StringBuilder();
     for (String line : plain.split("\\R")) {
       String stripped = line.strip();
@@ -257,7 +258,7 @@ final class CertsCheckCommand implements Callable<Integer> {
     List<byte[]> roots;
     try {
       roots = Pem.decode(pem.toString(), "CERTIFICATE");
-    } catch (java.io.UncheckedIOException e) {
+    } catch (RuntimeException e) { // UncheckedIOException, or BouncyCastle's DecoderException for bad base64
       throw new CliException(ExitCode.USAGE, "--org-trusted-cas " + file + ": a PEM block does not decode: "
           + e.getMessage(), e);
     }
