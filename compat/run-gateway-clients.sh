@@ -16,7 +16,9 @@ P() { "$JAVA" -jar "$JAR" "$@"; }
 
 # ---------------------------------------------------------------- the demo server
 D=$WORK/data
-P serve --demo --data-dir $D --admin-port 0 --gateway-port 0 --orgsim-port 0 >$WORK/server.out 2>$WORK/server.err &
+# Started directly (not through P): $! must be the JVM's own PID, or the cleanup's kill would end only a
+# subshell and leave the server running after the script.
+"$JAVA" -jar "$JAR" serve --demo --data-dir $D --admin-port 0 --gateway-port 0 --orgsim-port 0 >$WORK/server.out 2>$WORK/server.err &
 SERVER=$!
 cleanup() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; [[ ${KEEP:-1} == 0 ]] && rm -rf "$WORK"; }
 trap cleanup EXIT

@@ -125,6 +125,38 @@ class LauncherTest {
   }
 
   @Test
+  void theJarIsStaleOnlyWhenAPomOrAMainSourceIsNewerThanIt(@TempDir Path dir) throws Exception {
+    Path jar = Files.writeString(Files.createDirectories(dir.resolve("cli/target")).resolve("portcullis.jar"), "jar");
+    Path pom = Files.writeString(dir.resolve("pom.xml"), "<project/>");
+    Path modulePom = Files.writeString(Files.createDirectories(dir.resolve("ledger")).resolve("pom.xml"), "<project/>");
+    Path source = Files.writeString(Files.createDirectories(dir.resolve("ledger/src/main/java/x")).resolve("A.java"), "");
+    Path test = Files.writeString(Files.createDirectories(dir.resolve("ledger/src/test/java/x")).resolve("ATest.java"), "");
+    Path built = Files.writeString(Files.createDirectories(dir.resolve("ledger/target/classes")).resolve("A.class"), "");
+    Path doc = Files.writeString(Files.createDirectories(dir.resolve("docs")).resolve("X.md"), "");
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+    java.nio.file.attribute.FileTime newer = java.nio.file.attribute.FileTime.fromMillis(1_800_000_000_000L);
+    for (Path p : new Path[] {pom, modulePom, source, test, built, doc}) {
+      Files.setLastModifiedTime(p, old);
+    }
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_750_000_000_000L));
+    String check = "portcullis_root=" + dir + "; portcullis_jar=" + jar
+        + "; if portcullis_jar_stale; then echo stale; else echo fresh; fi";
+
+    assertThat(launcher(check, Map.of()).out()).isEqualTo("fresh");
+    for (Path ignored : new Path[] {test, built, doc}) { // tests, build output and docs do not make it stale
+      Files.setLastModifiedTime(ignored, newer);
+    }
+    assertThat(launcher(check, Map.of()).out()).isEqualTo("fresh");
+    for (Path counted : new Path[] {source, modulePom, pom}) {
+      Files.setLastModifiedTime(counted, newer);
+      assertThat(launcher(check, Map.of()).out()).as(counted.toString()).isEqualTo("stale");
+      Files.setLastModifiedTime(counted, old);
+    }
+    Files.delete(jar);
+    assertThat(launcher(check, Map.of()).out()).isEqualTo("stale");
+  }
+
+  @Test
   void onJdk25WithoutACacheTheArchiveIsUsedAndAFailedRecordingFailsNothing(@TempDir Path dir) throws Exception {
     Path jdk25 = fakeJdk(dir, "jdk-25", "25.0.1"); // its java prints a line and writes no cache
     Path jar = Files.writeString(dir.resolve("portcullis.jar"), "not a jar");
