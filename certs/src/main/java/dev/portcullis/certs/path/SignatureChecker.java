@@ -4,6 +4,8 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.security.spec.PSSParameterSpec;
 import java.util.HashMap;
@@ -97,6 +99,27 @@ final class SignatureChecker {
     if (VERIFIED.getIfPresent(fact) != null) {
       return true;
     }
+    Signature signature;
+    try {
+      signature = verifier(jdkAlgorithm, algorithm, issuerKey);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      if (issuerKey.provider() != IssuerKey.CONSCRYPT) {
+        throw e;
+      }
+      // an algorithm Conscrypt does not offer (RSASSA-PSS), or a key BoringSSL refuses (an RSA exponent over 33
+      // bits): judged by the provider used without Conscrypt
+      signature = verifier(jdkAlgorithm, algorithm, issuerKey.withoutConscrypt(issuer.certificate.getSubjectPublicKeyInfo()));
+    }
+    signature.update(subject.der, subject.tbsOffset, subject.tbsLength);
+    boolean valid = signature.verify(subject.certificate.getSignature().getOctets());
+    if (valid) {
+      VERIFIED.put(fact, Boolean.TRUE);
+    }
+    return valid;
+  }
+
+  private static Signature verifier(String jdkAlgorithm, AlgorithmIdentifier algorithm, IssuerKey issuerKey)
+      throws GeneralSecurityException, java.io.IOException {
     Signature signature = Signature.getInstance(jdkAlgorithm, issuerKey.provider());
     if (jdkAlgorithm.equals("RSASSA-PSS")) {
       AlgorithmParameters parameters = AlgorithmParameters.getInstance("RSASSA-PSS", IssuerKey.SUN_RSA_SIGN);
@@ -104,12 +127,7 @@ final class SignatureChecker {
       signature.setParameter(parameters.getParameterSpec(PSSParameterSpec.class));
     }
     signature.initVerify(issuerKey.key());
-    signature.update(subject.der, subject.tbsOffset, subject.tbsLength);
-    boolean valid = signature.verify(subject.certificate.getSignature().getOctets());
-    if (valid) {
-      VERIFIED.put(fact, Boolean.TRUE);
-    }
-    return valid;
+    return signature;
   }
 
   /** Whether the shared cache holds "subject is validly signed by issuer's key" (tests). */

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Signatures through the named providers (the JDK's, BouncyCastle's for ECDSA), the shared caches, and the fast reading of certificate times. */
+/** Signatures through the named providers (Conscrypt's where it loads, the JDK's, BouncyCastle's for ECDSA), the shared caches, and the fast reading of certificate times. */
 class SignatureCheckerTest {
   private static final AtomicLong SERIALS = new AtomicLong(1);
   private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
@@ -67,6 +67,43 @@ class SignatureCheckerTest {
     assertThat(checker.verifies(subject, issuer)).isTrue();
     assertThat(checker.verifies(subject, impostor)).isFalse();
     assertThat(checker.performed).isEqualTo(2);
+  }
+
+  @Test
+  void rsaAndNamedCurveKeysGoToConscryptWhereItLoadsAndTheRestStayWithTheJdkOrBouncyCastle() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(IssuerKey.CONSCRYPT != null,
+        "Conscrypt's native library does not load on this platform: the JDK's and BouncyCastle's providers judge");
+    assertThat(issuerKeyOf(key("RSA", "2048")).provider()).isSameAs(IssuerKey.CONSCRYPT);
+    assertThat(issuerKeyOf(key("EC", "secp256r1")).provider()).isSameAs(IssuerKey.CONSCRYPT);
+    assertThat(issuerKeyOf(key("EC", "secp384r1")).provider()).isSameAs(IssuerKey.CONSCRYPT);
+    assertThat(issuerKeyOf(key("Ed25519", "-")).provider()).isSameAs(IssuerKey.SUN_EC);
+    assertThat(issuerKeyOf(key("EC", "secp256r1")).withoutConscrypt(spki(key("EC", "secp256r1"))).provider())
+        .isSameAs(IssuerKey.BOUNCY_CASTLE);
+  }
+
+  @Test
+  void aKeyBoringSslRefusesIsStillJudgedByTheJdk() throws Exception {
+    // RSA with a public exponent of 2^35 + 1: BoringSSL takes at most 33-bit exponents, the JDK and RFC 8017 more
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(new java.security.spec.RSAKeyGenParameterSpec(2048, BigInteger.ONE.shiftLeft(35).add(BigInteger.ONE)));
+    KeyPair issuerKey = generator.generateKeyPair();
+    ParsedCertificate issuer = ParsedCertificate.parse(1, certificate("CN=Big e", issuerKey, "CN=Big e", issuerKey, "SHA256withRSA"));
+    ParsedCertificate subject = ParsedCertificate.parse(2, certificate("CN=Subject", key("RSA", "2048"), "CN=Big e", issuerKey,
+        "SHA256withRSA"));
+    ParsedCertificate impostor = ParsedCertificate.parse(3, certificate("CN=Big e", key("RSA", "2048"), "CN=Big e", issuerKey,
+        "SHA256withRSA"));
+
+    SignatureChecker checker = new SignatureChecker();
+    assertThat(checker.verifies(subject, issuer)).isTrue();
+    assertThat(checker.verifies(subject, impostor)).isFalse();
+  }
+
+  private static IssuerKey issuerKeyOf(KeyPair key) throws Exception {
+    return IssuerKey.of(spki(key));
+  }
+
+  private static org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki(KeyPair key) {
+    return org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
   }
 
   @Test
