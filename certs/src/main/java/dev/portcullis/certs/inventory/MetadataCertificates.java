@@ -75,6 +75,11 @@ final class MetadataCertificates {
   private final Map<String, Held> certificates = new LinkedHashMap<>();
   private final Map<String, String> namesById = new LinkedHashMap<>();
   private final Map<String, Boolean> referenced = new LinkedHashMap<>();
+  /** The JWT bearer certificates of connected apps and external client apps, by the app's consumer key. */
+  private final Map<String, JwtClient> jwtClients = new LinkedHashMap<>();
+
+  /** An app whose certificate verifies the JWT bearer assertions of the client with its consumer key. */
+  record JwtClient(String type, String app, X509Certificate leaf, List<X509Certificate> chain) {}
 
   private record Held(String name, X509Certificate leaf, List<X509Certificate> chain, boolean caSigned,
       InventoryItem.Owner owner, String location) {}
@@ -96,7 +101,7 @@ final class MetadataCertificates {
         case "InboundCertificate" -> inboundCertificate(c);
         case "SamlSsoConfig" -> samlSsoConfig(c);
         case "ConnectedApp" -> connectedApp(c);
-        case "ExtlClntAppGlobalOauthSettings" -> embedded(c, root(c), "certificate", Use.INBOUND_SSO);
+        case "ExtlClntAppGlobalOauthSettings" -> externalClientApp(c);
         case "NamedCredential" -> namedCredential(c);
         case "ExternalCredential" -> externalCredential(c);
         default -> { }
@@ -160,7 +165,12 @@ final class MetadataCertificates {
   private void connectedApp(Component c) {
     Element root = root(c);
     for (Element oauth : SafeXml.children(root, "oauthConfig")) {
-      embedded(c, oauth, "certificate", Use.INBOUND_SSO, "oauthConfig/certificate");
+      List<X509Certificate> chain = embedded(c, oauth, "certificate", Use.INBOUND_SSO, "oauthConfig/certificate");
+      Optional<String> consumerKey = SafeXml.text(oauth, "consumerKey").map(String::strip).filter(k -> !k.isEmpty());
+      if (!chain.isEmpty() && consumerKey.isPresent()) {
+        jwtClients.putIfAbsent(consumerKey.get(), new JwtClient(c.type(), c.fullName(), chain.getFirst(),
+            chain.subList(1, chain.size())));
+      }
     }
     for (Element saml : SafeXml.children(root, "samlConfig")) {
       SafeXml.text(saml, "certificate").ifPresent(value -> {
@@ -170,6 +180,17 @@ final class MetadataCertificates {
           reference(c, value, "samlConfig/certificate", Use.OUTBOUND_SSO);
         }
       });
+    }
+  }
+
+  /** An External Client App's global OAuth settings: its JWT bearer certificate, and its consumer key when kept. */
+  private void externalClientApp(Component c) {
+    Element root = root(c);
+    List<X509Certificate> chain = embedded(c, root, "certificate", Use.INBOUND_SSO, "certificate");
+    Optional<String> consumerKey = SafeXml.text(root, "consumerKey").map(String::strip).filter(k -> !k.isEmpty());
+    if (!chain.isEmpty() && consumerKey.isPresent()) {
+      jwtClients.putIfAbsent(consumerKey.get(), new JwtClient(c.type(), c.fullName(), chain.getFirst(),
+          chain.subList(1, chain.size())));
     }
   }
 
@@ -210,11 +231,16 @@ final class MetadataCertificates {
     embedded(c, parent, element, use, element);
   }
 
-  /** A certificate held inside the consumer's XML: PEM, or base64 DER as SamlSsoConfig keeps it. */
-  private void embedded(Component c, Element parent, String element, Use use, String field) {
+  /** The JWT bearer clients found by {@link #classify}, by consumer key. */
+  Map<String, JwtClient> jwtClients() {
+    return Map.copyOf(jwtClients);
+  }
+
+  /** A certificate held inside the consumer's XML: PEM, or base64 DER as SamlSsoConfig keeps it; the chain added. */
+  private List<X509Certificate> embedded(Component c, Element parent, String element, Use use, String field) {
     Optional<String> value = SafeXml.text(parent, element);
     if (value.isEmpty()) {
-      return;
+      return List.of();
     }
     String where = c.location() + "#" + field;
     List<X509Certificate> chain;
@@ -228,10 +254,11 @@ final class MetadataCertificates {
       }
     }
     if (chain.isEmpty()) {
-      return;
+      return List.of();
     }
     builder.add(chain.getFirst(), chain.subList(1, chain.size()), use,
         new InventoryItem.Consumer(c.type(), c.fullName(), field, use), c.owner(), source(where));
+    return chain;
   }
 
   private static Use unreferencedUse(Held held) {

@@ -1,5 +1,6 @@
 package dev.portcullis.certs.inventory;
 
+import dev.portcullis.certs.Use;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,8 +53,41 @@ public final class SourceDirectoryCertificates {
       throw new InventoryException(InventoryException.Code.SOURCE_UNREADABLE, "cannot read " + directory + ": " + e.getMessage(), e);
     }
     Inventory.Builder builder = Inventory.builder();
-    new MetadataCertificates(origin, builder).classify(components);
+    MetadataCertificates classified = new MetadataCertificates(origin, builder);
+    classified.classify(components);
+    try {
+      pipelines(origin, PipelineLogins.find(directory), classified.jwtClients(), builder);
+    } catch (IOException e) {
+      builder.note("the CI files beside " + directory + " could not be read: " + e.getMessage());
+    }
     return builder.build();
+  }
+
+  /**
+   * Each CI pipeline that logs in with the JWT bearer flow is a consumer of the certificate of the app whose consumer
+   * key it names ({@code Pipeline .github/workflows/deploy.yml:12}); a login whose client id the file does not spell
+   * out, or names an app the project does not hold, is a note.
+   */
+  static void pipelines(String origin, List<PipelineLogins.Login> logins,
+      java.util.Map<String, MetadataCertificates.JwtClient> clients, Inventory.Builder builder) {
+    for (PipelineLogins.Login login : logins) {
+      if (login.clientId().isEmpty()) {
+        builder.note("pipeline " + login.where() + " logs in with the JWT bearer flow"
+            + (login.clientIdAsWritten().isEmpty() ? " without a --client-id" : " with the client id "
+                + login.clientIdAsWritten())
+            + ": which app's certificate it signs for cannot be read from the file");
+        continue;
+      }
+      MetadataCertificates.JwtClient client = clients.get(login.clientId().get());
+      if (client == null) {
+        builder.note("pipeline " + login.where() + " logs in with the JWT bearer flow to the app with consumer key "
+            + login.clientId().get() + ", which is not among this source's connected apps and external client apps");
+        continue;
+      }
+      builder.add(client.leaf(), client.chain(), Use.INBOUND_SSO, new InventoryItem.Consumer("Pipeline", login.where(),
+          "JWT bearer login to " + client.type() + " " + client.app() + login.username().map(u -> " as " + u).orElse(""),
+          Use.INBOUND_SSO), null, new InventoryItem.Source(origin, login.where()));
+    }
   }
 
   /** The component whose main XML file is {@code file}, if it is one of a certificate-bearing type. */
