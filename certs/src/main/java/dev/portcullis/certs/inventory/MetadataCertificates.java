@@ -165,12 +165,7 @@ final class MetadataCertificates {
   private void connectedApp(Component c) {
     Element root = root(c);
     for (Element oauth : SafeXml.children(root, "oauthConfig")) {
-      List<X509Certificate> chain = embedded(c, oauth, "certificate", Use.INBOUND_SSO, "oauthConfig/certificate");
-      Optional<String> consumerKey = SafeXml.text(oauth, "consumerKey").map(String::strip).filter(k -> !k.isEmpty());
-      if (!chain.isEmpty() && consumerKey.isPresent()) {
-        jwtClients.putIfAbsent(consumerKey.get(), new JwtClient(c.type(), c.fullName(), chain.getFirst(),
-            chain.subList(1, chain.size())));
-      }
+      jwtClient(c, oauth, embedded(c, oauth, "certificate", Use.INBOUND_SSO, "oauthConfig/certificate"));
     }
     for (Element saml : SafeXml.children(root, "samlConfig")) {
       SafeXml.text(saml, "certificate").ifPresent(value -> {
@@ -186,8 +181,12 @@ final class MetadataCertificates {
   /** An External Client App's global OAuth settings: its JWT bearer certificate, and its consumer key when kept. */
   private void externalClientApp(Component c) {
     Element root = root(c);
-    List<X509Certificate> chain = embedded(c, root, "certificate", Use.INBOUND_SSO, "certificate");
-    Optional<String> consumerKey = SafeXml.text(root, "consumerKey").map(String::strip).filter(k -> !k.isEmpty());
+    jwtClient(c, root, embedded(c, root, "certificate", Use.INBOUND_SSO, "certificate"));
+  }
+
+  /** Remembers {@code chain} as the JWT bearer certificate of the app whose {@code consumerKey} {@code oauth} holds. */
+  private void jwtClient(Component c, Element oauth, List<X509Certificate> chain) {
+    Optional<String> consumerKey = SafeXml.text(oauth, "consumerKey").map(String::strip).filter(k -> !k.isEmpty());
     if (!chain.isEmpty() && consumerKey.isPresent()) {
       jwtClients.putIfAbsent(consumerKey.get(), new JwtClient(c.type(), c.fullName(), chain.getFirst(),
           chain.subList(1, chain.size())));
