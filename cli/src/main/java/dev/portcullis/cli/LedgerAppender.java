@@ -1,14 +1,15 @@
 package dev.portcullis.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.ledger.FileSystemLedgerStorage;
 import dev.portcullis.ledger.LedgerEntry;
 import dev.portcullis.ledger.LedgerErrorCode;
 import dev.portcullis.ledger.LedgerException;
 import dev.portcullis.ledger.LedgerStorage;
 import dev.portcullis.ledger.Sequencer;
+import dev.portcullis.server.broker.LedgerAdminHandler;
 import dev.portcullis.server.ledger.LedgerIdentity;
 import dev.portcullis.server.ledger.LedgerIndexer;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeoutException;
  * indexes what it sequenced itself (a server indexes what it sequences).
  */
 final class LedgerAppender implements AutoCloseable {
-  static final String LEDGER_ROUTE = "/admin/ledger/entries";
   private final LedgerLocation location;
   private final PrintWriter err;
   private final LedgerStorage storage;
@@ -80,9 +80,9 @@ final class LedgerAppender implements AutoCloseable {
       }
     }
     if (server != null) {
-      JsonNode answer = server.postBytes(LEDGER_ROUTE, bytes);
+      JsonNode answer = server.postBytes(LedgerAdminHandler.PATH, bytes);
       if (!answer.path("index").canConvertToLong()) {
-        throw new CliException(ExitCode.UNAVAILABLE, "POST " + LEDGER_ROUTE + " answered without an index: " + answer);
+        throw new CliException(ExitCode.UNAVAILABLE, "POST " + LedgerAdminHandler.PATH + " answered without an index: " + answer);
       }
       return answer.path("index").asLong();
     }
