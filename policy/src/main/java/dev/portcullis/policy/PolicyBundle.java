@@ -364,17 +364,31 @@ public final class PolicyBundle {
    * part's alone): CEL's own wrapper ("evaluation error at FILE:N: …", or without a position) is
    * dropped for the underlying cause's message ({@code / by zero}, a missing key, …).
    */
-  private static String message(Exception e) {
+  static String message(Exception e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String message = root != e && root.getMessage() != null && !root.getMessage().isBlank()
         ? root.getMessage() : e.getMessage();
-    if (message == null || message.isBlank()) {
-      message = root.getClass().getSimpleName();
+    message = message == null ? "" : message.replaceFirst("^evaluation error( at [^:]*:\\d+)?: ?", "");
+    if (message.isBlank()) {
+      message = describe(root);
     }
-    return PolicyYaml.oneLine(message.replaceFirst("^evaluation error( at [^:]*:\\d+)?: ?", ""));
+    return PolicyYaml.oneLine(message);
+  }
+
+  /**
+   * A message for an exception that carries none. HotSpot throws preallocated, message-less
+   * instances of the implicit exceptions (integer division by zero among them) once the code that
+   * throws them is compiled (-XX:+OmitStackTraceInFastThrow), so the same rule on the same input
+   * would otherwise be recorded with "/ by zero" early in a process's life and with nothing later.
+   */
+  private static String describe(Throwable root) {
+    if (root instanceof ArithmeticException) {
+      return "/ by zero";
+    }
+    return root.getClass().getSimpleName();
   }
 
   /** Deny overrides allow; default deny; failed deny rules count against the decision (docs/POLICY.md). */
