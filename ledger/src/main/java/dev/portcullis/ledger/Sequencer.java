@@ -24,6 +24,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * completes the batch's futures in index order. Entries that arrive while a commit is in flight form the next
  * group, so under load batches grow with the commit latency and no time is spent waiting.
  *
+ * <p>Entries nobody waits for ({@link #appendLazily}: the gateway's record of how a forwarded request ended) do not
+ * start a commit of their own: they ride with the next commit that some other entry starts, or are committed on
+ * their own once the oldest of them has waited {@code lazyWait}. A commit costs an {@code fdatasync} whatever it
+ * holds, and a lazy entry that started one would make the next entry someone waits for queue behind it.
+ *
  * <p>Invariants:
  * <ul>
  *   <li>Indices are dense and assigned in queue order; the future of entry i completes with i only after a
@@ -54,12 +59,21 @@ public final class Sequencer implements AutoCloseable {
    * @param maxWait how long the writer waits after the first queued entry for more to join the batch
    * @param maxBatch the most entries in one commit
    * @param maxPending the most entries queued before appends fail with {@link LedgerErrorCode#BUSY}
+   * @param lazyWait the longest a lazily appended entry ({@link #appendLazily}) waits for another commit to ride
+   *     with before it is committed on its own
    */
-  public record Options(Duration maxWait, int maxBatch, int maxPending) {
+  public record Options(Duration maxWait, int maxBatch, int maxPending, Duration lazyWait) {
+    /** How long lazy entries wait for company unless set: they show in the ledger within 50 ms. */
+    public static final Duration DEFAULT_LAZY_WAIT = Duration.ofMillis(50);
+
     public Options {
       Objects.requireNonNull(maxWait, "maxWait");
+      Objects.requireNonNull(lazyWait, "lazyWait");
       if (maxWait.isNegative()) {
         throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+      }
+      if (lazyWait.isNegative()) {
+        throw new IllegalArgumentException("lazyWait must not be negative, got " + lazyWait);
       }
       if (maxBatch < 1) {
         throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
@@ -78,9 +92,15 @@ public final class Sequencer implements AutoCloseable {
     public static Options defaults() {
       return new Options(Duration.ofMillis(2), 4096, 65536);
     }
+
+    /** The given settings with {@link #DEFAULT_LAZY_WAIT}. */
+    public Options(Duration maxWait, int maxBatch, int maxPending) {
+      this(maxWait, maxBatch, maxPending, DEFAULT_LAZY_WAIT);
+    }
   }
 
-  private record Pending(byte[] entry, CompletableFuture<Long> future) {}
+  /** A queued entry; {@code lazy}: it does not start a commit (see {@link #appendLazily}). */
+  private record Pending(byte[] entry, CompletableFuture<Long> future, boolean lazy, long arrivalNanos) {}
 
   private final LedgerStorage storage;
   private final NoteSigner.Ed25519 signer;
@@ -93,7 +113,8 @@ public final class Sequencer implements AutoCloseable {
   private final ReentrantLock queueLock = new ReentrantLock();
   private final Condition queueChanged = queueLock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private long firstArrivalNanos;
+  private int eagerQueued; // entries in the queue that were not appended lazily
+  private long firstEagerArrivalNanos; // when the oldest of them arrived; meaningful while eagerQueued > 0
   private boolean closed;
   private Throwable failure;
   private boolean lockReleased;
@@ -184,11 +205,28 @@ public final class Sequencer implements AutoCloseable {
   }
 
   /**
+   * Queues one entry (copied) that does not start a commit: it is committed with the next batch that an
+   * {@link #append} starts, or on its own once it has waited {@link Options#lazyWait()}. Its index is assigned
+   * in queue order like any other, and its future completes the same way, once durable. For entries nobody
+   * waits for; a crash loses a lazy entry still queued, as it loses any entry not yet acknowledged.
+   *
+   * @throws LedgerException as {@link #append}
+   */
+  public CompletableFuture<Long> appendLazily(byte[] entry) {
+    return enqueue(List.of(entry), true).getFirst();
+  }
+
+  /**
    * Queues entries (copied) to take consecutive indices, all or none: if they do not all fit in the queue,
    * none is queued and {@link LedgerErrorCode#BUSY} is thrown.
    */
   public List<CompletableFuture<Long>> appendAll(List<byte[]> entries) {
+    return enqueue(entries, false);
+  }
+
+  private List<CompletableFuture<Long>> enqueue(List<byte[]> entries, boolean lazy) {
     List<Pending> pending = new ArrayList<>(entries.size());
+    long now = System.nanoTime();
     for (int i = 0; i < entries.size(); i++) {
       byte[] entry = entries.get(i);
       if (entry.length == 0) {
@@ -198,7 +236,7 @@ public final class Sequencer implements AutoCloseable {
         throw new LedgerException(LedgerErrorCode.ENTRY_TOO_LARGE, "entry " + i + " of the append is "
             + entry.length + " bytes, more than " + MAX_ENTRY_BYTES);
       }
-      pending.add(new Pending(entry.clone(), new CompletableFuture<>()));
+      pending.add(new Pending(entry.clone(), new CompletableFuture<>(), lazy, now));
     }
     queueLock.lock();
     try {
@@ -213,12 +251,17 @@ public final class Sequencer implements AutoCloseable {
         throw new LedgerException(LedgerErrorCode.BUSY, "sequencer of " + origin + " has " + queue.size()
             + " entries queued; " + pending.size() + " more would exceed maxPending " + options.maxPending());
       }
-      boolean wasEmpty = queue.isEmpty();
-      if (wasEmpty) {
-        firstArrivalNanos = System.nanoTime();
+      // the writer recomputes its deadline when the queue was empty (the lazy timer starts), when the first
+      // entry that starts a commit arrives, and when a batch is full
+      boolean wake = queue.isEmpty() || (!lazy && eagerQueued == 0);
+      if (!lazy) {
+        if (eagerQueued == 0) {
+          firstEagerArrivalNanos = now;
+        }
+        eagerQueued += pending.size();
       }
       queue.addAll(pending);
-      if (wasEmpty || queue.size() >= options.maxBatch()) {
+      if (wake || queue.size() >= options.maxBatch()) {
         queueChanged.signal();
       }
     } finally {
@@ -300,8 +343,13 @@ public final class Sequencer implements AutoCloseable {
         }
         queueChanged.awaitUninterruptibly();
       }
-      long deadline = firstArrivalNanos + options.maxWait().toNanos();
       while (queue.size() < options.maxBatch() && !closed) {
+        // the first lazy entry waits at most lazyWait; once an entry that starts a commit is queued, the batch
+        // goes at most maxWait after it arrived
+        long deadline = queue.peekFirst().arrivalNanos() + options.lazyWait().toNanos();
+        if (eagerQueued > 0) {
+          deadline = Math.min(deadline, firstEagerArrivalNanos + options.maxWait().toNanos());
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -316,7 +364,19 @@ public final class Sequencer implements AutoCloseable {
       int n = Math.min(queue.size(), options.maxBatch());
       List<Pending> batch = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        batch.add(queue.poll());
+        Pending p = queue.poll();
+        batch.add(p);
+        if (!p.lazy()) {
+          eagerQueued--;
+        }
+      }
+      if (eagerQueued > 0) { // the batch was full: the next one goes without waiting again
+        for (Pending p : queue) {
+          if (!p.lazy()) {
+            firstEagerArrivalNanos = p.arrivalNanos();
+            break;
+          }
+        }
       }
       return batch;
     } finally {
@@ -348,6 +408,7 @@ public final class Sequencer implements AutoCloseable {
       failure = cause;
       queued = new ArrayList<>(queue);
       queue.clear();
+      eagerQueued = 0;
     } finally {
       queueLock.unlock();
     }

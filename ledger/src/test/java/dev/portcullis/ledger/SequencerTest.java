@@ -309,6 +309,98 @@ class SequencerTest {
   }
 
   /** Delegates to a real storage, running a hook before each commit (to block or fail it). */
+  private Sequencer sequencer(LedgerStorage on, Duration maxWait, Duration lazyWait) throws IOException {
+    return Sequencer.open(on, SIGNER, ORIGIN, new Sequencer.Options(maxWait, 4096, 65536, lazyWait));
+  }
+
+  @Test
+  void aLazyEntryRidesWithTheNextCommitAnotherEntryStarts() throws Exception {
+    List<Long> committedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HookedStorage hooked = new HookedStorage(storage, batch -> committedSizes.add(batch.size()));
+    try (Sequencer s = sequencer(hooked, Duration.ZERO, Duration.ofHours(1))) {
+      CompletableFuture<Long> lazy = s.appendLazily(entry("completed 1"));
+      CompletableFuture<Long> secondLazy = s.appendLazily(entry("completed 2"));
+      assertThat(lazy).as("a lazy entry does not start a commit").isNotDone();
+      long eager = s.append(entry("decision")).get();
+      assertThat(eager).isEqualTo(2);
+      // futures complete in index order within a commit: the lazy ones are done when the eager one is
+      assertThat(lazy).isCompletedWithValue(0L);
+      assertThat(secondLazy).isCompletedWithValue(1L);
+      assertThat(committedSizes).as("one commit after the empty log's").containsExactly(0L, 3L);
+    }
+    assertThat(storedEntries(storage, 3)).extracting(e -> new String(e, StandardCharsets.UTF_8))
+        .containsExactly("completed 1", "completed 2", "decision");
+    assertHistoryConsistent(storage);
+  }
+
+  @Test
+  void lazyEntriesAloneAreCommittedOnceTheirWaitIsOver() throws Exception {
+    try (Sequencer s = sequencer(storage, Duration.ofHours(1), Duration.ofMillis(5))) {
+      CompletableFuture<Long> lazy = s.appendLazily(entry("completed"));
+      assertThat(lazy.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+      assertThat(s.size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closingCommitsTheLazyEntriesStillQueued() throws Exception {
+    CompletableFuture<Long> lazy;
+    try (Sequencer s = sequencer(storage, Duration.ZERO, Duration.ofHours(1))) {
+      lazy = s.appendLazily(entry("completed"));
+      assertThat(lazy).isNotDone();
+    }
+    assertThat(lazy).isCompletedWithValue(0L);
+    assertThat(storedEntries(storage, 1)).extracting(e -> new String(e, StandardCharsets.UTF_8))
+        .containsExactly("completed");
+  }
+
+  @Test
+  void lazyAndEagerAppendsFromManyThreadsGetDenseIndicesInEachThreadsOrder() throws Exception {
+    int threads = 6;
+    int perThread = 200;
+    Map<Long, byte[]> byIndex = new java.util.concurrent.ConcurrentHashMap<>();
+    try (Sequencer s = sequencer(storage, Duration.ZERO, Duration.ofMillis(1))) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(pool.submit(() -> {
+          java.util.Random random = new java.util.Random(thread);
+          List<CompletableFuture<Long>> futures = new ArrayList<>();
+          List<byte[]> entries = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            byte[] e = entry("thread " + thread + " entry " + i);
+            entries.add(e);
+            futures.add(random.nextBoolean() ? s.appendLazily(e) : s.append(e));
+          }
+          long previous = -1;
+          for (int i = 0; i < perThread; i++) {
+            long index = futures.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(index).as("one thread's appends keep their order").isGreaterThan(previous);
+            previous = index;
+            byIndex.put(index, entries.get(i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> r : results) {
+        r.get();
+      }
+      pool.shutdown();
+      assertThat(s.size()).isEqualTo(threads * perThread);
+    }
+    List<byte[]> stored = storedEntries(storage, threads * perThread);
+    assertThat(byIndex).hasSize(threads * perThread);
+    byIndex.forEach((index, e) -> assertThat(stored.get(index.intValue())).isEqualTo(e));
+    assertHistoryConsistent(storage);
+  }
+
+  @Test
+  void optionsRefuseANegativeLazyWait() {
+    assertThatThrownBy(() -> new Sequencer.Options(Duration.ZERO, 1, 1, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lazyWait");
+  }
+
   static final class HookedStorage implements LedgerStorage {
     private final LedgerStorage delegate;
     private final Consumer<Batch> beforeCommit;

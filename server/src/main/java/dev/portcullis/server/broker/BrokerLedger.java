@@ -203,8 +203,17 @@ final class BrokerLedger implements BrokerEvents {
     }
     fields.put("request_bytes", completion.requestBytes());
     fields.put("response_bytes", completion.responseBytes());
+    if (ledger.isEmpty()) {
+      return;
+    }
     try {
-      append(LedgerEntry.of("gateway.completed", Instant.now(), fields));
+      // lazily: it rides with the next decision's commit instead of making one that decisions would queue behind
+      ledger.get().appendLazily(LedgerEntry.of("gateway.completed", Instant.now(), fields))
+          .whenComplete((index, failure) -> {
+            if (failure != null) {
+              LOG.error("the ledger did not record gateway.completed: {}", failure.getMessage());
+            }
+          });
     } catch (RuntimeException e) {
       LOG.error("could not record gateway.completed: {}", e.getMessage());
     }

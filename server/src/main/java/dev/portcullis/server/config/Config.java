@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * ledger:                          # optional; the tamper-evident ledger
  *   origin: acme.example/portcullis # checkpoint origin and log key name; default portcullis/<key hash>
  *   backend: filesystem            # filesystem (DATA_DIR/ledger) | postgresql (storage.url's database)
- *   batch_wait: 2ms                # how long a lone append waits for others to share its commit
+ *   batch_wait: 0ms                # how long a lone append waits for others to share its commit
  *   max_batch: 4096                # entries per batch at most
  *   witness_interval: 10s          # how often the latest checkpoint goes to the witnesses
  *   witnesses:                     # optional: C2SP tlog-witness endpoints and their cosigner keys
@@ -95,7 +95,12 @@ public record Config(
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   public static final String DEFAULT_STORAGE_URL = "sqlite:portcullis.db";
   public static final String DEFAULT_API_VERSION = "66.0";
-  public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(2);
+  /**
+   * No wait: a lone append commits at once, and appends arriving during a commit form the next one, so batches
+   * still grow with load. Since {@code gateway.completed} rides with the next commit instead of starting one, a
+   * wait no longer pays for itself under gateway load (docs/PERFORMANCE.md, "Gateway load").
+   */
+  public static final Duration DEFAULT_BATCH_WAIT = Duration.ZERO;
   public static final int DEFAULT_MAX_BATCH = 4096;
   public static final Duration DEFAULT_WITNESS_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(15);

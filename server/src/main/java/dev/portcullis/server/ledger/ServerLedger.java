@@ -246,12 +246,25 @@ public final class ServerLedger implements AutoCloseable {
    * sequence (PostgreSQL), the entry is handed to the one that does.
    */
   public CompletableFuture<Long> append(LedgerEntry entry) {
+    return append(entry, false);
+  }
+
+  /**
+   * Appends an entry nobody waits for (the gateway's {@code gateway.completed}): it does not start a commit of its
+   * own but rides with the next one, or is committed alone after a short wait ({@link Sequencer#appendLazily}), so
+   * the entries requests do wait for ({@code gateway.decision}) never queue behind a commit made for it.
+   */
+  public CompletableFuture<Long> appendLazily(LedgerEntry entry) {
+    return append(entry, true);
+  }
+
+  private CompletableFuture<Long> append(LedgerEntry entry, boolean lazily) {
     byte[] bytes = entry.toCanonicalJson();
     EntryIndexFields fields = EntryIndexFields.of(entry); // here, not on the sequencer thread that completes the ack
     Sequencer current = sequencer;
     CompletableFuture<Long> ack;
     if (current != null) {
-      ack = current.append(bytes);
+      ack = lazily ? current.appendLazily(bytes) : current.append(bytes);
     } else if (handoff.isPresent()) {
       ack = handoff.get().submit(bytes);
     } else {

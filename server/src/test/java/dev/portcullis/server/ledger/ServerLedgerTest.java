@@ -114,6 +114,22 @@ class ServerLedgerTest {
   }
 
   @Test
+  void lazilyAppendedEntriesAreAcknowledgedIndexedAndVerifiedLikeAnyOther() throws Exception {
+    LedgerIdentity identity = identity(key, Optional.empty());
+    ServerLedger ledger = open(identity);
+
+    java.util.concurrent.CompletableFuture<Long> lazy = ledger.appendLazily(LedgerFixture.entry("test.completed", "alice@example.com", 0));
+    long eager = LedgerFixture.join(ledger.append(LedgerFixture.entry("test.decision", "alice@example.com", 1)));
+
+    assertThat(LedgerFixture.join(lazy)).as("the lazy entry took its place in queue order").isZero();
+    assertThat(eager).isEqualTo(1);
+    ledger.awaitIndexed(LedgerFixture.TIMEOUT);
+    assertThat(indexed(Query.all(10).withKind("test.completed"))).containsExactly(0L);
+    ledger.awaitPublished();
+    assertThat(verify(directory(), identity, List.of(), 0).problems()).isEmpty();
+  }
+
+  @Test
   void aReopenedLedgerContinuesWhereItEnded() throws Exception {
     LedgerIdentity identity = identity(key, Optional.empty());
     ServerLedger first = open(identity);
