@@ -35,7 +35,7 @@
 #                       /services/data/v62.0/sobjects/Account/001Dn00000AbCdE instead (JSON, redacted)
 #   --big-bytes N       size of the big file (default 1073741824); --no-big skips the streaming run
 #   --h2                also measure HTTP/2 (h2load) against nginx and the gateway
-#   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 2ms)
+#   --batch-wait D      ledger.batch_wait for the server (default: the server's default, 0ms)
 #   --only direct,nginx,gateway   measure only these targets (default all three); --only stream: only
 #                       the streaming run; add "jetty" (e.g. --only direct,nginx,jetty,gateway) for the floor:
 #                       Jetty's own ProxyHandler.Reverse over TLS with the gateway's connector set-up and
@@ -157,6 +157,15 @@ start_nginx() { # NAME CONF: starts nginx (not daemonized) in the background; it
 
 # ---------------------------------------------------------------- the upstream
 big_file="$work/www/big"
+big_type=csv
+case "$big_path" in *\?*) ;; */jobs/query/*/results) big_type=csv ;; *) big_type=json ;; esac
+# The streaming run's locations are there from the start: a reload later would leave the keep-alive
+# connections the gateway's and nginx's clients hold to the old worker on the old configuration.
+big_locations="    location = ${big_path%%\?*} { default_type $( [ "$big_type" = csv ] && echo text/csv || echo application/json); try_files /big.$big_type =404; }"
+if [ -n "$fallback_big_path" ]; then
+  big_locations="$big_locations
+    location = ${fallback_big_path%%\?*} { default_type application/json; try_files /big.json =404; }"
+fi
 cat >"$work/upstream/nginx.conf" <<EOF
 daemon off;
 worker_processes 1;
@@ -174,11 +183,11 @@ http {
     location ~ ^/services/data/v[0-9.]+/query\$ { try_files /query.json =404; }
     location ~ ^/services/data/v[0-9.]+/sobjects/Account/001[A-Za-z0-9]+\$ { try_files /record.json =404; }
     location = /services/oauth2/revoke { return 200; } # the broker revokes its tokens at shutdown
+$big_locations
     location /services/ { return 404 '[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]'; }
   }
 }
 EOF
-# The big file's location is added when the streaming run knows its path and type (below).
 upstream_conf="$work/upstream/nginx.conf"
 start_nginx upstream "$upstream_conf"
 upstream_pid=$started_pid
@@ -211,7 +220,7 @@ section = m.group(1) if m else ""
 backend = re.search(r"backend:\s*(\S+)", section)
 wait = re.search(r"batch_wait:\s*(\S+)", section)
 print("%s backend, write-ahead log fdatasynced per batch; batch_wait %s" % (
-    backend.group(1) if backend else "filesystem", wait.group(1) + " (set)" if wait else "2ms (default)"))
+    backend.group(1) if backend else "filesystem", wait.group(1) + " (set)" if wait else "0ms (default)"))
 EOF
 )
 
@@ -390,20 +399,9 @@ fi
 stream_line=""
 stream_note=""
 if [ "$big" = 1 ]; then
-  stream_once() { # PATH TYPE: configures the upstream to serve the big file at PATH, streams it, sets stream_*
-    local p="${1%%\?*}" type="$2" tok idle max=0 sampler code
+  stream_once() { # PATH TYPE: writes the big file the upstream serves at PATH (its location is configured), streams it, sets stream_*
+    local type="$2" tok idle max=0 sampler code
     files big "$big_file.$type" "$big_bytes" "$type"
-    python3 - "$upstream_conf" "$p" "$type" <<'EOF'
-import re, sys
-conf, path, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-text = re.sub(r"\n    # big\n.*?\n", "\n", open(conf).read(), flags=re.S)
-mime = "text/csv" if kind == "csv" else "application/json"
-rule = "\n    # big\n    location = %s { default_type %s; try_files /big.%s =404; }\n" % (path, mime, kind)
-text = text.replace("\n    location /services/", rule + "    location /services/", 1)
-open(conf, "w").write(text)
-EOF
-    nginx -p "$work/upstream" -c "$upstream_conf" -e "$work/upstream/logs/error.log" -s reload
-    sleep 1 # nginx has no "reloaded" signal; the old worker finishes at once (no connections)
     tok=$(session "api:read bulk") # a Bulk download needs the bulk scope (default pack)
     idle=$(status_kib VmRSS "$server_pid")
     : >"$work/rss-samples"
@@ -427,8 +425,6 @@ EOF
     | python3 -c "import base64,json,sys; p=sys.stdin.read().split('.')[1]; print(json.loads(base64.urlsafe_b64decode(p+'='*(-len(p)%4)))['sub'])")
   sed -i "s|^  unredacted_principals: \[\]|  unredacted_principals: [\"$ci_subject\"]|" "$data/policies/params.yaml"
   sleep 4 # the server polls its policy directory every 2 s (broker.policy_poll_interval)
-  big_type=csv
-  case "$big_path" in *\?*) ;; */jobs/query/*/results) big_type=csv ;; *) big_type=json ;; esac
   stream_once "$big_path" "$big_type"
   if [ "$stream_code" = 403 ] && [ -n "$fallback_big_path" ]; then
     stream_note="$big_path was refused (403: see the server log and the ledger's gateway.decision for why); streamed $fallback_big_path (a JSON answer the gateway filters as it streams) instead"
