@@ -160,9 +160,13 @@ final class MetadataRegistry {
       int at = number;
       MetadataType.Strategy strategy = MetadataType.Strategy.of(f[4]).orElseThrow(
           () -> new IllegalStateException(RESOURCE + ":" + at + ": unknown strategy '" + f[4] + "'"));
-      MetadataType type = new MetadataType(f[0], dash(f[1]), dash(f[2]), f[3].equals("strict"), strategy,
+      boolean unlisted = f[3].equals("unlisted");
+      if (unlisted && strategy != MetadataType.Strategy.DECOMPOSED_CHILD) {
+        throw new IllegalStateException(RESOURCE + ":" + number + ": only a decomposed-child can be unlisted");
+      }
+      MetadataType type = new MetadataType(f[0], dash(f[1]), dash(f[2]), f[3].equals("strict") || unlisted, strategy,
           Optional.of(dash(f[5])).filter(s -> !s.isEmpty()), Optional.of(dash(f[6])).filter(s -> !s.isEmpty()),
-          List.of());
+          List.of(), !unlisted);
       if (types.putIfAbsent(type.xmlName(), type) != null) {
         throw new IllegalStateException(RESOURCE + ":" + number + ": type " + type.xmlName() + " listed twice");
       }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param parent for children, the parent type's xmlName
  * @param xmlElement for children, the element that holds one child in the parent's XML
  * @param children child types (decomposed or embedded), filled in by the registry
+ * @param listed whether a component of this type is a {@code package.xml} member; false only for children the
+ *     CLI's registry marks not addressable (CustomFieldTranslation: merged into its parent, never listed)
  */
 record MetadataType(
     String xmlName,
@@ -24,7 +26,8 @@ record MetadataType(
     Strategy strategy,
     Optional<String> parent,
     Optional<String> xmlElement,
-    List<MetadataType> children) {
+    List<MetadataType> children,
+    boolean listed) {
 
   /** How a type's source files map to its Metadata API files (see the registry file's header). */
   enum Strategy {
@@ -67,7 +70,7 @@ record MetadataType(
   }
 
   MetadataType withChildren(List<MetadataType> newChildren) {
-    return new MetadataType(xmlName, directory, suffix, strict, strategy, parent, xmlElement, newChildren);
+    return new MetadataType(xmlName, directory, suffix, strict, strategy, parent, xmlElement, newChildren, listed);
   }
 
   /** The Metadata API file name of a component of this type, e.g. {@code Foo.cls}. */

@@ -576,7 +576,8 @@ final class SourceConverter {
           .filter(c -> file.name().endsWith("." + c.suffix() + META)).findFirst().orElseThrow();
       String childName = file.name().substring(0, file.name().length() - child.suffix().length() - 1 - META.length());
       String fullName = d.name + "." + childName;
-      if (!parentSelected && !manifest.map(m -> m.selects(child.xmlName(), fullName)).orElse(true)) {
+      // a child that is no package.xml member (CustomFieldTranslation) goes wherever its parent goes
+      if (!parentSelected && (!child.listed() || !manifest.map(m -> m.selects(child.xmlName(), fullName)).orElse(true))) {
         continue;
       }
       Element childRoot = SafeXml.parse(read(file), file.path().toString()).getDocumentElement();
@@ -587,7 +588,9 @@ final class SourceConverter {
       root.appendChild(element);
       inlined.add(element);
       inlinedFrom.add(file);
-      childComponents.add(component(child.xmlName(), fullName, path, file));
+      if (child.listed()) {
+        childComponents.add(component(child.xmlName(), fullName, path, file));
+      }
     }
     if (!parentSelected && childComponents.isEmpty()) {
       return;

@@ -60,6 +60,18 @@ class SourceConverterFixtureTest {
   }
 
   @Test
+  void topLevelDecomposedTypesAndOtherCommonTypesMatchTheSalesforceCli() throws Exception {
+    Path root = project("mixed-types");
+    MetadataPackage pkg = MetadataPackage.fromProject(root);
+    MetadataTrees.assertEquivalent(MetadataDirectoryReader.files(root.resolve("expected")), pkg.zipEntries());
+    assertThat(pkg.unknownFiles()).isEmpty();
+    // a field translation is merged into its object translation and is no package.xml member; a bot version is
+    assertThat(pkg.packageXml().members()).extracting(m -> m.type() + ":" + m.fullName())
+        .contains("CustomObjectTranslation:Account-es", "Bot:MyBot", "BotVersion:MyBot.v1")
+        .noneMatch(member -> member.startsWith("CustomFieldTranslation:"));
+  }
+
+  @Test
   void folderTypesMatchTheSalesforceCli() throws Exception {
     Path root = project("folder-types");
     MetadataPackage pkg = MetadataPackage.fromProject(root);
