@@ -83,7 +83,7 @@ final class MetadataDirectoryReader {
         Document document = SafeXml.parse(e.getValue(), where + path);
         for (Element element : SafeXml.children(document.getDocumentElement())) {
           for (MetadataType child : t.children()) {
-            if (child.xmlElement().orElse("").equals(element.getLocalName())) {
+            if (child.listed() && child.xmlElement().orElse("").equals(element.getLocalName())) {
               String childName = SafeXml.childText(element, "fullName");
               if (childName != null) {
                 String full = t.strategy() == MetadataType.Strategy.MERGED ? childName.trim() : name + "." + childName.trim();

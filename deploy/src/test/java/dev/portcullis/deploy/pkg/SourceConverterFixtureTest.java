@@ -69,6 +69,11 @@ class SourceConverterFixtureTest {
     assertThat(pkg.packageXml().members()).extracting(m -> m.type() + ":" + m.fullName())
         .contains("CustomObjectTranslation:Account-es", "Bot:MyBot", "BotVersion:MyBot.v1")
         .noneMatch(member -> member.startsWith("CustomFieldTranslation:"));
+    // the org's side of a diff reads the Metadata API form: the same components come back from it
+    MetadataPackage read = MetadataPackage.fromMetadataDirectory(root.resolve("expected"));
+    assertThat(read.unknownFiles()).isEmpty();
+    assertThat(read.components()).extracting(c -> c.type() + ":" + c.fullName())
+        .containsExactlyElementsOf(pkg.components().stream().map(c -> c.type() + ":" + c.fullName()).toList());
   }
 
   @Test
