@@ -119,8 +119,16 @@ final class MetadataDirectoryReader {
     String directory = path.substring(0, slash);
     String rest = path.substring(slash + 1);
     Optional<MetadataType> folder = registry.folderType(directory);
-    if (folder.isPresent() && folder.get().strategy() == MetadataType.Strategy.BUNDLE) {
+    if (folder.isPresent() && (folder.get().strategy() == MetadataType.Strategy.BUNDLE
+        || folder.get().strategy() == MetadataType.Strategy.MIXED_CONTENT)) {
       int next = rest.indexOf('/');
+      if (next < 0 && folder.get().strategy() == MetadataType.Strategy.MIXED_CONTENT) {
+        // the component's own NAME.SUFFIX-meta.xml beside its folder (experiences/Site1.site-meta.xml)
+        String meta = "." + folder.get().suffix() + "-meta.xml";
+        return rest.endsWith(meta) && rest.length() > meta.length()
+            ? Optional.of(new String[] {folder.get().xmlName(), rest.substring(0, rest.length() - meta.length())})
+            : Optional.empty();
+      }
       return next <= 0 ? Optional.empty() : Optional.of(new String[] {folder.get().xmlName(), rest.substring(0, next)});
     }
     Optional<String[]> foldered = identifyInFolder(registry, directory, rest);

@@ -53,7 +53,7 @@ final class MetadataRegistry {
       directoryAndSuffix.putIfAbsent(type.directory() + "/" + type.suffix(), type);
       directories.computeIfAbsent(type.directory(), d -> new ArrayList<>()).add(type);
       switch (type.strategy()) {
-        case BUNDLE, DECOMPOSED, STATIC_RESOURCE -> folders.put(type.directory(), type);
+        case BUNDLE, MIXED_CONTENT, DECOMPOSED, STATIC_RESOURCE -> folders.put(type.directory(), type);
         default -> { }
       }
     }

@@ -34,6 +34,7 @@ record MetadataType(
     METADATA("metadata"),
     CONTENT("content"),
     BUNDLE("bundle"),
+    MIXED_CONTENT("mixed-content"),
     STATIC_RESOURCE("static-resource"),
     DECOMPOSED("decomposed"),
     DECOMPOSED_CHILD("decomposed-child"),

@@ -213,6 +213,13 @@ final class SourceConverter {
       String fullName = base.substring(0, dot);
       switch (t.strategy()) {
         case METADATA, DECOMPOSED -> draft(drafts, t, fullName, file).main = file;
+        case MIXED_CONTENT -> {
+          Draft d = draft(drafts, t, fullName, file);
+          if (d.main != null) {
+            throw duplicate(d.main, file);
+          }
+          d.main = file;
+        }
         case MERGED -> draft(drafts, t, t.xmlName(), null).children.add(file);
         case CONTENT -> {
           Draft d = draft(drafts, t, fullName, file);
@@ -327,7 +334,7 @@ final class SourceConverter {
         continue;
       }
       MetadataType t = type.get();
-      if (t.strategy() == MetadataType.Strategy.BUNDLE) {
+      if (t.strategy() == MetadataType.Strategy.BUNDLE || t.strategy() == MetadataType.Strategy.MIXED_CONTENT) {
         Draft d = draft(drafts, t, seg[i + 1], null);
         d.content.add(file);
         return true;
@@ -434,11 +441,18 @@ final class SourceConverter {
           components.add(new MetadataPackage.Component(t.xmlName(), d.name, List.of(path, path + META),
               List.of(d.main.path().toString(), d.content.get(0).path().toString())));
         }
-        case BUNDLE -> {
+        case BUNDLE, MIXED_CONTENT -> {
           if (!selected(manifest, t, d.name)) {
             continue;
           }
           List<String> paths = new ArrayList<>();
+          List<String> from = new ArrayList<>();
+          if (d.main != null) { // mixed content: NAME.SUFFIX-meta.xml beside the folder, kept as it is (ExperienceBundle)
+            String path = t.directory() + "/" + t.metadataFileName(d.name) + META;
+            put(entries, sources, origins, path, read(d.main), d.main);
+            paths.add(path);
+            from.add(d.main.path().toString());
+          }
           for (SourceFile f : d.content) {
             String rel = "/" + f.relative();
             int at = rel.lastIndexOf("/" + t.directory() + "/" + d.name + "/");
@@ -446,8 +460,8 @@ final class SourceConverter {
             put(entries, sources, origins, path, read(f), f);
             paths.add(path);
           }
-          components.add(new MetadataPackage.Component(t.xmlName(), d.name, paths,
-              d.content.stream().map(f -> f.path().toString()).toList()));
+          d.content.forEach(f -> from.add(f.path().toString()));
+          components.add(new MetadataPackage.Component(t.xmlName(), d.name, paths, from));
         }
         case STATIC_RESOURCE -> {
           if (d.main == null) {

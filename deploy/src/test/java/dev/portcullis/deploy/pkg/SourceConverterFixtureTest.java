@@ -67,7 +67,8 @@ class SourceConverterFixtureTest {
     assertThat(pkg.unknownFiles()).isEmpty();
     // a field translation is merged into its object translation and is no package.xml member; a bot version is
     assertThat(pkg.packageXml().members()).extracting(m -> m.type() + ":" + m.fullName())
-        .contains("CustomObjectTranslation:Account-es", "Bot:MyBot", "BotVersion:MyBot.v1")
+        .contains("CustomObjectTranslation:Account-es", "Bot:MyBot", "BotVersion:MyBot.v1", "ExperienceBundle:Site1",
+            "GenAiFunction:F1", "WaveTemplateBundle:WT1")
         .noneMatch(member -> member.startsWith("CustomFieldTranslation:"));
     // the org's side of a diff reads the Metadata API form: the same components come back from it
     MetadataPackage read = MetadataPackage.fromMetadataDirectory(root.resolve("expected"));
