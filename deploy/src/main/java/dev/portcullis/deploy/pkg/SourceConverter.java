@@ -212,14 +212,7 @@ final class SourceConverter {
       MetadataType t = type.get();
       String fullName = base.substring(0, dot);
       switch (t.strategy()) {
-        case METADATA, DECOMPOSED -> draft(drafts, t, fullName, file).main = file;
-        case MIXED_CONTENT -> {
-          Draft d = draft(drafts, t, fullName, file);
-          if (d.main != null) {
-            throw duplicate(d.main, file);
-          }
-          d.main = file;
-        }
+        case METADATA, DECOMPOSED, MIXED_CONTENT -> draft(drafts, t, fullName, file).main = file;
         case MERGED -> draft(drafts, t, t.xmlName(), null).children.add(file);
         case CONTENT -> {
           Draft d = draft(drafts, t, fullName, file);
@@ -396,7 +389,8 @@ final class SourceConverter {
     String key = type.xmlName() + ":" + name;
     Draft d = drafts.computeIfAbsent(key, k -> new Draft(type, name));
     if (claimant != null && d.main != null && d.main != claimant
-        && (type.strategy() == MetadataType.Strategy.METADATA || type.strategy() == MetadataType.Strategy.CONTENT)) {
+        && (type.strategy() == MetadataType.Strategy.METADATA || type.strategy() == MetadataType.Strategy.CONTENT
+            || type.strategy() == MetadataType.Strategy.MIXED_CONTENT)) {
       throw duplicate(d.main, claimant);
     }
     return d;

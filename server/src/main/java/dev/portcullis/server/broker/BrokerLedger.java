@@ -203,17 +203,9 @@ final class BrokerLedger implements BrokerEvents {
     }
     fields.put("request_bytes", completion.requestBytes());
     fields.put("response_bytes", completion.responseBytes());
-    if (ledger.isEmpty()) {
-      return;
-    }
     try {
       // lazily: it rides with the next decision's commit instead of making one that decisions would queue behind
-      ledger.get().appendLazily(LedgerEntry.of("gateway.completed", Instant.now(), fields))
-          .whenComplete((index, failure) -> {
-            if (failure != null) {
-              LOG.error("the ledger did not record gateway.completed: {}", failure.getMessage());
-            }
-          });
+      append(LedgerEntry.of("gateway.completed", Instant.now(), fields), true);
     } catch (RuntimeException e) {
       LOG.error("could not record gateway.completed: {}", e.getMessage());
     }
@@ -362,11 +354,16 @@ final class BrokerLedger implements BrokerEvents {
   }
 
   private void append(LedgerEntry entry) {
+    append(entry, false);
+  }
+
+  /** {@code lazily}: the entry does not start a ledger commit of its own ({@link ServerLedger#appendLazily}). */
+  private void append(LedgerEntry entry, boolean lazily) {
     if (ledger.isEmpty()) {
       LOG.warn("no ledger: {} not recorded", entry.kind());
       return;
     }
-    CompletableFuture<Long> future = ledger.get().append(entry);
+    CompletableFuture<Long> future = lazily ? ledger.get().appendLazily(entry) : ledger.get().append(entry);
     List<CompletableFuture<Long>> futures = captured.get();
     if (futures != null) {
       futures.add(future);
