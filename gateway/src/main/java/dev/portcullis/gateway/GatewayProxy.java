@@ -1123,10 +1123,15 @@ public final class GatewayProxy extends ProxyHandler {
     return publicUrl.orElse(listener);
   }
 
+  private static final java.util.regex.Pattern IPV4_LITERAL = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
   /** Whether the IP literal {@code host} (maybe bracketed) is the address {@code local}; names never match. */
   private static boolean sameAddress(String host, String local) {
     String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (!literal.contains(":") && !literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+    if (literal.equals(local)) {
+      return true; // the same literal as the listener's own: no parsing needed
+    }
+    if (!literal.contains(":") && !IPV4_LITERAL.matcher(literal).matches()) {
       return false; // a name: never resolved
     }
     try {

@@ -792,13 +792,41 @@ public final class FileSystemLedgerStorage implements LedgerStorage {
     }
   }
 
+  /**
+   * Directories under the root already seen to be real directories (not symbolic links), so that each is checked
+   * once rather than at every commit and publication: a commit names up to a dozen tiles, and looking up a directory
+   * that does not exist yet costs an exception inside the JDK. Bounded: past the limit it starts over.
+   */
+  private final Set<Path> realDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_REAL_DIRECTORIES = 1 << 14;
+
   private Path file(TilePath path) {
     Path f = root.resolve(path.format());
-    for (Path dir = f.getParent(); !dir.equals(root); dir = dir.getParent()) {
-      if (Files.isSymbolicLink(dir)) {
-        throw new LedgerException(LedgerErrorCode.UNSAFE_PATH, "ledger path " + path.format()
-            + " goes through a symbolic link at " + root.relativize(dir));
+    Path parent = f.getParent();
+    if (parent.equals(root) || realDirectories.contains(parent)) {
+      return f; // a known real directory's own parents were checked when it was
+    }
+    // from the root down: below a directory that does not exist yet, none does, and a link is refused
+    List<Path> dirs = new ArrayList<>();
+    for (Path dir = parent; !dir.equals(root); dir = dir.getParent()) {
+      dirs.add(dir);
+    }
+    for (Path dir : dirs.reversed()) {
+      if (realDirectories.contains(dir)) {
+        continue;
       }
+      // (the JDK answers isDirectory and exists for a missing path without throwing inside; isSymbolicLink throws)
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && Files.isSymbolicLink(dir)) {
+          throw new LedgerException(LedgerErrorCode.UNSAFE_PATH, "ledger path " + path.format()
+              + " goes through a symbolic link at " + root.relativize(dir));
+        }
+        break; // missing (created when published, checked there again) or a file (refused when written)
+      }
+      if (realDirectories.size() >= MAX_REAL_DIRECTORIES) {
+        realDirectories.clear();
+      }
+      realDirectories.add(dir);
     }
     return f;
   }

@@ -60,12 +60,34 @@ public final class LedgerEntry {
   }
 
   /**
+   * Kind names and field names already seen to be well formed, one set per pattern: entries reuse a few dozen,
+   * so each is matched once. Only good names are kept, at most {@link #MAX_KNOWN_NAMES} each; past that, names are
+   * matched again every time.
+   */
+  private static final java.util.Set<String> GOOD_KINDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> GOOD_FIELD_NAMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_KNOWN_NAMES = 4096;
+
+  private static boolean wellFormed(String name, java.util.regex.Pattern pattern, java.util.Set<String> good) {
+    if (good.contains(name)) {
+      return true;
+    }
+    if (!pattern.matcher(name).matches()) {
+      return false;
+    }
+    if (good.size() < MAX_KNOWN_NAMES) {
+      good.add(name);
+    }
+    return true;
+  }
+
+  /**
    * {@link #of}, with the entry's canonical bytes when they are already known (read back and checked
    * to be canonical, and its time spelled as this build spells it): then they are not serialised
    * again.
    */
   private static LedgerEntry build(String kind, Instant time, Map<String, ?> fields, byte[] knownCanonical) {
-    if (kind == null || !EntryKind.NAME.matcher(kind).matches()) {
+    if (kind == null || !wellFormed(kind, EntryKind.NAME, GOOD_KINDS)) {
       throw new LedgerException(
           LedgerErrorCode.INVALID_ENTRY_KIND,
           "ledger entry kind " + (kind == null ? "is missing" : "'" + printable(kind) + "'")
@@ -87,7 +109,7 @@ public final class LedgerEntry {
       if (name == null || EntryKind.ENVELOPE.contains(name)) {
         throw field(kind, "/" + name, "is reserved for the entry itself");
       }
-      if (!EntryKind.FIELD_NAME.matcher(name).matches()) {
+      if (!wellFormed(name, EntryKind.FIELD_NAME, GOOD_FIELD_NAMES)) {
         throw field(
             kind,
             JsonPointer.member("", name),

@@ -27,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Entries nobody waits for ({@link #appendLazily}: the gateway's record of how a forwarded request ended) do not
  * start a commit of their own: they ride with the next commit that some other entry starts, or are committed on
  * their own once the oldest of them has waited {@code lazyWait}. A commit costs an {@code fdatasync} whatever it
- * holds, and a lazy entry that started one would make the next entry someone waits for queue behind it.
+ * holds, and a lazy entry that started one would make the next entry someone waits for queue behind it. A lazy
+ * append does not even wake the writer: an idle writer looks at its queue every {@code lazyWait}, so that a lazy
+ * entry costs its appender no thread switch.
  *
  * <p>Invariants:
  * <ul>
@@ -252,9 +254,10 @@ public final class Sequencer implements AutoCloseable {
         throw new LedgerException(LedgerErrorCode.BUSY, "sequencer of " + origin + " has " + queue.size()
             + " entries queued; " + pending.size() + " more would exceed maxPending " + options.maxPending());
       }
-      // the writer recomputes its deadline when the queue was empty (the lazy timer starts), when the first
-      // entry that starts a commit arrives, and when a batch is full
-      boolean wake = queue.isEmpty() || (!lazy && eagerQueued == 0);
+      // the writer recomputes its deadline when the first entry that starts a commit arrives and when a batch is
+      // full. A lazy entry does not wake it: an idle writer looks at the queue every lazyWait anyway, and one that
+      // is waiting for a batch will take it along (with a zero lazyWait, lazy entries are eager)
+      boolean wake = lazy ? options.lazyWait().isZero() && queue.isEmpty() : eagerQueued == 0;
       if (!lazy) {
         if (eagerQueued == 0) {
           firstEagerArrivalNanos = now;
@@ -338,11 +341,24 @@ public final class Sequencer implements AutoCloseable {
   private List<Pending> nextBatch() {
     queueLock.lock();
     try {
+      boolean interrupted = false;
       while (queue.isEmpty()) {
         if (closed) {
           return null;
         }
-        queueChanged.awaitUninterruptibly();
+        if (options.lazyWait().isZero()) {
+          queueChanged.awaitUninterruptibly();
+        } else {
+          // idle: wakes every lazyWait to find lazy entries, which do not wake it (each would cost a thread switch)
+          try {
+            queueChanged.awaitNanos(options.lazyWait().toNanos());
+          } catch (InterruptedException e) {
+            interrupted = true; // as awaitUninterruptibly: kept waiting, the interrupt set again once not idle
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       while (queue.size() < options.maxBatch() && !closed) {
         // the first lazy entry waits at most lazyWait; once an entry that starts a commit is queued, the batch

@@ -225,6 +225,26 @@ class FileSystemLedgerStorageTest extends LedgerStorageContract {
   }
 
   @Test
+  void aCommitThroughASymbolicLinkIsRefusedBeforeItIsLoggedThoughEarlierCommitsCheckedItsPathMissing()
+      throws IOException {
+    lock();
+    LedgerStorageFixture log = new LedgerStorageFixture();
+    storage.commit(log.next(1)); // the level-1 tile directory does not exist yet: checked missing, nothing noted
+    ((FileSystemLedgerStorage) storage).awaitPublished();
+    byte[] before = storage.latestCheckpoint().orElseThrow();
+    Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+    Files.createSymbolicLink(dir().resolve("tile/1"), elsewhere);
+    LedgerStorage.Batch full = log.next(256 * 256); // needs tile/1/000 (and so the linked directory)
+    assertThatThrownBy(() -> storage.commit(full))
+        .satisfies(e -> assertThat(codeOf(e)).isEqualTo(LedgerErrorCode.UNSAFE_PATH))
+        .hasMessageContaining("tile/1");
+    assertThat(storage.latestCheckpoint().orElseThrow()).isEqualTo(before);
+    try (java.util.stream.Stream<Path> files = Files.list(elsewhere)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void theLedgerDirectoryItselfMayBeASymbolicLink() throws IOException {
     lock();
     LedgerStorageFixture log = new LedgerStorageFixture();

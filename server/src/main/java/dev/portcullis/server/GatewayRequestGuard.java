@@ -101,6 +101,11 @@ final class GatewayRequestGuard extends Handler.Wrapper {
     return super.handle(new BodyLimitRequest(request, limit, family), response, callback);
   }
 
+  private static final java.util.regex.Pattern METADATA_DEPLOY =
+      java.util.regex.Pattern.compile("/services/data/v\\d{2,3}\\.0/metadata/deployRequest(/.*)?");
+  private static final java.util.regex.Pattern BULK2 =
+      java.util.regex.Pattern.compile("/services/data/v\\d{2,3}\\.0/jobs/(ingest|query)(/.*)?");
+
   /** The API family whose body limit applies, from the raw (canonical) path. */
   static String family(String path) {
     if (path.equals(PortcullisServer.TOKEN_PATH)) {
@@ -110,13 +115,13 @@ final class GatewayRequestGuard extends Handler.Wrapper {
       return "bulk";
     }
     if (path.startsWith("/services/Soap/m/")
-        || path.matches("/services/data/v\\d{2,3}\\.0/metadata/deployRequest(/.*)?")) {
+        || METADATA_DEPLOY.matcher(path).matches()) {
       return "metadata"; // the SOAP binding and the REST deployRequest carry the same zips
     }
     if (path.startsWith("/services/Soap/")) {
       return "soap";
     }
-    if (path.matches("/services/data/v\\d{2,3}\\.0/jobs/(ingest|query)(/.*)?")) {
+    if (BULK2.matcher(path).matches()) {
       return "bulk2";
     }
     return "rest";

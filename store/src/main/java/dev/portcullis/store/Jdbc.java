@@ -105,6 +105,22 @@ final class Jdbc {
     }
   }
 
+  /**
+   * Runs one statement once per parameter row, prepared once (the SQL is parsed once, not per row), and returns
+   * each row's update count in order.
+   */
+  int[] updateEach(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+    int[] counts = new int[rows.size()];
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < counts.length; i++) {
+        bind(statement, rows.get(i));
+        counts[i] = statement.executeUpdate();
+        statement.clearParameters();
+      }
+    }
+    return counts;
+  }
+
   private void bind(PreparedStatement statement, Object... parameters) throws SQLException {
     for (int i = 0; i < parameters.length; i++) {
       int index = i + 1;

@@ -46,8 +46,15 @@ final class JdbcLedgerIndexRepository implements LedgerIndexRepository {
         Jdbc.Access.WRITE,
         "indexing " + rows.size() + " ledger entries from index " + rows.getFirst().idx(),
         connection -> {
+          List<Object[]> parameters = new ArrayList<>(rows.size());
           for (IndexRow row : rows) {
-            if (insert(connection, row) == 0) {
+            parameters.add(new Object[] {row.idx(), row.kind(), row.org(), row.actor(), row.session(), row.commit(),
+                row.deploymentId(), row.time().toEpochMilli()});
+          }
+          int[] inserted = jdbc.updateEach(connection, INSERT, parameters); // one statement prepared for the batch
+          for (int i = 0; i < inserted.length; i++) {
+            IndexRow row = rows.get(i);
+            if (inserted[i] == 0) {
               IndexRow stored = find(connection, row.idx());
               if (!row.equals(stored)) {
                 throw new StoreException(
@@ -112,20 +119,6 @@ final class JdbcLedgerIndexRepository implements LedgerIndexRepository {
       sql.append(" AND ").append(column).append(" = ?");
       parameters.add(value);
     }
-  }
-
-  private int insert(Connection connection, IndexRow row) throws SQLException {
-    return jdbc.update(
-        connection,
-        INSERT,
-        row.idx(),
-        row.kind(),
-        row.org(),
-        row.actor(),
-        row.session(),
-        row.commit(),
-        row.deploymentId(),
-        row.time().toEpochMilli());
   }
 
   private IndexRow find(Connection connection, long idx) throws SQLException {
