@@ -24,7 +24,8 @@
 #
 # Usage: bench/gateway-load.sh [options]
 #   --duration S        seconds of each measured run (default 30)
-#   --warmup S          seconds of the warm-up before each target's maximum (default 10)
+#   --warmup S          seconds of the warm-up before each target's maximum (default 30: the gateway's JIT needs it;
+#                       after 10 s it still served a third of its later rate)
 #   --connections N     wrk connections for the maximum (default 32); --threads N wrk threads (default 2)
 #   --rate R            constant rate in requests/s (default: half of the gateway's measured maximum)
 #   --rate-clients N    h2load connections sharing the constant rate (default 32)
@@ -51,7 +52,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 here="$root/bench"
 
-duration=30 warmup=10 connections=32 threads=2 rate="" rate_clients=32
+duration=30 warmup=30 connections=32 threads=2 rate="" rate_clients=32
 path='/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account'
 big_path='/services/data/v62.0/jobs/query/750Dn00000AbCdE/results'
 fallback_big_path='/services/data/v62.0/sobjects/Account/001Dn00000BigAA' # not the record location's id

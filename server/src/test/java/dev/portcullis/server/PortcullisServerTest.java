@@ -200,6 +200,42 @@ class PortcullisServerTest {
   }
 
   @Test
+  void handlersThatBlockRunOnVirtualThreadsOnJdk24AndLater() throws Exception {
+    Handler where = new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Thread thread = Thread.currentThread();
+        Content.Sink.write(response, true, thread.isVirtual() + " " + thread.getName(), callback);
+        return true;
+      }
+    };
+    server = builder().route("/test/thread", where).start();
+    String answer = get("/test/thread").body();
+    // the build's JDK decides: on 21–23 a virtual thread blocked in synchronized pins its carrier (before JEP 491)
+    if (Runtime.version().feature() >= 24) {
+      assertThat(answer).startsWith("true portcullis-request-");
+    } else {
+      assertThat(answer).startsWith("false portcullis-admin");
+    }
+    assertThat(PortcullisServer.virtualThreads()).isEqualTo(Runtime.version().feature() >= 24);
+  }
+
+  @Test
+  void virtualThreadsCanBeTurnedOff() {
+    String before = System.getProperty("portcullis.virtual_threads");
+    System.setProperty("portcullis.virtual_threads", "false");
+    try {
+      assertThat(PortcullisServer.virtualThreads()).isFalse();
+    } finally {
+      if (before == null) {
+        System.clearProperty("portcullis.virtual_threads");
+      } else {
+        System.setProperty("portcullis.virtual_threads", before);
+      }
+    }
+  }
+
+  @Test
   void gracefulShutdownFinishesTheRequestInFlightAndRefusesNewConnections() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

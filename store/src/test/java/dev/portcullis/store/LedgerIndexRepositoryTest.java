@@ -79,6 +79,35 @@ class LedgerIndexRepositoryTest {
   }
 
   @StoreSpec
+  void commitAndDeploymentLookupsUseIndexesHoldingOnlyTheRowsThatHaveThem(StoreFixture fixture) {
+    LedgerIndexRepository index = fixture.open().ledgerIndex();
+    index.put(sample());
+
+    assertThat(index.search(Query.all(100).withCommit(COMMIT_A))).extracting(IndexRow::idx).containsExactly(1L, 3L, 5L);
+    assertThat(index.search(Query.all(100).withDeploymentId("dep-2"))).extracting(IndexRow::idx)
+        .containsExactly(6L, 8L, 10L);
+    if (fixture.dialect().equals("sqlite")) {
+      // the partial indexes (V8) hold the six deployment rows only, and a lookup by value still uses them
+      assertThat(fixture.queryStrings("SELECT count(*) FROM ledger_index INDEXED BY ledger_index_by_commit"
+          + " WHERE commit_sha IS NOT NULL")).containsExactly("6");
+      for (String[] lookup : new String[][] {{"commit_sha", "ledger_index_by_commit"},
+          {"deployment_id", "ledger_index_by_deployment"}}) {
+        try (java.sql.Connection connection = fixture.connect();
+            java.sql.ResultSet plan = connection.createStatement().executeQuery(
+                "EXPLAIN QUERY PLAN SELECT idx FROM ledger_index WHERE " + lookup[0] + " = 'x'")) {
+          StringBuilder details = new StringBuilder();
+          while (plan.next()) {
+            details.append(plan.getString("detail")).append('\n');
+          }
+          assertThat(details.toString()).contains(lookup[1]);
+        } catch (java.sql.SQLException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  @StoreSpec
   void sinceIsInclusiveAndUntilExclusive(StoreFixture fixture) {
     LedgerIndexRepository index = fixture.open().ledgerIndex();
     index.put(sample());

@@ -14,7 +14,7 @@ class StoreMigrationTest {
             fixture.queryStrings(
                 "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
                     + " ORDER BY installed_rank"))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
     assertThat(fixture.queryStrings("SELECT count(*) FROM org")).containsExactly("0");
     assertThat(fixture.queryStrings("SELECT count(*) FROM token_issuance")).containsExactly("0");
     assertThat(fixture.queryStrings("SELECT count(*) FROM ledger_index")).containsExactly("0");

@@ -12,7 +12,7 @@ class StoreReadinessTest {
     Store.Readiness readiness = store.readiness();
 
     assertThat(readiness.ready()).as(readiness.detail()).isTrue();
-    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 7");
+    assertThat(readiness.detail()).startsWith(fixture.dialect()).endsWith("schema version 8");
   }
 
   @StoreSpec
