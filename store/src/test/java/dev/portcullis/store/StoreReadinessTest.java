@@ -56,7 +56,7 @@ class StoreReadinessTest {
 
     Store.Readiness readiness = store.readiness();
     assertThat(readiness.ready()).isFalse();
-    assertThat(readiness.detail()).contains("7 migration(s) not applied: 1, 2, 3, 4, 5, 6, 7");
+    assertThat(readiness.detail()).contains("8 migration(s) not applied: 1, 2, 3, 4, 5, 6, 7, 8");
   }
 
   @StoreSpec
