@@ -113,9 +113,8 @@ final class Jdbc {
     int[] counts = new int[rows.size()];
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < counts.length; i++) {
-        bind(statement, rows.get(i));
+        bind(statement, rows.get(i)); // every parameter, each row: nothing of the previous row is left
         counts[i] = statement.executeUpdate();
-        statement.clearParameters();
       }
     }
     return counts;
